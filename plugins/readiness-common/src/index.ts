@@ -1,0 +1,12 @@
+/**
+ * Common types, annotation constants, permissions, schemas and the scoring rules of the
+ * production readiness plugins.
+ *
+ * @packageDocumentation
+ */
+export * from './types';
+export * from './annotations';
+export * from './permissions';
+export * from './schemas';
+export * from './scoring';
+export * from './api';

@@ -1,0 +1,312 @@
+import {
+  Evidence,
+  ReadinessStatus,
+  ReadinessTemplate,
+  TaskState,
+  TemplateTask,
+} from '../types';
+
+/**
+ * How a task counts towards the score:
+ * - `proven`: done with valid (unexpired, non-attestation) evidence, full points
+ * - `attested`: done on a bare claim, half points
+ * - `expired`: done, but every piece of proof has expired, 0 points
+ * - `exempt`: unexpired exemption, full points, flagged
+ * - `not_applicable`: leaves the denominator
+ * - `open`: anything else, 0 points
+ * @public
+ */
+export type TaskValueKind =
+  | 'proven'
+  | 'attested'
+  | 'expired'
+  | 'exempt'
+  | 'not_applicable'
+  | 'open';
+
+/** The evaluation of one task at one instant. @public */
+export interface TaskEvaluation {
+  taskId: string;
+  kind: TaskValueKind;
+  /** Points earned. */
+  earned: number;
+  /** Points that count in the denominator (0 when not applicable). */
+  possible: number;
+  /** An open P0 task (including one whose proof expired). */
+  blocker: boolean;
+}
+
+/** Score of one dimension; `score` is null when nothing in it applies. @public */
+export interface DimensionScore {
+  id: string;
+  title: string;
+  weight: number;
+  earned: number;
+  possible: number;
+  score: number | null;
+}
+
+/** Progress of one phase. @public */
+export interface PhaseProgress {
+  id: string;
+  title: string;
+  /** Tasks that are satisfied (proven, attested or exempt). */
+  satisfied: number;
+  applicable: number;
+  earned: number;
+  possible: number;
+}
+
+/** A blocking P0 task. @public */
+export interface Blocker {
+  taskId: string;
+  title: string;
+  phaseId: string;
+  kind: TaskValueKind;
+}
+
+/** The full score of a plan. @public */
+export interface ReadinessScore {
+  /** Overall score 0..100 after the blocker cap, one decimal. */
+  overall: number;
+  /** The weighted score before the blocker cap. */
+  uncapped: number;
+  capped: boolean;
+  status: ReadinessStatus;
+  dimensions: DimensionScore[];
+  phases: PhaseProgress[];
+  blockers: Blocker[];
+  tasks: TaskEvaluation[];
+  counts: {
+    proven: number;
+    attested: number;
+    expired: number;
+    exempt: number;
+    notApplicable: number;
+    open: number;
+  };
+  evaluatedAt: string;
+}
+
+const round1 = (n: number) => Math.round(n * 10) / 10;
+
+const isExpired = (expiresAt: string | undefined, now: Date) =>
+  expiresAt !== undefined && Date.parse(expiresAt) <= now.getTime();
+
+/** True when the evidence counts as proof (not a bare claim) at `now`. @public */
+export function isValidProof(evidence: Evidence, now: Date): boolean {
+  return evidence.kind !== 'attestation' && !isExpired(evidence.expiresAt, now);
+}
+
+/** Scores one task according to the honesty rules. @public */
+export function evaluateTask(
+  task: TemplateTask,
+  state: TaskState | undefined,
+  now: Date,
+): TaskEvaluation {
+  const base = { taskId: task.id, possible: task.points };
+  const status = state?.status ?? 'todo';
+  let kind: TaskValueKind;
+  if (status === 'not_applicable') {
+    kind = 'not_applicable';
+  } else if (state?.exemption && !isExpired(state.exemption.expiresAt, now)) {
+    kind = 'exempt';
+  } else if (status === 'done') {
+    const proofs = state!.evidence.filter(e => e.kind !== 'attestation');
+    if (proofs.some(e => isValidProof(e, now))) {
+      kind = 'proven';
+    } else if (proofs.length > 0) {
+      kind = 'expired';
+    } else {
+      kind = 'attested';
+    }
+  } else {
+    kind = 'open';
+  }
+
+  switch (kind) {
+    case 'not_applicable':
+      return { ...base, kind, earned: 0, possible: 0, blocker: false };
+    case 'proven':
+    case 'exempt':
+      return { ...base, kind, earned: task.points, blocker: false };
+    case 'attested':
+      return { ...base, kind, earned: task.points / 2, blocker: false };
+    default:
+      return { ...base, kind, earned: 0, blocker: task.severity === 'p0' };
+  }
+}
+
+/**
+ * Scores a plan: dimension scores, weighted overall, blocker cap and status.
+ * Pure: the same template, states and `now` always give the same result.
+ * @public
+ */
+export function scorePlan(
+  template: ReadinessTemplate,
+  states: Record<string, TaskState | undefined>,
+  now: Date = new Date(),
+): ReadinessScore {
+  const tasks: TaskEvaluation[] = [];
+  const blockers: Blocker[] = [];
+  const dims = new Map(
+    template.dimensions.map(d => [d.id, { ...d, earned: 0, possible: 0 }]),
+  );
+  const phases: PhaseProgress[] = [];
+
+  for (const phase of template.phases) {
+    const progress: PhaseProgress = {
+      id: phase.id,
+      title: phase.title,
+      satisfied: 0,
+      applicable: 0,
+      earned: 0,
+      possible: 0,
+    };
+    for (const task of phase.tasks) {
+      const ev = evaluateTask(task, states[task.id], now);
+      tasks.push(ev);
+      const dim = dims.get(task.dimension);
+      if (dim) {
+        dim.earned += ev.earned;
+        dim.possible += ev.possible;
+      }
+      if (ev.kind !== 'not_applicable') {
+        progress.applicable += 1;
+        progress.earned += ev.earned;
+        progress.possible += ev.possible;
+        if (ev.kind === 'proven' || ev.kind === 'attested' || ev.kind === 'exempt') {
+          progress.satisfied += 1;
+        }
+      }
+      if (ev.blocker) {
+        blockers.push({ taskId: task.id, title: task.title, phaseId: phase.id, kind: ev.kind });
+      }
+    }
+    phases.push(progress);
+  }
+
+  const dimensions: DimensionScore[] = [...dims.values()].map(d => ({
+    id: d.id,
+    title: d.title,
+    weight: d.weight,
+    earned: d.earned,
+    possible: d.possible,
+    score: d.possible > 0 ? round1((d.earned / d.possible) * 100) : null,
+  }));
+
+  let weighted = 0;
+  let weights = 0;
+  for (const d of dimensions) {
+    if (d.possible > 0 && d.weight > 0) {
+      weighted += d.weight * (d.earned / d.possible) * 100;
+      weights += d.weight;
+    }
+  }
+  const uncapped = weights > 0 ? round1(weighted / weights) : 0;
+  const capped = blockers.length > 0 && uncapped > template.blockerCap;
+  const overall = capped ? template.blockerCap : uncapped;
+
+  const count = (k: TaskValueKind) => tasks.filter(t => t.kind === k).length;
+  const counts = {
+    proven: count('proven'),
+    attested: count('attested'),
+    expired: count('expired'),
+    exempt: count('exempt'),
+    notApplicable: count('not_applicable'),
+    open: count('open'),
+  };
+
+  let status: ReadinessStatus;
+  if (blockers.length > 0 || overall < template.atRiskThreshold) {
+    status = 'not_ready';
+  } else if (overall >= template.readyThreshold && counts.expired === 0) {
+    status = 'ready';
+  } else {
+    status = 'at_risk';
+  }
+
+  return {
+    overall,
+    uncapped,
+    capped,
+    status,
+    dimensions,
+    phases,
+    blockers,
+    tasks,
+    counts,
+    evaluatedAt: now.toISOString(),
+  };
+}
+
+/** What completing one open task with valid evidence would add. @public */
+export interface WhatIf {
+  taskId: string;
+  title: string;
+  severity: TemplateTask['severity'];
+  /** Overall points gained, including a lifted blocker cap. */
+  gain: number;
+  /** Status the plan would have afterwards. */
+  statusAfter: ReadinessStatus;
+}
+
+/**
+ * For every task not yet worth its full points, the overall score gained by finishing
+ * it with valid evidence, best first.
+ * @public
+ */
+export function whatIf(
+  template: ReadinessTemplate,
+  states: Record<string, TaskState | undefined>,
+  now: Date = new Date(),
+): WhatIf[] {
+  const current = scorePlan(template, states, now);
+  const proof: Evidence = {
+    id: 'what-if',
+    kind: 'check',
+    summary: 'what-if',
+    source: 'manual',
+    recordedAt: now.toISOString(),
+    recordedBy: 'what-if',
+  };
+  const results: WhatIf[] = [];
+  for (const phase of template.phases) {
+    for (const task of phase.tasks) {
+      const ev = current.tasks.find(t => t.taskId === task.id)!;
+      if (ev.kind === 'not_applicable' || ev.earned >= ev.possible) continue;
+      const prev = states[task.id];
+      const after = scorePlan(
+        template,
+        {
+          ...states,
+          [task.id]: {
+            taskId: task.id,
+            checklist: prev?.checklist ?? {},
+            version: prev?.version ?? 0,
+            status: 'done',
+            evidence: [proof],
+          },
+        },
+        now,
+      );
+      results.push({
+        taskId: task.id,
+        title: task.title,
+        severity: task.severity,
+        gain: round1(after.overall - current.overall),
+        statusAfter: after.status,
+      });
+    }
+  }
+  return results.sort((a, b) => b.gain - a.gain || a.taskId.localeCompare(b.taskId, undefined, { numeric: true }));
+}
+
+/** Expiry for new evidence on a task, from its `maxAgeDays`. @public */
+export function evidenceExpiry(
+  task: Pick<TemplateTask, 'maxAgeDays'>,
+  recordedAt: Date,
+): string | undefined {
+  if (!task.maxAgeDays) return undefined;
+  return new Date(recordedAt.getTime() + task.maxAgeDays * 86_400_000).toISOString();
+}

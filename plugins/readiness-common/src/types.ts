@@ -1,0 +1,153 @@
+/**
+ * Domain types shared by the readiness backend and frontend.
+ *
+ * @packageDocumentation
+ */
+
+/** Severity of a readiness task; any open `p0` task blocks readiness. @public */
+export type TaskSeverity = 'p0' | 'p1' | 'p2';
+
+/** Workflow status of a task. @public */
+export type TaskStatus =
+  | 'todo'
+  | 'in_progress'
+  | 'done'
+  | 'blocked'
+  | 'not_applicable';
+
+/** All task statuses, in workflow order. @public */
+export const TASK_STATUSES: readonly TaskStatus[] = [
+  'todo',
+  'in_progress',
+  'done',
+  'blocked',
+  'not_applicable',
+];
+
+/** Kind of a piece of evidence. An `attestation` is a claim, not proof. @public */
+export type EvidenceKind =
+  | 'link'
+  | 'commit'
+  | 'document'
+  | 'check'
+  | 'attestation';
+
+/** Who or what produced a piece of evidence. @public */
+export type EvidenceSource = 'manual' | 'ci' | 'sentry' | 'catalog' | 'backup';
+
+/** Phase risk level as written in readiness plans. @public */
+export type RiskLevel = 'low' | 'medium' | 'high';
+
+/** Runbook categories. @public */
+export type RunbookType =
+  | 'dr'
+  | 'incident'
+  | 'deploy'
+  | 'rollback'
+  | 'database'
+  | 'on-call'
+  | 'other';
+
+/** A scoring dimension of a template. @public */
+export interface TemplateDimension {
+  id: string;
+  title: string;
+  weight: number;
+}
+
+/** A checklist item inside a task. @public */
+export interface TemplateChecklistItem {
+  id: string;
+  title: string;
+}
+
+/** One task of a template. @public */
+export interface TemplateTask {
+  /** Stable id such as `3.1`; task state is keyed by it across template versions. */
+  id: string;
+  title: string;
+  description?: string;
+  dimension: string;
+  points: number;
+  severity: TaskSeverity;
+  checklist: TemplateChecklistItem[];
+  docsUrl?: string;
+  /** `manual`, or the id of an automatic check that produces evidence. */
+  verification: string;
+  /** Evidence older than this no longer counts. */
+  maxAgeDays?: number;
+}
+
+/** An ordered phase of a template. @public */
+export interface TemplatePhase {
+  id: string;
+  title: string;
+  description?: string;
+  risk: RiskLevel;
+  estimateHours?: number;
+  tasks: TemplateTask[];
+}
+
+/** A readiness template: what "production ready" means for a class of services. @public */
+export interface ReadinessTemplate {
+  id: string;
+  version: number;
+  title: string;
+  description?: string;
+  /** Minimum overall score for "Ready". */
+  readyThreshold: number;
+  /** Below this overall score the status is "Not ready" even without blockers. */
+  atRiskThreshold: number;
+  /** The overall score is capped here while any P0 task is open. */
+  blockerCap: number;
+  dimensions: TemplateDimension[];
+  phases: TemplatePhase[];
+}
+
+/** A piece of evidence attached to a task. @public */
+export interface Evidence {
+  id: string;
+  kind: EvidenceKind;
+  url?: string;
+  summary: string;
+  source: EvidenceSource;
+  recordedAt: string;
+  recordedBy: string;
+  expiresAt?: string;
+}
+
+/** An accepted risk: counts as satisfied until it expires, and is always shown. @public */
+export interface Exemption {
+  reason: string;
+  approvedBy: string;
+  createdAt: string;
+  expiresAt: string;
+}
+
+/** The state of one task in one service's plan. @public */
+export interface TaskState {
+  taskId: string;
+  status: TaskStatus;
+  assignee?: string;
+  notes?: string;
+  /** Checklist item id → ticked. */
+  checklist: Record<string, boolean>;
+  evidence: Evidence[];
+  exemption?: Exemption;
+  version: number;
+  updatedAt?: string;
+  updatedBy?: string;
+}
+
+/** A runbook link for a service. @public */
+export interface RunbookLink {
+  id: string;
+  type: RunbookType;
+  title: string;
+  url: string;
+  source: 'catalog' | 'api';
+  lastReviewedAt?: string;
+}
+
+/** Overall readiness status. @public */
+export type ReadinessStatus = 'ready' | 'at_risk' | 'not_ready';

