@@ -1,0 +1,437 @@
+import {
+  DatabaseService,
+  resolvePackagePath,
+} from '@backstage/backend-plugin-api';
+import {
+  Evidence,
+  Exemption,
+  ReadinessScore,
+  RunbookLink,
+  TaskState,
+  TaskStatus,
+} from '@internal/plugin-readiness-common';
+import { Knex } from 'knex';
+import { randomUUID } from 'node:crypto';
+
+const migrationsDir = resolvePackagePath(
+  '@internal/plugin-readiness-backend',
+  'migrations',
+);
+
+/** A stored readiness plan. @internal */
+export interface PlanRecord {
+  entityRef: string;
+  templateId: string;
+  templateVersion: number;
+  owner?: string;
+  system?: string;
+  domain?: string;
+  lifecycle?: string;
+  tier?: string;
+  archivedAt?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Catalog-derived fields of a plan. @internal */
+export type PlanInput = Omit<PlanRecord, 'createdAt' | 'updatedAt' | 'archivedAt'>;
+
+/** Fields a task update may change. @internal */
+export interface TaskPatch {
+  status?: TaskStatus;
+  assignee?: string | null;
+  notes?: string | null;
+  checklist?: Record<string, boolean>;
+  exemption?: Exemption | null;
+}
+
+/** Result of an optimistic-concurrency task update. @internal */
+export type TaskUpdateResult =
+  | { ok: true; state: TaskState }
+  | { ok: false; current: TaskState };
+
+/** A score snapshot. @internal */
+export interface ScoreSnapshot {
+  overall: number;
+  status: string;
+  blockers: number;
+  dimensions: Record<string, number | null>;
+  reason: string;
+  recordedAt: string;
+}
+
+const iso = (v: Date | string | null | undefined): string | undefined =>
+  v === null || v === undefined ? undefined : new Date(v).toISOString();
+
+const json = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
+
+/**
+ * Owns all SQL of the readiness plugin. Rows are keyed by the lower-cased entity ref.
+ * @internal
+ */
+export class DatabaseReadinessStore {
+  private constructor(private readonly db: Knex) {}
+
+  static async create({
+    database,
+    skipMigrations,
+  }: {
+    database: DatabaseService;
+    skipMigrations?: boolean;
+  }): Promise<DatabaseReadinessStore> {
+    const client = await database.getClient();
+    if (!database.migrations?.skip && !skipMigrations) {
+      await client.migrate.latest({ directory: migrationsDir });
+    }
+    return new DatabaseReadinessStore(client);
+  }
+
+  async getPlan(entityRef: string): Promise<PlanRecord | undefined> {
+    const row = await this.db('readiness_plans')
+      .where({ entity_ref: entityRef.toLocaleLowerCase('en-US') })
+      .first();
+    return row ? this.toPlan(row) : undefined;
+  }
+
+  /** Creates the plan, or refreshes its catalog-derived fields; keeps the pinned template. */
+  async upsertPlan(input: PlanInput): Promise<PlanRecord> {
+    const now = new Date();
+    const row = {
+      entity_ref: input.entityRef.toLocaleLowerCase('en-US'),
+      template_id: input.templateId,
+      template_version: input.templateVersion,
+      owner: input.owner ?? null,
+      system: input.system ?? null,
+      domain: input.domain ?? null,
+      lifecycle: input.lifecycle ?? null,
+      tier: input.tier ?? null,
+      created_at: now,
+      updated_at: now,
+    };
+    const [saved] = await this.db('readiness_plans')
+      .insert(row)
+      .onConflict('entity_ref')
+      .merge(['owner', 'system', 'domain', 'lifecycle', 'tier', 'updated_at'])
+      .returning('*');
+    return this.toPlan(saved);
+  }
+
+  async listTaskStates(entityRef: string): Promise<TaskState[]> {
+    const ref = entityRef.toLocaleLowerCase('en-US');
+    const [rows, evidence] = await Promise.all([
+      this.db('readiness_task_states').where({ entity_ref: ref }),
+      this.db('readiness_evidence')
+        .where({ entity_ref: ref })
+        .orderBy('recorded_at', 'asc'),
+    ]);
+    const byTask = new Map<string, Evidence[]>();
+    for (const e of evidence) {
+      const list = byTask.get(e.task_id) ?? [];
+      list.push(this.toEvidence(e));
+      byTask.set(e.task_id, list);
+    }
+    const states = rows.map(r => this.toTaskState(r, byTask.get(r.task_id) ?? []));
+    // Evidence may arrive (e.g. from CI) before anyone touched the task.
+    for (const [taskId, list] of byTask) {
+      if (!states.some(s => s.taskId === taskId)) {
+        states.push({ taskId, status: 'todo', checklist: {}, evidence: list, version: 0 });
+      }
+    }
+    return states;
+  }
+
+  /**
+   * Applies a patch if the stored version equals `expectedVersion` (0 for a task never
+   * written). Otherwise returns the current state and writes nothing.
+   */
+  async updateTask(options: {
+    entityRef: string;
+    taskId: string;
+    patch: TaskPatch;
+    expectedVersion: number;
+    actor: string;
+    action?: string;
+  }): Promise<TaskUpdateResult> {
+    const ref = options.entityRef.toLocaleLowerCase('en-US');
+    const { taskId, patch, expectedVersion, actor } = options;
+    return this.db.transaction(async tx => {
+      const existing = await tx('readiness_task_states')
+        .where({ entity_ref: ref, task_id: taskId })
+        .forUpdate()
+        .first();
+      const evidence = (
+        await tx('readiness_evidence')
+          .where({ entity_ref: ref, task_id: taskId })
+          .orderBy('recorded_at', 'asc')
+      ).map(e => this.toEvidence(e));
+      const before: TaskState = existing
+        ? this.toTaskState(existing, evidence)
+        : { taskId, status: 'todo', checklist: {}, evidence, version: 0 };
+      if (before.version !== expectedVersion) {
+        return { ok: false as const, current: before };
+      }
+      const now = new Date();
+      const next = {
+        entity_ref: ref,
+        task_id: taskId,
+        status: patch.status ?? before.status,
+        assignee: patch.assignee === undefined ? before.assignee ?? null : patch.assignee,
+        notes: patch.notes === undefined ? before.notes ?? null : patch.notes,
+        checklist: JSON.stringify({ ...before.checklist, ...(patch.checklist ?? {}) }),
+        exemption:
+          patch.exemption === undefined
+            ? before.exemption
+              ? JSON.stringify(before.exemption)
+              : null
+            : patch.exemption && JSON.stringify(patch.exemption),
+        version: before.version + 1,
+        updated_at: now,
+        updated_by: actor,
+      };
+      let saved;
+      if (existing) {
+        [saved] = await tx('readiness_task_states')
+          .where({ entity_ref: ref, task_id: taskId, version: expectedVersion })
+          .update(next)
+          .returning('*');
+      } else {
+        // A concurrent first write makes this insert a no-op: report the winner's state.
+        [saved] = await tx('readiness_task_states')
+          .insert(next)
+          .onConflict(['entity_ref', 'task_id'])
+          .ignore()
+          .returning('*');
+      }
+      if (!saved) {
+        const current = await tx('readiness_task_states')
+          .where({ entity_ref: ref, task_id: taskId })
+          .first();
+        return { ok: false as const, current: this.toTaskState(current, evidence) };
+      }
+      const state = this.toTaskState(saved, evidence);
+      await this.log(tx, {
+        entityRef: ref,
+        taskId,
+        action: options.action ?? 'task.update',
+        actor,
+        before,
+        after: state,
+      });
+      return { ok: true as const, state };
+    });
+  }
+
+  async addEvidence(options: {
+    entityRef: string;
+    taskId: string;
+    evidence: Omit<Evidence, 'id'>;
+  }): Promise<Evidence> {
+    const ref = options.entityRef.toLocaleLowerCase('en-US');
+    const e = { ...options.evidence, id: randomUUID() };
+    await this.db.transaction(async tx => {
+      await tx('readiness_evidence').insert({
+        id: e.id,
+        entity_ref: ref,
+        task_id: options.taskId,
+        kind: e.kind,
+        url: e.url ?? null,
+        summary: e.summary,
+        source: e.source,
+        recorded_at: new Date(e.recordedAt),
+        recorded_by: e.recordedBy,
+        expires_at: e.expiresAt ? new Date(e.expiresAt) : null,
+      });
+      await this.log(tx, {
+        entityRef: ref,
+        taskId: options.taskId,
+        action: 'evidence.add',
+        actor: e.recordedBy,
+        after: e,
+      });
+    });
+    return e;
+  }
+
+  async listRunbooks(entityRef: string): Promise<RunbookLink[]> {
+    const rows = await this.db('readiness_runbook_links')
+      .where({ entity_ref: entityRef.toLocaleLowerCase('en-US') })
+      .orderBy([{ column: 'type' }, { column: 'title' }]);
+    return rows.map(r => ({
+      id: r.id,
+      type: r.type,
+      title: r.title,
+      url: r.url,
+      source: r.source,
+      lastReviewedAt: iso(r.last_reviewed_at),
+    }));
+  }
+
+  /** Replaces the catalog-sourced runbook links of a plan; API-added links are kept. */
+  async replaceCatalogRunbooks(
+    entityRef: string,
+    links: Array<Pick<RunbookLink, 'type' | 'title' | 'url'>>,
+  ): Promise<void> {
+    const ref = entityRef.toLocaleLowerCase('en-US');
+    await this.db.transaction(async tx => {
+      const existing = await tx('readiness_runbook_links').where({
+        entity_ref: ref,
+        source: 'catalog',
+      });
+      const key = (l: { type: string; url: string }) => `${l.type} ${l.url}`;
+      const wanted = new Set(links.map(key));
+      const have = new Set(existing.map(key));
+      const stale = existing.filter(l => !wanted.has(key(l))).map(l => l.id);
+      if (stale.length) await tx('readiness_runbook_links').whereIn('id', stale).delete();
+      const fresh = links.filter(l => !have.has(key(l)));
+      if (fresh.length) {
+        await tx('readiness_runbook_links').insert(
+          fresh.map(l => ({
+            id: randomUUID(),
+            entity_ref: ref,
+            type: l.type,
+            title: l.title,
+            url: l.url,
+            source: 'catalog',
+          })),
+        );
+      }
+    });
+  }
+
+  /**
+   * Stores the latest score of a plan and appends a snapshot when the score moved
+   * (or always, for the daily snapshot). Returns whether a snapshot was written.
+   */
+  async saveScore(
+    entityRef: string,
+    score: ReadinessScore,
+    reason: string,
+    options: { always?: boolean } = {},
+  ): Promise<boolean> {
+    const ref = entityRef.toLocaleLowerCase('en-US');
+    const dimensions = Object.fromEntries(score.dimensions.map(d => [d.id, d.score]));
+    const row = {
+      entity_ref: ref,
+      overall: score.overall,
+      status: score.status,
+      blockers: score.blockers.length,
+      dimensions: JSON.stringify(dimensions),
+      computed_at: new Date(score.evaluatedAt),
+    };
+    return this.db.transaction(async tx => {
+      const prev = await tx('readiness_scores').where({ entity_ref: ref }).forUpdate().first();
+      await tx('readiness_scores').insert(row).onConflict('entity_ref').merge();
+      const moved =
+        !prev ||
+        Number(prev.overall) !== score.overall ||
+        prev.status !== score.status ||
+        prev.blockers !== score.blockers.length ||
+        JSON.stringify(json(prev.dimensions)) !== JSON.stringify(dimensions);
+      if (!moved && !options.always) return false;
+      await tx('readiness_score_snapshots').insert({
+        entity_ref: ref,
+        overall: score.overall,
+        status: score.status,
+        blockers: score.blockers.length,
+        dimensions: row.dimensions,
+        reason,
+        recorded_at: row.computed_at,
+      });
+      return true;
+    });
+  }
+
+  async getHistory(
+    entityRef: string,
+    range: { from?: Date; to?: Date } = {},
+  ): Promise<ScoreSnapshot[]> {
+    const q = this.db('readiness_score_snapshots')
+      .where({ entity_ref: entityRef.toLocaleLowerCase('en-US') })
+      .orderBy([{ column: 'recorded_at' }, { column: 'id' }]);
+    if (range.from) q.where('recorded_at', '>=', range.from);
+    if (range.to) q.where('recorded_at', '<=', range.to);
+    const rows = await q;
+    return rows.map(r => ({
+      overall: Number(r.overall),
+      status: r.status,
+      blockers: r.blockers,
+      dimensions: json(r.dimensions),
+      reason: r.reason,
+      recordedAt: iso(r.recorded_at)!,
+    }));
+  }
+
+  async getChangeLog(entityRef: string, limit = 50) {
+    const rows = await this.db('readiness_change_log')
+      .where({ entity_ref: entityRef.toLocaleLowerCase('en-US') })
+      .orderBy('id', 'desc')
+      .limit(limit);
+    return rows.map(r => ({
+      taskId: r.task_id ?? undefined,
+      action: r.action,
+      actor: r.actor,
+      before: r.before ? json(r.before) : undefined,
+      after: r.after ? json(r.after) : undefined,
+      at: iso(r.at)!,
+    }));
+  }
+
+  private async log(
+    tx: Knex.Transaction,
+    entry: { entityRef: string; taskId?: string; action: string; actor: string; before?: unknown; after?: unknown },
+  ) {
+    await tx('readiness_change_log').insert({
+      entity_ref: entry.entityRef,
+      task_id: entry.taskId ?? null,
+      action: entry.action,
+      actor: entry.actor,
+      before: entry.before === undefined ? null : JSON.stringify(entry.before),
+      after: entry.after === undefined ? null : JSON.stringify(entry.after),
+    });
+  }
+
+  private toPlan(row: any): PlanRecord {
+    return {
+      entityRef: row.entity_ref,
+      templateId: row.template_id,
+      templateVersion: row.template_version,
+      owner: row.owner ?? undefined,
+      system: row.system ?? undefined,
+      domain: row.domain ?? undefined,
+      lifecycle: row.lifecycle ?? undefined,
+      tier: row.tier ?? undefined,
+      archivedAt: iso(row.archived_at),
+      createdAt: iso(row.created_at)!,
+      updatedAt: iso(row.updated_at)!,
+    };
+  }
+
+  private toTaskState(row: any, evidence: Evidence[]): TaskState {
+    const exemption = row.exemption ? json<Exemption>(row.exemption) : undefined;
+    return {
+      taskId: row.task_id,
+      status: row.status,
+      assignee: row.assignee ?? undefined,
+      notes: row.notes ?? undefined,
+      checklist: json(row.checklist) ?? {},
+      evidence,
+      ...(exemption ? { exemption } : {}),
+      version: row.version,
+      updatedAt: iso(row.updated_at),
+      updatedBy: row.updated_by ?? undefined,
+    };
+  }
+
+  private toEvidence(row: any): Evidence {
+    return {
+      id: row.id,
+      kind: row.kind,
+      ...(row.url ? { url: row.url } : {}),
+      summary: row.summary,
+      source: row.source,
+      recordedAt: iso(row.recorded_at)!,
+      recordedBy: row.recorded_by,
+      ...(row.expires_at ? { expiresAt: iso(row.expires_at) } : {}),
+    };
+  }
+}

@@ -1,0 +1,67 @@
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { readinessPermissions } from '@internal/plugin-readiness-common';
+import { DatabaseReadinessStore } from './database/DatabaseReadinessStore';
+import { PlanSeeder } from './seed/PlanSeeder';
+import { ReadinessService } from './service/ReadinessService';
+import { createRouter } from './service/router';
+import { TemplateRegistry } from './templates/TemplateRegistry';
+
+/**
+ * The production readiness backend plugin, mounted at `/api/readiness`.
+ * @public
+ */
+export const readinessPlugin = createBackendPlugin({
+  pluginId: 'readiness',
+  register(env) {
+    env.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        database: coreServices.database,
+        httpAuth: coreServices.httpAuth,
+        httpRouter: coreServices.httpRouter,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        auditor: coreServices.auditor,
+        auth: coreServices.auth,
+        scheduler: coreServices.scheduler,
+        catalog: catalogServiceRef,
+      },
+      async init(deps) {
+        const { config, logger, database, httpRouter, scheduler } = deps;
+        const templates = TemplateRegistry.fromConfig(config);
+        const store = await DatabaseReadinessStore.create({ database });
+        const service = new ReadinessService({ store, templates, catalog: deps.catalog, logger });
+        deps.permissionsRegistry.addPermissions(readinessPermissions);
+
+        httpRouter.use(
+          await createRouter({
+            httpAuth: deps.httpAuth,
+            permissions: deps.permissions,
+            auditor: deps.auditor,
+            service,
+            templates,
+          }),
+        );
+
+        const seedFile = config.getOptionalString('readiness.seed.file');
+        if (seedFile) {
+          const seeder = new PlanSeeder({ file: seedFile, service, store, auth: deps.auth, logger });
+          await scheduler.scheduleTask({
+            id: 'readiness-seed',
+            frequency: { seconds: 30 },
+            timeout: { minutes: 5 },
+            initialDelay: { seconds: 5 },
+            fn: async () => {
+              await seeder.run();
+            },
+          });
+        }
+      },
+    });
+  },
+});

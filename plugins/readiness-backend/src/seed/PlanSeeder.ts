@@ -1,0 +1,112 @@
+import {
+  AuthService,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { TaskStatus } from '@internal/plugin-readiness-common';
+import fs from 'node:fs/promises';
+import yaml from 'yaml';
+import { z } from 'zod';
+import { DatabaseReadinessStore } from '../database/DatabaseReadinessStore';
+import { ReadinessService } from '../service/ReadinessService';
+
+const taskIds = z.array(z.union([z.string(), z.number()]).transform(String)).default([]);
+
+/** Schema of a seed file: initial task states per service. @internal */
+export const seedFileSchema = z
+  .object({
+    services: z.record(
+      z.string(),
+      z
+        .object({
+          done: taskIds,
+          attested: taskIds,
+          expired: taskIds,
+          inProgress: taskIds,
+          blocked: taskIds,
+          notApplicable: taskIds,
+        })
+        .strict(),
+    ),
+  })
+  .strict();
+
+const ACTOR = 'service:readiness-seed';
+
+/**
+ * Applies initial task states from a YAML file (`readiness.seed.file`) through the same
+ * service methods the API uses, once per service: a plan that already has task state is
+ * left alone. Used by the demo app and to bulk-load plans kept elsewhere.
+ * @internal
+ */
+export class PlanSeeder {
+  constructor(
+    private readonly deps: {
+      file: string;
+      service: ReadinessService;
+      store: DatabaseReadinessStore;
+      auth: AuthService;
+      logger: LoggerService;
+    },
+  ) {}
+
+  /** Returns the entity refs seeded in this run. */
+  async run(): Promise<string[]> {
+    const { service, store, auth, logger } = this.deps;
+    const parsed = seedFileSchema.parse(yaml.parse(await fs.readFile(this.deps.file, 'utf8')));
+    const credentials = await auth.getOwnServiceCredentials();
+    const seeded: string[] = [];
+    for (const [rawRef, spec] of Object.entries(parsed.services)) {
+      const ref = parseEntityRef(rawRef);
+      const entityRef = stringifyEntityRef(ref);
+      const existing = await store.getPlan(entityRef);
+      if (existing && (await store.listTaskStates(entityRef)).length > 0) continue;
+      const entity = await service.getEntity(ref, credentials).catch(() => undefined);
+      if (!entity) {
+        logger.debug(`Seed: ${entityRef} is not in the catalog yet`);
+        continue;
+      }
+      await service.registerEntity(entity);
+      const now = Date.now();
+      const setStatus = (taskId: string, status: TaskStatus) =>
+        service.updateTask({ entityRef, taskId, input: { expectedVersion: 0, status }, actor: ACTOR });
+      const link = (taskId: string) => `https://ci.example.com/${ref.name}/${taskId}`;
+
+      for (const taskId of spec.done) {
+        await setStatus(taskId, 'done');
+        await service.addEvidence({
+          entityRef,
+          taskId,
+          actor: ACTOR,
+          input: { kind: 'link', url: link(taskId), summary: `Verified in CI (${taskId})`, source: 'ci' },
+          recordedAt: new Date(now - 3 * 86_400_000),
+        });
+      }
+      for (const taskId of spec.attested) {
+        await setStatus(taskId, 'done');
+        await service.addEvidence({
+          entityRef,
+          taskId,
+          actor: ACTOR,
+          input: { kind: 'attestation', summary: 'Team says this is done', source: 'manual' },
+        });
+      }
+      for (const taskId of spec.expired) {
+        await setStatus(taskId, 'done');
+        await service.addEvidence({
+          entityRef,
+          taskId,
+          actor: ACTOR,
+          input: { kind: 'document', url: link(taskId), summary: 'Last verified long ago', source: 'manual' },
+          recordedAt: new Date(now - 400 * 86_400_000),
+        });
+      }
+      for (const taskId of spec.inProgress) await setStatus(taskId, 'in_progress');
+      for (const taskId of spec.blocked) await setStatus(taskId, 'blocked');
+      for (const taskId of spec.notApplicable) await setStatus(taskId, 'not_applicable');
+      seeded.push(entityRef);
+    }
+    if (seeded.length) logger.info(`Seeded readiness plans for ${seeded.length} services`);
+    return seeded;
+  }
+}
