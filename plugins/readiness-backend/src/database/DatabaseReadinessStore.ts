@@ -63,6 +63,11 @@ export interface ScoreSnapshot {
 const iso = (v: Date | string | null | undefined): string | undefined =>
   v === null || v === undefined ? undefined : new Date(v).toISOString();
 
+// jsonb does not keep key order, so compare dimension maps key by key.
+const sameDimensions = (a: Record<string, unknown>, b: Record<string, unknown>) =>
+  Object.keys(a).length === Object.keys(b).length &&
+  Object.keys(b).every(k => a[k] === b[k]);
+
 const json = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
 
 /**
@@ -326,7 +331,7 @@ export class DatabaseReadinessStore {
         Number(prev.overall) !== score.overall ||
         prev.status !== score.status ||
         prev.blockers !== score.blockers.length ||
-        JSON.stringify(json(prev.dimensions)) !== JSON.stringify(dimensions);
+        !sameDimensions(json(prev.dimensions), dimensions);
       if (!moved && !options.always) return false;
       await tx('readiness_score_snapshots').insert({
         entity_ref: ref,
