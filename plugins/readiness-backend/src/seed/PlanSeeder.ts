@@ -26,7 +26,18 @@ export const seedFileSchema = z
           blocked: taskIds,
           notApplicable: taskIds,
         })
-        .strict(),
+        .strict()
+        .superRefine((lists, ctx) => {
+          const seen = new Set<string>();
+          for (const [list, ids] of Object.entries(lists)) {
+            for (const id of ids) {
+              if (seen.has(id)) {
+                ctx.addIssue({ code: z.ZodIssueCode.custom, path: [list], message: `task ${id} is listed twice` });
+              }
+              seen.add(id);
+            }
+          }
+        }),
     ),
   })
   .strict();

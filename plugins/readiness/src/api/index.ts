@@ -1,0 +1,3 @@
+export { readinessApiRef } from './ReadinessApi';
+export type { ReadinessApi } from './ReadinessApi';
+export { ReadinessClient } from './ReadinessClient';

@@ -1,0 +1,143 @@
+import {
+  Gauge,
+  InfoCard,
+  MissingAnnotationEmptyState,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import {
+  ANNOTATION_BACKUP_POLICY,
+  ANNOTATION_SENTRY_PROJECT_SLUG,
+  EntityReadinessResponse,
+  ReadinessStatus,
+} from '@internal/plugin-readiness-common';
+import Box from '@material-ui/core/Box';
+import Chip from '@material-ui/core/Chip';
+import Grid from '@material-ui/core/Grid';
+import LinearProgress from '@material-ui/core/LinearProgress';
+import List from '@material-ui/core/List';
+import ListItem from '@material-ui/core/ListItem';
+import ListItemText from '@material-ui/core/ListItemText';
+import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
+import { useEntityReadiness } from '../../hooks/useEntityReadiness';
+
+const useStyles = makeStyles(theme => ({
+  ready: { backgroundColor: theme.palette.success.main, color: theme.palette.success.contrastText },
+  at_risk: { backgroundColor: theme.palette.warning.main, color: theme.palette.warning.contrastText },
+  not_ready: { backgroundColor: theme.palette.error.main, color: theme.palette.error.contrastText },
+  bar: { height: 8, borderRadius: 4 },
+  section: { marginTop: theme.spacing(2) },
+}));
+
+/** Human label of a readiness status. @public */
+export const STATUS_LABELS: Record<ReadinessStatus, string> = {
+  ready: 'Ready',
+  at_risk: 'At risk',
+  not_ready: 'Not ready',
+};
+
+/** Score, status, dimensions, phases and blockers of a readiness plan. */
+export function ReadinessSummary({ data }: { data: EntityReadinessResponse }) {
+  const classes = useStyles();
+  const { score } = data;
+  return (
+    <Grid container spacing={2}>
+      <Grid item xs={12} sm={4}>
+        <Box display="flex" flexDirection="column" alignItems="center">
+          <Box width={140} aria-label={`Readiness score ${score.overall} of 100`} role="img">
+            <Gauge value={score.overall / 100} fractional />
+          </Box>
+          <Chip
+            label={STATUS_LABELS[score.status]}
+            className={classes[score.status]}
+            aria-label={`Status: ${STATUS_LABELS[score.status]}`}
+          />
+          {score.capped && (
+            <Typography variant="caption" color="textSecondary" align="center">
+              Capped at {score.overall} by open P0 blockers (uncapped {score.uncapped})
+            </Typography>
+          )}
+        </Box>
+      </Grid>
+      <Grid item xs={12} sm={8}>
+        <Typography variant="subtitle2">Dimensions</Typography>
+        {score.dimensions.map(d => (
+          <Box key={d.id} mb={1}>
+            <Box display="flex" justifyContent="space-between">
+              <Typography variant="body2">{d.title}</Typography>
+              <Typography variant="body2">{d.score === null ? 'n/a' : d.score}</Typography>
+            </Box>
+            <LinearProgress
+              className={classes.bar}
+              variant="determinate"
+              value={d.score ?? 0}
+              aria-label={`${d.title} score`}
+            />
+          </Box>
+        ))}
+      </Grid>
+      <Grid item xs={12} sm={6}>
+        <Typography variant="subtitle2">Phases</Typography>
+        <List dense disablePadding aria-label="Phase progress">
+          {score.phases.map((p, i) => (
+            <ListItem key={p.id} disableGutters>
+              <ListItemText
+                primary={`${i + 1}. ${p.title}`}
+                secondary={`${p.satisfied}/${p.applicable} tasks · ${p.earned}/${p.possible} points`}
+              />
+            </ListItem>
+          ))}
+        </List>
+      </Grid>
+      <Grid item xs={12} sm={6}>
+        <Typography variant="subtitle2">
+          Open P0 blockers ({score.blockers.length})
+        </Typography>
+        {score.blockers.length === 0 ? (
+          <Typography variant="body2" color="textSecondary">
+            None
+          </Typography>
+        ) : (
+          <List dense disablePadding aria-label="Open P0 blockers">
+            {score.blockers.map(b => (
+              <ListItem key={b.taskId} disableGutters>
+                <ListItemText
+                  primary={`${b.taskId} ${b.title}`}
+                  secondary={b.kind === 'expired' ? 'evidence expired' : undefined}
+                />
+              </ListItem>
+            ))}
+          </List>
+        )}
+      </Grid>
+    </Grid>
+  );
+}
+
+/**
+ * Readiness card for an entity's overview page.
+ * @public
+ */
+export function EntityReadinessCard() {
+  const { entity } = useEntity();
+  const { loading, error, value, registered } = useEntityReadiness(entity);
+
+  let content;
+  if (!registered) {
+    content = (
+      <MissingAnnotationEmptyState
+        annotation={[ANNOTATION_SENTRY_PROJECT_SLUG, ANNOTATION_BACKUP_POLICY]}
+        readMoreUrl="https://github.com/backstage/backstage"
+      />
+    );
+  } else if (loading) {
+    content = <Progress />;
+  } else if (error) {
+    content = <ResponseErrorPanel error={error} />;
+  } else if (value) {
+    content = <ReadinessSummary data={value} />;
+  }
+  return <InfoCard title="Production readiness">{content}</InfoCard>;
+}

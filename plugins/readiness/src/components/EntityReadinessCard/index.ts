@@ -1,0 +1,1 @@
+export { EntityReadinessCard, ReadinessSummary, STATUS_LABELS } from './EntityReadinessCard';
