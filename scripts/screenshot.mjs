@@ -2,13 +2,30 @@
 // Usage: node scripts/screenshot.mjs <path> <out.png> [waitForText]
 import { chromium } from 'playwright-core';
 
-const [, , urlPath = '/catalog/default/component/payments-api', out = 'docs/images/entity-card.png', waitFor] = process.argv;
+const [
+  ,
+  ,
+  urlPath = '/catalog/default/component/payments-api',
+  out = 'docs/images/entity-card.png',
+  waitFor,
+] = process.argv;
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ],
 });
 const page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
-page.on('console', m => m.type() === 'error' && console.error('[console]', m.text()));
+page.on(
+  'console',
+  m => m.type() === 'error' && console.error('[console]', m.text()),
+);
 await page.goto(`http://localhost:3000${urlPath}`);
 const enter = page.getByRole('button', { name: 'Enter' });
 await enter.waitFor({ timeout: 60_000 });

@@ -9,7 +9,9 @@ install();
 
 let pg;
 if (process.env.POSTGRES_HOST) {
-  console.log(`[start] using external PostgreSQL at ${process.env.POSTGRES_HOST}`);
+  console.log(
+    `[start] using external PostgreSQL at ${process.env.POSTGRES_HOST}`,
+  );
 } else {
   const dataDir = path.join(repoRoot, '.data', 'postgres');
   pg = await startEmbeddedPostgres({
@@ -23,7 +25,9 @@ if (process.env.POSTGRES_HOST) {
     POSTGRES_USER: pg.user,
     POSTGRES_PASSWORD: pg.password,
   });
-  console.log(`[start] embedded PostgreSQL on port ${pg.port}, data in ${dataDir}`);
+  console.log(
+    `[start] embedded PostgreSQL on port ${pg.port}, data in ${dataDir}`,
+  );
 }
 
 // The backend and app run in their own process group so that one signal (Ctrl-C, or a
@@ -44,7 +48,9 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
     }
   });
 }
-const code = await new Promise(resolve => child.on('exit', c => resolve(c ?? 0)));
+const code = await new Promise(resolve =>
+  child.on('exit', c => resolve(c ?? 0)),
+);
 if (pg) {
   console.log('[start] stopping embedded PostgreSQL');
   await pg.stop().catch(e => console.error(e));

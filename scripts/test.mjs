@@ -13,7 +13,13 @@ const steps = [
   [
     'unit + integration tests',
     process.execPath,
-    [path.join(repoRoot, 'scripts', 'with-postgres.mjs'), bin('backstage-cli'), 'repo', 'test', '--ci'],
+    [
+      path.join(repoRoot, 'scripts', 'with-postgres.mjs'),
+      bin('backstage-cli'),
+      'repo',
+      'test',
+      '--ci',
+    ],
     { env: { ...process.env, CI: process.env.CI ?? 'true' } },
   ],
 ];
@@ -21,6 +27,10 @@ for (const [name, cmd, args, opts] of steps) {
   console.log(`\n=== ${name} ===`);
   const started = Date.now();
   const code = await run(cmd, args, opts);
-  console.log(`=== ${name}: exit ${code} in ${((Date.now() - started) / 1000).toFixed(1)} s ===`);
+  console.log(
+    `=== ${name}: exit ${code} in ${((Date.now() - started) / 1000).toFixed(
+      1,
+    )} s ===`,
+  );
   if (code !== 0) process.exit(code);
 }

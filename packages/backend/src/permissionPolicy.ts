@@ -28,7 +28,10 @@ const ADMIN_GROUP = 'group:default/platform-team';
  * plan; only admins approve exemptions or administer. Everything else is allowed.
  */
 export class ReadinessDemoPolicy implements PermissionPolicy {
-  async handle(request: PolicyQuery, user?: PolicyQueryUser): Promise<PolicyDecision> {
+  async handle(
+    request: PolicyQuery,
+    user?: PolicyQueryUser,
+  ): Promise<PolicyDecision> {
     const claims = user?.info.ownershipEntityRefs ?? [];
     const isAdmin = claims.includes(ADMIN_GROUP);
     if (isPermission(request.permission, readinessPlanUpdatePermission)) {

@@ -17,13 +17,21 @@ exports.up = async function up(knex) {
     table.string('lifecycle').nullable();
     table.string('tier').nullable();
     table.timestamp('archived_at', { useTz: true }).nullable();
-    table.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
-    table.timestamp('updated_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
+    table
+      .timestamp('created_at', { useTz: true })
+      .notNullable()
+      .defaultTo(knex.fn.now());
+    table
+      .timestamp('updated_at', { useTz: true })
+      .notNullable()
+      .defaultTo(knex.fn.now());
     table.index(['owner'], 'readiness_plans_owner_idx');
   });
 
   await knex.schema.createTable('readiness_task_states', table => {
-    table.comment('State of one task in one plan, keyed by the template task id');
+    table.comment(
+      'State of one task in one plan, keyed by the template task id',
+    );
     table
       .string('entity_ref')
       .notNullable()
@@ -37,7 +45,10 @@ exports.up = async function up(knex) {
     table.jsonb('checklist').notNullable().defaultTo('{}');
     table.jsonb('exemption').nullable();
     table.integer('version').notNullable().defaultTo(0);
-    table.timestamp('updated_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
+    table
+      .timestamp('updated_at', { useTz: true })
+      .notNullable()
+      .defaultTo(knex.fn.now());
     table.string('updated_by').nullable();
     table.primary(['entity_ref', 'task_id']);
   });
@@ -79,7 +90,6 @@ exports.up = async function up(knex) {
     table.timestamp('last_reviewed_at', { useTz: true }).nullable();
     table.index(['entity_ref'], 'readiness_runbook_links_entity_idx');
   });
-
 };
 
 /**

@@ -8,7 +8,9 @@
  */
 exports.up = async function up(knex) {
   await knex.schema.createTable('readiness_scores', table => {
-    table.comment('Latest computed score per plan, read by rollups without re-evaluation');
+    table.comment(
+      'Latest computed score per plan, read by rollups without re-evaluation',
+    );
     table
       .string('entity_ref')
       .primary()
@@ -24,7 +26,9 @@ exports.up = async function up(knex) {
   });
 
   await knex.schema.createTable('readiness_score_snapshots', table => {
-    table.comment('Score history: one row per change that moved a score, plus daily points');
+    table.comment(
+      'Score history: one row per change that moved a score, plus daily points',
+    );
     table.bigIncrements('id').primary();
     table.string('entity_ref').notNullable();
     table.decimal('overall', 5, 1).notNullable();
@@ -33,7 +37,10 @@ exports.up = async function up(knex) {
     table.jsonb('dimensions').notNullable();
     table.string('reason').notNullable();
     table.timestamp('recorded_at', { useTz: true }).notNullable();
-    table.index(['entity_ref', 'recorded_at'], 'readiness_snapshots_entity_time_idx');
+    table.index(
+      ['entity_ref', 'recorded_at'],
+      'readiness_snapshots_entity_time_idx',
+    );
   });
 
   await knex.schema.createTable('readiness_change_log', table => {
@@ -45,7 +52,10 @@ exports.up = async function up(knex) {
     table.string('actor').notNullable();
     table.jsonb('before').nullable();
     table.jsonb('after').nullable();
-    table.timestamp('at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
+    table
+      .timestamp('at', { useTz: true })
+      .notNullable()
+      .defaultTo(knex.fn.now());
     table.index(['entity_ref', 'at'], 'readiness_change_log_entity_idx');
   });
 };

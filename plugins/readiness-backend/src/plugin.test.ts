@@ -8,30 +8,49 @@ import { Entity } from '@backstage/catalog-model';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
 import { readinessPlugin } from './plugin';
-import { createTestDatabases } from './tests/testDatabase';
+import { createTestDatabases } from './__testUtils__/testDatabase';
 
 jest.setTimeout(60_000);
 
-const service = (name: string, annotations: Record<string, string>): Entity => ({
+const service = (
+  name: string,
+  annotations: Record<string, string>,
+): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Component',
   metadata: {
     name,
     annotations,
-    links: [{ url: `https://runbooks.example.com/${name}/dr`, title: 'Disaster recovery', type: 'runbook-dr' }],
+    links: [
+      {
+        url: `https://runbooks.example.com/${name}/dr`,
+        title: 'Disaster recovery',
+        type: 'runbook-dr',
+      },
+    ],
   },
-  spec: { type: 'service', owner: 'group:default/payments-team', lifecycle: 'production' },
+  spec: {
+    type: 'service',
+    owner: 'group:default/payments-team',
+    lifecycle: 'production',
+  },
 });
 
 const entities = [
-  service('payments', { 'sentry.io/project-slug': 'payments-api', 'readiness/backup-policy': 'daily-35d' }),
+  service('payments', {
+    'sentry.io/project-slug': 'payments-api',
+    'readiness/backup-policy': 'daily-35d',
+  }),
   service('legacy', {}),
 ];
 
 describe('readiness plugin', () => {
   const databases = createTestDatabases();
 
-  async function start(databaseId: Parameters<typeof databases.init>[0], extra: any[] = []) {
+  async function start(
+    databaseId: Parameters<typeof databases.init>[0],
+    extra: any[] = [],
+  ) {
     const knex = await databases.init(databaseId);
     const { server } = await startTestBackend({
       features: [
@@ -44,118 +63,208 @@ describe('readiness plugin', () => {
     return server;
   }
 
-  it.each(databases.eachSupportedId())('serves a computed plan and score for an annotated entity, %p', async id => {
-    const server = await start(id);
-    const res = await request(server).get('/api/readiness/entities/component/default/payments');
-    expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({
-      entityRef: 'component:default/payments',
-      plan: { templateId: 'default', templateVersion: 1 },
-      tasks: [],
-      runbooks: [{ type: 'dr', title: 'Disaster recovery', url: 'https://runbooks.example.com/payments/dr', source: 'catalog' }],
-      score: { overall: 0, status: 'not_ready' },
-    });
-    expect(res.body.score.blockers.map((b: any) => b.taskId)).toEqual(['1.1', '2.1', '2.2', '3.1', '5.1']);
-    expect(res.body.template.phases.map((p: any) => p.title)).toEqual([
-      'Monitoring & visibility',
-      'Security hardening',
-      'Operational resilience',
-      'Compliance & data',
-      'Capacity & change management',
-    ]);
-    expect(res.body.whatIf.length).toBeGreaterThan(0);
-  });
+  it.each(databases.eachSupportedId())(
+    'serves a computed plan and score for an annotated entity, %p',
+    async id => {
+      const server = await start(id);
+      const res = await request(server).get(
+        '/api/readiness/entities/component/default/payments',
+      );
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({
+        entityRef: 'component:default/payments',
+        plan: { templateId: 'default', templateVersion: 1 },
+        tasks: [],
+        runbooks: [
+          {
+            type: 'dr',
+            title: 'Disaster recovery',
+            url: 'https://runbooks.example.com/payments/dr',
+            source: 'catalog',
+          },
+        ],
+        score: { overall: 0, status: 'not_ready' },
+      });
+      expect(res.body.score.blockers.map((b: any) => b.taskId)).toEqual([
+        '1.1',
+        '2.1',
+        '2.2',
+        '3.1',
+        '5.1',
+      ]);
+      expect(res.body.template.phases.map((p: any) => p.title)).toEqual([
+        'Monitoring & visibility',
+        'Security hardening',
+        'Operational resilience',
+        'Compliance & data',
+        'Capacity & change management',
+      ]);
+      expect(res.body.whatIf.length).toBeGreaterThan(0);
+    },
+  );
 
-  it.each(databases.eachSupportedId())('answers 404 with a message for unknown or unregistered entities, %p', async id => {
-    const server = await start(id);
-    const unknown = await request(server).get('/api/readiness/entities/component/default/nope');
-    expect(unknown.status).toBe(404);
-    expect(unknown.body.error).toMatchObject({ name: 'NotFoundError', message: 'Entity component:default/nope was not found in the catalog' });
+  it.each(databases.eachSupportedId())(
+    'answers 404 with a message for unknown or unregistered entities, %p',
+    async id => {
+      const server = await start(id);
+      const unknown = await request(server).get(
+        '/api/readiness/entities/component/default/nope',
+      );
+      expect(unknown.status).toBe(404);
+      expect(unknown.body.error).toMatchObject({
+        name: 'NotFoundError',
+        message: 'Entity component:default/nope was not found in the catalog',
+      });
 
-    const legacy = await request(server).get('/api/readiness/entities/component/default/legacy');
-    expect(legacy.status).toBe(404);
-    expect(legacy.body.error.message).toContain('sentry.io/project-slug');
-  });
+      const legacy = await request(server).get(
+        '/api/readiness/entities/component/default/legacy',
+      );
+      expect(legacy.status).toBe(404);
+      expect(legacy.body.error.message).toContain('sentry.io/project-slug');
+    },
+  );
 
-  it.each(databases.eachSupportedId())('rejects a malformed ref with 400 naming the part, %p', async id => {
-    const server = await start(id);
-    const res = await request(server).get('/api/readiness/entities/component/default/bad%20name!');
-    expect(res.status).toBe(400);
-    expect(res.body.error).toMatchObject({ name: 'InputError', message: expect.stringContaining('invalid name') });
-  });
+  it.each(databases.eachSupportedId())(
+    'rejects a malformed ref with 400 naming the part, %p',
+    async id => {
+      const server = await start(id);
+      const res = await request(server).get(
+        '/api/readiness/entities/component/default/bad%20name!',
+      );
+      expect(res.status).toBe(400);
+      expect(res.body.error).toMatchObject({
+        name: 'InputError',
+        message: expect.stringContaining('invalid name'),
+      });
+    },
+  );
 
-  it.each(databases.eachSupportedId())('rejects requests without credentials with 401, %p', async id => {
-    const server = await start(id);
-    const res = await request(server)
-      .get('/api/readiness/entities/component/default/payments')
-      .set('Authorization', mockCredentials.none.header());
-    expect(res.status).toBe(401);
-  });
+  it.each(databases.eachSupportedId())(
+    'rejects requests without credentials with 401, %p',
+    async id => {
+      const server = await start(id);
+      const res = await request(server)
+        .get('/api/readiness/entities/component/default/payments')
+        .set('Authorization', mockCredentials.none.header());
+      expect(res.status).toBe(401);
+    },
+  );
 
-  it.each(databases.eachSupportedId())('moves the score when a task is done with evidence, and keeps history, %p', async id => {
-    const server = await start(id);
-    const base = '/api/readiness/entities/component/default/payments';
-    await request(server).get(base).expect(200);
+  it.each(databases.eachSupportedId())(
+    'moves the score when a task is done with evidence, and keeps history, %p',
+    async id => {
+      const server = await start(id);
+      const base = '/api/readiness/entities/component/default/payments';
+      await request(server).get(base).expect(200);
 
-    const done = await request(server).patch(`${base}/tasks/1.2`).send({ expectedVersion: 0, status: 'done' });
-    expect(done.status).toBe(200);
-    expect(done.body.task).toMatchObject({ taskId: '1.2', status: 'done', version: 1, updatedBy: 'user:default/mock' });
-    const attested = done.body.score.dimensions.find((d: any) => d.id === 'monitoring');
-    expect(attested.earned).toBe(5); // 10 points, half on a bare claim
+      const done = await request(server)
+        .patch(`${base}/tasks/1.2`)
+        .send({ expectedVersion: 0, status: 'done' });
+      expect(done.status).toBe(200);
+      expect(done.body.task).toMatchObject({
+        taskId: '1.2',
+        status: 'done',
+        version: 1,
+        updatedBy: 'user:default/mock',
+      });
+      const attested = done.body.score.dimensions.find(
+        (d: any) => d.id === 'monitoring',
+      );
+      expect(attested.earned).toBe(5); // 10 points, half on a bare claim
 
-    const ev = await request(server)
-      .post(`${base}/tasks/1.2/evidence`)
-      .send({ kind: 'link', url: 'https://uptime.example.com/payments', summary: 'Monitor live' });
-    expect(ev.status).toBe(201);
-    expect(ev.body.score.dimensions.find((d: any) => d.id === 'monitoring').earned).toBe(10);
+      const ev = await request(server)
+        .post(`${base}/tasks/1.2/evidence`)
+        .send({
+          kind: 'link',
+          url: 'https://uptime.example.com/payments',
+          summary: 'Monitor live',
+        });
+      expect(ev.status).toBe(201);
+      expect(
+        ev.body.score.dimensions.find((d: any) => d.id === 'monitoring').earned,
+      ).toBe(10);
 
-    const read = await request(server).get(base);
-    expect(read.body.score.overall).toBe(ev.body.score.overall);
-    expect(read.body.score.overall).toBeGreaterThan(0);
+      const read = await request(server).get(base);
+      expect(read.body.score.overall).toBe(ev.body.score.overall);
+      expect(read.body.score.overall).toBeGreaterThan(0);
 
-    const history = await request(server).get(`${base}/history`);
-    expect(history.body.items.map((h: any) => h.reason)).toEqual(['registered', 'task 1.2 updated', 'evidence added to 1.2']);
-  });
+      const history = await request(server).get(`${base}/history`);
+      expect(history.body.items.map((h: any) => h.reason)).toEqual([
+        'registered',
+        'task 1.2 updated',
+        'evidence added to 1.2',
+      ]);
+    },
+  );
 
-  it.each(databases.eachSupportedId())('answers a stale version with 409 and the current state, %p', async id => {
-    const server = await start(id);
-    const base = '/api/readiness/entities/component/default/payments';
-    await request(server).get(base).expect(200);
-    await request(server).patch(`${base}/tasks/2.3`).send({ expectedVersion: 0, status: 'in_progress', notes: 'vault' }).expect(200);
-    const stale = await request(server).patch(`${base}/tasks/2.3`).send({ expectedVersion: 0, status: 'done' });
-    expect(stale.status).toBe(409);
-    expect(stale.body).toMatchObject({
-      error: { name: 'ConflictError' },
-      current: { taskId: '2.3', status: 'in_progress', notes: 'vault', version: 1 },
-    });
-  });
+  it.each(databases.eachSupportedId())(
+    'answers a stale version with 409 and the current state, %p',
+    async id => {
+      const server = await start(id);
+      const base = '/api/readiness/entities/component/default/payments';
+      await request(server).get(base).expect(200);
+      await request(server)
+        .patch(`${base}/tasks/2.3`)
+        .send({ expectedVersion: 0, status: 'in_progress', notes: 'vault' })
+        .expect(200);
+      const stale = await request(server)
+        .patch(`${base}/tasks/2.3`)
+        .send({ expectedVersion: 0, status: 'done' });
+      expect(stale.status).toBe(409);
+      expect(stale.body).toMatchObject({
+        error: { name: 'ConflictError' },
+        current: {
+          taskId: '2.3',
+          status: 'in_progress',
+          notes: 'vault',
+          version: 1,
+        },
+      });
+    },
+  );
 
-  it.each(databases.eachSupportedId())('rejects bad bodies with 400 naming the field, %p', async id => {
-    const server = await start(id);
-    const base = '/api/readiness/entities/component/default/payments';
-    await request(server).get(base).expect(200);
-    const badStatus = await request(server).patch(`${base}/tasks/1.1`).send({ expectedVersion: 0, status: 'finished' });
-    expect(badStatus.status).toBe(400);
-    expect(badStatus.body.error.message).toContain('status');
-    const extra = await request(server).patch(`${base}/tasks/1.1`).send({ expectedVersion: 0, score: 100 });
-    expect(extra.status).toBe(400);
-    expect(extra.body.error.message).toContain('score');
-    const noUrl = await request(server).post(`${base}/tasks/1.1/evidence`).send({ kind: 'link', summary: 'x' });
-    expect(noUrl.status).toBe(400);
-    expect(noUrl.body.error.message).toContain('url');
-    const unknownTask = await request(server).patch(`${base}/tasks/9.9`).send({ expectedVersion: 0, status: 'done' });
-    expect(unknownTask.status).toBe(404);
-  });
+  it.each(databases.eachSupportedId())(
+    'rejects bad bodies with 400 naming the field, %p',
+    async id => {
+      const server = await start(id);
+      const base = '/api/readiness/entities/component/default/payments';
+      await request(server).get(base).expect(200);
+      const badStatus = await request(server)
+        .patch(`${base}/tasks/1.1`)
+        .send({ expectedVersion: 0, status: 'finished' });
+      expect(badStatus.status).toBe(400);
+      expect(badStatus.body.error.message).toContain('status');
+      const extra = await request(server)
+        .patch(`${base}/tasks/1.1`)
+        .send({ expectedVersion: 0, score: 100 });
+      expect(extra.status).toBe(400);
+      expect(extra.body.error.message).toContain('score');
+      const noUrl = await request(server)
+        .post(`${base}/tasks/1.1/evidence`)
+        .send({ kind: 'link', summary: 'x' });
+      expect(noUrl.status).toBe(400);
+      expect(noUrl.body.error.message).toContain('url');
+      const unknownTask = await request(server)
+        .patch(`${base}/tasks/9.9`)
+        .send({ expectedVersion: 0, status: 'done' });
+      expect(unknownTask.status).toBe(404);
+    },
+  );
 
-  it.each(databases.eachSupportedId())('refuses task updates the permission policy denies, %p', async id => {
-    const server = await start(id, [
-      mockServices.permissions.factory({ result: AuthorizeResult.DENY }),
-    ]);
-    const base = '/api/readiness/entities/component/default/payments';
-    await request(server).get(base).expect(200);
-    const res = await request(server).patch(`${base}/tasks/1.1`).send({ expectedVersion: 0, status: 'done' });
-    expect(res.status).toBe(403);
-    const read = await request(server).get(base);
-    expect(read.body.tasks).toEqual([]);
-  });
+  it.each(databases.eachSupportedId())(
+    'refuses task updates the permission policy denies, %p',
+    async id => {
+      const server = await start(id, [
+        mockServices.permissions.factory({ result: AuthorizeResult.DENY }),
+      ]);
+      const base = '/api/readiness/entities/component/default/payments';
+      await request(server).get(base).expect(200);
+      const res = await request(server)
+        .patch(`${base}/tasks/1.1`)
+        .send({ expectedVersion: 0, status: 'done' });
+      expect(res.status).toBe(403);
+      const read = await request(server).get(base);
+      expect(read.body.tasks).toEqual([]);
+    },
+  );
 });

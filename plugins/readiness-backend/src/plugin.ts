@@ -35,7 +35,12 @@ export const readinessPlugin = createBackendPlugin({
         const { config, logger, database, httpRouter, scheduler } = deps;
         const templates = TemplateRegistry.fromConfig(config);
         const store = await DatabaseReadinessStore.create({ database });
-        const service = new ReadinessService({ store, templates, catalog: deps.catalog, logger });
+        const service = new ReadinessService({
+          store,
+          templates,
+          catalog: deps.catalog,
+          logger,
+        });
         deps.permissionsRegistry.addPermissions(readinessPermissions);
 
         httpRouter.use(
@@ -50,7 +55,13 @@ export const readinessPlugin = createBackendPlugin({
 
         const seedFile = config.getOptionalString('readiness.seed.file');
         if (seedFile) {
-          const seeder = new PlanSeeder({ file: seedFile, service, store, auth: deps.auth, logger });
+          const seeder = new PlanSeeder({
+            file: seedFile,
+            service,
+            store,
+            auth: deps.auth,
+            logger,
+          });
           await scheduler.scheduleTask({
             id: 'readiness-seed',
             frequency: { seconds: 30 },

@@ -1,9 +1,4 @@
-import {
-  Exemption,
-  ReadinessTemplate,
-  RunbookLink,
-  TaskState,
-} from './types';
+import { Exemption, ReadinessTemplate, RunbookLink, TaskState } from './types';
 import { ReadinessScore, WhatIf } from './scoring';
 
 /** Response of `GET /entities/:kind/:namespace/:name`. @public */

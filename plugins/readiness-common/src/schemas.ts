@@ -38,7 +38,11 @@ export const templateSchema = z
     dimensions: z
       .array(
         z
-          .object({ id, title: z.string().min(1), weight: z.number().min(0).default(1) })
+          .object({
+            id,
+            title: z.string().min(1),
+            weight: z.number().min(0).default(1),
+          })
           .strict(),
       )
       .min(1),
@@ -99,7 +103,9 @@ export const evidenceInputSchema = z
     kind: z.enum(['link', 'commit', 'document', 'check', 'attestation']),
     url: z.string().url().max(2000).optional(),
     summary: z.string().min(1).max(2000),
-    source: z.enum(['manual', 'ci', 'sentry', 'catalog', 'backup']).default('manual'),
+    source: z
+      .enum(['manual', 'ci', 'sentry', 'catalog', 'backup'])
+      .default('manual'),
   })
   .strict()
   .refine(e => e.kind === 'attestation' || e.url !== undefined, {

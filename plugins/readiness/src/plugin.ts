@@ -14,7 +14,8 @@ export const readinessPlugin = createPlugin({
     createApiFactory({
       api: readinessApiRef,
       deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
-      factory: ({ discoveryApi, fetchApi }) => new ReadinessClient({ discoveryApi, fetchApi }),
+      factory: ({ discoveryApi, fetchApi }) =>
+        new ReadinessClient({ discoveryApi, fetchApi }),
     }),
   ],
 });
@@ -24,7 +25,10 @@ export const EntityReadinessCard = readinessPlugin.provide(
   createComponentExtension({
     name: 'EntityReadinessCard',
     component: {
-      lazy: () => import('./components/EntityReadinessCard').then(m => m.EntityReadinessCard),
+      lazy: () =>
+        import('./components/EntityReadinessCard').then(
+          m => m.EntityReadinessCard,
+        ),
     },
   }),
 );

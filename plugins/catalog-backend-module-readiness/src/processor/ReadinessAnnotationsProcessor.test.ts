@@ -6,20 +6,32 @@ const processor = ReadinessAnnotationsProcessor.fromConfig(
   new ConfigReader({
     readiness: {
       backupPolicies: {
-        'daily-35d': { title: 'Daily', rpoHours: 24, rtoHours: 4, retentionDays: 35, restoreDrillEveryDays: 90 },
+        'daily-35d': {
+          title: 'Daily',
+          rpoHours: 24,
+          rtoHours: 4,
+          retentionDays: 35,
+          restoreDrillEveryDays: 90,
+        },
       },
       templates: [{ id: 'web-service' }],
     },
   }),
 );
 
-const entity = (annotations: Record<string, string>, links: Entity['metadata']['links'] = []): Entity => ({
+const entity = (
+  annotations: Record<string, string>,
+  links: Entity['metadata']['links'] = [],
+): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Component',
   metadata: { name: 'payments', annotations, links },
   spec: { type: 'service', owner: 'team-a', lifecycle: 'production' },
 });
-const location = { type: 'url', target: 'https://example.com/catalog-info.yaml' };
+const location = {
+  type: 'url',
+  target: 'https://example.com/catalog-info.yaml',
+};
 
 describe('ReadinessAnnotationsProcessor', () => {
   it('passes a valid entity untouched and emits nothing', async () => {
@@ -30,7 +42,13 @@ describe('ReadinessAnnotationsProcessor', () => {
         'readiness/template': 'web-service',
         'readiness/tier': '1',
       },
-      [{ url: 'https://runbooks.example.com/dr', title: 'DR', type: 'runbook-dr' }],
+      [
+        {
+          url: 'https://runbooks.example.com/dr',
+          title: 'DR',
+          type: 'runbook-dr',
+        },
+      ],
     );
     const emit = jest.fn();
     const out = await processor.postProcessEntity(good, location, emit);
@@ -39,8 +57,12 @@ describe('ReadinessAnnotationsProcessor', () => {
   });
 
   it('accepts numeric Sentry ids and org/project slugs', () => {
-    expect(processor.validate(entity({ 'sentry.io/project-slug': '4505' }))).toEqual([]);
-    expect(processor.validate(entity({ 'sentry.io/project-slug': 'acme/payments' }))).toEqual([]);
+    expect(
+      processor.validate(entity({ 'sentry.io/project-slug': '4505' })),
+    ).toEqual([]);
+    expect(
+      processor.validate(entity({ 'sentry.io/project-slug': 'acme/payments' })),
+    ).toEqual([]);
   });
 
   it('reports each bad annotation with the annotation name', () => {
@@ -54,8 +76,12 @@ describe('ReadinessAnnotationsProcessor', () => {
     );
     expect(errors).toEqual([
       expect.stringContaining('sentry.io/project-slug "Payments API!"'),
-      expect.stringContaining('unknown backup policy "hourly" (known: daily-35d'),
-      expect.stringContaining('unknown template "nope" (known: default, web-service)'),
+      expect.stringContaining(
+        'unknown backup policy "hourly" (known: daily-35d',
+      ),
+      expect.stringContaining(
+        'unknown template "nope" (known: default, web-service)',
+      ),
       expect.stringContaining('readiness/tier "gold"'),
     ]);
   });
@@ -78,9 +104,17 @@ describe('ReadinessAnnotationsProcessor', () => {
 
   it('emits input errors for an invalid entity', async () => {
     const emit = jest.fn();
-    await processor.postProcessEntity(entity({ 'readiness/tier': '9' }), location, emit);
+    await processor.postProcessEntity(
+      entity({ 'readiness/tier': '9' }),
+      location,
+      emit,
+    );
     expect(emit).toHaveBeenCalledWith(
-      expect.objectContaining({ type: 'error', location, error: expect.objectContaining({ name: 'InputError' }) }),
+      expect.objectContaining({
+        type: 'error',
+        location,
+        error: expect.objectContaining({ name: 'InputError' }),
+      }),
     );
   });
 });

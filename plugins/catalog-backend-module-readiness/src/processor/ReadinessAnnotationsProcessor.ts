@@ -16,7 +16,14 @@ import {
 
 /** Sentry project slugs are lower-case words with dashes/underscores; numeric ids are accepted too. */
 const SENTRY_SLUG = /^(?:[a-z0-9][a-z0-9_-]{0,49}|\d{1,20})$/;
-const RUNBOOK_TYPES = ['dr', 'incident', 'deploy', 'rollback', 'database', 'on-call'];
+const RUNBOOK_TYPES = [
+  'dr',
+  'incident',
+  'deploy',
+  'rollback',
+  'database',
+  'on-call',
+];
 
 const isHttpUrl = (value: string) => {
   try {
@@ -39,11 +46,15 @@ export class ReadinessAnnotationsProcessor implements CatalogProcessor {
   ) {}
 
   static fromConfig(config: Config): ReadinessAnnotationsProcessor {
-    const policies = config.getOptionalConfig('readiness.backupPolicies')?.keys() ?? [];
-    const templates = (config.getOptionalConfigArray('readiness.templates') ?? []).map(t =>
-      t.getString('id'),
+    const policies =
+      config.getOptionalConfig('readiness.backupPolicies')?.keys() ?? [];
+    const templates = (
+      config.getOptionalConfigArray('readiness.templates') ?? []
+    ).map(t => t.getString('id'));
+    return new ReadinessAnnotationsProcessor(
+      new Set(policies),
+      new Set(['default', ...templates]),
     );
-    return new ReadinessAnnotationsProcessor(new Set(policies), new Set(['default', ...templates]));
   }
 
   getProcessorName(): string {
@@ -54,7 +65,9 @@ export class ReadinessAnnotationsProcessor implements CatalogProcessor {
   validate(entity: Entity): string[] {
     const errors: string[] = [];
     const annotations = entity.metadata.annotations ?? {};
-    const ref = `${entity.kind}:${entity.metadata.namespace ?? 'default'}/${entity.metadata.name}`;
+    const ref = `${entity.kind}:${entity.metadata.namespace ?? 'default'}/${
+      entity.metadata.name
+    }`;
 
     const slug = annotations[ANNOTATION_SENTRY_PROJECT_SLUG];
     if (slug !== undefined) {
@@ -78,29 +91,41 @@ export class ReadinessAnnotationsProcessor implements CatalogProcessor {
     const template = annotations[ANNOTATION_TEMPLATE];
     if (template !== undefined && !this.templates.has(template)) {
       errors.push(
-        `${ref}: annotation ${ANNOTATION_TEMPLATE} names unknown template "${template}" (known: ${[...this.templates].join(', ')})`,
+        `${ref}: annotation ${ANNOTATION_TEMPLATE} names unknown template "${template}" (known: ${[
+          ...this.templates,
+        ].join(', ')})`,
       );
     }
 
     const tier = annotations[ANNOTATION_TIER];
     if (tier !== undefined && !/^[1-4]$/.test(tier)) {
-      errors.push(`${ref}: annotation ${ANNOTATION_TIER} "${tier}" must be 1, 2, 3 or 4`);
+      errors.push(
+        `${ref}: annotation ${ANNOTATION_TIER} "${tier}" must be 1, 2, 3 or 4`,
+      );
     }
 
     for (const [i, link] of (entity.metadata.links ?? []).entries()) {
       const m = link.type ? RUNBOOK_LINK_TYPE_PATTERN.exec(link.type) : null;
       if (link.type?.startsWith('runbook') && !m) {
-        errors.push(`${ref}: metadata.links[${i}].type "${link.type}" is not "runbook" or "runbook-<type>"`);
+        errors.push(
+          `${ref}: metadata.links[${i}].type "${link.type}" is not "runbook" or "runbook-<type>"`,
+        );
         continue;
       }
       if (!m) continue;
       if (m[1] && !RUNBOOK_TYPES.includes(m[1]) && m[1] !== 'other') {
         errors.push(
-          `${ref}: metadata.links[${i}].type "${link.type}" has unknown runbook type "${m[1]}" (known: ${RUNBOOK_TYPES.join(', ')}, other)`,
+          `${ref}: metadata.links[${i}].type "${
+            link.type
+          }" has unknown runbook type "${m[1]}" (known: ${RUNBOOK_TYPES.join(
+            ', ',
+          )}, other)`,
         );
       }
       if (!isHttpUrl(link.url)) {
-        errors.push(`${ref}: metadata.links[${i}].url "${link.url}" is not a valid http(s) URL`);
+        errors.push(
+          `${ref}: metadata.links[${i}].url "${link.url}" is not a valid http(s) URL`,
+        );
       }
     }
     return errors;

@@ -1,5 +1,5 @@
 import { scorePlan } from '@internal/plugin-readiness-common';
-import { createTestDatabases, databaseServiceFor } from '../tests/testDatabase';
+import { createTestDatabases, databaseServiceFor } from '../__testUtils__/testDatabase';
 import { DatabaseReadinessStore } from './DatabaseReadinessStore';
 import { defaultTemplate } from '../templates/defaultTemplate';
 
@@ -10,7 +10,9 @@ describe('DatabaseReadinessStore', () => {
 
   async function createStore(databaseId: Parameters<typeof databases.init>[0]) {
     const knex = await databases.init(databaseId);
-    const store = await DatabaseReadinessStore.create({ database: databaseServiceFor(knex) });
+    const store = await DatabaseReadinessStore.create({
+      database: databaseServiceFor(knex),
+    });
     await store.upsertPlan({
       entityRef: 'Component:default/Payments',
       templateId: 'default',
@@ -20,103 +22,227 @@ describe('DatabaseReadinessStore', () => {
     return { knex, store };
   }
 
-  it.each(databases.eachSupportedId())('keys plans by the lower-cased ref and keeps the pinned template, %p', async id => {
-    const { store } = await createStore(id);
-    const plan = await store.upsertPlan({
-      entityRef: 'component:default/payments',
-      templateId: 'other',
-      templateVersion: 7,
-      owner: 'group:default/new-owner',
-    });
-    expect(plan).toMatchObject({
-      entityRef: 'component:default/payments',
-      templateId: 'default',
-      templateVersion: 1,
-      owner: 'group:default/new-owner',
-    });
-    expect(await store.getPlan('COMPONENT:default/payments')).toEqual(plan);
-    expect(await store.getPlan('component:default/unknown')).toBeUndefined();
-  });
+  it.each(databases.eachSupportedId())(
+    'keys plans by the lower-cased ref and keeps the pinned template, %p',
+    async id => {
+      const { store } = await createStore(id);
+      const plan = await store.upsertPlan({
+        entityRef: 'component:default/payments',
+        templateId: 'other',
+        templateVersion: 7,
+        owner: 'group:default/new-owner',
+      });
+      expect(plan).toMatchObject({
+        entityRef: 'component:default/payments',
+        templateId: 'default',
+        templateVersion: 1,
+        owner: 'group:default/new-owner',
+      });
+      expect(await store.getPlan('COMPONENT:default/payments')).toEqual(plan);
+      expect(await store.getPlan('component:default/unknown')).toBeUndefined();
+    },
+  );
 
-  it.each(databases.eachSupportedId())('updates tasks with optimistic concurrency, %p', async id => {
-    const { store } = await createStore(id);
-    const ref = 'component:default/payments';
-    const first = await store.updateTask({ entityRef: ref, taskId: '1.1', expectedVersion: 0, actor: 'user:default/a', patch: { status: 'in_progress', checklist: { sdk: true } } });
-    expect(first).toMatchObject({ ok: true, state: { status: 'in_progress', version: 1, checklist: { sdk: true }, updatedBy: 'user:default/a' } });
+  it.each(databases.eachSupportedId())(
+    'updates tasks with optimistic concurrency, %p',
+    async id => {
+      const { store } = await createStore(id);
+      const ref = 'component:default/payments';
+      const first = await store.updateTask({
+        entityRef: ref,
+        taskId: '1.1',
+        expectedVersion: 0,
+        actor: 'user:default/a',
+        patch: { status: 'in_progress', checklist: { sdk: true } },
+      });
+      expect(first).toMatchObject({
+        ok: true,
+        state: {
+          status: 'in_progress',
+          version: 1,
+          checklist: { sdk: true },
+          updatedBy: 'user:default/a',
+        },
+      });
 
-    const second = await store.updateTask({ entityRef: ref, taskId: '1.1', expectedVersion: 1, actor: 'user:default/b', patch: { checklist: { pii: true }, notes: 'half way' } });
-    expect(second).toMatchObject({ ok: true, state: { status: 'in_progress', version: 2, checklist: { sdk: true, pii: true }, notes: 'half way' } });
+      const second = await store.updateTask({
+        entityRef: ref,
+        taskId: '1.1',
+        expectedVersion: 1,
+        actor: 'user:default/b',
+        patch: { checklist: { pii: true }, notes: 'half way' },
+      });
+      expect(second).toMatchObject({
+        ok: true,
+        state: {
+          status: 'in_progress',
+          version: 2,
+          checklist: { sdk: true, pii: true },
+          notes: 'half way',
+        },
+      });
 
-    const stale = await store.updateTask({ entityRef: ref, taskId: '1.1', expectedVersion: 1, actor: 'user:default/c', patch: { status: 'done' } });
-    expect(stale).toMatchObject({ ok: false, current: { status: 'in_progress', version: 2, updatedBy: 'user:default/b' } });
+      const stale = await store.updateTask({
+        entityRef: ref,
+        taskId: '1.1',
+        expectedVersion: 1,
+        actor: 'user:default/c',
+        patch: { status: 'done' },
+      });
+      expect(stale).toMatchObject({
+        ok: false,
+        current: {
+          status: 'in_progress',
+          version: 2,
+          updatedBy: 'user:default/b',
+        },
+      });
 
-    const log = await store.getChangeLog(ref);
-    expect(log.map(l => [l.actor, l.action])).toEqual([
-      ['user:default/b', 'task.update'],
-      ['user:default/a', 'task.update'],
-    ]);
-    expect(log[0].before).toMatchObject({ version: 1 });
-  });
+      const log = await store.getChangeLog(ref);
+      expect(log.map(l => [l.actor, l.action])).toEqual([
+        ['user:default/b', 'task.update'],
+        ['user:default/a', 'task.update'],
+      ]);
+      expect(log[0].before).toMatchObject({ version: 1 });
+    },
+  );
 
-  it.each(databases.eachSupportedId())('lets exactly one of two concurrent first writes win, %p', async id => {
-    const { store } = await createStore(id);
-    const write = (actor: string) =>
-      store.updateTask({ entityRef: 'component:default/payments', taskId: '2.1', expectedVersion: 0, actor, patch: { status: 'done' } });
-    const results = await Promise.all([write('user:default/a'), write('user:default/b')]);
-    expect(results.filter(r => r.ok)).toHaveLength(1);
-    expect(results.filter(r => !r.ok)).toHaveLength(1);
-  });
+  it.each(databases.eachSupportedId())(
+    'lets exactly one of two concurrent first writes win, %p',
+    async id => {
+      const { store } = await createStore(id);
+      const write = (actor: string) =>
+        store.updateTask({
+          entityRef: 'component:default/payments',
+          taskId: '2.1',
+          expectedVersion: 0,
+          actor,
+          patch: { status: 'done' },
+        });
+      const results = await Promise.all([
+        write('user:default/a'),
+        write('user:default/b'),
+      ]);
+      expect(results.filter(r => r.ok)).toHaveLength(1);
+      expect(results.filter(r => !r.ok)).toHaveLength(1);
+    },
+  );
 
-  it.each(databases.eachSupportedId())('stores evidence, also for tasks nobody touched yet, %p', async id => {
-    const { store } = await createStore(id);
-    const ref = 'component:default/payments';
-    const e = await store.addEvidence({
-      entityRef: ref,
-      taskId: '5.1',
-      evidence: { kind: 'link', url: 'https://ci.example.com/1', summary: 'green build', source: 'ci', recordedAt: '2026-01-01T00:00:00.000Z', recordedBy: 'service:ci', expiresAt: '2026-01-15T00:00:00.000Z' },
-    });
-    const states = await store.listTaskStates(ref);
-    expect(states).toEqual([
-      { taskId: '5.1', status: 'todo', checklist: {}, version: 0, evidence: [{ ...e, id: expect.any(String) }] },
-    ]);
-  });
+  it.each(databases.eachSupportedId())(
+    'stores evidence, also for tasks nobody touched yet, %p',
+    async id => {
+      const { store } = await createStore(id);
+      const ref = 'component:default/payments';
+      const e = await store.addEvidence({
+        entityRef: ref,
+        taskId: '5.1',
+        evidence: {
+          kind: 'link',
+          url: 'https://ci.example.com/1',
+          summary: 'green build',
+          source: 'ci',
+          recordedAt: '2026-01-01T00:00:00.000Z',
+          recordedBy: 'service:ci',
+          expiresAt: '2026-01-15T00:00:00.000Z',
+        },
+      });
+      const states = await store.listTaskStates(ref);
+      expect(states).toEqual([
+        {
+          taskId: '5.1',
+          status: 'todo',
+          checklist: {},
+          version: 0,
+          evidence: [{ ...e, id: expect.any(String) }],
+        },
+      ]);
+    },
+  );
 
-  it.each(databases.eachSupportedId())('writes a snapshot only when the score moves, %p', async id => {
-    const { store } = await createStore(id);
-    const ref = 'component:default/payments';
-    const empty = scorePlan(defaultTemplate, {}, new Date('2026-01-01T00:00:00Z'));
-    expect(await store.saveScore(ref, empty, 'registered')).toBe(true);
-    expect(await store.saveScore(ref, { ...empty, evaluatedAt: '2026-01-02T00:00:00.000Z' }, 'no change')).toBe(false);
-    expect(await store.saveScore(ref, { ...empty, evaluatedAt: '2026-01-03T00:00:00.000Z' }, 'daily', { always: true })).toBe(true);
-    const moved = scorePlan(defaultTemplate, {
-      '1.1': { taskId: '1.1', status: 'done', checklist: {}, version: 1, evidence: [] },
-    }, new Date('2026-01-04T00:00:00Z'));
-    expect(await store.saveScore(ref, moved, 'task 1.1 updated')).toBe(true);
+  it.each(databases.eachSupportedId())(
+    'writes a snapshot only when the score moves, %p',
+    async id => {
+      const { store } = await createStore(id);
+      const ref = 'component:default/payments';
+      const empty = scorePlan(
+        defaultTemplate,
+        {},
+        new Date('2026-01-01T00:00:00Z'),
+      );
+      expect(await store.saveScore(ref, empty, 'registered')).toBe(true);
+      expect(
+        await store.saveScore(
+          ref,
+          { ...empty, evaluatedAt: '2026-01-02T00:00:00.000Z' },
+          'no change',
+        ),
+      ).toBe(false);
+      expect(
+        await store.saveScore(
+          ref,
+          { ...empty, evaluatedAt: '2026-01-03T00:00:00.000Z' },
+          'daily',
+          { always: true },
+        ),
+      ).toBe(true);
+      const moved = scorePlan(
+        defaultTemplate,
+        {
+          '1.1': {
+            taskId: '1.1',
+            status: 'done',
+            checklist: {},
+            version: 1,
+            evidence: [],
+          },
+        },
+        new Date('2026-01-04T00:00:00Z'),
+      );
+      expect(await store.saveScore(ref, moved, 'task 1.1 updated')).toBe(true);
 
-    const history = await store.getHistory(ref);
-    expect(history.map(h => [h.reason, h.overall])).toEqual([
-      ['registered', 0],
-      ['daily', 0],
-      ['task 1.1 updated', moved.overall],
-    ]);
-    expect(moved.overall).toBeGreaterThan(0);
-    const ranged = await store.getHistory(ref, { from: new Date('2026-01-02T12:00:00Z') });
-    expect(ranged.map(h => h.reason)).toEqual(['daily', 'task 1.1 updated']);
-  });
+      const history = await store.getHistory(ref);
+      expect(history.map(h => [h.reason, h.overall])).toEqual([
+        ['registered', 0],
+        ['daily', 0],
+        ['task 1.1 updated', moved.overall],
+      ]);
+      expect(moved.overall).toBeGreaterThan(0);
+      const ranged = await store.getHistory(ref, {
+        from: new Date('2026-01-02T12:00:00Z'),
+      });
+      expect(ranged.map(h => h.reason)).toEqual(['daily', 'task 1.1 updated']);
+    },
+  );
 
-  it.each(databases.eachSupportedId())('replaces catalog runbooks and keeps API-added ones, %p', async id => {
-    const { knex, store } = await createStore(id);
-    const ref = 'component:default/payments';
-    await store.replaceCatalogRunbooks(ref, [
-      { type: 'dr', title: 'DR', url: 'https://rb.example.com/dr' },
-      { type: 'incident', title: 'Incident', url: 'https://rb.example.com/incident' },
-    ]);
-    await knex('readiness_runbook_links').insert({ id: '00000000-0000-4000-8000-000000000001', entity_ref: ref, type: 'deploy', title: 'Deploy', url: 'https://rb.example.com/deploy', source: 'api' });
-    await store.replaceCatalogRunbooks(ref, [{ type: 'dr', title: 'DR', url: 'https://rb.example.com/dr' }]);
-    const links = await store.listRunbooks(ref);
-    expect(links.map(l => [l.type, l.source])).toEqual([
-      ['deploy', 'api'],
-      ['dr', 'catalog'],
-    ]);
-  });
+  it.each(databases.eachSupportedId())(
+    'replaces catalog runbooks and keeps API-added ones, %p',
+    async id => {
+      const { knex, store } = await createStore(id);
+      const ref = 'component:default/payments';
+      await store.replaceCatalogRunbooks(ref, [
+        { type: 'dr', title: 'DR', url: 'https://rb.example.com/dr' },
+        {
+          type: 'incident',
+          title: 'Incident',
+          url: 'https://rb.example.com/incident',
+        },
+      ]);
+      await knex('readiness_runbook_links').insert({
+        id: '00000000-0000-4000-8000-000000000001',
+        entity_ref: ref,
+        type: 'deploy',
+        title: 'Deploy',
+        url: 'https://rb.example.com/deploy',
+        source: 'api',
+      });
+      await store.replaceCatalogRunbooks(ref, [
+        { type: 'dr', title: 'DR', url: 'https://rb.example.com/dr' },
+      ]);
+      const links = await store.listRunbooks(ref);
+      expect(links.map(l => [l.type, l.source])).toEqual([
+        ['deploy', 'api'],
+        ['dr', 'catalog'],
+      ]);
+    },
+  );
 });

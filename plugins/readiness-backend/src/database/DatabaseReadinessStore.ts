@@ -34,7 +34,10 @@ export interface PlanRecord {
 }
 
 /** Catalog-derived fields of a plan. @internal */
-export type PlanInput = Omit<PlanRecord, 'createdAt' | 'updatedAt' | 'archivedAt'>;
+export type PlanInput = Omit<
+  PlanRecord,
+  'createdAt' | 'updatedAt' | 'archivedAt'
+>;
 
 /** Fields a task update may change. @internal */
 export interface TaskPatch {
@@ -64,11 +67,15 @@ const iso = (v: Date | string | null | undefined): string | undefined =>
   v === null || v === undefined ? undefined : new Date(v).toISOString();
 
 // jsonb does not keep key order, so compare dimension maps key by key.
-const sameDimensions = (a: Record<string, unknown>, b: Record<string, unknown>) =>
+const sameDimensions = (
+  a: Record<string, unknown>,
+  b: Record<string, unknown>,
+) =>
   Object.keys(a).length === Object.keys(b).length &&
   Object.keys(b).every(k => a[k] === b[k]);
 
-const json = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
+const json = <T>(v: unknown): T =>
+  (typeof v === 'string' ? JSON.parse(v) : v) as T;
 
 /**
  * Owns all SQL of the readiness plugin. Rows are keyed by the lower-cased entity ref.
@@ -135,11 +142,19 @@ export class DatabaseReadinessStore {
       list.push(this.toEvidence(e));
       byTask.set(e.task_id, list);
     }
-    const states = rows.map(r => this.toTaskState(r, byTask.get(r.task_id) ?? []));
+    const states = rows.map(r =>
+      this.toTaskState(r, byTask.get(r.task_id) ?? []),
+    );
     // Evidence may arrive (e.g. from CI) before anyone touched the task.
     for (const [taskId, list] of byTask) {
       if (!states.some(s => s.taskId === taskId)) {
-        states.push({ taskId, status: 'todo', checklist: {}, evidence: list, version: 0 });
+        states.push({
+          taskId,
+          status: 'todo',
+          checklist: {},
+          evidence: list,
+          version: 0,
+        });
       }
     }
     return states;
@@ -176,19 +191,22 @@ export class DatabaseReadinessStore {
         return { ok: false as const, current: before };
       }
       const now = new Date();
+      const exemption =
+        patch.exemption === undefined ? before.exemption : patch.exemption;
       const next = {
         entity_ref: ref,
         task_id: taskId,
         status: patch.status ?? before.status,
-        assignee: patch.assignee === undefined ? before.assignee ?? null : patch.assignee,
+        assignee:
+          patch.assignee === undefined
+            ? before.assignee ?? null
+            : patch.assignee,
         notes: patch.notes === undefined ? before.notes ?? null : patch.notes,
-        checklist: JSON.stringify({ ...before.checklist, ...(patch.checklist ?? {}) }),
-        exemption:
-          patch.exemption === undefined
-            ? before.exemption
-              ? JSON.stringify(before.exemption)
-              : null
-            : patch.exemption && JSON.stringify(patch.exemption),
+        checklist: JSON.stringify({
+          ...before.checklist,
+          ...(patch.checklist ?? {}),
+        }),
+        exemption: exemption ? JSON.stringify(exemption) : null,
         version: before.version + 1,
         updated_at: now,
         updated_by: actor,
@@ -211,7 +229,10 @@ export class DatabaseReadinessStore {
         const current = await tx('readiness_task_states')
           .where({ entity_ref: ref, task_id: taskId })
           .first();
-        return { ok: false as const, current: this.toTaskState(current, evidence) };
+        return {
+          ok: false as const,
+          current: this.toTaskState(current, evidence),
+        };
       }
       const state = this.toTaskState(saved, evidence);
       await this.log(tx, {
@@ -286,7 +307,8 @@ export class DatabaseReadinessStore {
       const wanted = new Set(links.map(key));
       const have = new Set(existing.map(key));
       const stale = existing.filter(l => !wanted.has(key(l))).map(l => l.id);
-      if (stale.length) await tx('readiness_runbook_links').whereIn('id', stale).delete();
+      if (stale.length)
+        await tx('readiness_runbook_links').whereIn('id', stale).delete();
       const fresh = links.filter(l => !have.has(key(l)));
       if (fresh.length) {
         await tx('readiness_runbook_links').insert(
@@ -314,7 +336,9 @@ export class DatabaseReadinessStore {
     options: { always?: boolean } = {},
   ): Promise<boolean> {
     const ref = entityRef.toLocaleLowerCase('en-US');
-    const dimensions = Object.fromEntries(score.dimensions.map(d => [d.id, d.score]));
+    const dimensions = Object.fromEntries(
+      score.dimensions.map(d => [d.id, d.score]),
+    );
     const row = {
       entity_ref: ref,
       overall: score.overall,
@@ -324,7 +348,10 @@ export class DatabaseReadinessStore {
       computed_at: new Date(score.evaluatedAt),
     };
     return this.db.transaction(async tx => {
-      const prev = await tx('readiness_scores').where({ entity_ref: ref }).forUpdate().first();
+      const prev = await tx('readiness_scores')
+        .where({ entity_ref: ref })
+        .forUpdate()
+        .first();
       await tx('readiness_scores').insert(row).onConflict('entity_ref').merge();
       const moved =
         !prev ||
@@ -383,7 +410,14 @@ export class DatabaseReadinessStore {
 
   private async log(
     tx: Knex.Transaction,
-    entry: { entityRef: string; taskId?: string; action: string; actor: string; before?: unknown; after?: unknown },
+    entry: {
+      entityRef: string;
+      taskId?: string;
+      action: string;
+      actor: string;
+      before?: unknown;
+      after?: unknown;
+    },
   ) {
     await tx('readiness_change_log').insert({
       entity_ref: entry.entityRef,
@@ -412,7 +446,9 @@ export class DatabaseReadinessStore {
   }
 
   private toTaskState(row: any, evidence: Evidence[]): TaskState {
-    const exemption = row.exemption ? json<Exemption>(row.exemption) : undefined;
+    const exemption = row.exemption
+      ? json<Exemption>(row.exemption)
+      : undefined;
     return {
       taskId: row.task_id,
       status: row.status,

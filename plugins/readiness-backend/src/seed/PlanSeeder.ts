@@ -1,7 +1,4 @@
-import {
-  AuthService,
-  LoggerService,
-} from '@backstage/backend-plugin-api';
+import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { TaskStatus } from '@internal/plugin-readiness-common';
 import fs from 'node:fs/promises';
@@ -10,7 +7,9 @@ import { z } from 'zod';
 import { DatabaseReadinessStore } from '../database/DatabaseReadinessStore';
 import { ReadinessService } from '../service/ReadinessService';
 
-const taskIds = z.array(z.union([z.string(), z.number()]).transform(String)).default([]);
+const taskIds = z
+  .array(z.union([z.string(), z.number()]).transform(String))
+  .default([]);
 
 /** Schema of a seed file: initial task states per service. @internal */
 export const seedFileSchema = z
@@ -32,7 +31,11 @@ export const seedFileSchema = z
           for (const [list, ids] of Object.entries(lists)) {
             for (const id of ids) {
               if (seen.has(id)) {
-                ctx.addIssue({ code: z.ZodIssueCode.custom, path: [list], message: `task ${id} is listed twice` });
+                ctx.addIssue({
+                  code: z.ZodIssueCode.custom,
+                  path: [list],
+                  message: `task ${id} is listed twice`,
+                });
               }
               seen.add(id);
             }
@@ -64,15 +67,20 @@ export class PlanSeeder {
   /** Returns the entity refs seeded in this run. */
   async run(): Promise<string[]> {
     const { service, store, auth, logger } = this.deps;
-    const parsed = seedFileSchema.parse(yaml.parse(await fs.readFile(this.deps.file, 'utf8')));
+    const parsed = seedFileSchema.parse(
+      yaml.parse(await fs.readFile(this.deps.file, 'utf8')),
+    );
     const credentials = await auth.getOwnServiceCredentials();
     const seeded: string[] = [];
     for (const [rawRef, spec] of Object.entries(parsed.services)) {
       const ref = parseEntityRef(rawRef);
       const entityRef = stringifyEntityRef(ref);
       const existing = await store.getPlan(entityRef);
-      if (existing && (await store.listTaskStates(entityRef)).length > 0) continue;
-      const entity = await service.getEntity(ref, credentials).catch(() => undefined);
+      if (existing && (await store.listTaskStates(entityRef)).length > 0)
+        continue;
+      const entity = await service
+        .getEntity(ref, credentials)
+        .catch(() => undefined);
       if (!entity) {
         logger.debug(`Seed: ${entityRef} is not in the catalog yet`);
         continue;
@@ -80,8 +88,14 @@ export class PlanSeeder {
       await service.registerEntity(entity);
       const now = Date.now();
       const setStatus = (taskId: string, status: TaskStatus) =>
-        service.updateTask({ entityRef, taskId, input: { expectedVersion: 0, status }, actor: ACTOR });
-      const link = (taskId: string) => `https://ci.example.com/${ref.name}/${taskId}`;
+        service.updateTask({
+          entityRef,
+          taskId,
+          input: { expectedVersion: 0, status },
+          actor: ACTOR,
+        });
+      const link = (taskId: string) =>
+        `https://ci.example.com/${ref.name}/${taskId}`;
 
       for (const taskId of spec.done) {
         await setStatus(taskId, 'done');
@@ -89,7 +103,12 @@ export class PlanSeeder {
           entityRef,
           taskId,
           actor: ACTOR,
-          input: { kind: 'link', url: link(taskId), summary: `Verified in CI (${taskId})`, source: 'ci' },
+          input: {
+            kind: 'link',
+            url: link(taskId),
+            summary: `Verified in CI (${taskId})`,
+            source: 'ci',
+          },
           recordedAt: new Date(now - 3 * 86_400_000),
         });
       }
@@ -99,7 +118,11 @@ export class PlanSeeder {
           entityRef,
           taskId,
           actor: ACTOR,
-          input: { kind: 'attestation', summary: 'Team says this is done', source: 'manual' },
+          input: {
+            kind: 'attestation',
+            summary: 'Team says this is done',
+            source: 'manual',
+          },
         });
       }
       for (const taskId of spec.expired) {
@@ -108,16 +131,24 @@ export class PlanSeeder {
           entityRef,
           taskId,
           actor: ACTOR,
-          input: { kind: 'document', url: link(taskId), summary: 'Last verified long ago', source: 'manual' },
+          input: {
+            kind: 'document',
+            url: link(taskId),
+            summary: 'Last verified long ago',
+            source: 'manual',
+          },
           recordedAt: new Date(now - 400 * 86_400_000),
         });
       }
-      for (const taskId of spec.inProgress) await setStatus(taskId, 'in_progress');
+      for (const taskId of spec.inProgress)
+        await setStatus(taskId, 'in_progress');
       for (const taskId of spec.blocked) await setStatus(taskId, 'blocked');
-      for (const taskId of spec.notApplicable) await setStatus(taskId, 'not_applicable');
+      for (const taskId of spec.notApplicable)
+        await setStatus(taskId, 'not_applicable');
       seeded.push(entityRef);
     }
-    if (seeded.length) logger.info(`Seeded readiness plans for ${seeded.length} services`);
+    if (seeded.length)
+      logger.info(`Seeded readiness plans for ${seeded.length} services`);
     return seeded;
   }
 }

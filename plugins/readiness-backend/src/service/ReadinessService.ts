@@ -27,10 +27,21 @@ import {
   scorePlan,
   whatIf,
 } from '@internal/plugin-readiness-common';
-import { DatabaseReadinessStore, PlanRecord } from '../database/DatabaseReadinessStore';
+import {
+  DatabaseReadinessStore,
+  PlanRecord,
+} from '../database/DatabaseReadinessStore';
 import { TemplateRegistry } from '../templates/TemplateRegistry';
 
-const RUNBOOK_TYPES: RunbookType[] = ['dr', 'incident', 'deploy', 'rollback', 'database', 'on-call', 'other'];
+const RUNBOOK_TYPES: RunbookType[] = [
+  'dr',
+  'incident',
+  'deploy',
+  'rollback',
+  'database',
+  'on-call',
+  'other',
+];
 
 /** Thrown when a task update carries a stale `expectedVersion`. @internal */
 export class StaleVersionError extends Error {
@@ -47,7 +58,9 @@ export function catalogRunbooks(entity: Entity) {
   return (entity.metadata.links ?? []).flatMap(link => {
     const m = link.type ? RUNBOOK_LINK_TYPE_PATTERN.exec(link.type) : null;
     if (!m) return [];
-    const type = (RUNBOOK_TYPES as string[]).includes(m[1] ?? '') ? (m[1] as RunbookType) : 'other';
+    const type = (RUNBOOK_TYPES as string[]).includes(m[1] ?? '')
+      ? (m[1] as RunbookType)
+      : 'other';
     return [{ type, title: link.title ?? link.url, url: link.url }];
   });
 }
@@ -70,10 +83,15 @@ export class ReadinessService {
     },
   ) {}
 
-  async getEntity(ref: CompoundEntityRef, credentials: BackstageCredentials): Promise<Entity> {
+  async getEntity(
+    ref: CompoundEntityRef,
+    credentials: BackstageCredentials,
+  ): Promise<Entity> {
     const entity = await this.deps.catalog.getEntityByRef(ref, { credentials });
     if (!entity) {
-      throw new NotFoundError(`Entity ${stringifyEntityRef(ref)} was not found in the catalog`);
+      throw new NotFoundError(
+        `Entity ${stringifyEntityRef(ref)} was not found in the catalog`,
+      );
     }
     return entity;
   }
@@ -90,13 +108,18 @@ export class ReadinessService {
       entityRef,
       templateId: template.id,
       templateVersion: template.version,
-      owner: relationTarget(entity, 'ownedBy') ?? (spec.owner as string | undefined),
-      system: relationTarget(entity, 'partOf') ?? (spec.system as string | undefined),
+      owner:
+        relationTarget(entity, 'ownedBy') ?? (spec.owner as string | undefined),
+      system:
+        relationTarget(entity, 'partOf') ?? (spec.system as string | undefined),
       domain: (spec.domain as string | undefined) ?? undefined,
       lifecycle: spec.lifecycle as string | undefined,
       tier: getTier(entity),
     });
-    await this.deps.store.replaceCatalogRunbooks(entityRef, catalogRunbooks(entity));
+    await this.deps.store.replaceCatalogRunbooks(
+      entityRef,
+      catalogRunbooks(entity),
+    );
     if (!existing) await this.recompute(entityRef, 'registered');
     return plan;
   }
@@ -185,10 +208,15 @@ export class ReadinessService {
         source: input.source,
         recordedAt: recordedAt.toISOString(),
         recordedBy: actor,
-        ...(evidenceExpiry(task, recordedAt) ? { expiresAt: evidenceExpiry(task, recordedAt) } : {}),
+        ...(evidenceExpiry(task, recordedAt)
+          ? { expiresAt: evidenceExpiry(task, recordedAt) }
+          : {}),
       },
     });
-    const score = await this.recompute(entityRef, `evidence added to ${taskId}`);
+    const score = await this.recompute(
+      entityRef,
+      `evidence added to ${taskId}`,
+    );
     return { evidence, score };
   }
 
@@ -198,11 +226,18 @@ export class ReadinessService {
   }
 
   /** Recomputes and stores the score; writes a snapshot when it moved. */
-  async recompute(entityRef: string, reason: string, options?: { always?: boolean }) {
+  async recompute(
+    entityRef: string,
+    reason: string,
+    options?: { always?: boolean },
+  ) {
     const plan = await this.requirePlan(entityRef);
     const template = this.templateOf(plan);
     const tasks = await this.deps.store.listTaskStates(entityRef);
-    const score = scorePlan(template, Object.fromEntries(tasks.map(t => [t.taskId, t])));
+    const score = scorePlan(
+      template,
+      Object.fromEntries(tasks.map(t => [t.taskId, t])),
+    );
     await this.deps.store.saveScore(entityRef, score, reason, options);
     return score;
   }
@@ -210,7 +245,9 @@ export class ReadinessService {
   private templateOf(plan: PlanRecord): ReadinessTemplate {
     const template = this.deps.templates.get(plan.templateId);
     if (!template) {
-      throw new Error(`Plan ${plan.entityRef} uses unknown template "${plan.templateId}"`);
+      throw new Error(
+        `Plan ${plan.entityRef} uses unknown template "${plan.templateId}"`,
+      );
     }
     return template;
   }
@@ -226,9 +263,13 @@ export class ReadinessService {
   private async requireTask(entityRef: string, taskId: string) {
     const plan = await this.requirePlan(entityRef);
     const template = this.templateOf(plan);
-    const task = template.phases.flatMap(p => p.tasks).find(t => t.id === taskId);
+    const task = template.phases
+      .flatMap(p => p.tasks)
+      .find(t => t.id === taskId);
     if (!task) {
-      throw new NotFoundError(`Template "${template.id}" has no task "${taskId}"`);
+      throw new NotFoundError(
+        `Template "${template.id}" has no task "${taskId}"`,
+      );
     }
     return { plan, template, task };
   }

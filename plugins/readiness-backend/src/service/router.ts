@@ -3,7 +3,10 @@ import {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { CompoundEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  CompoundEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { InputError, NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
@@ -24,7 +27,9 @@ const refPart = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 function parseRef(params: Record<string, string>): CompoundEntityRef {
   for (const key of ['kind', 'namespace', 'name'] as const) {
     if (!refPart.test(params[key] ?? '')) {
-      throw new InputError(`Malformed entity ref: invalid ${key} "${params[key]}"`);
+      throw new InputError(
+        `Malformed entity ref: invalid ${key} "${params[key]}"`,
+      );
     }
   }
   return { kind: params.kind, namespace: params.namespace, name: params.name };
@@ -65,7 +70,9 @@ export async function createRouter(options: {
 
   router.get(entityPath, async (req, res) => {
     const credentials = await httpAuth.credentials(req);
-    res.json(await service.getEntityReadiness(parseRef(req.params), credentials));
+    res.json(
+      await service.getEntityReadiness(parseRef(req.params), credentials),
+    );
   });
 
   router.get(`${entityPath}/history`, async (req, res) => {
@@ -84,7 +91,9 @@ export async function createRouter(options: {
     const ref = parseRef(req.params);
     const input = parse(taskUpdateSchema, req.body);
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const entityRef = stringifyEntityRef(await service.getEntity(ref, credentials));
+    const entityRef = stringifyEntityRef(
+      await service.getEntity(ref, credentials),
+    );
     const audit = await auditor.createEvent({
       eventId: 'task-update',
       severityLevel: 'medium',
@@ -99,7 +108,9 @@ export async function createRouter(options: {
         input,
         actor: credentials.principal.userEntityRef,
       });
-      await audit.success({ meta: { version: result.task.version, overall: result.score.overall } });
+      await audit.success({
+        meta: { version: result.task.version, overall: result.score.overall },
+      });
       res.json(result);
     } catch (error) {
       await audit.fail({ error: error as Error });
@@ -117,8 +128,12 @@ export async function createRouter(options: {
   router.post(`${entityPath}/tasks/:taskId/evidence`, async (req, res) => {
     const ref = parseRef(req.params);
     const input = parse(evidenceInputSchema, req.body);
-    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    const entityRef = stringifyEntityRef(await service.getEntity(ref, credentials));
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const entityRef = stringifyEntityRef(
+      await service.getEntity(ref, credentials),
+    );
     const actor =
       credentials.principal.type === 'user'
         ? credentials.principal.userEntityRef
@@ -127,7 +142,12 @@ export async function createRouter(options: {
       eventId: 'evidence-add',
       severityLevel: 'medium',
       request: req,
-      meta: { entityRef, taskId: req.params.taskId, kind: input.kind, url: input.url ?? null },
+      meta: {
+        entityRef,
+        taskId: req.params.taskId,
+        kind: input.kind,
+        url: input.url ?? null,
+      },
     });
     try {
       if (credentials.principal.type === 'user') {
@@ -160,6 +180,8 @@ async function authorizeUpdate(
     { credentials },
   );
   if (decision.result !== AuthorizeResult.ALLOW) {
-    throw new NotAllowedError(`You may not update the readiness plan of ${entityRef}`);
+    throw new NotAllowedError(
+      `You may not update the readiness plan of ${entityRef}`,
+    );
   }
 }

@@ -21,22 +21,31 @@ export class TemplateRegistry {
 
   /** Throws, naming the template and field, when a configured template is invalid. */
   static fromConfig(config: Config): TemplateRegistry {
-    const templates = new Map<string, ReadinessTemplate>([[defaultTemplate.id, defaultTemplate]]);
-    const configured = config.getOptionalConfigArray('readiness.templates') ?? [];
+    const templates = new Map<string, ReadinessTemplate>([
+      [defaultTemplate.id, defaultTemplate],
+    ]);
+    const configured =
+      config.getOptionalConfigArray('readiness.templates') ?? [];
     configured.forEach((c, index) => {
       const raw = c.get();
       const parsed = templateSchema.safeParse(raw);
       if (!parsed.success) {
         const name = (raw as { id?: unknown })?.id ?? `#${index}`;
         throw new Error(
-          `Invalid readiness template "${name}" in readiness.templates[${index}]: ${formatZodIssues(parsed.error)}`,
+          `Invalid readiness template "${name}" in readiness.templates[${index}]: ${formatZodIssues(
+            parsed.error,
+          )}`,
         );
       }
       templates.set(parsed.data.id, parsed.data as ReadinessTemplate);
     });
-    const defaultId = config.getOptionalString('readiness.defaultTemplate') ?? defaultTemplate.id;
+    const defaultId =
+      config.getOptionalString('readiness.defaultTemplate') ??
+      defaultTemplate.id;
     if (!templates.has(defaultId)) {
-      throw new Error(`readiness.defaultTemplate names unknown template "${defaultId}"`);
+      throw new Error(
+        `readiness.defaultTemplate names unknown template "${defaultId}"`,
+      );
     }
     return new TemplateRegistry(templates, defaultId);
   }
@@ -52,6 +61,8 @@ export class TemplateRegistry {
   /** The `readiness/template` annotation if it names a known template, else the default. */
   select(entity: Entity): ReadinessTemplate {
     const id = getTemplateId(entity);
-    return (id && this.templates.get(id)) || this.templates.get(this.defaultId)!;
+    return (
+      (id && this.templates.get(id)) || this.templates.get(this.defaultId)!
+    );
   }
 }

@@ -40,7 +40,10 @@ export const defaultTemplate = templateSchema.parse({
             { id: 'sdk', title: 'SDK installed and initialised first' },
             { id: 'pii', title: 'PII scrubbing in beforeSend' },
             { id: 'release', title: 'Release and environment tags set' },
-            { id: 'annotation', title: 'sentry.io/project-slug annotation in catalog-info.yaml' },
+            {
+              id: 'annotation',
+              title: 'sentry.io/project-slug annotation in catalog-info.yaml',
+            },
           ],
         },
         {
@@ -73,7 +76,10 @@ export const defaultTemplate = templateSchema.parse({
           verification: 'manual',
           checklist: [
             { id: 'levels', title: 'Log levels and standards documented' },
-            { id: 'errors', title: 'Errors and warnings forwarded to error tracking' },
+            {
+              id: 'errors',
+              title: 'Errors and warnings forwarded to error tracking',
+            },
           ],
         },
         {
@@ -96,8 +102,10 @@ export const defaultTemplate = templateSchema.parse({
       tasks: [
         {
           id: '2.1',
-          title: 'No high or critical vulnerabilities in production dependencies',
-          description: 'Dependency audit clean; vulnerable packages replaced, not ignored.',
+          title:
+            'No high or critical vulnerabilities in production dependencies',
+          description:
+            'Dependency audit clean; vulnerable packages replaced, not ignored.',
           dimension: 'security',
           points: 15,
           severity: 'p0',
@@ -152,14 +160,16 @@ export const defaultTemplate = templateSchema.parse({
     {
       id: 'resilience',
       title: 'Operational resilience',
-      description: 'Backups that restore, a DR runbook people have read, and limits that hold.',
+      description:
+        'Backups that restore, a DR runbook people have read, and limits that hold.',
       risk: 'low',
       estimateHours: 16,
       tasks: [
         {
           id: '3.1',
           title: 'Backup policy declared and backups verified',
-          description: 'The service names a backup policy (RPO/RTO, retention) and backups are known to run.',
+          description:
+            'The service names a backup policy (RPO/RTO, retention) and backups are known to run.',
           dimension: 'resilience',
           points: 12,
           severity: 'p0',
@@ -235,7 +245,8 @@ export const defaultTemplate = templateSchema.parse({
         {
           id: '4.2',
           title: 'Privacy and consent obligations met',
-          description: 'GDPR requests, consent flows (e.g. parental consent) and a legal review.',
+          description:
+            'GDPR requests, consent flows (e.g. parental consent) and a legal review.',
           dimension: 'compliance',
           points: 8,
           severity: 'p1',
@@ -272,7 +283,8 @@ export const defaultTemplate = templateSchema.parse({
         {
           id: '5.1',
           title: 'Production build and tests pass in CI',
-          description: 'A readiness claim on a build that does not compile is worthless: CI posts the evidence.',
+          description:
+            'A readiness claim on a build that does not compile is worthless: CI posts the evidence.',
           dimension: 'capacity',
           points: 15,
           severity: 'p0',

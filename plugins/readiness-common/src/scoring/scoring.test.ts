@@ -2,7 +2,8 @@ import { ReadinessTemplate, TaskState, Evidence } from '../types';
 import { evaluateTask, evidenceExpiry, scorePlan, whatIf } from './scoring';
 
 const now = new Date('2026-06-01T00:00:00Z');
-const daysFromNow = (d: number) => new Date(now.getTime() + d * 86_400_000).toISOString();
+const daysFromNow = (d: number) =>
+  new Date(now.getTime() + d * 86_400_000).toISOString();
 
 const template: ReadinessTemplate = {
   id: 't',
@@ -21,8 +22,25 @@ const template: ReadinessTemplate = {
       title: 'Phase 1',
       risk: 'low',
       tasks: [
-        { id: '1.1', title: 'Build passes', dimension: 'ops', points: 10, severity: 'p0', checklist: [], verification: 'manual' },
-        { id: '1.2', title: 'Alerts', dimension: 'ops', points: 30, severity: 'p1', checklist: [], verification: 'manual', maxAgeDays: 90 },
+        {
+          id: '1.1',
+          title: 'Build passes',
+          dimension: 'ops',
+          points: 10,
+          severity: 'p0',
+          checklist: [],
+          verification: 'manual',
+        },
+        {
+          id: '1.2',
+          title: 'Alerts',
+          dimension: 'ops',
+          points: 30,
+          severity: 'p1',
+          checklist: [],
+          verification: 'manual',
+          maxAgeDays: 90,
+        },
       ],
     },
     {
@@ -30,8 +48,24 @@ const template: ReadinessTemplate = {
       title: 'Phase 2',
       risk: 'high',
       tasks: [
-        { id: '2.1', title: 'Pen test', dimension: 'sec', points: 20, severity: 'p1', checklist: [], verification: 'manual' },
-        { id: '2.2', title: 'Secrets', dimension: 'sec', points: 20, severity: 'p2', checklist: [], verification: 'manual' },
+        {
+          id: '2.1',
+          title: 'Pen test',
+          dimension: 'sec',
+          points: 20,
+          severity: 'p1',
+          checklist: [],
+          verification: 'manual',
+        },
+        {
+          id: '2.2',
+          title: 'Secrets',
+          dimension: 'sec',
+          points: 20,
+          severity: 'p2',
+          checklist: [],
+          verification: 'manual',
+        },
       ],
     },
   ],
@@ -48,7 +82,10 @@ const proof = (overrides: Partial<Evidence> = {}): Evidence => ({
   ...overrides,
 });
 
-const state = (taskId: string, overrides: Partial<TaskState> = {}): TaskState => ({
+const state = (
+  taskId: string,
+  overrides: Partial<TaskState> = {},
+): TaskState => ({
   taskId,
   status: 'done',
   checklist: {},
@@ -61,44 +98,97 @@ const task = template.phases[0].tasks[1];
 
 describe('evaluateTask', () => {
   it('gives full points for done with valid evidence', () => {
-    expect(evaluateTask(task, state('1.2'), now)).toMatchObject({ kind: 'proven', earned: 30, possible: 30 });
+    expect(evaluateTask(task, state('1.2'), now)).toMatchObject({
+      kind: 'proven',
+      earned: 30,
+      possible: 30,
+    });
   });
 
   it('gives half points for done on a bare attestation', () => {
-    const s = state('1.2', { evidence: [proof({ kind: 'attestation', url: undefined })] });
-    expect(evaluateTask(task, s, now)).toMatchObject({ kind: 'attested', earned: 15 });
-    expect(evaluateTask(task, state('1.2', { evidence: [] }), now)).toMatchObject({ kind: 'attested', earned: 15 });
+    const s = state('1.2', {
+      evidence: [proof({ kind: 'attestation', url: undefined })],
+    });
+    expect(evaluateTask(task, s, now)).toMatchObject({
+      kind: 'attested',
+      earned: 15,
+    });
+    expect(
+      evaluateTask(task, state('1.2', { evidence: [] }), now),
+    ).toMatchObject({ kind: 'attested', earned: 15 });
   });
 
   it('gives zero and "expired" when all proof has expired', () => {
-    const s = state('1.2', { evidence: [proof({ expiresAt: daysFromNow(-1) })] });
-    expect(evaluateTask(task, s, now)).toMatchObject({ kind: 'expired', earned: 0, possible: 30 });
+    const s = state('1.2', {
+      evidence: [proof({ expiresAt: daysFromNow(-1) })],
+    });
+    expect(evaluateTask(task, s, now)).toMatchObject({
+      kind: 'expired',
+      earned: 0,
+      possible: 30,
+    });
   });
 
   it('counts one valid proof among expired ones', () => {
-    const s = state('1.2', { evidence: [proof({ expiresAt: daysFromNow(-1) }), proof({ expiresAt: daysFromNow(5) })] });
+    const s = state('1.2', {
+      evidence: [
+        proof({ expiresAt: daysFromNow(-1) }),
+        proof({ expiresAt: daysFromNow(5) }),
+      ],
+    });
     expect(evaluateTask(task, s, now).kind).toBe('proven');
   });
 
   it('treats an unexpired exemption as full points and an expired one as nothing', () => {
-    const exemption = { reason: 'legacy', approvedBy: 'user:default/boss', createdAt: daysFromNow(-10), expiresAt: daysFromNow(10) };
-    expect(evaluateTask(task, state('1.2', { status: 'todo', evidence: [], exemption }), now)).toMatchObject({ kind: 'exempt', earned: 30 });
+    const exemption = {
+      reason: 'legacy',
+      approvedBy: 'user:default/boss',
+      createdAt: daysFromNow(-10),
+      expiresAt: daysFromNow(10),
+    };
+    expect(
+      evaluateTask(
+        task,
+        state('1.2', { status: 'todo', evidence: [], exemption }),
+        now,
+      ),
+    ).toMatchObject({ kind: 'exempt', earned: 30 });
     const expired = { ...exemption, expiresAt: daysFromNow(-1) };
-    expect(evaluateTask(task, state('1.2', { status: 'todo', evidence: [], exemption: expired }), now)).toMatchObject({ kind: 'open', earned: 0 });
+    expect(
+      evaluateTask(
+        task,
+        state('1.2', { status: 'todo', evidence: [], exemption: expired }),
+        now,
+      ),
+    ).toMatchObject({ kind: 'open', earned: 0 });
   });
 
   it('removes not_applicable tasks from the denominator', () => {
-    expect(evaluateTask(task, state('1.2', { status: 'not_applicable' }), now)).toMatchObject({ kind: 'not_applicable', earned: 0, possible: 0 });
+    expect(
+      evaluateTask(task, state('1.2', { status: 'not_applicable' }), now),
+    ).toMatchObject({ kind: 'not_applicable', earned: 0, possible: 0 });
   });
 
-  it.each(['todo', 'in_progress', 'blocked'] as const)('gives zero for %s even with evidence', status => {
-    expect(evaluateTask(task, state('1.2', { status }), now)).toMatchObject({ kind: 'open', earned: 0 });
-  });
+  it.each(['todo', 'in_progress', 'blocked'] as const)(
+    'gives zero for %s even with evidence',
+    status => {
+      expect(evaluateTask(task, state('1.2', { status }), now)).toMatchObject({
+        kind: 'open',
+        earned: 0,
+      });
+    },
+  );
 
   it('marks open and expired P0 tasks as blockers', () => {
     const p0 = template.phases[0].tasks[0];
     expect(evaluateTask(p0, undefined, now).blocker).toBe(true);
-    expect(evaluateTask(p0, state('1.1', { evidence: [proof({ expiresAt: daysFromNow(-1) })] }), now).blocker).toBe(true);
+    expect(
+      evaluateTask(
+        p0,
+        state('1.1', { evidence: [proof({ expiresAt: daysFromNow(-1) })] }),
+        now,
+      ).blocker,
+    ).toBe(true);
     expect(evaluateTask(p0, state('1.1'), now).blocker).toBe(false);
   });
 });
@@ -108,21 +198,55 @@ describe('scorePlan', () => {
     const s = scorePlan(template, {}, now);
     expect(s.overall).toBe(0);
     expect(s.status).toBe('not_ready');
-    expect(s.blockers).toEqual([{ taskId: '1.1', title: 'Build passes', phaseId: 'p1', kind: 'open' }]);
+    expect(s.blockers).toEqual([
+      { taskId: '1.1', title: 'Build passes', phaseId: 'p1', kind: 'open' },
+    ]);
   });
 
   it('computes dimension scores and a weighted overall', () => {
-    const s = scorePlan(template, { '1.1': state('1.1'), '1.2': state('1.2'), '2.1': state('2.1') }, now);
+    const s = scorePlan(
+      template,
+      { '1.1': state('1.1'), '1.2': state('1.2'), '2.1': state('2.1') },
+      now,
+    );
     expect(s.dimensions).toEqual([
-      { id: 'ops', title: 'Operations', weight: 3, earned: 40, possible: 40, score: 100 },
-      { id: 'sec', title: 'Security', weight: 1, earned: 20, possible: 40, score: 50 },
+      {
+        id: 'ops',
+        title: 'Operations',
+        weight: 3,
+        earned: 40,
+        possible: 40,
+        score: 100,
+      },
+      {
+        id: 'sec',
+        title: 'Security',
+        weight: 1,
+        earned: 20,
+        possible: 40,
+        score: 50,
+      },
     ]);
     // (3 * 100 + 1 * 50) / 4
     expect(s.overall).toBe(87.5);
     expect(s.status).toBe('at_risk');
     expect(s.phases).toEqual([
-      { id: 'p1', title: 'Phase 1', satisfied: 2, applicable: 2, earned: 40, possible: 40 },
-      { id: 'p2', title: 'Phase 2', satisfied: 1, applicable: 2, earned: 20, possible: 40 },
+      {
+        id: 'p1',
+        title: 'Phase 1',
+        satisfied: 2,
+        applicable: 2,
+        earned: 40,
+        possible: 40,
+      },
+      {
+        id: 'p2',
+        title: 'Phase 2',
+        satisfied: 1,
+        applicable: 2,
+        earned: 20,
+        possible: 40,
+      },
     ]);
   });
 
@@ -136,8 +260,24 @@ describe('scorePlan', () => {
           title: 'P',
           risk: 'low',
           tasks: [
-            { id: 'build', title: 'Production build passes', dimension: 'ops', points: 2, severity: 'p0', checklist: [], verification: 'manual' },
-            { id: 'rest', title: 'Everything else', dimension: 'ops', points: 98, severity: 'p1', checklist: [], verification: 'manual' },
+            {
+              id: 'build',
+              title: 'Production build passes',
+              dimension: 'ops',
+              points: 2,
+              severity: 'p0',
+              checklist: [],
+              verification: 'manual',
+            },
+            {
+              id: 'rest',
+              title: 'Everything else',
+              dimension: 'ops',
+              points: 98,
+              severity: 'p1',
+              checklist: [],
+              verification: 'manual',
+            },
           ],
         },
       ],
@@ -149,18 +289,32 @@ describe('scorePlan', () => {
     expect(s.status).toBe('not_ready');
     expect(s.blockers.map(b => b.title)).toEqual(['Production build passes']);
 
-    const fixed = scorePlan(big, { rest: state('rest'), build: state('build') }, now);
+    const fixed = scorePlan(
+      big,
+      { rest: state('rest'), build: state('build') },
+      now,
+    );
     expect(fixed.overall).toBe(100);
     expect(fixed.status).toBe('ready');
   });
 
   it('is ready only at the threshold with no expired evidence', () => {
-    const all = { '1.1': state('1.1'), '1.2': state('1.2'), '2.1': state('2.1'), '2.2': state('2.2') };
-    expect(scorePlan(template, all, now)).toMatchObject({ overall: 100, status: 'ready' });
+    const all = {
+      '1.1': state('1.1'),
+      '1.2': state('1.2'),
+      '2.1': state('2.1'),
+      '2.2': state('2.2'),
+    };
+    expect(scorePlan(template, all, now)).toMatchObject({
+      overall: 100,
+      status: 'ready',
+    });
     const withExpiredNA = {
       ...all,
       '2.2': state('2.2', { status: 'not_applicable' }),
-      '1.2': state('1.2', { evidence: [proof({ expiresAt: daysFromNow(-1) })] }),
+      '1.2': state('1.2', {
+        evidence: [proof({ expiresAt: daysFromNow(-1) })],
+      }),
     };
     const s = scorePlan(template, withExpiredNA, now);
     expect(s.counts.expired).toBe(1);
@@ -170,30 +324,44 @@ describe('scorePlan', () => {
 
   it('uses template thresholds', () => {
     const lenient = { ...template, readyThreshold: 80 };
-    const s = scorePlan(lenient, { '1.1': state('1.1'), '1.2': state('1.2'), '2.1': state('2.1') }, now);
+    const s = scorePlan(
+      lenient,
+      { '1.1': state('1.1'), '1.2': state('1.2'), '2.1': state('2.1') },
+      now,
+    );
     expect(s.status).toBe('ready');
   });
 
   it('leaves a dimension with nothing applicable out of the overall', () => {
-    const s = scorePlan(template, {
-      '1.1': state('1.1'),
-      '1.2': state('1.2'),
-      '2.1': state('2.1', { status: 'not_applicable' }),
-      '2.2': state('2.2', { status: 'not_applicable' }),
-    }, now);
+    const s = scorePlan(
+      template,
+      {
+        '1.1': state('1.1'),
+        '1.2': state('1.2'),
+        '2.1': state('2.1', { status: 'not_applicable' }),
+        '2.2': state('2.2', { status: 'not_applicable' }),
+      },
+      now,
+    );
     expect(s.dimensions[1].score).toBeNull();
     expect(s.overall).toBe(100);
   });
 
   it('is pure: same input, same output', () => {
     const input = { '1.2': state('1.2') };
-    expect(scorePlan(template, input, now)).toEqual(scorePlan(template, input, now));
+    expect(scorePlan(template, input, now)).toEqual(
+      scorePlan(template, input, now),
+    );
   });
 });
 
 describe('whatIf', () => {
   it('lists open tasks with the overall points each would add, lifting the cap', () => {
-    const states = { '1.2': state('1.2'), '2.1': state('2.1'), '2.2': state('2.2', { evidence: [] }) };
+    const states = {
+      '1.2': state('1.2'),
+      '2.1': state('2.1'),
+      '2.2': state('2.2', { evidence: [] }),
+    };
     const current = scorePlan(template, states, now);
     expect(current.overall).toBe(59); // uncapped (3*75 + 1*75)/4 = 75 → capped
     const list = whatIf(template, states, now);
@@ -201,13 +369,19 @@ describe('whatIf', () => {
     // 1.1 lifts the cap: (3 * 100 + 1 * 75) / 4 = 93.75
     expect(list[0]).toMatchObject({ gain: 34.8, statusAfter: 'ready' });
     // 2.2 alone leaves the P0 open, so the cap holds
-    expect(list[1]).toMatchObject({ taskId: '2.2', gain: 0, statusAfter: 'not_ready' });
+    expect(list[1]).toMatchObject({
+      taskId: '2.2',
+      gain: 0,
+      statusAfter: 'not_ready',
+    });
   });
 });
 
 describe('evidenceExpiry', () => {
   it('derives expiry from maxAgeDays', () => {
-    expect(evidenceExpiry({ maxAgeDays: 90 }, now)).toBe('2026-08-30T00:00:00.000Z');
+    expect(evidenceExpiry({ maxAgeDays: 90 }, now)).toBe(
+      '2026-08-30T00:00:00.000Z',
+    );
     expect(evidenceExpiry({}, now)).toBeUndefined();
   });
 });

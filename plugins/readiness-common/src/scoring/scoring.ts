@@ -175,12 +175,21 @@ export function scorePlan(
         progress.applicable += 1;
         progress.earned += ev.earned;
         progress.possible += ev.possible;
-        if (ev.kind === 'proven' || ev.kind === 'attested' || ev.kind === 'exempt') {
+        if (
+          ev.kind === 'proven' ||
+          ev.kind === 'attested' ||
+          ev.kind === 'exempt'
+        ) {
           progress.satisfied += 1;
         }
       }
       if (ev.blocker) {
-        blockers.push({ taskId: task.id, title: task.title, phaseId: phase.id, kind: ev.kind });
+        blockers.push({
+          taskId: task.id,
+          title: task.title,
+          phaseId: phase.id,
+          kind: ev.kind,
+        });
       }
     }
     phases.push(progress);
@@ -299,7 +308,11 @@ export function whatIf(
       });
     }
   }
-  return results.sort((a, b) => b.gain - a.gain || a.taskId.localeCompare(b.taskId, undefined, { numeric: true }));
+  return results.sort(
+    (a, b) =>
+      b.gain - a.gain ||
+      a.taskId.localeCompare(b.taskId, undefined, { numeric: true }),
+  );
 }
 
 /** Expiry for new evidence on a task, from its `maxAgeDays`. @public */
@@ -308,5 +321,7 @@ export function evidenceExpiry(
   recordedAt: Date,
 ): string | undefined {
   if (!task.maxAgeDays) return undefined;
-  return new Date(recordedAt.getTime() + task.maxAgeDays * 86_400_000).toISOString();
+  return new Date(
+    recordedAt.getTime() + task.maxAgeDays * 86_400_000,
+  ).toISOString();
 }

@@ -12,7 +12,8 @@ const readinessApi = ApiBlueprint.make({
     defineParams({
       api: readinessApiRef,
       deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
-      factory: ({ discoveryApi, fetchApi }) => new ReadinessClient({ discoveryApi, fetchApi }),
+      factory: ({ discoveryApi, fetchApi }) =>
+        new ReadinessClient({ discoveryApi, fetchApi }),
     }),
 });
 
@@ -22,7 +23,9 @@ const entityReadinessCard = EntityCardBlueprint.make({
   params: {
     filter: { kind: 'component' },
     loader: () =>
-      import('../components/EntityReadinessCard').then(m => <m.EntityReadinessCard />),
+      import('../components/EntityReadinessCard').then(m => (
+        <m.EntityReadinessCard />
+      )),
   },
 });
 

@@ -12,8 +12,17 @@ export function useEntityReadiness(entity: Entity) {
   const api = useApi(readinessApiRef);
   const registered = isReadinessAnnotated(entity);
   const state = useAsyncRetry(
-    async () => (registered ? api.getEntityReadiness(getCompoundEntityRef(entity)) : undefined),
-    [api, registered, entity.kind, entity.metadata.namespace, entity.metadata.name],
+    async () =>
+      registered
+        ? api.getEntityReadiness(getCompoundEntityRef(entity))
+        : undefined,
+    [
+      api,
+      registered,
+      entity.kind,
+      entity.metadata.namespace,
+      entity.metadata.name,
+    ],
   );
   return { ...state, registered };
 }

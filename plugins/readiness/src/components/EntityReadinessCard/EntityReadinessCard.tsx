@@ -24,9 +24,18 @@ import { makeStyles } from '@material-ui/core/styles';
 import { useEntityReadiness } from '../../hooks/useEntityReadiness';
 
 const useStyles = makeStyles(theme => ({
-  ready: { backgroundColor: theme.palette.success.main, color: theme.palette.success.contrastText },
-  at_risk: { backgroundColor: theme.palette.warning.main, color: theme.palette.warning.contrastText },
-  not_ready: { backgroundColor: theme.palette.error.main, color: theme.palette.error.contrastText },
+  ready: {
+    backgroundColor: theme.palette.success.main,
+    color: theme.palette.success.contrastText,
+  },
+  at_risk: {
+    backgroundColor: theme.palette.warning.main,
+    color: theme.palette.warning.contrastText,
+  },
+  not_ready: {
+    backgroundColor: theme.palette.error.main,
+    color: theme.palette.error.contrastText,
+  },
   bar: { height: 8, borderRadius: 4 },
   section: { marginTop: theme.spacing(2) },
 }));
@@ -46,7 +55,11 @@ export function ReadinessSummary({ data }: { data: EntityReadinessResponse }) {
     <Grid container spacing={2}>
       <Grid item xs={12} sm={4}>
         <Box display="flex" flexDirection="column" alignItems="center">
-          <Box width={140} aria-label={`Readiness score ${score.overall} of 100`} role="img">
+          <Box
+            width={140}
+            aria-label={`Readiness score ${score.overall} of 100`}
+            role="img"
+          >
             <Gauge value={score.overall / 100} fractional />
           </Box>
           <Chip
@@ -56,7 +69,8 @@ export function ReadinessSummary({ data }: { data: EntityReadinessResponse }) {
           />
           {score.capped && (
             <Typography variant="caption" color="textSecondary" align="center">
-              Capped at {score.overall} by open P0 blockers (uncapped {score.uncapped})
+              Capped at {score.overall} by open P0 blockers (uncapped{' '}
+              {score.uncapped})
             </Typography>
           )}
         </Box>
@@ -67,7 +81,9 @@ export function ReadinessSummary({ data }: { data: EntityReadinessResponse }) {
           <Box key={d.id} mb={1}>
             <Box display="flex" justifyContent="space-between">
               <Typography variant="body2">{d.title}</Typography>
-              <Typography variant="body2">{d.score === null ? 'n/a' : d.score}</Typography>
+              <Typography variant="body2">
+                {d.score === null ? 'n/a' : d.score}
+              </Typography>
             </Box>
             <LinearProgress
               className={classes.bar}
@@ -105,7 +121,9 @@ export function ReadinessSummary({ data }: { data: EntityReadinessResponse }) {
               <ListItem key={b.taskId} disableGutters>
                 <ListItemText
                   primary={`${b.taskId} ${b.title}`}
-                  secondary={b.kind === 'expired' ? 'evidence expired' : undefined}
+                  secondary={
+                    b.kind === 'expired' ? 'evidence expired' : undefined
+                  }
                 />
               </ListItem>
             ))}

@@ -1,1 +1,5 @@
-export { EntityReadinessCard, ReadinessSummary, STATUS_LABELS } from './EntityReadinessCard';
+export {
+  EntityReadinessCard,
+  ReadinessSummary,
+  STATUS_LABELS,
+} from './EntityReadinessCard';

@@ -1,0 +1,77 @@
+import fs from 'node:fs';
+import { Knex } from 'knex';
+import { createTestDatabases } from '../__testUtils__/testDatabase';
+
+const migrationsDir = `${__dirname}/../../migrations`;
+const migrationsFiles = fs.readdirSync(migrationsDir).sort();
+
+jest.setTimeout(60_000);
+
+async function migrateUntilBefore(knex: Knex, target: string) {
+  const index = migrationsFiles.indexOf(target);
+  if (index === -1) throw new Error(`Migration ${target} not found`);
+  for (let i = 0; i < index; i++) {
+    await knex.migrate.up({ directory: migrationsDir });
+  }
+}
+
+describe('migrations', () => {
+  const databases = createTestDatabases();
+
+  it.each(databases.eachSupportedId())(
+    '20261126_scores.js goes up and down keeping plan data, %p',
+    async id => {
+      const knex = await databases.init(id);
+      await migrateUntilBefore(knex, '20261126_scores.js');
+      await knex('readiness_plans').insert({
+        entity_ref: 'component:default/a',
+        template_id: 'default',
+        template_version: 1,
+      });
+      await knex('readiness_task_states').insert({
+        entity_ref: 'component:default/a',
+        task_id: '1.1',
+        status: 'done',
+        version: 3,
+      });
+
+      await knex.migrate.up({ directory: migrationsDir });
+      await knex('readiness_scores').insert({
+        entity_ref: 'component:default/a',
+        overall: 42.5,
+        status: 'not_ready',
+        blockers: 1,
+        dimensions: '{}',
+        computed_at: new Date(),
+      });
+      expect(
+        await knex('readiness_task_states').select(
+          'task_id',
+          'status',
+          'version',
+        ),
+      ).toEqual([{ task_id: '1.1', status: 'done', version: 3 }]);
+      expect(Number((await knex('readiness_scores').first()).overall)).toBe(
+        42.5,
+      );
+
+      await knex.migrate.down({ directory: migrationsDir });
+      expect(await knex.schema.hasTable('readiness_scores')).toBe(false);
+      expect(await knex.schema.hasTable('readiness_score_snapshots')).toBe(
+        false,
+      );
+      expect(await knex('readiness_plans').select('entity_ref')).toEqual([
+        { entity_ref: 'component:default/a' },
+      ]);
+      expect(
+        await knex('readiness_task_states').select('task_id', 'version'),
+      ).toEqual([{ task_id: '1.1', version: 3 }]);
+
+      await knex.migrate.down({ directory: migrationsDir });
+      expect(await knex.schema.hasTable('readiness_plans')).toBe(false);
+
+      await knex.migrate.latest({ directory: migrationsDir });
+      expect(await knex.schema.hasTable('readiness_change_log')).toBe(true);
+    },
+  );
+});

@@ -1,0 +1,209 @@
+import { Entity } from '@backstage/catalog-model';
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
+import { ResponseError } from '@backstage/errors';
+import {
+  EntityReadinessResponse,
+  ReadinessTemplate,
+  TaskState,
+  scorePlan,
+  whatIf,
+} from '@internal/plugin-readiness-common';
+import { screen, within } from '@testing-library/react';
+import { ReadinessApi, readinessApiRef } from '../../api';
+import { EntityReadinessCard } from './EntityReadinessCard';
+
+const template: ReadinessTemplate = {
+  id: 'default',
+  version: 1,
+  title: 'Default',
+  readyThreshold: 90,
+  atRiskThreshold: 60,
+  blockerCap: 59,
+  dimensions: [
+    { id: 'ops', title: 'Operations', weight: 1 },
+    { id: 'sec', title: 'Security', weight: 1 },
+  ],
+  phases: [
+    {
+      id: 'p1',
+      title: 'Monitoring & visibility',
+      risk: 'low',
+      tasks: [
+        {
+          id: '1.1',
+          title: 'Alerts',
+          dimension: 'ops',
+          points: 50,
+          severity: 'p1',
+          checklist: [],
+          verification: 'manual',
+        },
+        {
+          id: '1.2',
+          title: 'Production build passes',
+          dimension: 'ops',
+          points: 10,
+          severity: 'p0',
+          checklist: [],
+          verification: 'manual',
+        },
+      ],
+    },
+    {
+      id: 'p2',
+      title: 'Security hardening',
+      risk: 'medium',
+      tasks: [
+        {
+          id: '2.1',
+          title: 'Audit clean',
+          dimension: 'sec',
+          points: 40,
+          severity: 'p1',
+          checklist: [],
+          verification: 'manual',
+        },
+      ],
+    },
+  ],
+};
+
+const done = (taskId: string): TaskState => ({
+  taskId,
+  status: 'done',
+  checklist: {},
+  version: 1,
+  evidence: [
+    {
+      id: 'e',
+      kind: 'link',
+      url: 'https://ci.example.com',
+      summary: 'ok',
+      source: 'ci',
+      recordedAt: new Date().toISOString(),
+      recordedBy: 'user:default/a',
+    },
+  ],
+});
+
+function response(tasks: TaskState[]): EntityReadinessResponse {
+  const states = Object.fromEntries(tasks.map(t => [t.taskId, t]));
+  return {
+    entityRef: 'component:default/payments',
+    plan: {
+      templateId: 'default',
+      templateVersion: 1,
+      createdAt: '',
+      updatedAt: '',
+    },
+    template,
+    tasks,
+    runbooks: [],
+    score: scorePlan(template, states),
+    whatIf: whatIf(template, states),
+  };
+}
+
+const entity = (annotations: Record<string, string>): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name: 'payments', annotations },
+  spec: { type: 'service', owner: 'team-a' },
+});
+
+const annotated = entity({ 'sentry.io/project-slug': 'payments' });
+
+async function renderCard(api: Partial<ReadinessApi>, e: Entity = annotated) {
+  return renderInTestApp(
+    <TestApiProvider apis={[[readinessApiRef, api as ReadinessApi]]}>
+      <EntityProvider entity={e}>
+        <EntityReadinessCard />
+      </EntityProvider>
+    </TestApiProvider>,
+  );
+}
+
+describe('EntityReadinessCard', () => {
+  it('shows the computed score, status, dimensions, phases and blockers', async () => {
+    const getEntityReadiness = jest
+      .fn()
+      .mockResolvedValue(response([done('1.1'), done('2.1')]));
+    await renderCard({ getEntityReadiness });
+
+    // Ops 50/60, Sec 40/40 → 91.7 uncapped, capped at 59 by the open P0
+    expect(
+      await screen.findByRole('img', { name: 'Readiness score 59 of 100' }),
+    ).toBeInTheDocument();
+    expect(screen.getByLabelText('Status: Not ready')).toBeInTheDocument();
+    expect(
+      screen.getByText(/Capped at 59 by open P0 blockers \(uncapped 91.7\)/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('progressbar', { name: 'Operations score' }),
+    ).toHaveAttribute('aria-valuenow', '83');
+    expect(
+      screen.getByRole('progressbar', { name: 'Security score' }),
+    ).toHaveAttribute('aria-valuenow', '100');
+    const blockers = screen.getByRole('list', { name: 'Open P0 blockers' });
+    expect(
+      within(blockers).getByText('1.2 Production build passes'),
+    ).toBeInTheDocument();
+    const phases = screen.getByRole('list', { name: 'Phase progress' });
+    expect(
+      within(phases).getByText('1. Monitoring & visibility'),
+    ).toBeInTheDocument();
+    expect(
+      within(phases).getByText('1/2 tasks · 50/60 points'),
+    ).toBeInTheDocument();
+    expect(getEntityReadiness).toHaveBeenCalledWith({
+      kind: 'Component',
+      namespace: 'default',
+      name: 'payments',
+    });
+  });
+
+  it('shows Ready when everything is proven', async () => {
+    await renderCard({
+      getEntityReadiness: jest
+        .fn()
+        .mockResolvedValue(response([done('1.1'), done('1.2'), done('2.1')])),
+    });
+    expect(await screen.findByLabelText('Status: Ready')).toBeInTheDocument();
+    expect(
+      screen.getByRole('img', { name: 'Readiness score 100 of 100' }),
+    ).toBeInTheDocument();
+  });
+
+  it('names the annotations to add when the entity is not registered', async () => {
+    const getEntityReadiness = jest.fn();
+    await renderCard({ getEntityReadiness }, entity({}));
+    expect(await screen.findByText(/Missing Annotation/i)).toBeInTheDocument();
+    expect(
+      screen.getAllByText(/sentry\.io\/project-slug/).length,
+    ).toBeGreaterThan(0);
+    expect(getEntityReadiness).not.toHaveBeenCalled();
+  });
+
+  it('shows the backend error', async () => {
+    const error = await ResponseError.fromResponse(
+      new Response(
+        JSON.stringify({
+          error: { name: 'NotFoundError', message: 'no plan here' },
+          response: { statusCode: 404 },
+        }),
+        {
+          status: 404,
+          statusText: 'Not Found',
+          headers: { 'content-type': 'application/json' },
+        },
+      ) as any,
+    );
+    await renderCard({
+      getEntityReadiness: jest.fn().mockRejectedValue(error),
+    });
+    expect((await screen.findAllByText(/no plan here/)).length).toBeGreaterThan(
+      0,
+    );
+  });
+});
