@@ -1,5 +1,5 @@
 // Takes README screenshots of the running demo app in headless Chromium.
-// Usage: node scripts/screenshot.mjs <path> <out.png> [waitForText]
+// Usage: [CARD_ONLY=1] node scripts/screenshot.mjs <path> <out.png> [waitForText]
 import { chromium } from 'playwright-core';
 
 const [
@@ -32,6 +32,17 @@ await enter.waitFor({ timeout: 60_000 });
 await enter.click();
 if (waitFor) await page.getByText(waitFor).first().waitFor({ timeout: 60_000 });
 else await page.waitForTimeout(8000);
-await page.screenshot({ path: out, fullPage: true });
+const card = page.locator('.MuiCard-root', {
+  has: page.getByText('Production readiness', { exact: true }),
+});
+// Let the other cards (relations graph) finish laying out before capturing.
+await page.waitForLoadState('networkidle');
+await page.waitForTimeout(1500);
+if (process.env.CARD_ONLY && (await card.count()) > 0) {
+  await card.first().scrollIntoViewIfNeeded();
+  await card.first().screenshot({ path: out });
+} else {
+  await page.screenshot({ path: out, fullPage: true });
+}
 console.log(`saved ${out}`);
 await browser.close();

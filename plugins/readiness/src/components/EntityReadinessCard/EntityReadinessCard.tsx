@@ -60,7 +60,18 @@ export function ReadinessSummary({ data }: { data: EntityReadinessResponse }) {
             aria-label={`Readiness score ${score.overall} of 100`}
             role="img"
           >
-            <Gauge value={score.overall / 100} fractional />
+            <Gauge
+              value={score.overall / 100}
+              fractional
+              unit=""
+              getColor={({ palette }) =>
+                ({
+                  ready: palette.status.ok,
+                  at_risk: palette.status.warning,
+                  not_ready: palette.status.error,
+                }[score.status])
+              }
+            />
           </Box>
           <Chip
             label={STATUS_LABELS[score.status]}
@@ -147,7 +158,6 @@ export function EntityReadinessCard() {
     content = (
       <MissingAnnotationEmptyState
         annotation={[ANNOTATION_SENTRY_PROJECT_SLUG, ANNOTATION_BACKUP_POLICY]}
-        readMoreUrl="https://github.com/backstage/backstage"
       />
     );
   } else if (loading) {
