@@ -6,6 +6,7 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { readinessPermissions } from '@internal/plugin-readiness-common';
 import { DatabaseReadinessStore } from './database/DatabaseReadinessStore';
 import { PlanSeeder } from './seed/PlanSeeder';
+import { MarkdownReports } from './import/MarkdownReports';
 import { ReadinessService } from './service/ReadinessService';
 import { createRouter } from './service/router';
 import { TemplateRegistry } from './templates/TemplateRegistry';
@@ -39,6 +40,7 @@ export const readinessPlugin = createBackendPlugin({
           store,
           templates,
           catalog: deps.catalog,
+          auth: deps.auth,
           logger,
         });
         deps.permissionsRegistry.addPermissions(readinessPermissions);
@@ -50,8 +52,22 @@ export const readinessPlugin = createBackendPlugin({
             auditor: deps.auditor,
             service,
             templates,
+            reports: new MarkdownReports(service),
           }),
         );
+
+        await scheduler.scheduleTask({
+          id: 'readiness-reevaluate',
+          frequency: { hours: 1 },
+          timeout: { minutes: 15 },
+          initialDelay: { minutes: 1 },
+          fn: async () => {
+            const { daily, pruned } = await service.reevaluateAll();
+            logger.info(
+              `Re-evaluated readiness plans: ${daily} daily snapshots, ${pruned} old snapshots pruned`,
+            );
+          },
+        });
 
         const seedFile = config.getOptionalString('readiness.seed.file');
         if (seedFile) {

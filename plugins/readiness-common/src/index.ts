@@ -10,3 +10,4 @@ export * from './permissions';
 export * from './schemas';
 export * from './scoring';
 export * from './api';
+export * from './queries';

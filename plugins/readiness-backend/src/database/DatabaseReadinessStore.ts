@@ -6,10 +6,16 @@ import {
   Evidence,
   Exemption,
   ReadinessScore,
+  ReadinessTemplate,
+  RollupGroup,
   RunbookLink,
+  ServiceFilters,
+  ServiceScoreRow,
+  ServicesQuery,
   TaskState,
   TaskStatus,
 } from '@internal/plugin-readiness-common';
+import { InputError } from '@backstage/errors';
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 
@@ -29,6 +35,8 @@ export interface PlanRecord {
   lifecycle?: string;
   tier?: string;
   archivedAt?: string;
+  /** The template the plan is pinned to (absent for plans created before pinning). */
+  templateSnapshot?: ReadinessTemplate;
   createdAt: string;
   updatedAt: string;
 }
@@ -36,8 +44,8 @@ export interface PlanRecord {
 /** Catalog-derived fields of a plan. @internal */
 export type PlanInput = Omit<
   PlanRecord,
-  'createdAt' | 'updatedAt' | 'archivedAt'
->;
+  'createdAt' | 'updatedAt' | 'archivedAt' | 'templateSnapshot'
+> & { templateSnapshot: ReadinessTemplate };
 
 /** Fields a task update may change. @internal */
 export interface TaskPatch {
@@ -73,6 +81,19 @@ const sameDimensions = (
 ) =>
   Object.keys(a).length === Object.keys(b).length &&
   Object.keys(b).every(k => a[k] === b[k]);
+
+const encodeCursor = (c: { v: unknown; r: string }) =>
+  Buffer.from(JSON.stringify(c)).toString('base64url');
+
+const decodeCursor = (cursor: string): { v: unknown; r: string } => {
+  try {
+    const c = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (typeof c?.r === 'string') return c;
+  } catch {
+    // fall through
+  }
+  throw new InputError('Invalid request: cursor: not a cursor returned by this API');
+};
 
 const json = <T>(v: unknown): T =>
   (typeof v === 'string' ? JSON.parse(v) : v) as T;
@@ -117,6 +138,7 @@ export class DatabaseReadinessStore {
       domain: input.domain ?? null,
       lifecycle: input.lifecycle ?? null,
       tier: input.tier ?? null,
+      template_snapshot: JSON.stringify(input.templateSnapshot),
       created_at: now,
       updated_at: now,
     };
@@ -282,14 +304,7 @@ export class DatabaseReadinessStore {
     const rows = await this.db('readiness_runbook_links')
       .where({ entity_ref: entityRef.toLocaleLowerCase('en-US') })
       .orderBy([{ column: 'type' }, { column: 'title' }]);
-    return rows.map(r => ({
-      id: r.id,
-      type: r.type,
-      title: r.title,
-      url: r.url,
-      source: r.source,
-      lastReviewedAt: iso(r.last_reviewed_at),
-    }));
+    return rows.map(r => this.toRunbook(r));
   }
 
   /** Replaces the catalog-sourced runbook links of a plan; API-added links are kept. */
@@ -393,6 +408,282 @@ export class DatabaseReadinessStore {
     }));
   }
 
+  /** Re-pins a plan to another template version (explicit upgrades only). */
+  async setPlanTemplate(
+    entityRef: string,
+    template: ReadinessTemplate,
+    actor: string,
+    report: unknown,
+  ): Promise<void> {
+    const ref = entityRef.toLocaleLowerCase('en-US');
+    await this.db.transaction(async tx => {
+      await tx('readiness_plans')
+        .where({ entity_ref: ref })
+        .update({
+          template_id: template.id,
+          template_version: template.version,
+          template_snapshot: JSON.stringify(template),
+          updated_at: new Date(),
+        });
+      await this.log(tx, { entityRef: ref, action: 'plan.upgrade', actor, after: report });
+    });
+  }
+
+  /** Refs of all plans that are not archived. */
+  async listActivePlanRefs(): Promise<string[]> {
+    const rows = await this.db('readiness_plans')
+      .whereNull('archived_at')
+      .orderBy('entity_ref')
+      .select('entity_ref');
+    return rows.map(r => r.entity_ref);
+  }
+
+  async addRunbook(
+    entityRef: string,
+    link: Omit<RunbookLink, 'id' | 'source'>,
+    actor: string,
+  ): Promise<RunbookLink> {
+    const ref = entityRef.toLocaleLowerCase('en-US');
+    const saved: RunbookLink = { ...link, id: randomUUID(), source: 'api' };
+    await this.db.transaction(async tx => {
+      await tx('readiness_runbook_links').insert({
+        id: saved.id,
+        entity_ref: ref,
+        type: saved.type,
+        title: saved.title,
+        url: saved.url,
+        source: 'api',
+        last_reviewed_at: saved.lastReviewedAt ? new Date(saved.lastReviewedAt) : null,
+      });
+      await this.log(tx, { entityRef: ref, action: 'runbook.add', actor, after: saved });
+    });
+    return saved;
+  }
+
+  /**
+   * Changes a runbook link. Catalog links may only get a review date: their title and url
+   * come from catalog-info.yaml.
+   */
+  async updateRunbook(
+    entityRef: string,
+    id: string,
+    patch: { title?: string; url?: string; lastReviewedAt?: string | null },
+    actor: string,
+  ): Promise<RunbookLink | undefined> {
+    const ref = entityRef.toLocaleLowerCase('en-US');
+    return this.db.transaction(async tx => {
+      const before = await tx('readiness_runbook_links')
+        .where({ entity_ref: ref, id })
+        .forUpdate()
+        .first();
+      if (!before) return undefined;
+      if (before.source === 'catalog' && (patch.title || patch.url)) {
+        throw new InputError(
+          'title and url of a catalog runbook link come from catalog-info.yaml; only lastReviewedAt can change',
+        );
+      }
+      const changes: Record<string, unknown> = {};
+      if (patch.title !== undefined) changes.title = patch.title;
+      if (patch.url !== undefined) changes.url = patch.url;
+      if (patch.lastReviewedAt !== undefined) {
+        changes.last_reviewed_at = patch.lastReviewedAt ? new Date(patch.lastReviewedAt) : null;
+      }
+      const [row] = Object.keys(changes).length
+        ? await tx('readiness_runbook_links').where({ id }).update(changes).returning('*')
+        : [before];
+      const after = this.toRunbook(row);
+      await this.log(tx, {
+        entityRef: ref,
+        action: 'runbook.update',
+        actor,
+        before: this.toRunbook(before),
+        after,
+      });
+      return after;
+    });
+  }
+
+  /** Deletes an API-added runbook link; returns false when there is none with that id. */
+  async deleteRunbook(entityRef: string, id: string, actor: string): Promise<boolean> {
+    const ref = entityRef.toLocaleLowerCase('en-US');
+    return this.db.transaction(async tx => {
+      const before = await tx('readiness_runbook_links')
+        .where({ entity_ref: ref, id })
+        .first();
+      if (!before) return false;
+      if (before.source === 'catalog') {
+        throw new InputError(
+          'catalog runbook links are removed by editing catalog-info.yaml',
+        );
+      }
+      await tx('readiness_runbook_links').where({ id }).delete();
+      await this.log(tx, { entityRef: ref, action: 'runbook.delete', actor, before: this.toRunbook(before) });
+      return true;
+    });
+  }
+
+  private filtered(filters: ServiceFilters) {
+    const q = this.db('readiness_plans as p')
+      .join('readiness_scores as s', 's.entity_ref', 'p.entity_ref')
+      .whereNull('p.archived_at');
+    const columns = {
+      owner: 'p.owner',
+      system: 'p.system',
+      domain: 'p.domain',
+      lifecycle: 'p.lifecycle',
+      tier: 'p.tier',
+      status: 's.status',
+    } as const;
+    for (const [key, column] of Object.entries(columns)) {
+      const values = filters[key as keyof ServiceFilters];
+      if (values?.length) {
+        q.whereIn(
+          column,
+          values.map(v => (key === 'status' ? v : v.toLocaleLowerCase('en-US'))),
+        );
+      }
+    }
+    return q;
+  }
+
+  /** Org rollup by owner, system or domain, from the stored score rows. */
+  async rollup(groupBy: 'owner' | 'system' | 'domain', filters: ServiceFilters): Promise<RollupGroup[]> {
+    const column = `p.${groupBy}`;
+    const key = this.db.raw(`coalesce(${column}, '(none)')`);
+    const [groups, buckets] = await Promise.all([
+      this.filtered(filters)
+        .select({ key })
+        .count({ services: '*' })
+        .avg({ average: 's.overall' })
+        .min({ min: 's.overall' })
+        .max({ max: 's.overall' })
+        .sum({ blockers: 's.blockers' })
+        .select(
+          this.db.raw(`sum(case when s.status = 'ready' then 1 else 0 end) as ready`),
+          this.db.raw(`sum(case when s.status = 'at_risk' then 1 else 0 end) as at_risk`),
+          this.db.raw(`sum(case when s.status = 'not_ready' then 1 else 0 end) as not_ready`),
+        )
+        .groupByRaw(`coalesce(${column}, '(none)')`)
+        .orderBy('key'),
+      this.filtered(filters)
+        .select({ key })
+        .select(this.db.raw('least(floor(s.overall / 10), 9)::int as bucket'))
+        .count({ n: '*' })
+        .groupByRaw(`coalesce(${column}, '(none)'), least(floor(s.overall / 10), 9)`),
+    ]);
+    return groups.map((g: any) => {
+      const distribution = new Array(10).fill(0);
+      for (const b of buckets as any[]) {
+        if (b.key === g.key) distribution[Number(b.bucket)] = Number(b.n);
+      }
+      return {
+        key: g.key,
+        services: Number(g.services),
+        average: Math.round(Number(g.average) * 10) / 10,
+        min: Number(g.min),
+        max: Number(g.max),
+        statusCounts: {
+          ready: Number(g.ready),
+          at_risk: Number(g.at_risk),
+          not_ready: Number(g.not_ready),
+        },
+        blockers: Number(g.blockers),
+        distribution,
+      };
+    });
+  }
+
+  /** Cursor-paginated services with their stored scores (keyset on sort column + ref). */
+  async listScores(
+    query: ServicesQuery,
+  ): Promise<{ items: ServiceScoreRow[]; nextCursor?: string; total: number }> {
+    const sortColumn = {
+      overall: 's.overall',
+      entityRef: 'p.entity_ref',
+      blockers: 's.blockers',
+      computedAt: 's.computed_at',
+    }[query.sort];
+    const q = this.filtered(query).select(
+      'p.entity_ref',
+      'p.owner',
+      'p.system',
+      'p.domain',
+      'p.lifecycle',
+      'p.tier',
+      's.overall',
+      's.status',
+      's.blockers',
+      's.dimensions',
+      's.computed_at',
+    );
+    const total = Number(
+      ((await this.filtered(query).count({ n: '*' }).first()) as any)?.n ?? 0,
+    );
+    if (query.cursor) {
+      const cursor = decodeCursor(query.cursor);
+      const op = query.order === 'asc' ? '>' : '<';
+      if (query.sort === 'entityRef') {
+        q.where('p.entity_ref', op, cursor.r);
+      } else {
+        q.whereRaw(`(${sortColumn}, p.entity_ref) ${op} (?, ?)`, [
+          cursor.v as string | number,
+          cursor.r,
+        ]);
+      }
+    }
+    q.orderBy([
+      { column: sortColumn, order: query.order },
+      { column: 'p.entity_ref', order: query.order },
+    ]).limit(query.limit + 1);
+    const rows = await q;
+    const page = rows.slice(0, query.limit);
+    const items: ServiceScoreRow[] = page.map((r: any) => ({
+      entityRef: r.entity_ref,
+      owner: r.owner ?? undefined,
+      system: r.system ?? undefined,
+      domain: r.domain ?? undefined,
+      lifecycle: r.lifecycle ?? undefined,
+      tier: r.tier ?? undefined,
+      overall: Number(r.overall),
+      status: r.status,
+      blockers: r.blockers,
+      dimensions: json(r.dimensions),
+      computedAt: iso(r.computed_at)!,
+    }));
+    const last = page[page.length - 1];
+    const nextCursor =
+      rows.length > query.limit && last
+        ? encodeCursor({
+            v:
+              query.sort === 'computedAt'
+                ? iso(last.computed_at)
+                : last[sortColumn.slice(2)],
+            r: last.entity_ref,
+          })
+        : undefined;
+    return { items, total, ...(nextCursor ? { nextCursor } : {}) };
+  }
+
+  /** True when the plan has a snapshot recorded at or after `since`. */
+  async hasSnapshotSince(entityRef: string, since: Date): Promise<boolean> {
+    const row = await this.db('readiness_score_snapshots')
+      .where({ entity_ref: entityRef.toLocaleLowerCase('en-US') })
+      .where('recorded_at', '>=', since)
+      .first('id');
+    return Boolean(row);
+  }
+
+  /**
+   * Retention: before `cutoff` only the daily snapshots are kept; the per-change ones are
+   * deleted. Returns the number of rows deleted.
+   */
+  async pruneSnapshots(cutoff: Date): Promise<number> {
+    return this.db('readiness_score_snapshots')
+      .where('recorded_at', '<', cutoff)
+      .whereNot('reason', 'daily')
+      .delete();
+  }
+
   async getChangeLog(entityRef: string, limit = 50) {
     const rows = await this.db('readiness_change_log')
       .where({ entity_ref: entityRef.toLocaleLowerCase('en-US') })
@@ -429,6 +720,17 @@ export class DatabaseReadinessStore {
     });
   }
 
+  private toRunbook(r: any): RunbookLink {
+    return {
+      id: r.id,
+      type: r.type,
+      title: r.title,
+      url: r.url,
+      source: r.source,
+      ...(r.last_reviewed_at ? { lastReviewedAt: iso(r.last_reviewed_at) } : {}),
+    };
+  }
+
   private toPlan(row: any): PlanRecord {
     return {
       entityRef: row.entity_ref,
@@ -440,6 +742,9 @@ export class DatabaseReadinessStore {
       lifecycle: row.lifecycle ?? undefined,
       tier: row.tier ?? undefined,
       archivedAt: iso(row.archived_at),
+      ...(row.template_snapshot
+        ? { templateSnapshot: json<ReadinessTemplate>(row.template_snapshot) }
+        : {}),
       createdAt: iso(row.created_at)!,
       updatedAt: iso(row.updated_at)!,
     };

@@ -1,4 +1,5 @@
 import {
+  AuthService,
   BackstageCredentials,
   LoggerService,
 } from '@backstage/backend-plugin-api';
@@ -8,12 +9,17 @@ import {
   Entity,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
-import { NotFoundError } from '@backstage/errors';
+import { InputError, NotFoundError } from '@backstage/errors';
 import {
   ANNOTATION_SENTRY_PROJECT_SLUG,
   EntityReadinessResponse,
   Evidence,
   EvidenceInput,
+  ExemptionInput,
+  RollupQuery,
+  RunbookInput,
+  RunbookPatch,
+  ServicesQuery,
   RUNBOOK_LINK_TYPE_PATTERN,
   ReadinessScore,
   ReadinessTemplate,
@@ -43,6 +49,11 @@ const RUNBOOK_TYPES: RunbookType[] = [
   'other',
 ];
 
+/** Longest exemption an approver can grant. */
+const MAX_EXEMPTION_DAYS = 365;
+/** Per-change snapshots older than this are pruned; daily snapshots stay. */
+const SNAPSHOT_DETAIL_DAYS = 30;
+
 /** Thrown when a task update carries a stale `expectedVersion`. @internal */
 export class StaleVersionError extends Error {
   name = 'ConflictError';
@@ -65,8 +76,10 @@ export function catalogRunbooks(entity: Entity) {
   });
 }
 
-const relationTarget = (entity: Entity, type: string) =>
-  entity.relations?.find(r => r.type === type)?.targetRef;
+const relationTarget = (entity: Entity, type: string, kind?: string) =>
+  entity.relations?.find(
+    r => r.type === type && (!kind || r.targetRef.startsWith(`${kind}:`)),
+  )?.targetRef;
 
 /**
  * The readiness use cases: reading a service's plan and score, updating tasks and adding
@@ -79,6 +92,7 @@ export class ReadinessService {
       store: DatabaseReadinessStore;
       templates: TemplateRegistry;
       catalog: CatalogService;
+      auth: AuthService;
       logger: LoggerService;
     },
   ) {}
@@ -104,16 +118,20 @@ export class ReadinessService {
       ? this.templateOf(existing)
       : this.deps.templates.select(entity);
     const spec = (entity.spec ?? {}) as Record<string, unknown>;
+    const system = relationTarget(entity, 'partOf', 'system');
     const plan = await this.deps.store.upsertPlan({
       entityRef,
       templateId: template.id,
       templateVersion: template.version,
-      owner:
-        relationTarget(entity, 'ownedBy') ?? (spec.owner as string | undefined),
-      system:
-        relationTarget(entity, 'partOf') ?? (spec.system as string | undefined),
-      domain: (spec.domain as string | undefined) ?? undefined,
-      lifecycle: spec.lifecycle as string | undefined,
+      templateSnapshot: template,
+      owner: relationTarget(entity, 'ownedBy'),
+      system,
+      domain:
+        relationTarget(entity, 'partOf', 'domain') ??
+        (system ? await this.domainOf(system) : undefined),
+      lifecycle: (spec.lifecycle as string | undefined)?.toLocaleLowerCase(
+        'en-US',
+      ),
       tier: getTier(entity),
     });
     await this.deps.store.replaceCatalogRunbooks(
@@ -122,6 +140,13 @@ export class ReadinessService {
     );
     if (!existing) await this.recompute(entityRef, 'registered');
     return plan;
+  }
+
+  private async domainOf(systemRef: string): Promise<string | undefined> {
+    const system = await this.deps.catalog
+      .getEntityByRef(systemRef, { credentials: await this.deps.auth.getOwnServiceCredentials() })
+      .catch(() => undefined);
+    return system ? relationTarget(system, 'partOf', 'domain') : undefined;
   }
 
   async getEntityReadiness(
@@ -169,22 +194,21 @@ export class ReadinessService {
     actor: string;
   }): Promise<{ task: TaskState; score: ReadinessScore }> {
     const { entityRef, taskId, input, actor } = options;
-    await this.requireTask(entityRef, taskId);
-    const result = await this.deps.store.updateTask({
-      entityRef,
-      taskId,
-      expectedVersion: input.expectedVersion,
-      actor,
-      patch: {
-        status: input.status as TaskStatus | undefined,
-        assignee: input.assignee,
-        notes: input.notes,
-        checklist: input.checklist,
-      },
+    const { task } = await this.requireTask(entityRef, taskId);
+    const unknown = Object.keys(input.checklist ?? {}).filter(
+      id => !task.checklist.some(c => c.id === id),
+    );
+    if (unknown.length) {
+      throw new InputError(
+        `Invalid request: checklist: task ${taskId} has no item(s) ${unknown.join(', ')}`,
+      );
+    }
+    return this.writeTask(entityRef, taskId, input.expectedVersion, actor, 'task.update', {
+      status: input.status as TaskStatus | undefined,
+      assignee: input.assignee,
+      notes: input.notes,
+      checklist: input.checklist,
     });
-    if (!result.ok) throw new StaleVersionError(result.current);
-    const score = await this.recompute(entityRef, `task ${taskId} updated`);
-    return { task: result.state, score };
   }
 
   async addEvidence(options: {
@@ -220,6 +244,200 @@ export class ReadinessService {
     return { evidence, score };
   }
 
+  /** Grants an exemption (accepted risk) on a task; it counts as satisfied until expiry. */
+  async setExemption(options: {
+    entityRef: string;
+    taskId: string;
+    input: ExemptionInput;
+    approver: string;
+    now?: Date;
+  }) {
+    const { entityRef, taskId, input, approver } = options;
+    const now = options.now ?? new Date();
+    const expiresAt = new Date(input.expiresAt);
+    if (expiresAt.getTime() <= now.getTime()) {
+      throw new InputError('Invalid request: expiresAt: must be in the future');
+    }
+    if (expiresAt.getTime() > now.getTime() + MAX_EXEMPTION_DAYS * 86_400_000) {
+      throw new InputError(
+        `Invalid request: expiresAt: an exemption lasts at most ${MAX_EXEMPTION_DAYS} days`,
+      );
+    }
+    await this.requireTask(entityRef, taskId);
+    return this.writeTask(entityRef, taskId, input.expectedVersion, approver, 'exemption.add', {
+      exemption: {
+        reason: input.reason,
+        approvedBy: approver,
+        createdAt: now.toISOString(),
+        expiresAt: expiresAt.toISOString(),
+      },
+    });
+  }
+
+  async revokeExemption(options: {
+    entityRef: string;
+    taskId: string;
+    expectedVersion: number;
+    actor: string;
+  }) {
+    const { entityRef, taskId, expectedVersion, actor } = options;
+    await this.requireTask(entityRef, taskId);
+    return this.writeTask(entityRef, taskId, expectedVersion, actor, 'exemption.revoke', {
+      exemption: null,
+    });
+  }
+
+  async addRunbook(entityRef: string, input: RunbookInput, actor: string) {
+    await this.requirePlan(entityRef);
+    return this.deps.store.addRunbook(entityRef, input, actor);
+  }
+
+  async updateRunbook(entityRef: string, id: string, patch: RunbookPatch, actor: string) {
+    await this.requirePlan(entityRef);
+    const link = await this.deps.store.updateRunbook(entityRef, id, patch, actor);
+    if (!link) throw new NotFoundError(`${entityRef} has no runbook link ${id}`);
+    return link;
+  }
+
+  async deleteRunbook(entityRef: string, id: string, actor: string) {
+    await this.requirePlan(entityRef);
+    if (!(await this.deps.store.deleteRunbook(entityRef, id, actor))) {
+      throw new NotFoundError(`${entityRef} has no runbook link ${id}`);
+    }
+  }
+
+  /**
+   * Moves a plan to the current version of its template. Task state is kept by task id;
+   * the report lists tasks added and removed by the new version.
+   */
+  async upgradePlan(entityRef: string, actor: string) {
+    const plan = await this.requirePlan(entityRef);
+    const pinned = this.templateOf(plan);
+    const current = this.deps.templates.get(plan.templateId);
+    if (!current) {
+      throw new NotFoundError(`Template "${plan.templateId}" is no longer configured`);
+    }
+    const ids = (t: ReadinessTemplate) => t.phases.flatMap(p => p.tasks.map(x => x.id));
+    const before = new Set(ids(pinned));
+    const after = new Set(ids(current));
+    const report = {
+      templateId: current.id,
+      fromVersion: pinned.version,
+      toVersion: current.version,
+      addedTasks: [...after].filter(id => !before.has(id)),
+      removedTasks: [...before].filter(id => !after.has(id)),
+      changed: pinned.version !== current.version || JSON.stringify(pinned) !== JSON.stringify(current),
+    };
+    if (report.changed) {
+      await this.deps.store.setPlanTemplate(entityRef, current, actor, report);
+      await this.recompute(entityRef, `template upgraded to v${current.version}`);
+    }
+    return report;
+  }
+
+  /**
+   * Answers a CI pipeline: does the service meet `minScore` with no blockers? Evaluated
+   * now, so expired evidence counts even before the scheduled re-evaluation.
+   */
+  async gate(
+    ref: CompoundEntityRef,
+    query: { minScore: number; allowAtRisk: boolean },
+    credentials: BackstageCredentials,
+  ) {
+    const { entityRef, score } = await this.getEntityReadiness(ref, credentials);
+    const reasons: string[] = [];
+    if (score.blockers.length) {
+      reasons.push(
+        `${score.blockers.length} open P0 blocker(s): ${score.blockers.map(b => `${b.taskId} ${b.title}`).join('; ')}`,
+      );
+    }
+    if (score.overall < query.minScore) {
+      reasons.push(`score ${score.overall} is below the required ${query.minScore}`);
+    }
+    if (score.status === 'not_ready' && !score.blockers.length) {
+      reasons.push('status is not_ready');
+    }
+    if (score.status === 'at_risk' && !query.allowAtRisk) {
+      reasons.push('status is at_risk and allowAtRisk=false');
+    }
+    return {
+      entityRef,
+      pass: reasons.length === 0,
+      score: score.overall,
+      status: score.status,
+      blockers: score.blockers,
+      minScore: query.minScore,
+      reasons,
+    };
+  }
+
+  rollup(query: RollupQuery) {
+    const { groupBy, ...filters } = query;
+    return this.deps.store.rollup(groupBy, filters);
+  }
+
+  listServices(query: ServicesQuery) {
+    return this.deps.store.listScores(query);
+  }
+
+  /**
+   * Scheduled re-evaluation: expiry changes scores without any write, so every plan is
+   * re-scored; the first run of a UTC day records the daily snapshot. Old per-change
+   * snapshots are pruned (daily points are kept).
+   */
+  async reevaluateAll(now: Date = new Date()) {
+    const startOfDay = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+    let daily = 0;
+    for (const ref of await this.deps.store.listActivePlanRefs()) {
+      if (await this.deps.store.hasSnapshotSince(ref, startOfDay)) {
+        await this.recompute(ref, 'scheduled re-evaluation');
+      } else {
+        await this.recompute(ref, 'daily', { always: true });
+        daily += 1;
+      }
+    }
+    const pruned = await this.deps.store.pruneSnapshots(
+      new Date(now.getTime() - SNAPSHOT_DETAIL_DAYS * 86_400_000),
+    );
+    return { daily, pruned };
+  }
+
+  private async writeTask(
+    entityRef: string,
+    taskId: string,
+    expectedVersion: number,
+    actor: string,
+    action: string,
+    patch: Parameters<DatabaseReadinessStore['updateTask']>[0]['patch'],
+  ) {
+    const result = await this.deps.store.updateTask({
+      entityRef,
+      taskId,
+      expectedVersion,
+      actor,
+      action,
+      patch,
+    });
+    if (!result.ok) throw new StaleVersionError(result.current);
+    const score = await this.recompute(entityRef, `${action} on ${taskId}`);
+    return { task: result.state, score };
+  }
+
+  /** The pinned template and task states of a plan (no catalog call). */
+  async getPlanState(entityRef: string) {
+    const plan = await this.requirePlan(entityRef);
+    return {
+      plan,
+      template: this.templateOf(plan),
+      tasks: await this.deps.store.listTaskStates(entityRef),
+    };
+  }
+
+  async getChangeLog(entityRef: string) {
+    await this.requirePlan(entityRef);
+    return this.deps.store.getChangeLog(entityRef);
+  }
+
   async getHistory(entityRef: string, range: { from?: Date; to?: Date }) {
     await this.requirePlan(entityRef);
     return this.deps.store.getHistory(entityRef, range);
@@ -243,6 +461,7 @@ export class ReadinessService {
   }
 
   private templateOf(plan: PlanRecord): ReadinessTemplate {
+    if (plan.templateSnapshot) return plan.templateSnapshot;
     const template = this.deps.templates.get(plan.templateId);
     if (!template) {
       throw new Error(

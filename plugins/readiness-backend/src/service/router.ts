@@ -1,25 +1,37 @@
 import {
   AuditorService,
+  BackstageCredentials,
+  BackstageServicePrincipal,
+  BackstageUserPrincipal,
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import {
-  CompoundEntityRef,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
+import { CompoundEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotAllowedError } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  AuthorizeResult,
+  BasicPermission,
+} from '@backstage/plugin-permission-common';
 import {
   evidenceInputSchema,
+  exemptionInputSchema,
   formatZodIssues,
+  gateQuerySchema,
+  readinessAdminPermission,
+  readinessExemptionApprovePermission,
   readinessPlanUpdatePermission,
+  rollupQuerySchema,
+  runbookInputSchema,
+  runbookPatchSchema,
+  servicesQuerySchema,
   taskUpdateSchema,
 } from '@internal/plugin-readiness-common';
-import express from 'express';
+import express, { Request, Response } from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { ReadinessService, StaleVersionError } from './ReadinessService';
 import { TemplateRegistry } from '../templates/TemplateRegistry';
+import { MarkdownReports } from '../import/MarkdownReports';
 
 const refPart = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 
@@ -50,6 +62,32 @@ const historyQuerySchema = z
   })
   .strict();
 
+const versionQuerySchema = z
+  .object({ expectedVersion: z.coerce.number().int().min(0) })
+  .strict();
+
+const importQuerySchema = z
+  .object({
+    apply: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform(v => v === 'true'),
+  })
+  .strict();
+
+const importBodySchema = z
+  .object({ markdown: z.string().min(1).max(1_000_000) })
+  .strict();
+
+const actorOf = (
+  credentials: BackstageCredentials<
+    BackstageUserPrincipal | BackstageServicePrincipal
+  >,
+) =>
+  credentials.principal.type === 'user'
+    ? credentials.principal.userEntityRef
+    : `service:${credentials.principal.subject}`;
+
 /** Creates the readiness HTTP router, mounted at `/api/readiness`. @internal */
 export async function createRouter(options: {
   httpAuth: HttpAuthService;
@@ -57,22 +95,120 @@ export async function createRouter(options: {
   auditor: AuditorService;
   service: ReadinessService;
   templates: TemplateRegistry;
+  reports: MarkdownReports;
 }): Promise<express.Router> {
-  const { httpAuth, permissions, auditor, service, templates } = options;
+  const { httpAuth, permissions, auditor, service, templates, reports } =
+    options;
   const router = Router();
-  router.use(express.json({ limit: '256kb' }));
+  router.use(express.json({ limit: '1mb' }));
+  router.use(express.text({ type: ['text/markdown', 'text/plain'], limit: '1mb' }));
 
   const entityPath = '/entities/:kind/:namespace/:name';
+
+  async function authorize(
+    credentials: BackstageCredentials,
+    entityRef: string,
+    permission: 'update' | 'approve' | 'admin',
+  ) {
+    const [decision] =
+      permission === 'update'
+        ? await permissions.authorize(
+            [{ permission: readinessPlanUpdatePermission, resourceRef: entityRef }],
+            { credentials },
+          )
+        : await permissions.authorize(
+            [
+              {
+                permission: (permission === 'approve'
+                  ? readinessExemptionApprovePermission
+                  : readinessAdminPermission) as BasicPermission,
+              },
+            ],
+            { credentials },
+          );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      const what = {
+        update: `update the readiness plan of ${entityRef}`,
+        approve: 'approve exemptions',
+        admin: 'administer readiness',
+      }[permission];
+      throw new NotAllowedError(`You may not ${what}`);
+    }
+  }
+
+  /**
+   * Runs an audited write for an entity: resolves the entity as the caller, checks the
+   * permission, records success or failure, and turns stale versions into 409 + state.
+   */
+  async function write(
+    req: Request,
+    res: Response,
+    opts: {
+      eventId: string;
+      allowService?: boolean;
+      permission: 'update' | 'approve' | 'admin';
+      meta?: Record<string, unknown>;
+      run: (ctx: { entityRef: string; actor: string }) => Promise<{ status?: number; body?: unknown }>;
+    },
+  ) {
+    const ref = parseRef(req.params);
+    const credentials = await httpAuth.credentials(req, {
+      allow: opts.allowService ? ['user', 'service'] : ['user'],
+    });
+    const entityRef = stringifyEntityRef(await service.getEntity(ref, credentials));
+    const audit = await auditor.createEvent({
+      eventId: opts.eventId,
+      severityLevel: 'medium',
+      request: req,
+      meta: { entityRef, ...(opts.meta as any) },
+    });
+    try {
+      // Services (CI) are trusted by their token's access restrictions, not by ownership.
+      if (credentials.principal.type === 'user') {
+        await authorize(credentials, entityRef, opts.permission);
+      }
+      const result = await opts.run({ entityRef, actor: actorOf(credentials) });
+      await audit.success({ meta: { result: result.body as any } });
+      if (result.body === undefined) res.status(result.status ?? 204).end();
+      else res.status(result.status ?? 200).json(result.body);
+    } catch (error) {
+      await audit.fail({ error: error as Error });
+      if (error instanceof StaleVersionError) {
+        res.status(409).json({
+          error: { name: 'ConflictError', message: error.message },
+          current: error.current,
+        });
+        return;
+      }
+      throw error;
+    }
+  }
 
   router.get('/templates', async (_req, res) => {
     res.json({ items: templates.list() });
   });
 
+  router.get('/scores', async (req, res) => {
+    const query = parse(rollupQuerySchema, req.query);
+    await httpAuth.credentials(req);
+    res.json({ groupBy: query.groupBy, items: await service.rollup(query) });
+  });
+
+  router.get('/services', async (req, res) => {
+    const query = parse(servicesQuerySchema, req.query);
+    await httpAuth.credentials(req);
+    res.json(await service.listServices(query));
+  });
+
+  router.get('/export', async (req, res) => {
+    const query = parse(rollupQuerySchema, req.query);
+    await httpAuth.credentials(req);
+    res.type('text/markdown').send(await reports.exportOrg(query));
+  });
+
   router.get(entityPath, async (req, res) => {
     const credentials = await httpAuth.credentials(req);
-    res.json(
-      await service.getEntityReadiness(parseRef(req.params), credentials),
-    );
+    res.json(await service.getEntityReadiness(parseRef(req.params), credentials));
   });
 
   router.get(`${entityPath}/history`, async (req, res) => {
@@ -87,101 +223,156 @@ export async function createRouter(options: {
     res.json({ items });
   });
 
-  router.patch(`${entityPath}/tasks/:taskId`, async (req, res) => {
+  router.get(`${entityPath}/changes`, async (req, res) => {
     const ref = parseRef(req.params);
-    const input = parse(taskUpdateSchema, req.body);
-    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const entityRef = stringifyEntityRef(
-      await service.getEntity(ref, credentials),
-    );
-    const audit = await auditor.createEvent({
-      eventId: 'task-update',
-      severityLevel: 'medium',
-      request: req,
-      meta: { entityRef, taskId: req.params.taskId, change: input as any },
-    });
-    try {
-      await authorizeUpdate(permissions, entityRef, credentials);
-      const result = await service.updateTask({
-        entityRef,
-        taskId: req.params.taskId,
-        input,
-        actor: credentials.principal.userEntityRef,
-      });
-      await audit.success({
-        meta: { version: result.task.version, overall: result.score.overall },
-      });
-      res.json(result);
-    } catch (error) {
-      await audit.fail({ error: error as Error });
-      if (error instanceof StaleVersionError) {
-        res.status(409).json({
-          error: { name: 'ConflictError', message: error.message },
-          current: error.current,
-        });
-        return;
-      }
-      throw error;
+    const credentials = await httpAuth.credentials(req);
+    const entity = await service.getEntity(ref, credentials);
+    res.json({ items: await service.getChangeLog(stringifyEntityRef(entity)) });
+  });
+
+  router.get(`${entityPath}/gate`, async (req, res) => {
+    const ref = parseRef(req.params);
+    const query = parse(gateQuerySchema, req.query);
+    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const result = await service.gate(ref, query, credentials);
+    // 412 lets a pipeline fail with `curl --fail`; the body says why.
+    res.status(result.pass ? 200 : 412).json(result);
+  });
+
+  router.get(`${entityPath}/export`, async (req, res) => {
+    const ref = parseRef(req.params);
+    const credentials = await httpAuth.credentials(req);
+    const data = await service.getEntityReadiness(ref, credentials);
+    res.type('text/markdown').send(reports.exportEntity(data));
+  });
+
+  router.post(`${entityPath}/import`, async (req, res) => {
+    const query = parse(importQuerySchema, req.query);
+    const markdown =
+      typeof req.body === 'string' ? req.body : parse(importBodySchema, req.body).markdown;
+    if (!query.apply) {
+      const ref = parseRef(req.params);
+      const credentials = await httpAuth.credentials(req);
+      const data = await service.getEntityReadiness(ref, credentials);
+      res.json(reports.preview(markdown, data.template));
+      return;
     }
+    await write(req, res, {
+      eventId: 'plan-import',
+      permission: 'update',
+      meta: { bytes: markdown.length },
+      run: async ({ entityRef, actor }) => ({
+        body: await reports.apply(entityRef, markdown, actor),
+      }),
+    });
+  });
+
+  router.post(`${entityPath}/upgrade`, async (req, res) => {
+    await write(req, res, {
+      eventId: 'plan-upgrade',
+      permission: 'update',
+      run: async ({ entityRef, actor }) => ({
+        body: await service.upgradePlan(entityRef, actor),
+      }),
+    });
+  });
+
+  router.patch(`${entityPath}/tasks/:taskId`, async (req, res) => {
+    const input = parse(taskUpdateSchema, req.body);
+    await write(req, res, {
+      eventId: 'task-update',
+      permission: 'update',
+      meta: { taskId: req.params.taskId, change: input },
+      run: async ({ entityRef, actor }) => ({
+        body: await service.updateTask({ entityRef, taskId: req.params.taskId, input, actor }),
+      }),
+    });
   });
 
   router.post(`${entityPath}/tasks/:taskId/evidence`, async (req, res) => {
-    const ref = parseRef(req.params);
     const input = parse(evidenceInputSchema, req.body);
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
-    const entityRef = stringifyEntityRef(
-      await service.getEntity(ref, credentials),
-    );
-    const actor =
-      credentials.principal.type === 'user'
-        ? credentials.principal.userEntityRef
-        : `service:${credentials.principal.subject}`;
-    const audit = await auditor.createEvent({
+    await write(req, res, {
       eventId: 'evidence-add',
-      severityLevel: 'medium',
-      request: req,
-      meta: {
-        entityRef,
-        taskId: req.params.taskId,
-        kind: input.kind,
-        url: input.url ?? null,
+      permission: 'update',
+      allowService: true,
+      meta: { taskId: req.params.taskId, kind: input.kind, url: input.url ?? null },
+      run: async ({ entityRef, actor }) => ({
+        status: 201,
+        body: await service.addEvidence({ entityRef, taskId: req.params.taskId, input, actor }),
+      }),
+    });
+  });
+
+  router.put(`${entityPath}/tasks/:taskId/exemption`, async (req, res) => {
+    const input = parse(exemptionInputSchema, req.body);
+    await write(req, res, {
+      eventId: 'exemption-approve',
+      permission: 'approve',
+      meta: { taskId: req.params.taskId, reason: input.reason, expiresAt: input.expiresAt },
+      run: async ({ entityRef, actor }) => ({
+        body: await service.setExemption({
+          entityRef,
+          taskId: req.params.taskId,
+          input,
+          approver: actor,
+        }),
+      }),
+    });
+  });
+
+  router.delete(`${entityPath}/tasks/:taskId/exemption`, async (req, res) => {
+    const { expectedVersion } = parse(versionQuerySchema, req.query);
+    await write(req, res, {
+      eventId: 'exemption-revoke',
+      permission: 'update',
+      meta: { taskId: req.params.taskId },
+      run: async ({ entityRef, actor }) => ({
+        body: await service.revokeExemption({
+          entityRef,
+          taskId: req.params.taskId,
+          expectedVersion,
+          actor,
+        }),
+      }),
+    });
+  });
+
+  router.post(`${entityPath}/runbooks`, async (req, res) => {
+    const input = parse(runbookInputSchema, req.body);
+    await write(req, res, {
+      eventId: 'runbook-add',
+      permission: 'update',
+      meta: { type: input.type, url: input.url },
+      run: async ({ entityRef, actor }) => ({
+        status: 201,
+        body: await service.addRunbook(entityRef, input, actor),
+      }),
+    });
+  });
+
+  router.patch(`${entityPath}/runbooks/:id`, async (req, res) => {
+    const patch = parse(runbookPatchSchema, req.body);
+    await write(req, res, {
+      eventId: 'runbook-update',
+      permission: 'update',
+      meta: { id: req.params.id },
+      run: async ({ entityRef, actor }) => ({
+        body: await service.updateRunbook(entityRef, req.params.id, patch, actor),
+      }),
+    });
+  });
+
+  router.delete(`${entityPath}/runbooks/:id`, async (req, res) => {
+    await write(req, res, {
+      eventId: 'runbook-delete',
+      permission: 'update',
+      meta: { id: req.params.id },
+      run: async ({ entityRef, actor }) => {
+        await service.deleteRunbook(entityRef, req.params.id, actor);
+        return {};
       },
     });
-    try {
-      if (credentials.principal.type === 'user') {
-        await authorizeUpdate(permissions, entityRef, credentials);
-      }
-      const result = await service.addEvidence({
-        entityRef,
-        taskId: req.params.taskId,
-        input,
-        actor,
-      });
-      await audit.success({ meta: { evidenceId: result.evidence.id } });
-      res.status(201).json(result);
-    } catch (error) {
-      await audit.fail({ error: error as Error });
-      throw error;
-    }
   });
 
   return router;
-}
-
-async function authorizeUpdate(
-  permissions: PermissionsService,
-  entityRef: string,
-  credentials: Parameters<PermissionsService['authorize']>[1]['credentials'],
-) {
-  const [decision] = await permissions.authorize(
-    [{ permission: readinessPlanUpdatePermission, resourceRef: entityRef }],
-    { credentials },
-  );
-  if (decision.result !== AuthorizeResult.ALLOW) {
-    throw new NotAllowedError(
-      `You may not update the readiness plan of ${entityRef}`,
-    );
-  }
 }

@@ -1,0 +1,209 @@
+import {
+  EntityReadinessResponse,
+  ReadinessTemplate,
+  RollupQuery,
+  TaskState,
+  TaskStatus,
+  scorePlan,
+} from '@internal/plugin-readiness-common';
+import { ReadinessService } from '../service/ReadinessService';
+import { mapReport } from './mapTasks';
+import { parseReport } from './parseReport';
+
+const STATUS_LABEL: Record<string, string> = {
+  ready: 'Ready',
+  at_risk: 'At risk',
+  not_ready: 'Not ready',
+};
+
+const TASK_MARK: Record<string, string> = {
+  proven: '[x]',
+  attested: '[x]',
+  exempt: '[~]',
+  expired: '[!]',
+  not_applicable: '[-]',
+  open: '[ ]',
+};
+
+/** What applying a report would do to a plan. @internal */
+export interface ImportPreview {
+  title?: string;
+  phases: Array<{
+    title: string;
+    risk?: string;
+    estimateHours?: number;
+    tasks: Array<{
+      ref?: string;
+      title: string;
+      status: TaskStatus;
+      p0: boolean;
+      checklist: Array<{ text: string; done: boolean }>;
+      mappedTo?: { taskId: string; title: string; confidence: number };
+    }>;
+  }>;
+  mapping: Array<{ taskId: string; title: string; status: TaskStatus; from: string[] }>;
+  scoresFound: Array<{ text: string; value: number; kind: string }>;
+  claimedScore?: number;
+  /** The score the plan would get from the report alone: claims count as attestations. */
+  evidenceBasedScore: number;
+  dimensionScores: Array<{ dimension: string; values: number[] }>;
+  blockers: Array<{ text: string; open: boolean }>;
+  risks: string[];
+  warnings: string[];
+}
+
+/**
+ * Markdown import (preview, then apply) and export of readiness reports.
+ * @internal
+ */
+export class MarkdownReports {
+  constructor(private readonly service: ReadinessService) {}
+
+  preview(markdown: string, template: ReadinessTemplate): ImportPreview {
+    const report = parseReport(markdown);
+    const { mapping, matches, unmapped } = mapReport(report, template);
+    const warnings = [...report.warnings];
+    for (const t of unmapped) {
+      warnings.push(`Could not map "${t.ref ? `${t.ref} ` : ''}${t.title}" to a task of template "${template.id}"`);
+    }
+    const now = new Date();
+    const states: Record<string, TaskState> = Object.fromEntries(
+      mapping.map(m => [
+        m.taskId,
+        { taskId: m.taskId, status: m.status, checklist: {}, evidence: [], version: 0 },
+      ]),
+    );
+    const claims = report.scores.filter(x => x.kind === 'current');
+    const others = report.scores.filter(x => x.kind === 'other');
+    const claimed = (claims.length ? claims : others).pop()?.value;
+    return {
+      title: report.title,
+      phases: report.phases.map(p => ({
+        title: p.title,
+        ...(p.risk ? { risk: p.risk } : {}),
+        ...(p.estimateHours !== undefined ? { estimateHours: p.estimateHours } : {}),
+        tasks: p.tasks.map(t => ({
+          ...(t.ref ? { ref: t.ref } : {}),
+          title: t.title,
+          status: t.status,
+          p0: t.p0,
+          checklist: t.checklist,
+          ...(matches.get(t) ? { mappedTo: matches.get(t) } : {}),
+        })),
+      })),
+      mapping,
+      scoresFound: report.scores,
+      ...(claimed !== undefined ? { claimedScore: claimed } : {}),
+      evidenceBasedScore: scorePlan(template, states, now).overall,
+      dimensionScores: report.dimensionScores,
+      blockers: report.blockers,
+      risks: report.risks,
+      warnings,
+    };
+  }
+
+  /**
+   * Applies a report: mapped tasks get the reported status; "done" is recorded as an
+   * attestation (half points) until real evidence arrives. Tasks already done with
+   * evidence are never downgraded by a report.
+   */
+  async apply(entityRef: string, markdown: string, actor: string) {
+    const plan = await this.service.getPlanState(entityRef);
+    const preview = this.preview(markdown, plan.template);
+    const applied: Array<{ taskId: string; status: TaskStatus }> = [];
+    const skipped: Array<{ taskId: string; reason: string }> = [];
+    for (const m of preview.mapping) {
+      const current = plan.tasks.find(t => t.taskId === m.taskId);
+      if (current?.status === m.status) {
+        skipped.push({ taskId: m.taskId, reason: `already ${m.status}` });
+        continue;
+      }
+      if (current?.status === 'done' && current.evidence.some(e => e.kind !== 'attestation')) {
+        skipped.push({ taskId: m.taskId, reason: 'done with evidence; a report does not downgrade it' });
+        continue;
+      }
+      await this.service.updateTask({
+        entityRef,
+        taskId: m.taskId,
+        input: { expectedVersion: current?.version ?? 0, status: m.status },
+        actor,
+      });
+      if (m.status === 'done') {
+        await this.service.addEvidence({
+          entityRef,
+          taskId: m.taskId,
+          actor,
+          input: {
+            kind: 'attestation',
+            source: 'manual',
+            summary: `Imported from a markdown report: ${m.from.join('; ').slice(0, 1500)}`,
+          },
+        });
+      }
+      applied.push({ taskId: m.taskId, status: m.status });
+    }
+    const score = await this.service.recompute(entityRef, 'markdown import');
+    return { preview, applied, skipped, score };
+  }
+
+  /** A markdown status report for one service. */
+  exportEntity(data: EntityReadinessResponse): string {
+    const { score, template } = data;
+    const states = new Map(data.tasks.map(t => [t.taskId, t]));
+    const evals = new Map(score.tasks.map(t => [t.taskId, t]));
+    const out: string[] = [];
+    out.push(`# Production readiness: ${data.entityRef}`, '');
+    out.push(
+      `**Score:** ${score.overall}/100${score.capped ? ` (capped; ${score.uncapped} before the P0 cap)` : ''} · **Status:** ${STATUS_LABEL[score.status]} · **Template:** ${template.title} v${data.plan.templateVersion}`,
+      '',
+    );
+    out.push('| Dimension | Score | Points |', '| --- | --- | --- |');
+    for (const d of score.dimensions) {
+      out.push(`| ${d.title} | ${d.score ?? 'n/a'} | ${d.earned}/${d.possible} |`);
+    }
+    out.push('', `## Open P0 blockers (${score.blockers.length})`, '');
+    if (!score.blockers.length) out.push('None.');
+    for (const b of score.blockers) out.push(`- ${b.taskId} ${b.title}${b.kind === 'expired' ? ' (evidence expired)' : ''}`);
+    const soon = Date.now() + 30 * 86_400_000;
+    const expiring = data.tasks.flatMap(t =>
+      t.evidence
+        .filter(e => e.expiresAt && Date.parse(e.expiresAt) < soon)
+        .map(e => `- ${t.taskId}: ${e.summary} — expire${Date.parse(e.expiresAt!) < Date.now() ? 'd' : 's'} ${e.expiresAt!.slice(0, 10)}`),
+    );
+    out.push('', '## Evidence expired or expiring within 30 days', '');
+    out.push(...(expiring.length ? expiring : ['None.']));
+    for (const [i, phase] of template.phases.entries()) {
+      const p = score.phases.find(x => x.id === phase.id)!;
+      out.push('', `## Phase ${i + 1}: ${phase.title} (${p.satisfied}/${p.applicable} tasks, ${p.earned}/${p.possible} points)`, '');
+      for (const task of phase.tasks) {
+        const ev = evals.get(task.id)!;
+        const st = states.get(task.id);
+        const note = ev.kind === 'attested' ? ' — claimed, no evidence (half points)' : ev.kind === 'expired' ? ' — evidence expired' : ev.kind === 'exempt' ? ` — exempt until ${st?.exemption?.expiresAt.slice(0, 10)}: ${st?.exemption?.reason}` : '';
+        out.push(`- ${TASK_MARK[ev.kind]} ${task.id} ${task.title} (${task.severity.toUpperCase()}, ${ev.earned}/${task.points} pts)${note}`);
+      }
+    }
+    if (data.runbooks.length) {
+      out.push('', '## Runbooks', '');
+      for (const r of data.runbooks) out.push(`- ${r.type}: [${r.title}](${r.url})${r.lastReviewedAt ? ` — reviewed ${r.lastReviewedAt.slice(0, 10)}` : ''}`);
+    }
+    return `${out.join('\n')}\n`;
+  }
+
+  /** A markdown status report for the organisation, from the stored scores. */
+  async exportOrg(query: RollupQuery): Promise<string> {
+    const groups = await this.service.rollup(query);
+    const out = [`# Production readiness by ${query.groupBy}`, ''];
+    out.push('| Group | Services | Average | Ready | At risk | Not ready | Open P0 blockers |');
+    out.push('| --- | --- | --- | --- | --- | --- | --- |');
+    for (const g of groups) {
+      out.push(`| ${g.key} | ${g.services} | ${g.average} | ${g.statusCounts.ready} | ${g.statusCounts.at_risk} | ${g.statusCounts.not_ready} | ${g.blockers} |`);
+    }
+    const { groupBy: _groupBy, ...filters } = query;
+    const blocked = await this.service.listServices({ ...filters, sort: 'overall', order: 'asc', limit: 500 });
+    out.push('', '## Services', '', '| Service | Owner | Score | Status | Blockers |', '| --- | --- | --- | --- | --- |');
+    for (const s of blocked.items) {
+      out.push(`| ${s.entityRef} | ${s.owner ?? ''} | ${s.overall} | ${STATUS_LABEL[s.status]} | ${s.blockers} |`);
+    }
+    return `${out.join('\n')}\n`;
+  }
+}

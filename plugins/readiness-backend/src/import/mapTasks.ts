@@ -1,0 +1,174 @@
+import { ReadinessTemplate, TaskStatus } from '@internal/plugin-readiness-common';
+import { ParsedReport, ParsedTask } from './parseReport';
+
+const STOPWORDS = new Set(
+  'the and for with from into add added adding create created implement implementation setup set configure configured enhanced integration integrate production task phase all our new use using based via per fix fixed production enhanced hours hour'.split(
+    ' ',
+  ),
+);
+
+/** Words that mean the same thing in readiness reports, folded onto one token. */
+const SYNONYMS: Record<string, string> = {
+  sentry: 'error',
+  exception: 'error',
+  errors: 'error',
+  crash: 'error',
+  uptimerobot: 'uptime',
+  pingdom: 'uptime',
+  healthz: 'uptime',
+  vitals: 'performance',
+  speed: 'performance',
+  latency: 'performance',
+  apm: 'performance',
+  logger: 'logging',
+  logs: 'logging',
+  log: 'logging',
+  alert: 'alerts',
+  alerting: 'alerts',
+  pagerduty: 'alerts',
+  cve: 'vulnerability',
+  vulnerabilities: 'vulnerability',
+  audit: 'vulnerability',
+  scanning: 'vulnerability',
+  dependabot: 'vulnerability',
+  xlsx: 'vulnerability',
+  jwt: 'authentication',
+  auth: 'authentication',
+  websocket: 'authentication',
+  authorization: 'authentication',
+  secret: 'secrets',
+  vault: 'secrets',
+  tls: 'headers',
+  https: 'headers',
+  csp: 'headers',
+  backup: 'backups',
+  recovery: 'disaster',
+  dr: 'disaster',
+  ratelimit: 'rate',
+  throttling: 'rate',
+  limiting: 'rate',
+  incident: 'incident',
+  playbook: 'incident',
+  oncall: 'incident',
+  retention: 'retention',
+  deletion: 'retention',
+  gdpr: 'consent',
+  privacy: 'consent',
+  parental: 'consent',
+  legal: 'consent',
+  owner: 'ownership',
+  escalation: 'ownership',
+  build: 'build',
+  compile: 'build',
+  eslint: 'build',
+  ci: 'build',
+  cicd: 'build',
+  pipeline: 'build',
+  load: 'load',
+  stress: 'load',
+  k6: 'load',
+  rollback: 'rollback',
+  revert: 'rollback',
+  staging: 'staging',
+  parity: 'staging',
+  caching: 'capacity',
+  cache: 'capacity',
+  redis: 'capacity',
+  queue: 'capacity',
+  autoscaling: 'capacity',
+  scaling: 'capacity',
+};
+
+/** Lower-cased keywords of a text; each word comes with its synonym group, if any. */
+export function keywords(text: string): string[][] {
+  const out = new Map<string, string[]>();
+  for (const raw of text.toLowerCase().split(/[^a-z0-9]+/)) {
+    if (raw.length < 2 || STOPWORDS.has(raw)) continue;
+    const group = SYNONYMS[raw] ?? SYNONYMS[raw.replace(/s$/, '')];
+    out.set(raw, group ? [raw, group] : [raw]);
+  }
+  return [...out.values()];
+}
+
+/** Same word, or the same stem ("authentication" / "authenticated", "monitor" / "monitoring"). */
+function similar(a: string, b: string): boolean {
+  if (a === b) return true;
+  const n = Math.min(a.length, b.length);
+  if (n < 5) return false;
+  let i = 0;
+  while (i < n && a[i] === b[i]) i++;
+  return i >= Math.min(6, n);
+}
+
+/** How many words (counting a word and its synonym once) occur in the target. */
+const hits = (words: string[][], target: string[][]) => {
+  const flat = target.flat();
+  return words.filter(forms => forms.some(w => flat.some(t => similar(w, t)))).length;
+};
+
+/** A parsed task matched to a template task. */
+export interface TaskMatch {
+  taskId: string;
+  title: string;
+  confidence: number;
+}
+
+/**
+ * Best template task for a parsed task. Title words weigh most; checklist lines only
+ * support a match. At least one title word must meet the template task's title.
+ */
+export function matchTask(parsed: ParsedTask, template: ReadinessTemplate): TaskMatch | undefined {
+  const title = keywords(parsed.title);
+  const checklist = keywords(parsed.checklist.map(c => c.text).join(' '));
+  let best: (TaskMatch & { score: number }) | undefined;
+  for (const t of template.phases.flatMap(p => p.tasks)) {
+    const tTitle = keywords(t.title);
+    const tBody = keywords([t.description ?? '', ...t.checklist.map(c => c.title)].join(' '));
+    const titleHits = hits(title, tTitle);
+    if (titleHits === 0) continue;
+    const score =
+      3 * titleHits +
+      1.5 * hits(title, tBody) +
+      Math.min(3, 1.5 * hits(checklist, tTitle) + 0.5 * hits(checklist, tBody));
+    if (score >= 4 && (!best || score > best.score)) {
+      best = { taskId: t.id, title: t.title, score, confidence: Math.min(1, Math.round((score / 9) * 100) / 100) };
+    }
+  }
+  return best && { taskId: best.taskId, title: best.title, confidence: best.confidence };
+}
+
+/** The status for a template task that several report items mapped to. */
+export function combineStatuses(statuses: TaskStatus[]): TaskStatus {
+  if (statuses.every(s => s === 'done')) return 'done';
+  if (statuses.every(s => s === 'not_applicable')) return 'not_applicable';
+  if (statuses.includes('blocked')) return 'blocked';
+  if (statuses.some(s => s === 'done' || s === 'in_progress')) return 'in_progress';
+  return 'todo';
+}
+
+/** Template task id → the status the report claims, with the report items behind it. */
+export function mapReport(report: ParsedReport, template: ReadinessTemplate) {
+  const byTask = new Map<string, { title: string; items: ParsedTask[] }>();
+  const matches = new Map<ParsedTask, TaskMatch | undefined>();
+  const unmapped: ParsedTask[] = [];
+  for (const phase of report.phases) {
+    for (const task of phase.tasks) {
+      const match = matchTask(task, template);
+      matches.set(task, match);
+      if (!match) {
+        unmapped.push(task);
+        continue;
+      }
+      const entry = byTask.get(match.taskId) ?? { title: match.title, items: [] };
+      entry.items.push(task);
+      byTask.set(match.taskId, entry);
+    }
+  }
+  const mapping = [...byTask.entries()].map(([taskId, { title, items }]) => ({
+    taskId,
+    title,
+    status: combineStatuses(items.map(i => i.status)),
+    from: items.map(i => (i.ref ? `${i.ref} ${i.title}` : i.title)),
+  }));
+  return { mapping, matches, unmapped };
+}

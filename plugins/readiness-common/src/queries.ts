@@ -1,0 +1,121 @@
+import { z } from 'zod';
+
+const list = z
+  .string()
+  .max(2000)
+  .transform(s =>
+    s
+      .split(',')
+      .map(v => v.trim())
+      .filter(Boolean),
+  );
+
+/** Filters shared by the org rollup and the services list (comma-separated values). @public */
+export const serviceFiltersSchema = z.object({
+  owner: list.optional(),
+  system: list.optional(),
+  domain: list.optional(),
+  lifecycle: list.optional(),
+  tier: list.optional(),
+  status: list
+    .pipe(z.array(z.enum(['ready', 'at_risk', 'not_ready'])))
+    .optional(),
+});
+
+/** Query of `GET /scores` (org rollup). @public */
+export const rollupQuerySchema = serviceFiltersSchema
+  .extend({ groupBy: z.enum(['owner', 'system', 'domain']).default('owner') })
+  .strict();
+
+/** Query of `GET /services` (cursor-paginated list of scored services). @public */
+export const servicesQuerySchema = serviceFiltersSchema
+  .extend({
+    sort: z
+      .enum(['overall', 'entityRef', 'blockers', 'computedAt'])
+      .default('overall'),
+    order: z.enum(['asc', 'desc']).default('asc'),
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+    cursor: z.string().max(1000).optional(),
+  })
+  .strict();
+
+/** Query of `GET /entities/…/gate`. @public */
+export const gateQuerySchema = z
+  .object({
+    minScore: z.coerce.number().min(0).max(100).default(0),
+    allowAtRisk: z
+      .enum(['true', 'false'])
+      .default('true')
+      .transform(v => v === 'true'),
+  })
+  .strict();
+
+/** Parsed service filters. @public */
+export type ServiceFilters = z.infer<typeof serviceFiltersSchema>;
+/** @public */
+export type RollupQuery = z.infer<typeof rollupQuerySchema>;
+/** @public */
+export type ServicesQuery = z.infer<typeof servicesQuerySchema>;
+
+/** Body of a new exemption. @public */
+export const exemptionInputSchema = z
+  .object({
+    expectedVersion: z.number().int().min(0),
+    reason: z.string().min(3).max(2000),
+    expiresAt: z.string().datetime({ offset: true }),
+  })
+  .strict();
+
+/** Body of a new runbook link. @public */
+export const runbookInputSchema = z
+  .object({
+    type: z.enum(['dr', 'incident', 'deploy', 'rollback', 'database', 'on-call', 'other']),
+    title: z.string().min(1).max(200),
+    url: z.string().url().max(2000),
+    lastReviewedAt: z.string().datetime({ offset: true }).optional(),
+  })
+  .strict();
+
+/** Body of a runbook link change. @public */
+export const runbookPatchSchema = z
+  .object({
+    title: z.string().min(1).max(200).optional(),
+    url: z.string().url().max(2000).optional(),
+    lastReviewedAt: z.string().datetime({ offset: true }).nullable().optional(),
+  })
+  .strict();
+
+/** @public */
+export type ExemptionInput = z.infer<typeof exemptionInputSchema>;
+/** @public */
+export type RunbookInput = z.infer<typeof runbookInputSchema>;
+/** @public */
+export type RunbookPatch = z.infer<typeof runbookPatchSchema>;
+
+/** One row of the services list. @public */
+export interface ServiceScoreRow {
+  entityRef: string;
+  owner?: string;
+  system?: string;
+  domain?: string;
+  lifecycle?: string;
+  tier?: string;
+  overall: number;
+  status: 'ready' | 'at_risk' | 'not_ready';
+  blockers: number;
+  dimensions: Record<string, number | null>;
+  computedAt: string;
+}
+
+/** One group of the org rollup. @public */
+export interface RollupGroup {
+  key: string;
+  services: number;
+  average: number;
+  min: number;
+  max: number;
+  statusCounts: { ready: number; at_risk: number; not_ready: number };
+  blockers: number;
+  /** Services per 10-point score bucket: [0-9], [10-19], …, [90-100]. */
+  distribution: number[];
+}
