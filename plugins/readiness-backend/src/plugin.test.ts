@@ -191,7 +191,7 @@ describe('readiness plugin', () => {
       const history = await request(server).get(`${base}/history`);
       expect(history.body.items.map((h: any) => h.reason)).toEqual([
         'registered',
-        'task 1.2 updated',
+        'task.update on 1.2',
         'evidence added to 1.2',
       ]);
     },

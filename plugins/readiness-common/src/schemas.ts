@@ -35,6 +35,14 @@ export const templateSchema = z
     readyThreshold: z.number().min(0).max(100).default(90),
     atRiskThreshold: z.number().min(0).max(100).default(60),
     blockerCap: z.number().min(0).max(100).default(59),
+    selector: z
+      .object({
+        kind: z.array(z.string().min(1)).min(1).optional(),
+        type: z.array(z.string().min(1)).min(1).optional(),
+        lifecycle: z.array(z.string().min(1)).min(1).optional(),
+      })
+      .strict()
+      .optional(),
     dimensions: z
       .array(
         z

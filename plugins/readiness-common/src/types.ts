@@ -88,6 +88,13 @@ export interface TemplatePhase {
   tasks: TemplateTask[];
 }
 
+/** Matches entities by kind, `spec.type` and `spec.lifecycle` (case-insensitive). @public */
+export interface TemplateSelector {
+  kind?: string[];
+  type?: string[];
+  lifecycle?: string[];
+}
+
 /** A readiness template: what "production ready" means for a class of services. @public */
 export interface ReadinessTemplate {
   id: string;
@@ -100,6 +107,8 @@ export interface ReadinessTemplate {
   atRiskThreshold: number;
   /** The overall score is capped here while any P0 task is open. */
   blockerCap: number;
+  /** Entities this template applies to when no annotation names a template. */
+  selector?: TemplateSelector;
   dimensions: TemplateDimension[];
   phases: TemplatePhase[];
 }

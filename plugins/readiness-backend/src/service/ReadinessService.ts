@@ -49,6 +49,14 @@ const RUNBOOK_TYPES: RunbookType[] = [
   'other',
 ];
 
+/** JSON with sorted keys, so a template read back from jsonb compares equal. */
+const stableStringify = (value: unknown): string =>
+  JSON.stringify(value, (_key, v) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)))
+      : v,
+  );
+
 /** Longest exemption an approver can grant. */
 const MAX_EXEMPTION_DAYS = 365;
 /** Per-change snapshots older than this are pruned; daily snapshots stay. */
@@ -326,7 +334,9 @@ export class ReadinessService {
       toVersion: current.version,
       addedTasks: [...after].filter(id => !before.has(id)),
       removedTasks: [...before].filter(id => !after.has(id)),
-      changed: pinned.version !== current.version || JSON.stringify(pinned) !== JSON.stringify(current),
+      changed:
+        pinned.version !== current.version ||
+        stableStringify(pinned) !== stableStringify(current),
     };
     if (report.changed) {
       await this.deps.store.setPlanTemplate(entityRef, current, actor, report);

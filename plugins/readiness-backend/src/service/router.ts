@@ -62,6 +62,8 @@ const historyQuerySchema = z
   })
   .strict();
 
+const runbookIdSchema = z.object({ id: z.string().uuid() });
+
 const versionQuerySchema = z
   .object({ expectedVersion: z.coerce.number().int().min(0) })
   .strict();
@@ -351,6 +353,7 @@ export async function createRouter(options: {
   });
 
   router.patch(`${entityPath}/runbooks/:id`, async (req, res) => {
+    parse(runbookIdSchema, { id: req.params.id });
     const patch = parse(runbookPatchSchema, req.body);
     await write(req, res, {
       eventId: 'runbook-update',
@@ -363,6 +366,7 @@ export async function createRouter(options: {
   });
 
   router.delete(`${entityPath}/runbooks/:id`, async (req, res) => {
+    parse(runbookIdSchema, { id: req.params.id });
     await write(req, res, {
       eventId: 'runbook-delete',
       permission: 'update',

@@ -1,0 +1,96 @@
+import { coreServices, createServiceFactory } from '@backstage/backend-plugin-api';
+import { Entity } from '@backstage/catalog-model';
+import {
+  AuthorizeResult,
+  isPermission,
+} from '@backstage/plugin-permission-common';
+import {
+  readinessPlanUpdatePermission,
+} from '@internal/plugin-readiness-common';
+
+/** A component owned by `team`, part of `system`, with readiness annotations. */
+export function component(
+  name: string,
+  team: string,
+  system: string,
+  extra: { lifecycle?: string; tier?: string; annotated?: boolean } = {},
+): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: {
+      name,
+      namespace: 'default',
+      annotations:
+        extra.annotated === false
+          ? {}
+          : { 'sentry.io/project-slug': name, 'readiness/tier': extra.tier ?? '2' },
+      links: [{ url: `https://runbooks.example.com/${name}/dr`, title: 'DR', type: 'runbook-dr' }],
+    },
+    spec: { type: 'service', owner: team, lifecycle: extra.lifecycle ?? 'production', system },
+    relations: [
+      { type: 'ownedBy', targetRef: `group:default/${team}` },
+      { type: 'partOf', targetRef: `system:default/${system}` },
+    ],
+  };
+}
+
+export function system(name: string, domain: string): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'System',
+    metadata: { name, namespace: 'default' },
+    spec: { owner: 'platform-team', domain },
+    relations: [{ type: 'partOf', targetRef: `domain:default/${domain}` }],
+  };
+}
+
+/** Who is who in the permission tests. */
+export const people = {
+  owner: 'user:default/alice', // payments-team
+  otherTeam: 'user:default/bob', // growth-team
+  admin: 'user:default/root', // platform-team
+};
+
+const claims: Record<string, string[]> = {
+  [people.owner]: [people.owner, 'group:default/payments-team'],
+  [people.otherTeam]: [people.otherTeam, 'group:default/growth-team'],
+  [people.admin]: [people.admin, 'group:default/platform-team'],
+};
+
+/**
+ * A permissions service that decides like the demo policy: owners (by the entity's
+ * ownedBy relation) and platform-team admins may update plans; only admins approve
+ * exemptions or administer. It resolves the conditional decision the way the catalog's
+ * `isEntityOwner` rule would.
+ */
+export function demoPermissionsFactory(entities: Entity[]) {
+  const ownerOf = (ref: string) =>
+    entities.find(
+      e => `${e.kind}:${e.metadata.namespace ?? 'default'}/${e.metadata.name}`.toLocaleLowerCase('en-US') === ref,
+    )?.relations?.find(r => r.type === 'ownedBy')?.targetRef;
+  return createServiceFactory({
+    service: coreServices.permissions,
+    deps: {},
+    factory: () => ({
+      async authorize(requests: any[], options: any) {
+        const principal = options.credentials.principal;
+        const mine = principal.type === 'user' ? claims[principal.userEntityRef] ?? [principal.userEntityRef] : [];
+        const isAdmin = mine.includes('group:default/platform-team');
+        return requests.map(r => {
+          if (isPermission(r.permission, readinessPlanUpdatePermission)) {
+            const allowed = isAdmin || mine.includes(ownerOf(r.resourceRef) ?? '');
+            return { result: allowed ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
+          }
+          if (r.permission.name.startsWith('readiness.')) {
+            return { result: isAdmin ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
+          }
+          return { result: AuthorizeResult.ALLOW };
+        });
+      },
+      async authorizeConditional() {
+        throw new Error('not used');
+      },
+    }),
+  });
+}
