@@ -13,6 +13,8 @@ export interface Config {
       readyThreshold?: number;
       atRiskThreshold?: number;
       blockerCap?: number;
+      /** Entities this template applies to when no annotation names one. */
+      selector?: { kind?: string[]; type?: string[]; lifecycle?: string[] };
       dimensions: Array<{ id: string; title: string; weight?: number }>;
       phases: Array<{
         id: string;
@@ -34,6 +36,11 @@ export interface Config {
         }>;
       }>;
     }>;
+    /**
+     * YAML files holding more templates (one per document, or a list), relative to the
+     * backend's working directory. Validated like `templates`.
+     */
+    templateFiles?: string[];
     /** Template used when no annotation or selector picks one. Defaults to `default`. */
     defaultTemplate?: string;
     /**

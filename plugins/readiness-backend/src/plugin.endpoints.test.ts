@@ -9,7 +9,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { readinessPlugin } from './plugin';
 import { createTestDatabases } from './__testUtils__/testDatabase';
-import { component, demoPermissionsFactory, people, system } from './__testUtils__/fixtures';
+import {
+  component,
+  demoPermissionsFactory,
+  people,
+  system,
+} from './__testUtils__/fixtures';
 
 jest.setTimeout(60_000);
 
@@ -23,7 +28,9 @@ const entities = [
 ];
 
 const base = '/api/readiness/entities/component/default/payments';
-const as = (user: string) => ({ Authorization: mockCredentials.user.header(user) });
+const as = (user: string) => ({
+  Authorization: mockCredentials.user.header(user),
+});
 
 describe('readiness API', () => {
   const databases = createTestDatabases();
@@ -40,7 +47,10 @@ describe('readiness API', () => {
     });
     // Register all four services by reading them once.
     for (const name of ['payments', 'ledger', 'checkout', 'search']) {
-      await request(server).get(`/api/readiness/entities/component/default/${name}`).set(as(people.owner)).expect(200);
+      await request(server)
+        .get(`/api/readiness/entities/component/default/${name}`)
+        .set(as(people.owner))
+        .expect(200);
     }
     return server;
   }
@@ -49,15 +59,62 @@ describe('readiness API', () => {
     it('enforces the permission matrix on every write', async () => {
       const server = await start(id);
       const future = new Date(Date.now() + 30 * 86_400_000).toISOString();
-      type Write = { name: string; send: (r: request.Agent | any, headers: Record<string, string>) => request.Test };
+      type Write = {
+        name: string;
+        send: (
+          r: request.Agent | any,
+          headers: Record<string, string>,
+        ) => request.Test;
+      };
       let v = 0;
       const writes: Write[] = [
-        { name: 'task update', send: (r, h) => r.patch(`${base}/tasks/1.2`).set(h).send({ expectedVersion: v, status: 'in_progress' }) },
-        { name: 'evidence', send: (r, h) => r.post(`${base}/tasks/1.2/evidence`).set(h).send({ kind: 'link', url: 'https://ci.example.com/1', summary: 'ok' }) },
-        { name: 'exemption', send: (r, h) => r.put(`${base}/tasks/4.2/exemption`).set(h).send({ expectedVersion: 0, reason: 'accepted', expiresAt: future }) },
-        { name: 'runbook', send: (r, h) => r.post(`${base}/runbooks`).set(h).send({ type: 'deploy', title: 'Deploy', url: 'https://rb.example.com/deploy' }) },
-        { name: 'upgrade', send: (r, h) => r.post(`${base}/upgrade`).set(h).send({}) },
-        { name: 'import', send: (r, h) => r.post(`${base}/import?apply=true`).set(h).send({ markdown: '- [x] 1.1 Error tracking in Sentry' }) },
+        {
+          name: 'task update',
+          send: (r, h) =>
+            r
+              .patch(`${base}/tasks/1.2`)
+              .set(h)
+              .send({ expectedVersion: v, status: 'in_progress' }),
+        },
+        {
+          name: 'evidence',
+          send: (r, h) =>
+            r.post(`${base}/tasks/1.2/evidence`).set(h).send({
+              kind: 'link',
+              url: 'https://ci.example.com/1',
+              summary: 'ok',
+            }),
+        },
+        {
+          name: 'exemption',
+          send: (r, h) =>
+            r.put(`${base}/tasks/4.2/exemption`).set(h).send({
+              expectedVersion: 0,
+              reason: 'accepted',
+              expiresAt: future,
+            }),
+        },
+        {
+          name: 'runbook',
+          send: (r, h) =>
+            r.post(`${base}/runbooks`).set(h).send({
+              type: 'deploy',
+              title: 'Deploy',
+              url: 'https://rb.example.com/deploy',
+            }),
+        },
+        {
+          name: 'upgrade',
+          send: (r, h) => r.post(`${base}/upgrade`).set(h).send({}),
+        },
+        {
+          name: 'import',
+          send: (r, h) =>
+            r
+              .post(`${base}/import?apply=true`)
+              .set(h)
+              .send({ markdown: '- [x] 1.1 Error tracking in Sentry' }),
+        },
       ];
       const actors: Array<[string, Record<string, string>]> = [
         ['anonymous', { Authorization: mockCredentials.none.header() }],
@@ -70,24 +127,74 @@ describe('readiness API', () => {
       for (const [actor, headers] of actors) {
         for (const w of writes) {
           const res = await w.send(request(server), headers);
-          if (w.name === 'task update' && res.status === 200) v = res.body.task.version;
+          if (w.name === 'task update' && res.status === 200)
+            v = res.body.task.version;
           (matrix[w.name] ??= {})[actor] = res.status;
         }
       }
       expect(matrix).toEqual({
-        'task update': { anonymous: 401, service: 403, 'other team': 403, owner: 200, admin: 200 },
-        evidence: { anonymous: 401, service: 201, 'other team': 403, owner: 201, admin: 201 },
-        exemption: { anonymous: 401, service: 403, 'other team': 403, owner: 403, admin: 200 },
-        runbook: { anonymous: 401, service: 403, 'other team': 403, owner: 201, admin: 201 },
-        upgrade: { anonymous: 401, service: 403, 'other team': 403, owner: 200, admin: 200 },
-        import: { anonymous: 401, service: 403, 'other team': 403, owner: 200, admin: 200 },
+        'task update': {
+          anonymous: 401,
+          service: 403,
+          'other team': 403,
+          owner: 200,
+          admin: 200,
+        },
+        evidence: {
+          anonymous: 401,
+          service: 201,
+          'other team': 403,
+          owner: 201,
+          admin: 201,
+        },
+        exemption: {
+          anonymous: 401,
+          service: 403,
+          'other team': 403,
+          owner: 403,
+          admin: 200,
+        },
+        runbook: {
+          anonymous: 401,
+          service: 403,
+          'other team': 403,
+          owner: 201,
+          admin: 201,
+        },
+        upgrade: {
+          anonymous: 401,
+          service: 403,
+          'other team': 403,
+          owner: 200,
+          admin: 200,
+        },
+        import: {
+          anonymous: 401,
+          service: 403,
+          'other team': 403,
+          owner: 200,
+          admin: 200,
+        },
       });
       // Only the owner's and the admin's writes landed, one version each.
       const plan = await request(server).get(base).set(as(people.owner));
-      expect(plan.body.tasks.find((t: any) => t.taskId === '1.2')).toMatchObject({ status: 'in_progress', version: 2, updatedBy: people.admin });
-      const changes = await request(server).get(`${base}/changes`).set(as(people.owner));
+      expect(
+        plan.body.tasks.find((t: any) => t.taskId === '1.2'),
+      ).toMatchObject({
+        status: 'in_progress',
+        version: 2,
+        updatedBy: people.admin,
+      });
+      const changes = await request(server)
+        .get(`${base}/changes`)
+        .set(as(people.owner));
       expect(changes.body.items.map((c: any) => c.action)).toEqual(
-        expect.arrayContaining(['task.update', 'evidence.add', 'exemption.add', 'runbook.add']),
+        expect.arrayContaining([
+          'task.update',
+          'evidence.add',
+          'exemption.add',
+          'runbook.add',
+        ]),
       );
     });
 
@@ -98,24 +205,45 @@ describe('readiness API', () => {
       const granted = await request(server)
         .put(`${base}/tasks/1.1/exemption`)
         .set(as(people.admin))
-        .send({ expectedVersion: 0, reason: 'Legacy SDK, replaced next quarter', expiresAt: future });
+        .send({
+          expectedVersion: 0,
+          reason: 'Legacy SDK, replaced next quarter',
+          expiresAt: future,
+        });
       expect(granted.status).toBe(200);
-      expect(granted.body.task.exemption).toMatchObject({ approvedBy: people.admin, reason: 'Legacy SDK, replaced next quarter' });
-      expect(granted.body.score.blockers.map((b: any) => b.taskId)).not.toContain('1.1');
-      expect(granted.body.score.uncapped).toBeGreaterThan(before.body.score.uncapped);
+      expect(granted.body.task.exemption).toMatchObject({
+        approvedBy: people.admin,
+        reason: 'Legacy SDK, replaced next quarter',
+      });
+      expect(
+        granted.body.score.blockers.map((b: any) => b.taskId),
+      ).not.toContain('1.1');
+      expect(granted.body.score.uncapped).toBeGreaterThan(
+        before.body.score.uncapped,
+      );
 
       const tooLong = await request(server)
         .put(`${base}/tasks/1.2/exemption`)
         .set(as(people.admin))
-        .send({ expectedVersion: 0, reason: 'forever', expiresAt: '2099-01-01T00:00:00Z' });
+        .send({
+          expectedVersion: 0,
+          reason: 'forever',
+          expiresAt: '2099-01-01T00:00:00Z',
+        });
       expect(tooLong.status).toBe(400);
       expect(tooLong.body.error.message).toContain('expiresAt');
 
-      const revoked = await request(server).delete(`${base}/tasks/1.1/exemption?expectedVersion=1`).set(as(people.owner));
+      const revoked = await request(server)
+        .delete(`${base}/tasks/1.1/exemption?expectedVersion=1`)
+        .set(as(people.owner));
       expect(revoked.status).toBe(200);
       expect(revoked.body.task.exemption).toBeUndefined();
-      expect(revoked.body.score.blockers.map((b: any) => b.taskId)).toContain('1.1');
-      const noVersion = await request(server).delete(`${base}/tasks/1.1/exemption`).set(as(people.owner));
+      expect(revoked.body.score.blockers.map((b: any) => b.taskId)).toContain(
+        '1.1',
+      );
+      const noVersion = await request(server)
+        .delete(`${base}/tasks/1.1/exemption`)
+        .set(as(people.owner));
       expect(noVersion.status).toBe(400);
       expect(noVersion.body.error.message).toContain('expectedVersion');
     });
@@ -125,25 +253,68 @@ describe('readiness API', () => {
       const added = await request(server)
         .post(`${base}/runbooks`)
         .set(as(people.owner))
-        .send({ type: 'rollback', title: 'Rollback', url: 'https://rb.example.com/rollback' });
+        .send({
+          type: 'rollback',
+          title: 'Rollback',
+          url: 'https://rb.example.com/rollback',
+        });
       expect(added.status).toBe(201);
       const reviewed = await request(server)
         .patch(`${base}/runbooks/${added.body.id}`)
         .set(as(people.owner))
         .send({ lastReviewedAt: '2026-11-01T00:00:00Z', title: 'Rollback v2' });
-      expect(reviewed.body).toMatchObject({ title: 'Rollback v2', lastReviewedAt: '2026-11-01T00:00:00.000Z', source: 'api' });
+      expect(reviewed.body).toMatchObject({
+        title: 'Rollback v2',
+        lastReviewedAt: '2026-11-01T00:00:00.000Z',
+        source: 'api',
+      });
 
       const plan = await request(server).get(base).set(as(people.owner));
-      const catalogLink = plan.body.runbooks.find((r: any) => r.source === 'catalog');
-      const editCatalog = await request(server).patch(`${base}/runbooks/${catalogLink.id}`).set(as(people.owner)).send({ url: 'https://evil.example.com' });
+      const catalogLink = plan.body.runbooks.find(
+        (r: any) => r.source === 'catalog',
+      );
+      const editCatalog = await request(server)
+        .patch(`${base}/runbooks/${catalogLink.id}`)
+        .set(as(people.owner))
+        .send({ url: 'https://evil.example.com' });
       expect(editCatalog.status).toBe(400);
-      const reviewCatalog = await request(server).patch(`${base}/runbooks/${catalogLink.id}`).set(as(people.owner)).send({ lastReviewedAt: '2026-11-02T00:00:00Z' });
+      const reviewCatalog = await request(server)
+        .patch(`${base}/runbooks/${catalogLink.id}`)
+        .set(as(people.owner))
+        .send({ lastReviewedAt: '2026-11-02T00:00:00Z' });
       expect(reviewCatalog.status).toBe(200);
-      expect((await request(server).delete(`${base}/runbooks/${catalogLink.id}`).set(as(people.owner))).status).toBe(400);
-      expect((await request(server).delete(`${base}/runbooks/${added.body.id}`).set(as(people.owner))).status).toBe(204);
-      expect((await request(server).delete(`${base}/runbooks/${added.body.id}`).set(as(people.owner))).status).toBe(404);
-      expect((await request(server).delete(`${base}/runbooks/not-a-uuid`).set(as(people.owner))).status).toBe(400);
-      const badUrl = await request(server).post(`${base}/runbooks`).set(as(people.owner)).send({ type: 'dr', title: 'x', url: 'nope' });
+      expect(
+        (
+          await request(server)
+            .delete(`${base}/runbooks/${catalogLink.id}`)
+            .set(as(people.owner))
+        ).status,
+      ).toBe(400);
+      expect(
+        (
+          await request(server)
+            .delete(`${base}/runbooks/${added.body.id}`)
+            .set(as(people.owner))
+        ).status,
+      ).toBe(204);
+      expect(
+        (
+          await request(server)
+            .delete(`${base}/runbooks/${added.body.id}`)
+            .set(as(people.owner))
+        ).status,
+      ).toBe(404);
+      expect(
+        (
+          await request(server)
+            .delete(`${base}/runbooks/not-a-uuid`)
+            .set(as(people.owner))
+        ).status,
+      ).toBe(400);
+      const badUrl = await request(server)
+        .post(`${base}/runbooks`)
+        .set(as(people.owner))
+        .send({ type: 'dr', title: 'x', url: 'nope' });
       expect(badUrl.status).toBe(400);
       expect(badUrl.body.error.message).toContain('url');
     });
@@ -152,41 +323,82 @@ describe('readiness API', () => {
       const server = await start(id);
       // Prove ledger's P0s except one; give search an attested claim.
       for (const task of ['1.1', '2.1', '2.2', '3.1']) {
-        await request(server).patch(`/api/readiness/entities/component/default/ledger/tasks/${task}`).set(as(people.owner)).send({ expectedVersion: 0, status: 'done' }).expect(200);
-        await request(server).post(`/api/readiness/entities/component/default/ledger/tasks/${task}/evidence`).set(as(people.owner)).send({ kind: 'link', url: 'https://ci.example.com/x', summary: 'ok' }).expect(201);
+        await request(server)
+          .patch(
+            `/api/readiness/entities/component/default/ledger/tasks/${task}`,
+          )
+          .set(as(people.owner))
+          .send({ expectedVersion: 0, status: 'done' })
+          .expect(200);
+        await request(server)
+          .post(
+            `/api/readiness/entities/component/default/ledger/tasks/${task}/evidence`,
+          )
+          .set(as(people.owner))
+          .send({
+            kind: 'link',
+            url: 'https://ci.example.com/x',
+            summary: 'ok',
+          })
+          .expect(201);
       }
-      const byOwner = await request(server).get('/api/readiness/scores?groupBy=owner').set(as(people.otherTeam));
+      const byOwner = await request(server)
+        .get('/api/readiness/scores?groupBy=owner')
+        .set(as(people.otherTeam));
       expect(byOwner.status).toBe(200);
-      expect(byOwner.body.items.map((g: any) => [g.key, g.services, g.statusCounts.not_ready])).toEqual([
+      expect(
+        byOwner.body.items.map((g: any) => [
+          g.key,
+          g.services,
+          g.statusCounts.not_ready,
+        ]),
+      ).toEqual([
         ['group:default/growth-team', 2, 2],
         ['group:default/payments-team', 2, 2],
       ]);
       const payments = byOwner.body.items[1];
       expect(payments.blockers).toBe(5 + 1);
-      expect(payments.distribution.reduce((a: number, b: number) => a + b, 0)).toBe(2);
+      expect(
+        payments.distribution.reduce((a: number, b: number) => a + b, 0),
+      ).toBe(2);
       expect(payments.max).toBeGreaterThan(0);
 
-      const byDomain = await request(server).get('/api/readiness/scores?groupBy=domain').set(as(people.owner));
-      expect(byDomain.body.items.map((g: any) => [g.key, g.services])).toEqual([['domain:default/commerce', 4]]);
-      const bySystem = await request(server).get('/api/readiness/scores?groupBy=system&lifecycle=production').set(as(people.owner));
+      const byDomain = await request(server)
+        .get('/api/readiness/scores?groupBy=domain')
+        .set(as(people.owner));
+      expect(byDomain.body.items.map((g: any) => [g.key, g.services])).toEqual([
+        ['domain:default/commerce', 4],
+      ]);
+      const bySystem = await request(server)
+        .get('/api/readiness/scores?groupBy=system&lifecycle=production')
+        .set(as(people.owner));
       expect(bySystem.body.items.map((g: any) => [g.key, g.services])).toEqual([
         ['system:default/pay', 2],
         ['system:default/shop', 1],
       ]);
-      const bad = await request(server).get('/api/readiness/scores?groupBy=planet').set(as(people.owner));
+      const bad = await request(server)
+        .get('/api/readiness/scores?groupBy=planet')
+        .set(as(people.owner));
       expect(bad.status).toBe(400);
       expect(bad.body.error.message).toContain('groupBy');
     });
 
     it('pages through services with a cursor, sorted and filtered', async () => {
       const server = await start(id);
-      await request(server).patch(`${base}/tasks/1.2/`).set(as(people.owner)).send({ expectedVersion: 0, status: 'done' });
+      await request(server)
+        .patch(`${base}/tasks/1.2/`)
+        .set(as(people.owner))
+        .send({ expectedVersion: 0, status: 'done' });
       const seen: string[] = [];
       let cursor: string | undefined;
       let pages = 0;
       do {
         const res = await request(server)
-          .get(`/api/readiness/services?sort=overall&order=desc&limit=3${cursor ? `&cursor=${cursor}` : ''}`)
+          .get(
+            `/api/readiness/services?sort=overall&order=desc&limit=3${
+              cursor ? `&cursor=${cursor}` : ''
+            }`,
+          )
           .set(as(people.owner));
         expect(res.status).toBe(200);
         expect(res.body.total).toBe(4);
@@ -198,66 +410,121 @@ describe('readiness API', () => {
       expect(seen[0]).toBe('component:default/payments');
       expect(new Set(seen).size).toBe(4);
 
-      const filtered = await request(server).get('/api/readiness/services?owner=group:default/growth-team&tier=2').set(as(people.owner));
-      expect(filtered.body.items.map((i: any) => i.entityRef)).toEqual(['component:default/checkout', 'component:default/search']);
-      const badCursor = await request(server).get('/api/readiness/services?cursor=garbage').set(as(people.owner));
+      const filtered = await request(server)
+        .get('/api/readiness/services?owner=group:default/growth-team&tier=2')
+        .set(as(people.owner));
+      expect(filtered.body.items.map((i: any) => i.entityRef)).toEqual([
+        'component:default/checkout',
+        'component:default/search',
+      ]);
+      const badCursor = await request(server)
+        .get('/api/readiness/services?cursor=garbage')
+        .set(as(people.owner));
       expect(badCursor.status).toBe(400);
       expect(badCursor.body.error.message).toContain('cursor');
-      const badLimit = await request(server).get('/api/readiness/services?limit=5000').set(as(people.owner));
+      const badLimit = await request(server)
+        .get('/api/readiness/services?limit=5000')
+        .set(as(people.owner));
       expect(badLimit.status).toBe(400);
       expect(badLimit.body.error.message).toContain('limit');
     });
 
     it('answers the CI gate for services and users, with 412 and reasons on failure', async () => {
       const server = await start(id);
-      const fail = await request(server).get(`${base}/gate?minScore=80`).set({ Authorization: mockCredentials.service.header() });
+      const fail = await request(server)
+        .get(`${base}/gate?minScore=80`)
+        .set({ Authorization: mockCredentials.service.header() });
       expect(fail.status).toBe(412);
-      expect(fail.body).toMatchObject({ pass: false, minScore: 80, status: 'not_ready' });
+      expect(fail.body).toMatchObject({
+        pass: false,
+        minScore: 80,
+        status: 'not_ready',
+      });
       expect(fail.body.reasons[0]).toMatch(/^5 open P0 blocker\(s\): 1.1 /);
       expect(fail.body.reasons[1]).toBe('score 0 is below the required 80');
-      const open = await request(server).get(`${base}/gate`).set(as(people.owner));
+      const open = await request(server)
+        .get(`${base}/gate`)
+        .set(as(people.owner));
       expect(open.status).toBe(412);
-      const bad = await request(server).get(`${base}/gate?minScore=high`).set(as(people.owner));
+      const bad = await request(server)
+        .get(`${base}/gate?minScore=high`)
+        .set(as(people.owner));
       expect(bad.status).toBe(400);
       expect(bad.body.error.message).toContain('minScore');
     });
 
     it('previews and applies a markdown report; claims count half', async () => {
       const server = await start(id);
-      const markdown = fs.readFileSync(path.join(__dirname, 'import', '__fixtures__', 'dance-studio-platform.md'), 'utf8');
-      const preview = await request(server).post(`${base}/import`).set(as(people.otherTeam)).set('Content-Type', 'text/markdown').send(markdown);
+      const markdown = fs.readFileSync(
+        path.join(
+          __dirname,
+          'import',
+          '__fixtures__',
+          'dance-studio-platform.md',
+        ),
+        'utf8',
+      );
+      const preview = await request(server)
+        .post(`${base}/import`)
+        .set(as(people.otherTeam))
+        .set('Content-Type', 'text/markdown')
+        .send(markdown);
       expect(preview.status).toBe(200);
       expect(preview.body.phases).toHaveLength(4);
       expect(preview.body.claimedScore).toBe(70);
-      expect(preview.body.evidenceBasedScore).toBeLessThan(preview.body.claimedScore);
+      expect(preview.body.evidenceBasedScore).toBeLessThan(
+        preview.body.claimedScore,
+      );
       const untouched = await request(server).get(base).set(as(people.owner));
       expect(untouched.body.tasks).toEqual([]);
 
-      const applied = await request(server).post(`${base}/import?apply=true`).set(as(people.owner)).send({ markdown });
+      const applied = await request(server)
+        .post(`${base}/import?apply=true`)
+        .set(as(people.owner))
+        .send({ markdown });
       expect(applied.status).toBe(200);
-      expect(applied.body.applied).toEqual(expect.arrayContaining([{ taskId: '1.1', status: 'done' }, { taskId: '1.2', status: 'in_progress' }]));
+      expect(applied.body.applied).toEqual(
+        expect.arrayContaining([
+          { taskId: '1.1', status: 'done' },
+          { taskId: '1.2', status: 'in_progress' },
+        ]),
+      );
       const after = await request(server).get(base).set(as(people.owner));
       const t11 = after.body.tasks.find((t: any) => t.taskId === '1.1');
       expect(t11.evidence[0]).toMatchObject({ kind: 'attestation' });
-      expect(after.body.score.tasks.find((t: any) => t.taskId === '1.1')).toMatchObject({ kind: 'attested', earned: 7.5 });
+      expect(
+        after.body.score.tasks.find((t: any) => t.taskId === '1.1'),
+      ).toMatchObject({ kind: 'attested', earned: 7.5 });
 
-      const garbage = await request(server).post(`${base}/import`).set(as(people.owner)).send({ markdown: '\u0000\u0001 not a report' });
+      const garbage = await request(server)
+        .post(`${base}/import`)
+        .set(as(people.owner))
+        .send({ markdown: '\u0000\u0001 not a report' });
       expect(garbage.status).toBe(200);
       expect(garbage.body.warnings.join(' ')).toMatch(/No tasks found/);
-      const empty = await request(server).post(`${base}/import`).set(as(people.owner)).send({});
+      const empty = await request(server)
+        .post(`${base}/import`)
+        .set(as(people.owner))
+        .send({});
       expect(empty.status).toBe(400);
       expect(empty.body.error.message).toContain('markdown');
     });
 
     it('exports markdown for a service and for the org', async () => {
       const server = await start(id);
-      const one = await request(server).get(`${base}/export`).set(as(people.owner));
+      const one = await request(server)
+        .get(`${base}/export`)
+        .set(as(people.owner));
       expect(one.status).toBe(200);
       expect(one.headers['content-type']).toMatch(/text\/markdown/);
-      expect(one.text).toContain('# Production readiness: component:default/payments');
+      expect(one.text).toContain(
+        '# Production readiness: component:default/payments',
+      );
       expect(one.text).toContain('**Status:** Not ready');
       expect(one.text).toContain('## Open P0 blockers (5)');
-      const org = await request(server).get('/api/readiness/export?groupBy=system').set(as(people.owner));
+      const org = await request(server)
+        .get('/api/readiness/export?groupBy=system')
+        .set(as(people.owner));
       expect(org.text).toContain('| system:default/pay | 2 |');
       expect(org.text).toContain('| component:default/checkout |');
     });
@@ -274,7 +541,12 @@ describe('readiness API', () => {
           {
             id: 'p',
             title: 'P',
-            tasks: taskIds.map(t => ({ id: t, title: `Task ${t}`, dimension: 'ops', points: 10 })),
+            tasks: taskIds.map(t => ({
+              id: t,
+              title: `Task ${t}`,
+              dimension: 'ops',
+              points: 10,
+            })),
           },
         ],
       });
@@ -286,37 +558,88 @@ describe('readiness API', () => {
               mockServices.database.factory({ knex }),
               catalogServiceMock.factory({ entities }),
               demoPermissionsFactory(entities),
-              mockServices.rootConfig.factory({ data: { readiness: { templates: [template(version, taskIds)] } } }),
+              mockServices.rootConfig.factory({
+                data: {
+                  readiness: { templates: [template(version, taskIds)] },
+                },
+              }),
             ],
           })
         ).server;
       // Two backends on one database, as replicas would be during a config roll-out.
       const v1 = await backend(1, ['1.1', '1.2']);
       await request(v1).get(base).set(as(people.owner)).expect(200);
-      await request(v1).patch(`${base}/tasks/1.1`).set(as(people.owner)).send({ expectedVersion: 0, status: 'in_progress', notes: 'kept' }).expect(200);
+      await request(v1)
+        .patch(`${base}/tasks/1.1`)
+        .set(as(people.owner))
+        .send({ expectedVersion: 0, status: 'in_progress', notes: 'kept' })
+        .expect(200);
 
       const v2 = await backend(2, ['1.1', '1.3']);
       const pinned = await request(v2).get(base).set(as(people.owner));
-      expect(pinned.body.plan).toMatchObject({ templateId: 'svc', templateVersion: 1 });
-      expect(pinned.body.template.phases[0].tasks.map((t: any) => t.id)).toEqual(['1.1', '1.2']);
+      expect(pinned.body.plan).toMatchObject({
+        templateId: 'svc',
+        templateVersion: 1,
+      });
+      expect(
+        pinned.body.template.phases[0].tasks.map((t: any) => t.id),
+      ).toEqual(['1.1', '1.2']);
 
-      const upgraded = await request(v2).post(`${base}/upgrade`).set(as(people.owner)).send({});
-      expect(upgraded.body).toEqual({ templateId: 'svc', fromVersion: 1, toVersion: 2, addedTasks: ['1.3'], removedTasks: ['1.2'], changed: true });
+      const upgraded = await request(v2)
+        .post(`${base}/upgrade`)
+        .set(as(people.owner))
+        .send({});
+      expect(upgraded.body).toEqual({
+        templateId: 'svc',
+        fromVersion: 1,
+        toVersion: 2,
+        addedTasks: ['1.3'],
+        removedTasks: ['1.2'],
+        changed: true,
+      });
       const after = await request(v1).get(base).set(as(people.owner));
       expect(after.body.plan.templateVersion).toBe(2);
-      expect(after.body.template.phases[0].tasks.map((t: any) => t.id)).toEqual(['1.1', '1.3']);
-      expect(after.body.tasks).toEqual([expect.objectContaining({ taskId: '1.1', notes: 'kept', status: 'in_progress' })]);
-      const again = await request(v2).post(`${base}/upgrade`).set(as(people.owner)).send({});
+      expect(after.body.template.phases[0].tasks.map((t: any) => t.id)).toEqual(
+        ['1.1', '1.3'],
+      );
+      expect(after.body.tasks).toEqual([
+        expect.objectContaining({
+          taskId: '1.1',
+          notes: 'kept',
+          status: 'in_progress',
+        }),
+      ]);
+      const again = await request(v2)
+        .post(`${base}/upgrade`)
+        .set(as(people.owner))
+        .send({});
       expect(again.body.changed).toBe(false);
     });
 
     it('upgrades a plan explicitly, keeping task state by id', async () => {
       const server = await start(id);
-      await request(server).patch(`${base}/tasks/1.1`).set(as(people.owner)).send({ expectedVersion: 0, notes: 'kept' }).expect(200);
-      const res = await request(server).post(`${base}/upgrade`).set(as(people.owner)).send({});
-      expect(res.body).toMatchObject({ templateId: 'default', fromVersion: 1, toVersion: 1, addedTasks: [], removedTasks: [], changed: false });
+      await request(server)
+        .patch(`${base}/tasks/1.1`)
+        .set(as(people.owner))
+        .send({ expectedVersion: 0, notes: 'kept' })
+        .expect(200);
+      const res = await request(server)
+        .post(`${base}/upgrade`)
+        .set(as(people.owner))
+        .send({});
+      expect(res.body).toMatchObject({
+        templateId: 'default',
+        fromVersion: 1,
+        toVersion: 1,
+        addedTasks: [],
+        removedTasks: [],
+        changed: false,
+      });
       const plan = await request(server).get(base).set(as(people.owner));
-      expect(plan.body.tasks[0]).toMatchObject({ taskId: '1.1', notes: 'kept' });
+      expect(plan.body.tasks[0]).toMatchObject({
+        taskId: '1.1',
+        notes: 'kept',
+      });
     });
   });
 });

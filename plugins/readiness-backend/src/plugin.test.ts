@@ -172,13 +172,11 @@ describe('readiness plugin', () => {
       );
       expect(attested.earned).toBe(5); // 10 points, half on a bare claim
 
-      const ev = await request(server)
-        .post(`${base}/tasks/1.2/evidence`)
-        .send({
-          kind: 'link',
-          url: 'https://uptime.example.com/payments',
-          summary: 'Monitor live',
-        });
+      const ev = await request(server).post(`${base}/tasks/1.2/evidence`).send({
+        kind: 'link',
+        url: 'https://uptime.example.com/payments',
+        summary: 'Monitor live',
+      });
       expect(ev.status).toBe(201);
       expect(
         ev.body.score.dimensions.find((d: any) => d.id === 'monitoring').earned,

@@ -69,7 +69,15 @@ export const exemptionInputSchema = z
 /** Body of a new runbook link. @public */
 export const runbookInputSchema = z
   .object({
-    type: z.enum(['dr', 'incident', 'deploy', 'rollback', 'database', 'on-call', 'other']),
+    type: z.enum([
+      'dr',
+      'incident',
+      'deploy',
+      'rollback',
+      'database',
+      'on-call',
+      'other',
+    ]),
     title: z.string().min(1).max(200),
     url: z.string().url().max(2000),
     lastReviewedAt: z.string().datetime({ offset: true }).optional(),

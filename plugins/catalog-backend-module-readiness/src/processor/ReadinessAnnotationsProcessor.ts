@@ -1,4 +1,7 @@
 import { Config } from '@backstage/config';
+import fs from 'node:fs';
+import path from 'node:path';
+import yaml from 'yaml';
 import { Entity } from '@backstage/catalog-model';
 import {
   CatalogProcessor,
@@ -25,6 +28,24 @@ const RUNBOOK_TYPES = [
   'on-call',
 ];
 
+/** Ids of the templates in YAML files; unreadable files are the readiness backend's to report. */
+function templateIdsFromFiles(files: string[]): string[] {
+  return files.flatMap(file => {
+    try {
+      return yaml
+        .parseAllDocuments(fs.readFileSync(path.resolve(file), 'utf8'))
+        .flatMap(d => {
+          const doc = d.toJSON();
+          return Array.isArray(doc) ? doc : [doc];
+        })
+        .map(t => t?.id)
+        .filter((id): id is string => typeof id === 'string');
+    } catch {
+      return [];
+    }
+  });
+}
+
 const isHttpUrl = (value: string) => {
   try {
     const url = new URL(value);
@@ -48,9 +69,14 @@ export class ReadinessAnnotationsProcessor implements CatalogProcessor {
   static fromConfig(config: Config): ReadinessAnnotationsProcessor {
     const policies =
       config.getOptionalConfig('readiness.backupPolicies')?.keys() ?? [];
-    const templates = (
-      config.getOptionalConfigArray('readiness.templates') ?? []
-    ).map(t => t.getString('id'));
+    const templates = [
+      ...(config.getOptionalConfigArray('readiness.templates') ?? []).map(t =>
+        t.getString('id'),
+      ),
+      ...templateIdsFromFiles(
+        config.getOptionalStringArray('readiness.templateFiles') ?? [],
+      ),
+    ];
     return new ReadinessAnnotationsProcessor(
       new Set(policies),
       new Set(['default', ...templates]),

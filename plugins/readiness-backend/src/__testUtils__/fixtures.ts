@@ -1,18 +1,19 @@
-import { coreServices, createServiceFactory } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import {
   AuthorizeResult,
   isPermission,
 } from '@backstage/plugin-permission-common';
-import {
-  readinessPlanUpdatePermission,
-} from '@internal/plugin-readiness-common';
+import { readinessPlanUpdatePermission } from '@internal/plugin-readiness-common';
 
 /** A component owned by `team`, part of `system`, with readiness annotations. */
 export function component(
   name: string,
   team: string,
-  system: string,
+  systemName: string,
   extra: { lifecycle?: string; tier?: string; annotated?: boolean } = {},
 ): Entity {
   return {
@@ -24,13 +25,27 @@ export function component(
       annotations:
         extra.annotated === false
           ? {}
-          : { 'sentry.io/project-slug': name, 'readiness/tier': extra.tier ?? '2' },
-      links: [{ url: `https://runbooks.example.com/${name}/dr`, title: 'DR', type: 'runbook-dr' }],
+          : {
+              'sentry.io/project-slug': name,
+              'readiness/tier': extra.tier ?? '2',
+            },
+      links: [
+        {
+          url: `https://runbooks.example.com/${name}/dr`,
+          title: 'DR',
+          type: 'runbook-dr',
+        },
+      ],
     },
-    spec: { type: 'service', owner: team, lifecycle: extra.lifecycle ?? 'production', system },
+    spec: {
+      type: 'service',
+      owner: team,
+      lifecycle: extra.lifecycle ?? 'production',
+      system: systemName,
+    },
     relations: [
       { type: 'ownedBy', targetRef: `group:default/${team}` },
-      { type: 'partOf', targetRef: `system:default/${system}` },
+      { type: 'partOf', targetRef: `system:default/${systemName}` },
     ],
   };
 }
@@ -66,24 +81,37 @@ const claims: Record<string, string[]> = {
  */
 export function demoPermissionsFactory(entities: Entity[]) {
   const ownerOf = (ref: string) =>
-    entities.find(
-      e => `${e.kind}:${e.metadata.namespace ?? 'default'}/${e.metadata.name}`.toLocaleLowerCase('en-US') === ref,
-    )?.relations?.find(r => r.type === 'ownedBy')?.targetRef;
+    entities
+      .find(
+        e =>
+          `${e.kind}:${e.metadata.namespace ?? 'default'}/${
+            e.metadata.name
+          }`.toLocaleLowerCase('en-US') === ref,
+      )
+      ?.relations?.find(r => r.type === 'ownedBy')?.targetRef;
   return createServiceFactory({
     service: coreServices.permissions,
     deps: {},
     factory: () => ({
       async authorize(requests: any[], options: any) {
         const principal = options.credentials.principal;
-        const mine = principal.type === 'user' ? claims[principal.userEntityRef] ?? [principal.userEntityRef] : [];
+        const mine =
+          principal.type === 'user'
+            ? claims[principal.userEntityRef] ?? [principal.userEntityRef]
+            : [];
         const isAdmin = mine.includes('group:default/platform-team');
         return requests.map(r => {
           if (isPermission(r.permission, readinessPlanUpdatePermission)) {
-            const allowed = isAdmin || mine.includes(ownerOf(r.resourceRef) ?? '');
-            return { result: allowed ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
+            const allowed =
+              isAdmin || mine.includes(ownerOf(r.resourceRef) ?? '');
+            return {
+              result: allowed ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
+            };
           }
           if (r.permission.name.startsWith('readiness.')) {
-            return { result: isAdmin ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
+            return {
+              result: isAdmin ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
+            };
           }
           return { result: AuthorizeResult.ALLOW };
         });

@@ -1,5 +1,8 @@
 import { scorePlan } from '@internal/plugin-readiness-common';
-import { createTestDatabases, databaseServiceFor } from '../__testUtils__/testDatabase';
+import {
+  createTestDatabases,
+  databaseServiceFor,
+} from '../__testUtils__/testDatabase';
 import { DatabaseReadinessStore } from './DatabaseReadinessStore';
 import { defaultTemplate } from '../templates/defaultTemplate';
 
@@ -17,6 +20,7 @@ describe('DatabaseReadinessStore', () => {
       entityRef: 'Component:default/Payments',
       templateId: 'default',
       templateVersion: 1,
+      templateSnapshot: defaultTemplate,
       owner: 'group:default/payments-team',
     });
     return { knex, store };
@@ -30,6 +34,7 @@ describe('DatabaseReadinessStore', () => {
         entityRef: 'component:default/payments',
         templateId: 'other',
         templateVersion: 7,
+        templateSnapshot: defaultTemplate,
         owner: 'group:default/new-owner',
       });
       expect(plan).toMatchObject({
@@ -243,6 +248,65 @@ describe('DatabaseReadinessStore', () => {
         ['deploy', 'api'],
         ['dr', 'catalog'],
       ]);
+    },
+  );
+});
+
+describe('re-evaluation and retention', () => {
+  const databases = createTestDatabases();
+
+  it.each(databases.eachSupportedId())(
+    'prunes per-change snapshots older than the cutoff and keeps daily points, %p',
+    async id => {
+      const knex = await databases.init(id);
+      const store = await DatabaseReadinessStore.create({
+        database: databaseServiceFor(knex),
+      });
+      const ref = 'component:default/a';
+      await store.upsertPlan({
+        entityRef: ref,
+        templateId: 'default',
+        templateVersion: 1,
+        templateSnapshot: defaultTemplate,
+      });
+      const at = (iso: string, overall: number) => ({
+        ...scorePlan(defaultTemplate, {}, new Date(iso)),
+        overall,
+      });
+      await store.saveScore(ref, at('2026-01-01T00:00:00Z', 10), 'daily', {
+        always: true,
+      });
+      await store.saveScore(
+        ref,
+        at('2026-01-01T10:00:00Z', 20),
+        'task.update on 1.1',
+      );
+      await store.saveScore(ref, at('2026-01-02T00:00:00Z', 20), 'daily', {
+        always: true,
+      });
+      await store.saveScore(
+        ref,
+        at('2026-03-01T10:00:00Z', 30),
+        'task.update on 1.2',
+      );
+      expect(
+        await store.hasSnapshotSince(ref, new Date('2026-03-01T00:00:00Z')),
+      ).toBe(true);
+      expect(
+        await store.hasSnapshotSince(ref, new Date('2026-03-02T00:00:00Z')),
+      ).toBe(false);
+
+      expect(await store.pruneSnapshots(new Date('2026-02-01T00:00:00Z'))).toBe(
+        1,
+      );
+      expect(
+        (await store.getHistory(ref)).map(h => [h.reason, h.overall]),
+      ).toEqual([
+        ['daily', 10],
+        ['daily', 20],
+        ['task.update on 1.2', 30],
+      ]);
+      expect(await store.listActivePlanRefs()).toEqual([ref]);
     },
   );
 });

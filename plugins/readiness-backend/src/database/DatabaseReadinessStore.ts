@@ -92,7 +92,9 @@ const decodeCursor = (cursor: string): { v: unknown; r: string } => {
   } catch {
     // fall through
   }
-  throw new InputError('Invalid request: cursor: not a cursor returned by this API');
+  throw new InputError(
+    'Invalid request: cursor: not a cursor returned by this API',
+  );
 };
 
 const json = <T>(v: unknown): T =>
@@ -425,7 +427,12 @@ export class DatabaseReadinessStore {
           template_snapshot: JSON.stringify(template),
           updated_at: new Date(),
         });
-      await this.log(tx, { entityRef: ref, action: 'plan.upgrade', actor, after: report });
+      await this.log(tx, {
+        entityRef: ref,
+        action: 'plan.upgrade',
+        actor,
+        after: report,
+      });
     });
   }
 
@@ -453,9 +460,16 @@ export class DatabaseReadinessStore {
         title: saved.title,
         url: saved.url,
         source: 'api',
-        last_reviewed_at: saved.lastReviewedAt ? new Date(saved.lastReviewedAt) : null,
+        last_reviewed_at: saved.lastReviewedAt
+          ? new Date(saved.lastReviewedAt)
+          : null,
       });
-      await this.log(tx, { entityRef: ref, action: 'runbook.add', actor, after: saved });
+      await this.log(tx, {
+        entityRef: ref,
+        action: 'runbook.add',
+        actor,
+        after: saved,
+      });
     });
     return saved;
   }
@@ -486,10 +500,15 @@ export class DatabaseReadinessStore {
       if (patch.title !== undefined) changes.title = patch.title;
       if (patch.url !== undefined) changes.url = patch.url;
       if (patch.lastReviewedAt !== undefined) {
-        changes.last_reviewed_at = patch.lastReviewedAt ? new Date(patch.lastReviewedAt) : null;
+        changes.last_reviewed_at = patch.lastReviewedAt
+          ? new Date(patch.lastReviewedAt)
+          : null;
       }
       const [row] = Object.keys(changes).length
-        ? await tx('readiness_runbook_links').where({ id }).update(changes).returning('*')
+        ? await tx('readiness_runbook_links')
+            .where({ id })
+            .update(changes)
+            .returning('*')
         : [before];
       const after = this.toRunbook(row);
       await this.log(tx, {
@@ -504,7 +523,11 @@ export class DatabaseReadinessStore {
   }
 
   /** Deletes an API-added runbook link; returns false when there is none with that id. */
-  async deleteRunbook(entityRef: string, id: string, actor: string): Promise<boolean> {
+  async deleteRunbook(
+    entityRef: string,
+    id: string,
+    actor: string,
+  ): Promise<boolean> {
     const ref = entityRef.toLocaleLowerCase('en-US');
     return this.db.transaction(async tx => {
       const before = await tx('readiness_runbook_links')
@@ -517,7 +540,12 @@ export class DatabaseReadinessStore {
         );
       }
       await tx('readiness_runbook_links').where({ id }).delete();
-      await this.log(tx, { entityRef: ref, action: 'runbook.delete', actor, before: this.toRunbook(before) });
+      await this.log(tx, {
+        entityRef: ref,
+        action: 'runbook.delete',
+        actor,
+        before: this.toRunbook(before),
+      });
       return true;
     });
   }
@@ -539,7 +567,9 @@ export class DatabaseReadinessStore {
       if (values?.length) {
         q.whereIn(
           column,
-          values.map(v => (key === 'status' ? v : v.toLocaleLowerCase('en-US'))),
+          values.map(v =>
+            key === 'status' ? v : v.toLocaleLowerCase('en-US'),
+          ),
         );
       }
     }
@@ -547,7 +577,10 @@ export class DatabaseReadinessStore {
   }
 
   /** Org rollup by owner, system or domain, from the stored score rows. */
-  async rollup(groupBy: 'owner' | 'system' | 'domain', filters: ServiceFilters): Promise<RollupGroup[]> {
+  async rollup(
+    groupBy: 'owner' | 'system' | 'domain',
+    filters: ServiceFilters,
+  ): Promise<RollupGroup[]> {
     const column = `p.${groupBy}`;
     const key = this.db.raw(`coalesce(${column}, '(none)')`);
     const [groups, buckets] = await Promise.all([
@@ -559,9 +592,15 @@ export class DatabaseReadinessStore {
         .max({ max: 's.overall' })
         .sum({ blockers: 's.blockers' })
         .select(
-          this.db.raw(`sum(case when s.status = 'ready' then 1 else 0 end) as ready`),
-          this.db.raw(`sum(case when s.status = 'at_risk' then 1 else 0 end) as at_risk`),
-          this.db.raw(`sum(case when s.status = 'not_ready' then 1 else 0 end) as not_ready`),
+          this.db.raw(
+            `sum(case when s.status = 'ready' then 1 else 0 end) as ready`,
+          ),
+          this.db.raw(
+            `sum(case when s.status = 'at_risk' then 1 else 0 end) as at_risk`,
+          ),
+          this.db.raw(
+            `sum(case when s.status = 'not_ready' then 1 else 0 end) as not_ready`,
+          ),
         )
         .groupByRaw(`coalesce(${column}, '(none)')`)
         .orderBy('key'),
@@ -569,7 +608,9 @@ export class DatabaseReadinessStore {
         .select({ key })
         .select(this.db.raw('least(floor(s.overall / 10), 9)::int as bucket'))
         .count({ n: '*' })
-        .groupByRaw(`coalesce(${column}, '(none)'), least(floor(s.overall / 10), 9)`),
+        .groupByRaw(
+          `coalesce(${column}, '(none)'), least(floor(s.overall / 10), 9)`,
+        ),
     ]);
     return groups.map((g: any) => {
       const distribution = new Array(10).fill(0);
@@ -727,7 +768,9 @@ export class DatabaseReadinessStore {
       title: r.title,
       url: r.url,
       source: r.source,
-      ...(r.last_reviewed_at ? { lastReviewedAt: iso(r.last_reviewed_at) } : {}),
+      ...(r.last_reviewed_at
+        ? { lastReviewedAt: iso(r.last_reviewed_at) }
+        : {}),
     };
   }
 

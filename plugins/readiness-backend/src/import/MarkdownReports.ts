@@ -41,7 +41,12 @@ export interface ImportPreview {
       mappedTo?: { taskId: string; title: string; confidence: number };
     }>;
   }>;
-  mapping: Array<{ taskId: string; title: string; status: TaskStatus; from: string[] }>;
+  mapping: Array<{
+    taskId: string;
+    title: string;
+    status: TaskStatus;
+    from: string[];
+  }>;
   scoresFound: Array<{ text: string; value: number; kind: string }>;
   claimedScore?: number;
   /** The score the plan would get from the report alone: claims count as attestations. */
@@ -64,13 +69,23 @@ export class MarkdownReports {
     const { mapping, matches, unmapped } = mapReport(report, template);
     const warnings = [...report.warnings];
     for (const t of unmapped) {
-      warnings.push(`Could not map "${t.ref ? `${t.ref} ` : ''}${t.title}" to a task of template "${template.id}"`);
+      warnings.push(
+        `Could not map "${t.ref ? `${t.ref} ` : ''}${
+          t.title
+        }" to a task of template "${template.id}"`,
+      );
     }
     const now = new Date();
     const states: Record<string, TaskState> = Object.fromEntries(
       mapping.map(m => [
         m.taskId,
-        { taskId: m.taskId, status: m.status, checklist: {}, evidence: [], version: 0 },
+        {
+          taskId: m.taskId,
+          status: m.status,
+          checklist: {},
+          evidence: [],
+          version: 0,
+        },
       ]),
     );
     const claims = report.scores.filter(x => x.kind === 'current');
@@ -81,7 +96,9 @@ export class MarkdownReports {
       phases: report.phases.map(p => ({
         title: p.title,
         ...(p.risk ? { risk: p.risk } : {}),
-        ...(p.estimateHours !== undefined ? { estimateHours: p.estimateHours } : {}),
+        ...(p.estimateHours !== undefined
+          ? { estimateHours: p.estimateHours }
+          : {}),
         tasks: p.tasks.map(t => ({
           ...(t.ref ? { ref: t.ref } : {}),
           title: t.title,
@@ -118,8 +135,14 @@ export class MarkdownReports {
         skipped.push({ taskId: m.taskId, reason: `already ${m.status}` });
         continue;
       }
-      if (current?.status === 'done' && current.evidence.some(e => e.kind !== 'attestation')) {
-        skipped.push({ taskId: m.taskId, reason: 'done with evidence; a report does not downgrade it' });
+      if (
+        current?.status === 'done' &&
+        current.evidence.some(e => e.kind !== 'attestation')
+      ) {
+        skipped.push({
+          taskId: m.taskId,
+          reason: 'done with evidence; a report does not downgrade it',
+        });
         continue;
       }
       await this.service.updateTask({
@@ -136,7 +159,9 @@ export class MarkdownReports {
           input: {
             kind: 'attestation',
             source: 'manual',
-            summary: `Imported from a markdown report: ${m.from.join('; ').slice(0, 1500)}`,
+            summary: `Imported from a markdown report: ${m.from
+              .join('; ')
+              .slice(0, 1500)}`,
           },
         });
       }
@@ -154,37 +179,79 @@ export class MarkdownReports {
     const out: string[] = [];
     out.push(`# Production readiness: ${data.entityRef}`, '');
     out.push(
-      `**Score:** ${score.overall}/100${score.capped ? ` (capped; ${score.uncapped} before the P0 cap)` : ''} · **Status:** ${STATUS_LABEL[score.status]} · **Template:** ${template.title} v${data.plan.templateVersion}`,
+      `**Score:** ${score.overall}/100${
+        score.capped ? ` (capped; ${score.uncapped} before the P0 cap)` : ''
+      } · **Status:** ${STATUS_LABEL[score.status]} · **Template:** ${
+        template.title
+      } v${data.plan.templateVersion}`,
       '',
     );
     out.push('| Dimension | Score | Points |', '| --- | --- | --- |');
     for (const d of score.dimensions) {
-      out.push(`| ${d.title} | ${d.score ?? 'n/a'} | ${d.earned}/${d.possible} |`);
+      out.push(
+        `| ${d.title} | ${d.score ?? 'n/a'} | ${d.earned}/${d.possible} |`,
+      );
     }
     out.push('', `## Open P0 blockers (${score.blockers.length})`, '');
     if (!score.blockers.length) out.push('None.');
-    for (const b of score.blockers) out.push(`- ${b.taskId} ${b.title}${b.kind === 'expired' ? ' (evidence expired)' : ''}`);
+    for (const b of score.blockers)
+      out.push(
+        `- ${b.taskId} ${b.title}${
+          b.kind === 'expired' ? ' (evidence expired)' : ''
+        }`,
+      );
     const soon = Date.now() + 30 * 86_400_000;
     const expiring = data.tasks.flatMap(t =>
       t.evidence
         .filter(e => e.expiresAt && Date.parse(e.expiresAt) < soon)
-        .map(e => `- ${t.taskId}: ${e.summary} — expire${Date.parse(e.expiresAt!) < Date.now() ? 'd' : 's'} ${e.expiresAt!.slice(0, 10)}`),
+        .map(
+          e =>
+            `- ${t.taskId}: ${e.summary} — expire${
+              Date.parse(e.expiresAt!) < Date.now() ? 'd' : 's'
+            } ${e.expiresAt!.slice(0, 10)}`,
+        ),
     );
     out.push('', '## Evidence expired or expiring within 30 days', '');
     out.push(...(expiring.length ? expiring : ['None.']));
     for (const [i, phase] of template.phases.entries()) {
       const p = score.phases.find(x => x.id === phase.id)!;
-      out.push('', `## Phase ${i + 1}: ${phase.title} (${p.satisfied}/${p.applicable} tasks, ${p.earned}/${p.possible} points)`, '');
+      out.push(
+        '',
+        `## Phase ${i + 1}: ${phase.title} (${p.satisfied}/${
+          p.applicable
+        } tasks, ${p.earned}/${p.possible} points)`,
+        '',
+      );
       for (const task of phase.tasks) {
         const ev = evals.get(task.id)!;
         const st = states.get(task.id);
-        const note = ev.kind === 'attested' ? ' — claimed, no evidence (half points)' : ev.kind === 'expired' ? ' — evidence expired' : ev.kind === 'exempt' ? ` — exempt until ${st?.exemption?.expiresAt.slice(0, 10)}: ${st?.exemption?.reason}` : '';
-        out.push(`- ${TASK_MARK[ev.kind]} ${task.id} ${task.title} (${task.severity.toUpperCase()}, ${ev.earned}/${task.points} pts)${note}`);
+        const notes: Record<string, string> = {
+          attested: ' — claimed, no evidence (half points)',
+          expired: ' — evidence expired',
+          exempt: ` — exempt until ${st?.exemption?.expiresAt.slice(0, 10)}: ${
+            st?.exemption?.reason
+          }`,
+        };
+        const note = notes[ev.kind] ?? '';
+        out.push(
+          `- ${TASK_MARK[ev.kind]} ${task.id} ${
+            task.title
+          } (${task.severity.toUpperCase()}, ${ev.earned}/${
+            task.points
+          } pts)${note}`,
+        );
       }
     }
     if (data.runbooks.length) {
       out.push('', '## Runbooks', '');
-      for (const r of data.runbooks) out.push(`- ${r.type}: [${r.title}](${r.url})${r.lastReviewedAt ? ` — reviewed ${r.lastReviewedAt.slice(0, 10)}` : ''}`);
+      for (const r of data.runbooks)
+        out.push(
+          `- ${r.type}: [${r.title}](${r.url})${
+            r.lastReviewedAt
+              ? ` — reviewed ${r.lastReviewedAt.slice(0, 10)}`
+              : ''
+          }`,
+        );
     }
     return `${out.join('\n')}\n`;
   }
@@ -193,16 +260,35 @@ export class MarkdownReports {
   async exportOrg(query: RollupQuery): Promise<string> {
     const groups = await this.service.rollup(query);
     const out = [`# Production readiness by ${query.groupBy}`, ''];
-    out.push('| Group | Services | Average | Ready | At risk | Not ready | Open P0 blockers |');
+    out.push(
+      '| Group | Services | Average | Ready | At risk | Not ready | Open P0 blockers |',
+    );
     out.push('| --- | --- | --- | --- | --- | --- | --- |');
     for (const g of groups) {
-      out.push(`| ${g.key} | ${g.services} | ${g.average} | ${g.statusCounts.ready} | ${g.statusCounts.at_risk} | ${g.statusCounts.not_ready} | ${g.blockers} |`);
+      out.push(
+        `| ${g.key} | ${g.services} | ${g.average} | ${g.statusCounts.ready} | ${g.statusCounts.at_risk} | ${g.statusCounts.not_ready} | ${g.blockers} |`,
+      );
     }
     const { groupBy: _groupBy, ...filters } = query;
-    const blocked = await this.service.listServices({ ...filters, sort: 'overall', order: 'asc', limit: 500 });
-    out.push('', '## Services', '', '| Service | Owner | Score | Status | Blockers |', '| --- | --- | --- | --- | --- |');
+    const blocked = await this.service.listServices({
+      ...filters,
+      sort: 'overall',
+      order: 'asc',
+      limit: 500,
+    });
+    out.push(
+      '',
+      '## Services',
+      '',
+      '| Service | Owner | Score | Status | Blockers |',
+      '| --- | --- | --- | --- | --- |',
+    );
     for (const s of blocked.items) {
-      out.push(`| ${s.entityRef} | ${s.owner ?? ''} | ${s.overall} | ${STATUS_LABEL[s.status]} | ${s.blockers} |`);
+      out.push(
+        `| ${s.entityRef} | ${s.owner ?? ''} | ${s.overall} | ${
+          STATUS_LABEL[s.status]
+        } | ${s.blockers} |`,
+      );
     }
     return `${out.join('\n')}\n`;
   }

@@ -36,7 +36,10 @@ function reencode(line: string, map: Map<string, number>): string | undefined {
 }
 
 /** Repairs each line that decodes cleanly back to UTF-8; returns the text and the count. */
-export function repairMojibake(text: string): { text: string; repairedLines: number } {
+export function repairMojibake(text: string): {
+  text: string;
+  repairedLines: number;
+} {
   let repairedLines = 0;
   const lines = text.split('\n').map(line => {
     // eslint-disable-next-line no-control-regex

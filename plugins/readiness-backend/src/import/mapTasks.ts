@@ -1,4 +1,7 @@
-import { ReadinessTemplate, TaskStatus } from '@internal/plugin-readiness-common';
+import {
+  ReadinessTemplate,
+  TaskStatus,
+} from '@internal/plugin-readiness-common';
 import { ParsedReport, ParsedTask } from './parseReport';
 
 const STOPWORDS = new Set(
@@ -103,7 +106,8 @@ function similar(a: string, b: string): boolean {
 /** How many words (counting a word and its synonym once) occur in the target. */
 const hits = (words: string[][], target: string[][]) => {
   const flat = target.flat();
-  return words.filter(forms => forms.some(w => flat.some(t => similar(w, t)))).length;
+  return words.filter(forms => forms.some(w => flat.some(t => similar(w, t))))
+    .length;
 };
 
 /** A parsed task matched to a template task. */
@@ -117,13 +121,18 @@ export interface TaskMatch {
  * Best template task for a parsed task. Title words weigh most; checklist lines only
  * support a match. At least one title word must meet the template task's title.
  */
-export function matchTask(parsed: ParsedTask, template: ReadinessTemplate): TaskMatch | undefined {
+export function matchTask(
+  parsed: ParsedTask,
+  template: ReadinessTemplate,
+): TaskMatch | undefined {
   const title = keywords(parsed.title);
   const checklist = keywords(parsed.checklist.map(c => c.text).join(' '));
   let best: (TaskMatch & { score: number }) | undefined;
   for (const t of template.phases.flatMap(p => p.tasks)) {
     const tTitle = keywords(t.title);
-    const tBody = keywords([t.description ?? '', ...t.checklist.map(c => c.title)].join(' '));
+    const tBody = keywords(
+      [t.description ?? '', ...t.checklist.map(c => c.title)].join(' '),
+    );
     const titleHits = hits(title, tTitle);
     if (titleHits === 0) continue;
     const score =
@@ -131,10 +140,21 @@ export function matchTask(parsed: ParsedTask, template: ReadinessTemplate): Task
       1.5 * hits(title, tBody) +
       Math.min(3, 1.5 * hits(checklist, tTitle) + 0.5 * hits(checklist, tBody));
     if (score >= 4 && (!best || score > best.score)) {
-      best = { taskId: t.id, title: t.title, score, confidence: Math.min(1, Math.round((score / 9) * 100) / 100) };
+      best = {
+        taskId: t.id,
+        title: t.title,
+        score,
+        confidence: Math.min(1, Math.round((score / 9) * 100) / 100),
+      };
     }
   }
-  return best && { taskId: best.taskId, title: best.title, confidence: best.confidence };
+  return (
+    best && {
+      taskId: best.taskId,
+      title: best.title,
+      confidence: best.confidence,
+    }
+  );
 }
 
 /** The status for a template task that several report items mapped to. */
@@ -142,7 +162,8 @@ export function combineStatuses(statuses: TaskStatus[]): TaskStatus {
   if (statuses.every(s => s === 'done')) return 'done';
   if (statuses.every(s => s === 'not_applicable')) return 'not_applicable';
   if (statuses.includes('blocked')) return 'blocked';
-  if (statuses.some(s => s === 'done' || s === 'in_progress')) return 'in_progress';
+  if (statuses.some(s => s === 'done' || s === 'in_progress'))
+    return 'in_progress';
   return 'todo';
 }
 
@@ -159,7 +180,10 @@ export function mapReport(report: ParsedReport, template: ReadinessTemplate) {
         unmapped.push(task);
         continue;
       }
-      const entry = byTask.get(match.taskId) ?? { title: match.title, items: [] };
+      const entry = byTask.get(match.taskId) ?? {
+        title: match.title,
+        items: [],
+      };
       entry.items.push(task);
       byTask.set(match.taskId, entry);
     }

@@ -10,7 +10,12 @@ const fixture = (name: string) =>
 const summary = (name: string) => {
   const report = parseReport(fixture(name));
   const { mapping, unmapped } = mapReport(report, defaultTemplate);
-  return { report, mapping, unmapped, status: Object.fromEntries(mapping.map(m => [m.taskId, m.status])) };
+  return {
+    report,
+    mapping,
+    unmapped,
+    status: Object.fromEntries(mapping.map(m => [m.taskId, m.status])),
+  };
 };
 
 describe('parseReport', () => {
@@ -22,8 +27,15 @@ describe('parseReport', () => {
       'Operational Resilience',
       'Compliance & Legal Prep',
     ]);
-    expect(report.phases[0]).toMatchObject({ risk: 'low', estimateHours: 8, status: 'done' });
-    expect(report.phases[4 - 1]).toMatchObject({ risk: 'low', estimateHours: 24 });
+    expect(report.phases[0]).toMatchObject({
+      risk: 'low',
+      estimateHours: 8,
+      status: 'done',
+    });
+    expect(report.phases[4 - 1]).toMatchObject({
+      risk: 'low',
+      estimateHours: 24,
+    });
     const monitoring = report.phases[0].tasks;
     expect(monitoring.map(t => [t.ref, t.status])).toEqual([
       ['1.1', 'done'],
@@ -32,14 +44,27 @@ describe('parseReport', () => {
       ['1.4', 'done'],
     ]);
     expect(monitoring[0].title).toBe('Add Sentry Error Tracking');
-    expect(monitoring[0].checklist).toContainEqual({ text: 'Installed @sentry/nextjs', done: true });
+    expect(monitoring[0].checklist).toContainEqual({
+      text: 'Installed @sentry/nextjs',
+      done: true,
+    });
     expect(report.phases[2].tasks.map(t => [t.ref, t.status])).toEqual([
       ['3.1', 'todo'],
       ['3.2', 'todo'],
       ['3.3', 'todo'],
     ]);
-    expect(report.blockers).toContainEqual(expect.objectContaining({ open: true, text: expect.stringContaining('No Backup Testing') }));
-    expect(report.blockers).toContainEqual(expect.objectContaining({ open: false, text: expect.stringContaining('WebSocket Auth Bypass') }));
+    expect(report.blockers).toContainEqual(
+      expect.objectContaining({
+        open: true,
+        text: expect.stringContaining('No Backup Testing'),
+      }),
+    );
+    expect(report.blockers).toContainEqual(
+      expect.objectContaining({
+        open: false,
+        text: expect.stringContaining('WebSocket Auth Bypass'),
+      }),
+    );
     // Mapped onto the default template
     expect(status).toEqual({
       '1.1': 'done',
@@ -72,23 +97,41 @@ describe('parseReport', () => {
         ['3.2', 'todo'],
       ]),
     );
-    expect(tasks.find(t => t.ref === '1.2')!.title).toBe('Production Monitoring Integration');
+    expect(tasks.find(t => t.ref === '1.2')!.title).toBe(
+      'Production Monitoring Integration',
+    );
     expect(status['2.4']).toBe('done'); // secure test endpoints
     expect(status['3.4']).toBe('todo'); // distributed rate limiting, not started
     expect(status['1.3']).toBe('todo'); // performance monitoring enhancement
-    expect(unmapped.map(t => t.title)).toEqual(['Gender Imbalance Visibility', 'Wait Time Expectations']);
+    expect(unmapped.map(t => t.title)).toEqual([
+      'Gender Imbalance Visibility',
+      'Wait Time Expectations',
+    ]);
   });
 
   it('reads the numerology report: numbered headings, scores, dimension table, P0 ids', () => {
     const { report, status } = summary('numerology-app.md');
     const tasks = report.phases.flatMap(p => p.tasks);
-    expect(tasks.find(t => /CI\/CD Security Scanning/.test(t.title))).toMatchObject({ status: 'done' });
+    expect(
+      tasks.find(t => /CI\/CD Security Scanning/.test(t.title)),
+    ).toMatchObject({ status: 'done' });
     // "**Status:** PENDING BLUEPRINT"
-    expect(tasks.find(t => /Integration Test Suite/.test(t.title))).toMatchObject({ status: 'todo', p0: true });
-    expect(tasks.find(t => /Backend Error Logging/.test(t.title))).toMatchObject({ status: 'in_progress', p0: true });
-    expect(report.scores).toContainEqual(expect.objectContaining({ value: 90, kind: 'target' }));
-    expect(report.scores.filter(s => s.kind === 'current').pop()).toMatchObject({ value: 82 });
-    expect(report.dimensionScores).toContainEqual({ dimension: 'Security', values: [88, 92] });
+    expect(
+      tasks.find(t => /Integration Test Suite/.test(t.title)),
+    ).toMatchObject({ status: 'todo', p0: true });
+    expect(
+      tasks.find(t => /Backend Error Logging/.test(t.title)),
+    ).toMatchObject({ status: 'in_progress', p0: true });
+    expect(report.scores).toContainEqual(
+      expect.objectContaining({ value: 90, kind: 'target' }),
+    );
+    expect(report.scores.filter(s => s.kind === 'current').pop()).toMatchObject(
+      { value: 82 },
+    );
+    expect(report.dimensionScores).toContainEqual({
+      dimension: 'Security',
+      values: [88, 92],
+    });
     expect(report.risks.length).toBeGreaterThanOrEqual(5);
     expect(status).toMatchObject({
       '2.1': 'done', // CI/CD security scanning
@@ -114,7 +157,13 @@ describe('parseReport', () => {
       { text: 'CVE-2026-1234 in xml parser', open: true },
       { text: 'Missing on-call rotation', open: false },
     ]);
-    expect(status).toMatchObject({ '1.1': 'done', '1.2': 'in_progress', '2.1': 'blocked', '3.2': 'todo', '5.2': 'not_applicable' });
+    expect(status).toMatchObject({
+      '1.1': 'done',
+      '1.2': 'in_progress',
+      '2.1': 'blocked',
+      '3.2': 'todo',
+      '5.2': 'not_applicable',
+    });
     expect(report.title).toBe('Ops readiness — billing-gateway');
     expect(unmapped.map(t => t.title)).toEqual(['Launch party']);
   });

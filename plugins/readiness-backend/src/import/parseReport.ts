@@ -33,7 +33,11 @@ export interface ParsedReport {
   title?: string;
   phases: ParsedPhase[];
   /** Scores found; `kind` tells a current claim from a target. */
-  scores: Array<{ text: string; value: number; kind: 'current' | 'target' | 'other' }>;
+  scores: Array<{
+    text: string;
+    value: number;
+    kind: 'current' | 'target' | 'other';
+  }>;
   dimensionScores: Array<{ dimension: string; values: number[] }>;
   blockers: Array<{ text: string; open: boolean }>;
   risks: string[];
@@ -51,24 +55,37 @@ const EMOJI_STATUS: Array<[RegExp, TaskStatus]> = [
 const TEXT_STATUS: Array<[RegExp, TaskStatus]> = [
   [/\b(?:not applicable|n\/a|won'?t do|out of scope)\b/i, 'not_applicable'],
   [/\b(?:blocked|blocking|failing|failed|broken)\b/i, 'blocked'],
-  [/\b(?:not started|to ?do|pending|planned|backlog|next up|queued)\b/i, 'todo'],
+  [
+    /\b(?:not started|to ?do|pending|planned|backlog|next up|queued)\b/i,
+    'todo',
+  ],
   [
     /\b(?:in progress|in-progress|wip|ongoing|partial(?:ly)?|started|documented|awaiting|waiting|needs user (?:input|action)|requires supervision)\b/i,
     'in_progress',
   ],
-  [/\b(?:complete[d]?|done|resolved|fixed|finished|implemented|shipped|passing)\b/i, 'done'],
+  [
+    /\b(?:complete[d]?|done|resolved|fixed|finished|implemented|shipped|passing)\b/i,
+    'done',
+  ],
 ];
 
 const RISK = /\brisk\b[^a-z]*(?:🟢|🟡|🔴)?\s*\**\s*(low|medium|high)\b/i;
-const DURATION = /\b(?:duration|estimate)\b[^0-9]*(\d+(?:\.\d+)?)\s*(?:h|hours?)\b/i;
+const DURATION =
+  /\b(?:duration|estimate)\b[^0-9]*(\d+(?:\.\d+)?)\s*(?:h|hours?)\b/i;
 
-function statusFrom(text: string): { status: TaskStatus; source: ParsedTask['statusSource'] } | undefined {
-  for (const [re, status] of EMOJI_STATUS) if (re.test(text)) return { status, source: 'emoji' };
+function statusFrom(
+  text: string,
+): { status: TaskStatus; source: ParsedTask['statusSource'] } | undefined {
+  for (const [re, status] of EMOJI_STATUS)
+    if (re.test(text)) return { status, source: 'emoji' };
   // Parenthesised or bold markers are the most explicit: "(COMPLETE)", "**Status:** BLOCKED"
-  const explicit = /\(([^)]{2,40})\)\s*$|status\W+([a-z /'-]{2,40})/i.exec(text);
+  const explicit = /\(([^)]{2,40})\)\s*$|status\W+([a-z /'-]{2,40})/i.exec(
+    text,
+  );
   const candidates = explicit ? [explicit[1] ?? explicit[2], text] : [text];
   for (const c of candidates) {
-    for (const [re, status] of TEXT_STATUS) if (re.test(c)) return { status, source: 'text' };
+    for (const [re, status] of TEXT_STATUS)
+      if (re.test(c)) return { status, source: 'text' };
   }
   return undefined;
 }
@@ -78,7 +95,10 @@ const stripMarkers = (text: string) =>
     .replace(/\[[ xX✓]\]/g, '')
     .replace(/[\p{Extended_Pictographic}\u{FE0F}\u{200D}]/gu, '')
     .replace(/\*\*|__|`/g, '')
-    .replace(/\((?:complete[d]?|done|in progress|blocked|pending|documented|not started|partial)\)/gi, '')
+    .replace(
+      /\((?:complete[d]?|done|in progress|blocked|pending|documented|not started|partial)\)/gi,
+      '',
+    )
     .replace(/\s+/g, ' ')
     .trim();
 
@@ -103,7 +123,8 @@ function parseTableRow(line: string): string[] {
     .map(c => c.trim());
 }
 
-const isSeparatorRow = (cells: string[]) => cells.every(c => /^:?-{2,}:?$/.test(c));
+const isSeparatorRow = (cells: string[]) =>
+  cells.every(c => /^:?-{2,}:?$/.test(c));
 
 /**
  * Parses a readiness report written in markdown, whatever its exact shape: phase
@@ -113,14 +134,18 @@ const isSeparatorRow = (cells: string[]) => cells.every(c => /^:?-{2,}:?$/.test(
  */
 export function parseReport(input: string): ParsedReport {
   const warnings: string[] = [];
-  let text = input.replace(/\r\n?/g, '\n').replace(/\u0000/g, '');
+  let text = input.replace(/\r\n?/g, '\n').split('\u0000').join('');
   if (text.includes('\uFFFD')) {
-    warnings.push('The report contains undecodable characters (U+FFFD); some markers may be lost');
+    warnings.push(
+      'The report contains undecodable characters (U+FFFD); some markers may be lost',
+    );
   }
   const repaired = repairMojibake(text);
   text = repaired.text;
   if (repaired.repairedLines) {
-    warnings.push(`Repaired broken character encoding on ${repaired.repairedLines} line(s)`);
+    warnings.push(
+      `Repaired broken character encoding on ${repaired.repairedLines} line(s)`,
+    );
   }
 
   const report: ParsedReport = {
@@ -163,10 +188,16 @@ export function parseReport(input: string): ParsedReport {
     if (!table) return;
     const h = table.header.map(c => stripMarkers(c).toLowerCase());
     const taskCol = h.findIndex(c =>
-      /\b(?:tasks?|items?|work|deliverables?|checks?|requirements?|name)\b/.test(c),
+      /\b(?:tasks?|items?|work|deliverables?|checks?|requirements?|name)\b/.test(
+        c,
+      ),
     );
-    const statusCol = h.findIndex(c => /^(?:status|state|result|done\??|progress)$/.test(c));
-    const numeric = table.rows.every(r => r.slice(1).some(c => /\d+\s*\/\s*100|^\d+%?$/.test(stripMarkers(c))));
+    const statusCol = h.findIndex(c =>
+      /^(?:status|state|result|done\??|progress)$/.test(c),
+    );
+    const numeric = table.rows.every(r =>
+      r.slice(1).some(c => /\d+\s*\/\s*100|^\d+%?$/.test(stripMarkers(c))),
+    );
     if (taskCol >= 0 && statusCol >= 0) {
       for (const row of table.rows) {
         const { ref, title } = splitTaskTitle(row[taskCol] ?? '');
@@ -191,7 +222,11 @@ export function parseReport(input: string): ParsedReport {
           .filter((m): m is RegExpExecArray => Boolean(m))
           .map(m => Number(m[1]))
           .filter(v => v >= 0 && v <= 100);
-        if (values.length) report.dimensionScores.push({ dimension: stripMarkers(row[0]), values });
+        if (values.length)
+          report.dimensionScores.push({
+            dimension: stripMarkers(row[0]),
+            values,
+          });
       }
     }
     table = undefined;
@@ -221,12 +256,14 @@ export function parseReport(input: string): ParsedReport {
       const value = Number(m[1]);
       if (value > 100) continue;
       const before = line.slice(0, m.index);
-      const kind = /target\W*$/i.test(before)
-        ? 'target'
-        : /current|updated|overall|now\b/i.test(line)
-        ? 'current'
-        : 'other';
-      report.scores.push({ text: stripMarkers(line).slice(0, 160), value, kind });
+      let kind: 'current' | 'target' | 'other' = 'other';
+      if (/target\W*$/i.test(before)) kind = 'target';
+      else if (/current|updated|overall|now\b/i.test(line)) kind = 'current';
+      report.scores.push({
+        text: stripMarkers(line).slice(0, 160),
+        value,
+        kind,
+      });
     }
 
     const heading = /^(#{1,6})\s+(.*)$/.exec(line);
@@ -289,7 +326,9 @@ export function parseReport(input: string): ParsedReport {
       return;
     }
 
-    const statusLine = /^\s*\*{0,2}status\*{0,2}\s*:\s*\*{0,2}\s*(.+)$/i.exec(line);
+    const statusLine = /^\s*\*{0,2}status\*{0,2}\s*:\s*\*{0,2}\s*(.+)$/i.exec(
+      line,
+    );
     if (statusLine && task) {
       const st = statusFrom(statusLine[1]);
       if (st) {
@@ -333,8 +372,17 @@ export function parseReport(input: string): ParsedReport {
         checklist: [],
         line: index + 1,
       };
-      if (checked && st && st.status !== 'done' && st.status !== 'not_applicable') {
-        warnings.push(`Line ${index + 1}: "${t.title}" is ticked but marked ${st.status}; kept ${st.status}`);
+      if (
+        checked &&
+        st &&
+        st.status !== 'done' &&
+        st.status !== 'not_applicable'
+      ) {
+        warnings.push(
+          `Line ${index + 1}: "${t.title}" is ticked but marked ${
+            st.status
+          }; kept ${st.status}`,
+        );
       }
       phase.tasks.push(task);
       return;
@@ -367,7 +415,9 @@ export function parseReport(input: string): ParsedReport {
   }
   report.phases = report.phases.filter(p => p.tasks.length > 0);
   if (report.phases.length === 0) {
-    warnings.push('No tasks found: expected numbered headings, "Task N.N" headings, checkbox lists or a status table');
+    warnings.push(
+      'No tasks found: expected numbered headings, "Task N.N" headings, checkbox lists or a status table',
+    );
   }
   return report;
 }

@@ -53,7 +53,9 @@ const RUNBOOK_TYPES: RunbookType[] = [
 const stableStringify = (value: unknown): string =>
   JSON.stringify(value, (_key, v) =>
     v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)))
+      ? Object.fromEntries(
+          Object.entries(v).sort(([a], [b]) => a.localeCompare(b)),
+        )
       : v,
   );
 
@@ -152,7 +154,9 @@ export class ReadinessService {
 
   private async domainOf(systemRef: string): Promise<string | undefined> {
     const system = await this.deps.catalog
-      .getEntityByRef(systemRef, { credentials: await this.deps.auth.getOwnServiceCredentials() })
+      .getEntityByRef(systemRef, {
+        credentials: await this.deps.auth.getOwnServiceCredentials(),
+      })
       .catch(() => undefined);
     return system ? relationTarget(system, 'partOf', 'domain') : undefined;
   }
@@ -208,15 +212,24 @@ export class ReadinessService {
     );
     if (unknown.length) {
       throw new InputError(
-        `Invalid request: checklist: task ${taskId} has no item(s) ${unknown.join(', ')}`,
+        `Invalid request: checklist: task ${taskId} has no item(s) ${unknown.join(
+          ', ',
+        )}`,
       );
     }
-    return this.writeTask(entityRef, taskId, input.expectedVersion, actor, 'task.update', {
-      status: input.status as TaskStatus | undefined,
-      assignee: input.assignee,
-      notes: input.notes,
-      checklist: input.checklist,
-    });
+    return this.writeTask(
+      entityRef,
+      taskId,
+      input.expectedVersion,
+      actor,
+      'task.update',
+      {
+        status: input.status as TaskStatus | undefined,
+        assignee: input.assignee,
+        notes: input.notes,
+        checklist: input.checklist,
+      },
+    );
   }
 
   async addEvidence(options: {
@@ -272,14 +285,21 @@ export class ReadinessService {
       );
     }
     await this.requireTask(entityRef, taskId);
-    return this.writeTask(entityRef, taskId, input.expectedVersion, approver, 'exemption.add', {
-      exemption: {
-        reason: input.reason,
-        approvedBy: approver,
-        createdAt: now.toISOString(),
-        expiresAt: expiresAt.toISOString(),
+    return this.writeTask(
+      entityRef,
+      taskId,
+      input.expectedVersion,
+      approver,
+      'exemption.add',
+      {
+        exemption: {
+          reason: input.reason,
+          approvedBy: approver,
+          createdAt: now.toISOString(),
+          expiresAt: expiresAt.toISOString(),
+        },
       },
-    });
+    );
   }
 
   async revokeExemption(options: {
@@ -290,9 +310,16 @@ export class ReadinessService {
   }) {
     const { entityRef, taskId, expectedVersion, actor } = options;
     await this.requireTask(entityRef, taskId);
-    return this.writeTask(entityRef, taskId, expectedVersion, actor, 'exemption.revoke', {
-      exemption: null,
-    });
+    return this.writeTask(
+      entityRef,
+      taskId,
+      expectedVersion,
+      actor,
+      'exemption.revoke',
+      {
+        exemption: null,
+      },
+    );
   }
 
   async addRunbook(entityRef: string, input: RunbookInput, actor: string) {
@@ -300,10 +327,21 @@ export class ReadinessService {
     return this.deps.store.addRunbook(entityRef, input, actor);
   }
 
-  async updateRunbook(entityRef: string, id: string, patch: RunbookPatch, actor: string) {
+  async updateRunbook(
+    entityRef: string,
+    id: string,
+    patch: RunbookPatch,
+    actor: string,
+  ) {
     await this.requirePlan(entityRef);
-    const link = await this.deps.store.updateRunbook(entityRef, id, patch, actor);
-    if (!link) throw new NotFoundError(`${entityRef} has no runbook link ${id}`);
+    const link = await this.deps.store.updateRunbook(
+      entityRef,
+      id,
+      patch,
+      actor,
+    );
+    if (!link)
+      throw new NotFoundError(`${entityRef} has no runbook link ${id}`);
     return link;
   }
 
@@ -323,9 +361,12 @@ export class ReadinessService {
     const pinned = this.templateOf(plan);
     const current = this.deps.templates.get(plan.templateId);
     if (!current) {
-      throw new NotFoundError(`Template "${plan.templateId}" is no longer configured`);
+      throw new NotFoundError(
+        `Template "${plan.templateId}" is no longer configured`,
+      );
     }
-    const ids = (t: ReadinessTemplate) => t.phases.flatMap(p => p.tasks.map(x => x.id));
+    const ids = (t: ReadinessTemplate) =>
+      t.phases.flatMap(p => p.tasks.map(x => x.id));
     const before = new Set(ids(pinned));
     const after = new Set(ids(current));
     const report = {
@@ -340,7 +381,10 @@ export class ReadinessService {
     };
     if (report.changed) {
       await this.deps.store.setPlanTemplate(entityRef, current, actor, report);
-      await this.recompute(entityRef, `template upgraded to v${current.version}`);
+      await this.recompute(
+        entityRef,
+        `template upgraded to v${current.version}`,
+      );
     }
     return report;
   }
@@ -354,15 +398,22 @@ export class ReadinessService {
     query: { minScore: number; allowAtRisk: boolean },
     credentials: BackstageCredentials,
   ) {
-    const { entityRef, score } = await this.getEntityReadiness(ref, credentials);
+    const { entityRef, score } = await this.getEntityReadiness(
+      ref,
+      credentials,
+    );
     const reasons: string[] = [];
     if (score.blockers.length) {
       reasons.push(
-        `${score.blockers.length} open P0 blocker(s): ${score.blockers.map(b => `${b.taskId} ${b.title}`).join('; ')}`,
+        `${score.blockers.length} open P0 blocker(s): ${score.blockers
+          .map(b => `${b.taskId} ${b.title}`)
+          .join('; ')}`,
       );
     }
     if (score.overall < query.minScore) {
-      reasons.push(`score ${score.overall} is below the required ${query.minScore}`);
+      reasons.push(
+        `score ${score.overall} is below the required ${query.minScore}`,
+      );
     }
     if (score.status === 'not_ready' && !score.blockers.length) {
       reasons.push('status is not_ready');
@@ -396,7 +447,9 @@ export class ReadinessService {
    * snapshots are pruned (daily points are kept).
    */
   async reevaluateAll(now: Date = new Date()) {
-    const startOfDay = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+    const startOfDay = new Date(
+      Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()),
+    );
     let daily = 0;
     for (const ref of await this.deps.store.listActivePlanRefs()) {
       if (await this.deps.store.hasSnapshotSince(ref, startOfDay)) {

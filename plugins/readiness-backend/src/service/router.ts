@@ -6,7 +6,10 @@ import {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { CompoundEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  CompoundEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { InputError, NotAllowedError } from '@backstage/errors';
 import {
   AuthorizeResult,
@@ -103,7 +106,9 @@ export async function createRouter(options: {
     options;
   const router = Router();
   router.use(express.json({ limit: '1mb' }));
-  router.use(express.text({ type: ['text/markdown', 'text/plain'], limit: '1mb' }));
+  router.use(
+    express.text({ type: ['text/markdown', 'text/plain'], limit: '1mb' }),
+  );
 
   const entityPath = '/entities/:kind/:namespace/:name';
 
@@ -115,7 +120,12 @@ export async function createRouter(options: {
     const [decision] =
       permission === 'update'
         ? await permissions.authorize(
-            [{ permission: readinessPlanUpdatePermission, resourceRef: entityRef }],
+            [
+              {
+                permission: readinessPlanUpdatePermission,
+                resourceRef: entityRef,
+              },
+            ],
             { credentials },
           )
         : await permissions.authorize(
@@ -150,14 +160,19 @@ export async function createRouter(options: {
       allowService?: boolean;
       permission: 'update' | 'approve' | 'admin';
       meta?: Record<string, unknown>;
-      run: (ctx: { entityRef: string; actor: string }) => Promise<{ status?: number; body?: unknown }>;
+      run: (ctx: {
+        entityRef: string;
+        actor: string;
+      }) => Promise<{ status?: number; body?: unknown }>;
     },
   ) {
     const ref = parseRef(req.params);
     const credentials = await httpAuth.credentials(req, {
       allow: opts.allowService ? ['user', 'service'] : ['user'],
     });
-    const entityRef = stringifyEntityRef(await service.getEntity(ref, credentials));
+    const entityRef = stringifyEntityRef(
+      await service.getEntity(ref, credentials),
+    );
     const audit = await auditor.createEvent({
       eventId: opts.eventId,
       severityLevel: 'medium',
@@ -210,7 +225,9 @@ export async function createRouter(options: {
 
   router.get(entityPath, async (req, res) => {
     const credentials = await httpAuth.credentials(req);
-    res.json(await service.getEntityReadiness(parseRef(req.params), credentials));
+    res.json(
+      await service.getEntityReadiness(parseRef(req.params), credentials),
+    );
   });
 
   router.get(`${entityPath}/history`, async (req, res) => {
@@ -235,7 +252,9 @@ export async function createRouter(options: {
   router.get(`${entityPath}/gate`, async (req, res) => {
     const ref = parseRef(req.params);
     const query = parse(gateQuerySchema, req.query);
-    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
     const result = await service.gate(ref, query, credentials);
     // 412 lets a pipeline fail with `curl --fail`; the body says why.
     res.status(result.pass ? 200 : 412).json(result);
@@ -251,7 +270,9 @@ export async function createRouter(options: {
   router.post(`${entityPath}/import`, async (req, res) => {
     const query = parse(importQuerySchema, req.query);
     const markdown =
-      typeof req.body === 'string' ? req.body : parse(importBodySchema, req.body).markdown;
+      typeof req.body === 'string'
+        ? req.body
+        : parse(importBodySchema, req.body).markdown;
     if (!query.apply) {
       const ref = parseRef(req.params);
       const credentials = await httpAuth.credentials(req);
@@ -286,7 +307,12 @@ export async function createRouter(options: {
       permission: 'update',
       meta: { taskId: req.params.taskId, change: input },
       run: async ({ entityRef, actor }) => ({
-        body: await service.updateTask({ entityRef, taskId: req.params.taskId, input, actor }),
+        body: await service.updateTask({
+          entityRef,
+          taskId: req.params.taskId,
+          input,
+          actor,
+        }),
       }),
     });
   });
@@ -297,10 +323,19 @@ export async function createRouter(options: {
       eventId: 'evidence-add',
       permission: 'update',
       allowService: true,
-      meta: { taskId: req.params.taskId, kind: input.kind, url: input.url ?? null },
+      meta: {
+        taskId: req.params.taskId,
+        kind: input.kind,
+        url: input.url ?? null,
+      },
       run: async ({ entityRef, actor }) => ({
         status: 201,
-        body: await service.addEvidence({ entityRef, taskId: req.params.taskId, input, actor }),
+        body: await service.addEvidence({
+          entityRef,
+          taskId: req.params.taskId,
+          input,
+          actor,
+        }),
       }),
     });
   });
@@ -310,7 +345,11 @@ export async function createRouter(options: {
     await write(req, res, {
       eventId: 'exemption-approve',
       permission: 'approve',
-      meta: { taskId: req.params.taskId, reason: input.reason, expiresAt: input.expiresAt },
+      meta: {
+        taskId: req.params.taskId,
+        reason: input.reason,
+        expiresAt: input.expiresAt,
+      },
       run: async ({ entityRef, actor }) => ({
         body: await service.setExemption({
           entityRef,
@@ -360,7 +399,12 @@ export async function createRouter(options: {
       permission: 'update',
       meta: { id: req.params.id },
       run: async ({ entityRef, actor }) => ({
-        body: await service.updateRunbook(entityRef, req.params.id, patch, actor),
+        body: await service.updateRunbook(
+          entityRef,
+          req.params.id,
+          patch,
+          actor,
+        ),
       }),
     });
   });

@@ -11,10 +11,19 @@ const website = {
   title: 'Website',
   selector: { type: ['website'] },
   dimensions: [{ id: 'ux', title: 'UX' }],
-  phases: [{ id: 'p', title: 'P', tasks: [{ id: '1.1', title: 'Lighthouse', dimension: 'ux', points: 5 }] }],
+  phases: [
+    {
+      id: 'p',
+      title: 'P',
+      tasks: [{ id: '1.1', title: 'Lighthouse', dimension: 'ux', points: 5 }],
+    },
+  ],
 };
 
-const entity = (spec: Record<string, string>, annotations: Record<string, string> = {}): Entity => ({
+const entity = (
+  spec: Record<string, string>,
+  annotations: Record<string, string> = {},
+): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Component',
   metadata: { name: 'x', annotations },
@@ -23,15 +32,29 @@ const entity = (spec: Record<string, string>, annotations: Record<string, string
 
 describe('TemplateRegistry', () => {
   it('applies defaults from the schema and selects by annotation, selector, default', () => {
-    const registry = TemplateRegistry.fromConfig(new ConfigReader({ readiness: { templates: [website] } }));
+    const registry = TemplateRegistry.fromConfig(
+      new ConfigReader({ readiness: { templates: [website] } }),
+    );
     const t = registry.get('website')!;
     expect(t).toMatchObject({ readyThreshold: 90, blockerCap: 59, version: 2 });
-    expect(t.phases[0].tasks[0]).toMatchObject({ severity: 'p1', checklist: [], verification: 'manual' });
+    expect(t.phases[0].tasks[0]).toMatchObject({
+      severity: 'p1',
+      checklist: [],
+      verification: 'manual',
+    });
     expect(registry.select(entity({ type: 'website' })).id).toBe('website');
     expect(registry.select(entity({ type: 'WEBSITE' })).id).toBe('website');
     expect(registry.select(entity({ type: 'service' })).id).toBe('default');
-    expect(registry.select(entity({ type: 'website' }, { 'readiness/template': 'default' })).id).toBe('default');
-    expect(registry.select(entity({ type: 'service' }, { 'readiness/template': 'website' })).id).toBe('website');
+    expect(
+      registry.select(
+        entity({ type: 'website' }, { 'readiness/template': 'default' }),
+      ).id,
+    ).toBe('default');
+    expect(
+      registry.select(
+        entity({ type: 'service' }, { 'readiness/template': 'website' }),
+      ).id,
+    ).toBe('website');
   });
 
   it('loads templates from YAML files', () => {
@@ -45,19 +68,40 @@ describe('TemplateRegistry', () => {
       { baseDir: dir },
     );
     expect(registry.list().map(t => t.id)).toEqual(['default', 'batch']);
-    expect(registry.select(entity({ lifecycle: 'experimental' })).id).toBe('batch');
+    expect(registry.select(entity({ lifecycle: 'experimental' })).id).toBe(
+      'batch',
+    );
   });
 
   it('fails start-up naming the template and the field', () => {
-    const bad = { ...website, phases: [{ id: 'p', title: 'P', tasks: [{ id: '1.1', title: 'T', dimension: 'nope', points: 0 }] }] };
-    expect(() => TemplateRegistry.fromConfig(new ConfigReader({ readiness: { templates: [bad] } }))).toThrow(
+    const bad = {
+      ...website,
+      phases: [
+        {
+          id: 'p',
+          title: 'P',
+          tasks: [{ id: '1.1', title: 'T', dimension: 'nope', points: 0 }],
+        },
+      ],
+    };
+    expect(() =>
+      TemplateRegistry.fromConfig(
+        new ConfigReader({ readiness: { templates: [bad] } }),
+      ),
+    ).toThrow(
       'Invalid readiness template "website" in readiness.templates[0]: phases.0.tasks.0.points: Number must be greater than or equal to 1; phases.0.tasks.0.dimension: unknown dimension "nope"',
     );
-    expect(() => TemplateRegistry.fromConfig(new ConfigReader({ readiness: { templateFiles: ['/nonexistent.yaml'] } }))).toThrow(
-      /Cannot read readiness template file \/nonexistent.yaml/,
-    );
-    expect(() => TemplateRegistry.fromConfig(new ConfigReader({ readiness: { defaultTemplate: 'ghost' } }))).toThrow(
-      'readiness.defaultTemplate names unknown template "ghost"',
-    );
+    expect(() =>
+      TemplateRegistry.fromConfig(
+        new ConfigReader({
+          readiness: { templateFiles: ['/nonexistent.yaml'] },
+        }),
+      ),
+    ).toThrow(/Cannot read readiness template file \/nonexistent.yaml/);
+    expect(() =>
+      TemplateRegistry.fromConfig(
+        new ConfigReader({ readiness: { defaultTemplate: 'ghost' } }),
+      ),
+    ).toThrow('readiness.defaultTemplate names unknown template "ghost"');
   });
 });

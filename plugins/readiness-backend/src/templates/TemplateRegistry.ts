@@ -17,7 +17,9 @@ function validate(raw: unknown, where: string): ReadinessTemplate {
   if (!parsed.success) {
     const name = (raw as { id?: unknown } | undefined)?.id ?? '(no id)';
     throw new Error(
-      `Invalid readiness template "${name}" in ${where}: ${formatZodIssues(parsed.error)}`,
+      `Invalid readiness template "${name}" in ${where}: ${formatZodIssues(
+        parsed.error,
+      )}`,
     );
   }
   return parsed.data as ReadinessTemplate;
@@ -28,7 +30,9 @@ const matches = (selector: TemplateSelector, entity: Entity) => {
   const has = (list: string[] | undefined, value: unknown) =>
     !list ||
     (typeof value === 'string' &&
-      list.some(v => v.toLocaleLowerCase('en-US') === value.toLocaleLowerCase('en-US')));
+      list.some(
+        v => v.toLocaleLowerCase('en-US') === value.toLocaleLowerCase('en-US'),
+      ));
   return (
     has(selector.kind, entity.kind) &&
     has(selector.type, spec.type) &&
@@ -48,33 +52,51 @@ export class TemplateRegistry {
   ) {}
 
   /** Throws, naming the template, its source and the field, when a template is invalid. */
-  static fromConfig(config: Config, options: { baseDir?: string } = {}): TemplateRegistry {
+  static fromConfig(
+    config: Config,
+    options: { baseDir?: string } = {},
+  ): TemplateRegistry {
     const templates = new Map<string, ReadinessTemplate>([
       [defaultTemplate.id, defaultTemplate],
     ]);
     const add = (t: ReadinessTemplate, where: string) => {
       if (templates.has(t.id) && t.id !== defaultTemplate.id) {
-        throw new Error(`Duplicate readiness template id "${t.id}" in ${where}`);
+        throw new Error(
+          `Duplicate readiness template id "${t.id}" in ${where}`,
+        );
       }
       templates.set(t.id, t);
     };
-    (config.getOptionalConfigArray('readiness.templates') ?? []).forEach((c, i) =>
-      add(validate(c.get(), `readiness.templates[${i}]`), `readiness.templates[${i}]`),
+    (config.getOptionalConfigArray('readiness.templates') ?? []).forEach(
+      (c, i) =>
+        add(
+          validate(c.get(), `readiness.templates[${i}]`),
+          `readiness.templates[${i}]`,
+        ),
     );
-    for (const file of config.getOptionalStringArray('readiness.templateFiles') ?? []) {
+    for (const file of config.getOptionalStringArray(
+      'readiness.templateFiles',
+    ) ?? []) {
       const full = path.resolve(options.baseDir ?? process.cwd(), file);
       let docs: unknown[];
       try {
-        docs = yaml.parseAllDocuments(fs.readFileSync(full, 'utf8')).map(d => d.toJSON());
+        docs = yaml
+          .parseAllDocuments(fs.readFileSync(full, 'utf8'))
+          .map(d => d.toJSON());
       } catch (e) {
-        throw new Error(`Cannot read readiness template file ${file}: ${(e as Error).message}`);
+        throw new Error(
+          `Cannot read readiness template file ${file}: ${
+            (e as Error).message
+          }`,
+        );
       }
       for (const doc of docs.flatMap(d => (Array.isArray(d) ? d : [d]))) {
         add(validate(doc, file), file);
       }
     }
     const defaultId =
-      config.getOptionalString('readiness.defaultTemplate') ?? defaultTemplate.id;
+      config.getOptionalString('readiness.defaultTemplate') ??
+      defaultTemplate.id;
     if (!templates.has(defaultId)) {
       throw new Error(
         `readiness.defaultTemplate names unknown template "${defaultId}"`,

@@ -1,0 +1,59 @@
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  readinessAdminPermission,
+  readinessExemptionApprovePermission,
+  readinessPlanUpdatePermission,
+} from '@internal/plugin-readiness-common';
+import { ReadinessDemoPolicy } from './permissionPolicy';
+
+const user = (refs: string[]) =>
+  ({
+    identity: {
+      type: 'user',
+      userEntityRef: refs[0],
+      ownershipEntityRefs: refs,
+    },
+    info: { userEntityRef: refs[0], ownershipEntityRefs: refs },
+  } as any);
+
+describe('ReadinessDemoPolicy', () => {
+  const policy = new ReadinessDemoPolicy();
+  const member = user(['user:default/guest', 'group:default/payments-team']);
+  const admin = user(['user:default/alice', 'group:default/platform-team']);
+
+  it('lets owners update plans through the catalog isEntityOwner condition', async () => {
+    const decision = await policy.handle(
+      { permission: readinessPlanUpdatePermission },
+      member,
+    );
+    expect(decision).toEqual({
+      result: AuthorizeResult.CONDITIONAL,
+      pluginId: 'catalog',
+      resourceType: 'catalog-entity',
+      conditions: {
+        rule: 'IS_ENTITY_OWNER',
+        resourceType: 'catalog-entity',
+        params: {
+          claims: ['user:default/guest', 'group:default/payments-team'],
+        },
+      },
+    });
+    expect(
+      await policy.handle({ permission: readinessPlanUpdatePermission }, admin),
+    ).toEqual({ result: AuthorizeResult.ALLOW });
+  });
+
+  it('keeps exemptions and administration to admins', async () => {
+    for (const permission of [
+      readinessExemptionApprovePermission,
+      readinessAdminPermission,
+    ]) {
+      expect(await policy.handle({ permission }, member)).toEqual({
+        result: AuthorizeResult.DENY,
+      });
+      expect(await policy.handle({ permission }, admin)).toEqual({
+        result: AuthorizeResult.ALLOW,
+      });
+    }
+  });
+});
