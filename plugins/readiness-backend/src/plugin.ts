@@ -7,6 +7,7 @@ import { readinessPermissions } from '@internal/plugin-readiness-common';
 import { DatabaseReadinessStore } from './database/DatabaseReadinessStore';
 import { PlanSeeder } from './seed/PlanSeeder';
 import { MarkdownReports } from './import/MarkdownReports';
+import { CatalogSync } from './sync/CatalogSync';
 import { ReadinessService } from './service/ReadinessService';
 import { createRouter } from './service/router';
 import { TemplateRegistry } from './templates/TemplateRegistry';
@@ -55,6 +56,24 @@ export const readinessPlugin = createBackendPlugin({
             reports: new MarkdownReports(service),
           }),
         );
+
+        const sync = new CatalogSync({
+          catalog: deps.catalog,
+          auth: deps.auth,
+          store,
+          service,
+          templates,
+          logger,
+        });
+        await scheduler.scheduleTask({
+          id: 'readiness-catalog-sync',
+          frequency: { minutes: 10 },
+          timeout: { minutes: 10 },
+          initialDelay: { seconds: 15 },
+          fn: async () => {
+            await sync.run();
+          },
+        });
 
         await scheduler.scheduleTask({
           id: 'readiness-reevaluate',

@@ -141,13 +141,23 @@ export class DatabaseReadinessStore {
       lifecycle: input.lifecycle ?? null,
       tier: input.tier ?? null,
       template_snapshot: JSON.stringify(input.templateSnapshot),
+      archived_at: null,
       created_at: now,
       updated_at: now,
     };
+    // An entity that returns to the catalog is restored with its history.
     const [saved] = await this.db('readiness_plans')
       .insert(row)
       .onConflict('entity_ref')
-      .merge(['owner', 'system', 'domain', 'lifecycle', 'tier', 'updated_at'])
+      .merge([
+        'owner',
+        'system',
+        'domain',
+        'lifecycle',
+        'tier',
+        'archived_at',
+        'updated_at',
+      ])
       .returning('*');
     return this.toPlan(saved);
   }
@@ -434,6 +444,22 @@ export class DatabaseReadinessStore {
         after: report,
       });
     });
+  }
+
+  /**
+   * Archives the active plans whose entity is not in `present` (it left the catalog): they
+   * drop out of rollups but keep their data. Returns the refs archived.
+   */
+  async archiveMissing(present: string[]): Promise<string[]> {
+    const keep = new Set(present.map(r => r.toLocaleLowerCase('en-US')));
+    const active = await this.listActivePlanRefs();
+    const gone = active.filter(r => !keep.has(r));
+    for (let i = 0; i < gone.length; i += 500) {
+      await this.db('readiness_plans')
+        .whereIn('entity_ref', gone.slice(i, i + 500))
+        .update({ archived_at: new Date() });
+    }
+    return gone;
   }
 
   /** Refs of all plans that are not archived. */

@@ -120,8 +120,15 @@ export class ReadinessService {
     return entity;
   }
 
-  /** Creates the plan of an entity, or refreshes its catalog fields and runbook links. */
-  async registerEntity(entity: Entity): Promise<PlanRecord> {
+  /**
+   * Creates the plan of an entity, or refreshes its catalog fields and runbook links (and
+   * restores it if it was archived). `domainOf` resolves a system's domain, so a bulk sync
+   * can look systems up once.
+   */
+  async registerEntity(
+    entity: Entity,
+    options: { domainOf?: (systemRef: string) => Promise<string | undefined> } = {},
+  ): Promise<PlanRecord> {
     const entityRef = stringifyEntityRef(entity);
     const existing = await this.deps.store.getPlan(entityRef);
     const template = existing
@@ -138,7 +145,9 @@ export class ReadinessService {
       system,
       domain:
         relationTarget(entity, 'partOf', 'domain') ??
-        (system ? await this.domainOf(system) : undefined),
+        (system
+          ? await (options.domainOf ?? (r => this.domainOf(r)))(system)
+          : undefined),
       lifecycle: (spec.lifecycle as string | undefined)?.toLocaleLowerCase(
         'en-US',
       ),
@@ -149,6 +158,7 @@ export class ReadinessService {
       catalogRunbooks(entity),
     );
     if (!existing) await this.recompute(entityRef, 'registered');
+    else if (existing.archivedAt) await this.recompute(entityRef, 'restored');
     return plan;
   }
 
@@ -168,6 +178,7 @@ export class ReadinessService {
     const entity = await this.getEntity(ref, credentials);
     const entityRef = stringifyEntityRef(entity);
     let plan = await this.deps.store.getPlan(entityRef);
+    if (plan?.archivedAt) plan = await this.registerEntity(entity);
     if (!plan) {
       if (!isReadinessAnnotated(entity)) {
         throw new NotFoundError(

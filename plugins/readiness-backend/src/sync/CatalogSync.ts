@@ -1,0 +1,78 @@
+import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
+import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { READINESS_ANNOTATIONS } from '@internal/plugin-readiness-common';
+import { DatabaseReadinessStore } from '../database/DatabaseReadinessStore';
+import { ReadinessService } from '../service/ReadinessService';
+import { TemplateRegistry } from '../templates/TemplateRegistry';
+
+/**
+ * Keeps plans in step with the catalog: entities with readiness annotations (or matching a
+ * template selector) get a plan without anyone clicking; owners, systems, domains and
+ * runbook links are refreshed; plans of entities that left the catalog are archived
+ * (hidden from rollups, restored when the entity returns).
+ * @internal
+ */
+export class CatalogSync {
+  constructor(
+    private readonly deps: {
+      catalog: CatalogService;
+      auth: AuthService;
+      store: DatabaseReadinessStore;
+      service: ReadinessService;
+      templates: TemplateRegistry;
+      logger: LoggerService;
+    },
+  ) {}
+
+  async run(): Promise<{ synced: number; registered: number; archived: string[] }> {
+    const { catalog, auth, store, service, templates, logger } = this.deps;
+    const credentials = await auth.getOwnServiceCredentials();
+    const filter: Record<string, string | symbol | string[]>[] =
+      READINESS_ANNOTATIONS.map(a => ({ [`metadata.annotations.${a}`]: CATALOG_FILTER_EXISTS }));
+    for (const t of templates.list()) {
+      if (!t.selector) continue;
+      filter.push({
+        ...(t.selector.kind ? { kind: t.selector.kind } : {}),
+        ...(t.selector.type ? { 'spec.type': t.selector.type } : {}),
+        ...(t.selector.lifecycle ? { 'spec.lifecycle': t.selector.lifecycle } : {}),
+      });
+    }
+    const { items } = await catalog.getEntities({ filter: filter as any }, { credentials });
+    const entities = items.filter((e): e is Entity => Boolean(e));
+
+    const { items: systems } = await catalog.getEntities(
+      { filter: { kind: 'system' }, fields: ['kind', 'metadata', 'relations'] },
+      { credentials },
+    );
+    const domains = new Map(
+      systems.map(s => [
+        stringifyEntityRef(s),
+        s.relations?.find(r => r.type === 'partOf' && r.targetRef.startsWith('domain:'))?.targetRef,
+      ]),
+    );
+
+    let registered = 0;
+    for (const entity of entities) {
+      const ref = stringifyEntityRef(entity);
+      try {
+        const before = await store.getPlan(ref);
+        await service.registerEntity(entity, { domainOf: async s => domains.get(s) });
+        if (!before) registered += 1;
+      } catch (error) {
+        logger.warn(`Readiness sync could not register ${ref}: ${error}`);
+      }
+    }
+    // An empty answer is more likely a catalog still starting than an empty catalog.
+    const archived = entities.length
+      ? await store.archiveMissing(entities.map(e => stringifyEntityRef(e)))
+      : [];
+    if (registered || archived.length) {
+      logger.info(
+        `Readiness catalog sync: ${entities.length} entities, ${registered} registered, ${archived.length} archived`,
+      );
+    }
+    return { synced: entities.length, registered, archived };
+  }
+}
