@@ -3,6 +3,7 @@
  */
 import { createBackend } from '@backstage/backend-defaults';
 import { readinessDemoPermissionPolicy } from './permissionPolicy';
+import { readinessStagingCheckModule } from './modules/readinessStagingCheck';
 
 const backend = createBackend();
 
@@ -23,5 +24,6 @@ backend.add(import('@backstage/plugin-notifications-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
 
 backend.add(import('@internal/plugin-readiness-backend'));
+backend.add(readinessStagingCheckModule);
 
 backend.start();

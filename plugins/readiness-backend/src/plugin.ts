@@ -8,6 +8,12 @@ import { DatabaseReadinessStore } from './database/DatabaseReadinessStore';
 import { PlanSeeder } from './seed/PlanSeeder';
 import { MarkdownReports } from './import/MarkdownReports';
 import { CatalogSync } from './sync/CatalogSync';
+import { CheckRunner } from './checks/CheckRunner';
+import { builtinChecks } from './checks/builtinChecks';
+import {
+  ReadinessCheck,
+  readinessChecksExtensionPoint,
+} from '@internal/plugin-readiness-node';
 import { ReadinessService } from './service/ReadinessService';
 import { createRouter } from './service/router';
 import { TemplateRegistry } from './templates/TemplateRegistry';
@@ -19,6 +25,12 @@ import { TemplateRegistry } from './templates/TemplateRegistry';
 export const readinessPlugin = createBackendPlugin({
   pluginId: 'readiness',
   register(env) {
+    const customChecks: ReadinessCheck[] = [];
+    env.registerExtensionPoint(readinessChecksExtensionPoint, {
+      addCheck(...checks) {
+        customChecks.push(...checks);
+      },
+    });
     env.registerInit({
       deps: {
         config: coreServices.rootConfig,
@@ -72,6 +84,28 @@ export const readinessPlugin = createBackendPlugin({
           initialDelay: { seconds: 15 },
           fn: async () => {
             await sync.run();
+          },
+        });
+
+        const checks = new CheckRunner(
+          {
+            catalog: deps.catalog,
+            auth: deps.auth,
+            config,
+            store,
+            service,
+            logger,
+          },
+          [...builtinChecks(config), ...customChecks],
+        );
+        await scheduler.scheduleTask({
+          id: 'readiness-checks',
+          frequency: { hours: 1 },
+          timeout: { minutes: 30 },
+          initialDelay: { seconds: 45 },
+          fn: async () => {
+            const counts = await checks.run();
+            logger.info(`Readiness checks: ${JSON.stringify(counts)}`);
           },
         });
 

@@ -312,6 +312,45 @@ export class DatabaseReadinessStore {
     return e;
   }
 
+  /**
+   * Replaces the evidence one automatic check keeps on a task (one row per check, so
+   * hourly runs do not grow the table). Without `evidence` it only deletes; returns the
+   * number of rows removed.
+   */
+  async replaceCheckEvidence(
+    entityRef: string,
+    taskId: string,
+    recordedBy: string,
+    evidence: Omit<Evidence, 'id'> | undefined,
+  ): Promise<number> {
+    const ref = entityRef.toLocaleLowerCase('en-US');
+    return this.db.transaction(async tx => {
+      const removed = await tx('readiness_evidence')
+        .where({
+          entity_ref: ref,
+          task_id: taskId,
+          kind: 'check',
+          recorded_by: recordedBy,
+        })
+        .delete();
+      if (evidence) {
+        await tx('readiness_evidence').insert({
+          id: randomUUID(),
+          entity_ref: ref,
+          task_id: taskId,
+          kind: evidence.kind,
+          url: evidence.url ?? null,
+          summary: evidence.summary,
+          source: evidence.source,
+          recorded_at: new Date(evidence.recordedAt),
+          recorded_by: recordedBy,
+          expires_at: evidence.expiresAt ? new Date(evidence.expiresAt) : null,
+        });
+      }
+      return removed;
+    });
+  }
+
   async listRunbooks(entityRef: string): Promise<RunbookLink[]> {
     const rows = await this.db('readiness_runbook_links')
       .where({ entity_ref: entityRef.toLocaleLowerCase('en-US') })

@@ -127,7 +127,9 @@ export class ReadinessService {
    */
   async registerEntity(
     entity: Entity,
-    options: { domainOf?: (systemRef: string) => Promise<string | undefined> } = {},
+    options: {
+      domainOf?: (systemRef: string) => Promise<string | undefined>;
+    } = {},
   ): Promise<PlanRecord> {
     const entityRef = stringifyEntityRef(entity);
     const existing = await this.deps.store.getPlan(entityRef);

@@ -6,7 +6,10 @@ import { DatabaseReadinessStore } from '../database/DatabaseReadinessStore';
 import { ReadinessService } from '../service/ReadinessService';
 import { TemplateRegistry } from '../templates/TemplateRegistry';
 import { CatalogSync } from './CatalogSync';
-import { createTestDatabases, databaseServiceFor } from '../__testUtils__/testDatabase';
+import {
+  createTestDatabases,
+  databaseServiceFor,
+} from '../__testUtils__/testDatabase';
 import { component, system } from '../__testUtils__/fixtures';
 
 jest.setTimeout(60_000);
@@ -14,78 +17,149 @@ jest.setTimeout(60_000);
 describe('CatalogSync', () => {
   const databases = createTestDatabases();
 
-  it.each(databases.eachSupportedId())('registers, refreshes, archives and restores plans with the catalog, %p', async id => {
-    const knex = await databases.init(id);
-    const store = await DatabaseReadinessStore.create({ database: databaseServiceFor(knex) });
-    const templates = TemplateRegistry.fromConfig(
-      new ConfigReader({
-        readiness: {
-          templates: [
-            {
-              id: 'website',
-              title: 'Websites',
-              selector: { type: ['website'] },
-              dimensions: [{ id: 'ux', title: 'UX' }],
-              phases: [{ id: 'p', title: 'P', tasks: [{ id: '1', title: 'Fast', dimension: 'ux', points: 1 }] }],
-            },
-          ],
+  it.each(databases.eachSupportedId())(
+    'registers, refreshes, archives and restores plans with the catalog, %p',
+    async id => {
+      const knex = await databases.init(id);
+      const store = await DatabaseReadinessStore.create({
+        database: databaseServiceFor(knex),
+      });
+      const templates = TemplateRegistry.fromConfig(
+        new ConfigReader({
+          readiness: {
+            templates: [
+              {
+                id: 'website',
+                title: 'Websites',
+                selector: { type: ['website'] },
+                dimensions: [{ id: 'ux', title: 'UX' }],
+                phases: [
+                  {
+                    id: 'p',
+                    title: 'P',
+                    tasks: [
+                      { id: '1', title: 'Fast', dimension: 'ux', points: 1 },
+                    ],
+                  },
+                ],
+              },
+            ],
+          },
+        }),
+      );
+      const site: Entity = {
+        ...component('portal', 'growth-team', 'shop', { annotated: false }),
+        spec: {
+          type: 'website',
+          owner: 'growth-team',
+          lifecycle: 'production',
+          system: 'shop',
         },
-      }),
-    );
-    const site: Entity = {
-      ...component('portal', 'growth-team', 'shop', { annotated: false }),
-      spec: { type: 'website', owner: 'growth-team', lifecycle: 'production', system: 'shop' },
-    };
-    const syncWith = (entities: Entity[]) => {
-      const catalog = catalogServiceMock({ entities });
-      const auth = mockServices.auth();
-      const logger = mockServices.logger.mock();
-      const service = new ReadinessService({ store, templates, catalog, auth, logger });
-      return new CatalogSync({ catalog, auth, store, service, templates, logger }).run();
-    };
+      };
+      const syncWith = (entities: Entity[]) => {
+        const catalog = catalogServiceMock({ entities });
+        const auth = mockServices.auth();
+        const logger = mockServices.logger.mock();
+        const service = new ReadinessService({
+          store,
+          templates,
+          catalog,
+          auth,
+          logger,
+        });
+        return new CatalogSync({
+          catalog,
+          auth,
+          store,
+          service,
+          templates,
+          logger,
+        }).run();
+      };
 
-    const payments = component('payments', 'payments-team', 'pay');
-    const legacy = component('legacy', 'payments-team', 'pay', { annotated: false });
-    const first = await syncWith([payments, legacy, site, system('pay', 'commerce'), system('shop', 'commerce')]);
-    expect(first).toEqual({ synced: 2, registered: 2, archived: [] });
-    expect(await store.getPlan('component:default/payments')).toMatchObject({
-      templateId: 'default',
-      owner: 'group:default/payments-team',
-      system: 'system:default/pay',
-      domain: 'domain:default/commerce',
-      lifecycle: 'production',
-      tier: '2',
-    });
-    expect(await store.getPlan('component:default/portal')).toMatchObject({ templateId: 'website' });
-    expect(await store.getPlan('component:default/legacy')).toBeUndefined();
-    expect((await store.listRunbooks('component:default/payments')).map(r => r.type)).toEqual(['dr']);
+      const payments = component('payments', 'payments-team', 'pay');
+      const legacy = component('legacy', 'payments-team', 'pay', {
+        annotated: false,
+      });
+      const first = await syncWith([
+        payments,
+        legacy,
+        site,
+        system('pay', 'commerce'),
+        system('shop', 'commerce'),
+      ]);
+      expect(first).toEqual({ synced: 2, registered: 2, archived: [] });
+      expect(await store.getPlan('component:default/payments')).toMatchObject({
+        templateId: 'default',
+        owner: 'group:default/payments-team',
+        system: 'system:default/pay',
+        domain: 'domain:default/commerce',
+        lifecycle: 'production',
+        tier: '2',
+      });
+      expect(await store.getPlan('component:default/portal')).toMatchObject({
+        templateId: 'website',
+      });
+      expect(await store.getPlan('component:default/legacy')).toBeUndefined();
+      expect(
+        (await store.listRunbooks('component:default/payments')).map(
+          r => r.type,
+        ),
+      ).toEqual(['dr']);
 
-    // Owner changes; the task state stays.
-    await store.updateTask({ entityRef: 'component:default/payments', taskId: '1.1', expectedVersion: 0, actor: 'user:default/a', patch: { status: 'done' } });
-    const moved = {
-      ...payments,
-      relations: [
-        { type: 'ownedBy', targetRef: 'group:default/platform-team' },
-        { type: 'partOf', targetRef: 'system:default/pay' },
-      ],
-    };
-    expect(await syncWith([moved, site, system('pay', 'commerce')])).toEqual({ synced: 2, registered: 0, archived: [] });
-    expect(await store.getPlan('component:default/payments')).toMatchObject({ owner: 'group:default/platform-team' });
+      // Owner changes; the task state stays.
+      await store.updateTask({
+        entityRef: 'component:default/payments',
+        taskId: '1.1',
+        expectedVersion: 0,
+        actor: 'user:default/a',
+        patch: { status: 'done' },
+      });
+      const moved = {
+        ...payments,
+        relations: [
+          { type: 'ownedBy', targetRef: 'group:default/platform-team' },
+          { type: 'partOf', targetRef: 'system:default/pay' },
+        ],
+      };
+      expect(await syncWith([moved, site, system('pay', 'commerce')])).toEqual({
+        synced: 2,
+        registered: 0,
+        archived: [],
+      });
+      expect(await store.getPlan('component:default/payments')).toMatchObject({
+        owner: 'group:default/platform-team',
+      });
 
-    // payments leaves the catalog: archived, out of rollups, data kept.
-    expect((await syncWith([site])).archived).toEqual(['component:default/payments']);
-    expect((await store.getPlan('component:default/payments'))!.archivedAt).toBeDefined();
-    expect((await store.listScores({ sort: 'entityRef', order: 'asc', limit: 10 })).items.map(i => i.entityRef)).toEqual([
-      'component:default/portal',
-    ]);
+      // payments leaves the catalog: archived, out of rollups, data kept.
+      expect((await syncWith([site])).archived).toEqual([
+        'component:default/payments',
+      ]);
+      expect(
+        (await store.getPlan('component:default/payments'))!.archivedAt,
+      ).toBeDefined();
+      expect(
+        (
+          await store.listScores({ sort: 'entityRef', order: 'asc', limit: 10 })
+        ).items.map(i => i.entityRef),
+      ).toEqual(['component:default/portal']);
 
-    // An empty catalog answer archives nothing.
-    expect((await syncWith([])).archived).toEqual([]);
+      // An empty catalog answer archives nothing.
+      expect((await syncWith([])).archived).toEqual([]);
 
-    // It returns: restored with its task state.
-    await syncWith([moved, site]);
-    expect((await store.getPlan('component:default/payments'))!.archivedAt).toBeUndefined();
-    expect((await store.listTaskStates('component:default/payments'))[0]).toMatchObject({ taskId: '1.1', status: 'done' });
-    expect((await store.getHistory('component:default/payments')).map(h => h.reason)).toContain('restored');
-  });
+      // It returns: restored with its task state.
+      await syncWith([moved, site]);
+      expect(
+        (await store.getPlan('component:default/payments'))!.archivedAt,
+      ).toBeUndefined();
+      expect(
+        (await store.listTaskStates('component:default/payments'))[0],
+      ).toMatchObject({ taskId: '1.1', status: 'done' });
+      expect(
+        (await store.getHistory('component:default/payments')).map(
+          h => h.reason,
+        ),
+      ).toContain('restored');
+    },
+  );
 });

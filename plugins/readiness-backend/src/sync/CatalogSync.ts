@@ -26,20 +26,31 @@ export class CatalogSync {
     },
   ) {}
 
-  async run(): Promise<{ synced: number; registered: number; archived: string[] }> {
+  async run(): Promise<{
+    synced: number;
+    registered: number;
+    archived: string[];
+  }> {
     const { catalog, auth, store, service, templates, logger } = this.deps;
     const credentials = await auth.getOwnServiceCredentials();
     const filter: Record<string, string | symbol | string[]>[] =
-      READINESS_ANNOTATIONS.map(a => ({ [`metadata.annotations.${a}`]: CATALOG_FILTER_EXISTS }));
+      READINESS_ANNOTATIONS.map(a => ({
+        [`metadata.annotations.${a}`]: CATALOG_FILTER_EXISTS,
+      }));
     for (const t of templates.list()) {
       if (!t.selector) continue;
       filter.push({
         ...(t.selector.kind ? { kind: t.selector.kind } : {}),
         ...(t.selector.type ? { 'spec.type': t.selector.type } : {}),
-        ...(t.selector.lifecycle ? { 'spec.lifecycle': t.selector.lifecycle } : {}),
+        ...(t.selector.lifecycle
+          ? { 'spec.lifecycle': t.selector.lifecycle }
+          : {}),
       });
     }
-    const { items } = await catalog.getEntities({ filter: filter as any }, { credentials });
+    const { items } = await catalog.getEntities(
+      { filter: filter as any },
+      { credentials },
+    );
     const entities = items.filter((e): e is Entity => Boolean(e));
 
     const { items: systems } = await catalog.getEntities(
@@ -49,7 +60,9 @@ export class CatalogSync {
     const domains = new Map(
       systems.map(s => [
         stringifyEntityRef(s),
-        s.relations?.find(r => r.type === 'partOf' && r.targetRef.startsWith('domain:'))?.targetRef,
+        s.relations?.find(
+          r => r.type === 'partOf' && r.targetRef.startsWith('domain:'),
+        )?.targetRef,
       ]),
     );
 
@@ -58,7 +71,9 @@ export class CatalogSync {
       const ref = stringifyEntityRef(entity);
       try {
         const before = await store.getPlan(ref);
-        await service.registerEntity(entity, { domainOf: async s => domains.get(s) });
+        await service.registerEntity(entity, {
+          domainOf: async s => domains.get(s),
+        });
         if (!before) registered += 1;
       } catch (error) {
         logger.warn(`Readiness sync could not register ${ref}: ${error}`);

@@ -315,10 +315,12 @@ export const defaultTemplate = templateSchema.parse({
         {
           id: '5.4',
           title: 'Staging matches production',
+          description:
+            'Verified by a `staging-parity` check where one is installed (the demo backend has an example module).',
           dimension: 'capacity',
           points: 6,
           severity: 'p2',
-          verification: 'manual',
+          verification: 'staging-parity',
           checklist: [],
         },
         {

@@ -1,0 +1,150 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { ConfigReader } from '@backstage/config';
+import { ReadinessCheck } from '@internal/plugin-readiness-node';
+import { DatabaseReadinessStore } from '../database/DatabaseReadinessStore';
+import { ReadinessService } from '../service/ReadinessService';
+import { TemplateRegistry } from '../templates/TemplateRegistry';
+import { CheckRunner } from './CheckRunner';
+import { builtinChecks } from './builtinChecks';
+import {
+  createTestDatabases,
+  databaseServiceFor,
+} from '../__testUtils__/testDatabase';
+import { component } from '../__testUtils__/fixtures';
+
+jest.setTimeout(60_000);
+
+const config = new ConfigReader({
+  readiness: {
+    backupPolicies: {
+      'daily-35d': {
+        title: 'Daily',
+        rpoHours: 24,
+        rtoHours: 4,
+        retentionDays: 35,
+        restoreDrillEveryDays: 90,
+      },
+    },
+  },
+});
+
+describe('CheckRunner', () => {
+  const databases = createTestDatabases();
+
+  it.each(databases.eachSupportedId())(
+    'turns check outcomes into evidence and status, without duplicates, %p',
+    async id => {
+      const knex = await databases.init(id);
+      const store = await DatabaseReadinessStore.create({
+        database: databaseServiceFor(knex),
+      });
+      const templates = TemplateRegistry.fromConfig(config);
+      const payments = component('payments', 'payments-team', 'pay');
+      payments.metadata.annotations!['readiness/backup-policy'] = 'daily-35d';
+      const catalog = catalogServiceMock({ entities: [payments] });
+      const auth = mockServices.auth();
+      const logger = mockServices.logger.mock();
+      const service = new ReadinessService({
+        store,
+        templates,
+        catalog,
+        auth,
+        logger,
+      });
+      await service.registerEntity(payments);
+      const ref = 'component:default/payments';
+
+      let sentryUp: boolean | undefined = true;
+      const sentry: ReadinessCheck = {
+        id: 'sentry-project-active',
+        title: 'Sentry project active',
+        source: 'sentry',
+        async run() {
+          if (sentryUp === undefined)
+            return { outcome: 'unknown', summary: 'Sentry unreachable' };
+          return sentryUp
+            ? { outcome: 'passed', summary: 'events in the last 24 h' }
+            : { outcome: 'failed', summary: 'no events' };
+        },
+      };
+      const runner = new CheckRunner(
+        { catalog, auth, config, store, service, logger },
+        [...builtinChecks(config), sentry],
+      );
+      expect(() => runner.add(sentry)).toThrow(
+        'Readiness check "sentry-project-active" is registered twice',
+      );
+
+      const now = new Date();
+      expect(await runner.run(now)).toEqual({
+        passed: 4,
+        failed: 2,
+        unknown: 0,
+        errors: 0,
+      });
+      const byTask = async () =>
+        Object.fromEntries(
+          (await store.listTaskStates(ref)).map(t => [t.taskId, t]),
+        );
+      let tasks = await byTask();
+      expect(tasks['1.1']).toMatchObject({
+        status: 'done',
+        updatedBy: 'check:sentry-project-active',
+      });
+      expect(tasks['3.1'].evidence).toEqual([
+        expect.objectContaining({
+          kind: 'check',
+          source: 'backup',
+          summary: 'Backup policy daily-35d: RPO 24 h, RTO 4 h, retention 35 d',
+        }),
+      ]);
+      expect(tasks['3.3'].evidence[0]).toMatchObject({
+        kind: 'check',
+        url: 'https://runbooks.example.com/payments/dr',
+      });
+      expect(tasks['4.4']).toMatchObject({ status: 'done' });
+      expect(tasks['3.5']).toBeUndefined(); // no incident runbook: failed, nothing written
+      const scored = await service.recompute(ref, 'test');
+      expect(scored.tasks.find(t => t.taskId === '3.1')).toMatchObject({
+        kind: 'proven',
+      });
+
+      // Hourly re-runs refresh, never append.
+      await runner.run(new Date(now.getTime() + 3_600_000));
+      tasks = await byTask();
+      expect(tasks['3.1'].evidence).toHaveLength(1);
+
+      // Sentry down for a cycle: nothing changes; then it reports no events: undone.
+      sentryUp = undefined;
+      expect((await runner.run()).unknown).toBe(1);
+      expect((await byTask())['1.1']).toMatchObject({ status: 'done' });
+      sentryUp = false;
+      await runner.run();
+      tasks = await byTask();
+      expect(tasks['1.1']).toMatchObject({
+        status: 'todo',
+        notes: 'no events',
+        evidence: [],
+      });
+
+      // A person's "done" is not undone by a failing check; only the check's evidence goes.
+      await store.replaceCatalogRunbooks(ref, []);
+      const human = await store.updateTask({
+        entityRef: ref,
+        taskId: '3.3',
+        expectedVersion: tasks['3.3'].version,
+        actor: 'user:default/alice',
+        patch: { status: 'done' },
+      });
+      expect(human.ok).toBe(true);
+      await runner.run();
+      tasks = await byTask();
+      expect(tasks['3.3']).toMatchObject({
+        status: 'done',
+        updatedBy: 'user:default/alice',
+        evidence: [],
+      });
+    },
+  );
+});

@@ -1,0 +1,52 @@
+/**
+ * Node library of the readiness plugin: the extension point through which backend
+ * modules add automatic checks, the way Tech Insights fact retrievers plug in.
+ *
+ * @packageDocumentation
+ */
+import { createExtensionPoint } from '@backstage/backend-plugin-api';
+import { Config } from '@backstage/config';
+import { Entity } from '@backstage/catalog-model';
+import { EvidenceSource, RunbookLink } from '@internal/plugin-readiness-common';
+
+/** What a check gets to look at. @public */
+export interface ReadinessCheckContext {
+  entity: Entity;
+  entityRef: string;
+  runbooks: RunbookLink[];
+  config: Config;
+  now: Date;
+}
+
+/**
+ * Outcome of a check. `unknown` means the check could not decide (an external system
+ * was down): previous evidence is left to expire on its own instead of flipping the score.
+ * @public
+ */
+export type ReadinessCheckResult =
+  | { outcome: 'passed'; summary: string; url?: string }
+  | { outcome: 'failed'; summary: string }
+  | { outcome: 'unknown'; summary: string };
+
+/**
+ * An automatic check. Template tasks opt in with `verification: <id>`; a passing check
+ * records evidence (`kind: check`) and marks the task done.
+ * @public
+ */
+export interface ReadinessCheck {
+  id: string;
+  title: string;
+  source: EvidenceSource;
+  run(context: ReadinessCheckContext): Promise<ReadinessCheckResult>;
+}
+
+/** Adds checks to the readiness backend. @public */
+export interface ReadinessChecksExtensionPoint {
+  addCheck(...checks: ReadinessCheck[]): void;
+}
+
+/** Extension point for custom readiness checks. @public */
+export const readinessChecksExtensionPoint =
+  createExtensionPoint<ReadinessChecksExtensionPoint>({
+    id: 'readiness.checks',
+  });
