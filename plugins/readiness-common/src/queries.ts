@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RUNBOOK_TYPES, RunbookType } from './types';
 
 const list = z
   .string()
@@ -69,15 +70,7 @@ export const exemptionInputSchema = z
 /** Body of a new runbook link. @public */
 export const runbookInputSchema = z
   .object({
-    type: z.enum([
-      'dr',
-      'incident',
-      'deploy',
-      'rollback',
-      'database',
-      'on-call',
-      'other',
-    ]),
+    type: z.enum(RUNBOOK_TYPES as [RunbookType, ...RunbookType[]]),
     title: z.string().min(1).max(200),
     url: z.string().url().max(2000),
     lastReviewedAt: z.string().datetime({ offset: true }).optional(),

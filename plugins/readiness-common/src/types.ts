@@ -48,6 +48,17 @@ export type RunbookType =
   | 'on-call'
   | 'other';
 
+/** All runbook types; `runbook-<type>` link types use these. @public */
+export const RUNBOOK_TYPES: readonly RunbookType[] = [
+  'dr',
+  'incident',
+  'deploy',
+  'rollback',
+  'database',
+  'on-call',
+  'other',
+];
+
 /** A scoring dimension of a template. @public */
 export interface TemplateDimension {
   id: string;

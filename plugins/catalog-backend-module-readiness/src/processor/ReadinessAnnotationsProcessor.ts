@@ -15,18 +15,11 @@ import {
   ANNOTATION_TEMPLATE,
   ANNOTATION_TIER,
   RUNBOOK_LINK_TYPE_PATTERN,
+  RUNBOOK_TYPES,
 } from '@internal/plugin-readiness-common';
 
 /** Sentry project slugs are lower-case words with dashes/underscores; numeric ids are accepted too. */
 const SENTRY_SLUG = /^(?:[a-z0-9][a-z0-9_-]{0,49}|\d{1,20})$/;
-const RUNBOOK_TYPES = [
-  'dr',
-  'incident',
-  'deploy',
-  'rollback',
-  'database',
-  'on-call',
-];
 
 /** Ids of the templates in YAML files; unreadable files are the readiness backend's to report. */
 function templateIdsFromFiles(files: string[]): string[] {
@@ -139,7 +132,7 @@ export class ReadinessAnnotationsProcessor implements CatalogProcessor {
         continue;
       }
       if (!m) continue;
-      if (m[1] && !RUNBOOK_TYPES.includes(m[1]) && m[1] !== 'other') {
+      if (m[1] && !(RUNBOOK_TYPES as readonly string[]).includes(m[1])) {
         errors.push(
           `${ref}: metadata.links[${i}].type "${
             link.type

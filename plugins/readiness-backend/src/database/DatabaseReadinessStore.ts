@@ -289,18 +289,9 @@ export class DatabaseReadinessStore {
     const ref = options.entityRef.toLocaleLowerCase('en-US');
     const e = { ...options.evidence, id: randomUUID() };
     await this.db.transaction(async tx => {
-      await tx('readiness_evidence').insert({
-        id: e.id,
-        entity_ref: ref,
-        task_id: options.taskId,
-        kind: e.kind,
-        url: e.url ?? null,
-        summary: e.summary,
-        source: e.source,
-        recorded_at: new Date(e.recordedAt),
-        recorded_by: e.recordedBy,
-        expires_at: e.expiresAt ? new Date(e.expiresAt) : null,
-      });
+      await tx('readiness_evidence').insert(
+        this.toEvidenceRow(ref, options.taskId, e),
+      );
       await this.log(tx, {
         entityRef: ref,
         taskId: options.taskId,
@@ -334,18 +325,13 @@ export class DatabaseReadinessStore {
         })
         .delete();
       if (evidence) {
-        await tx('readiness_evidence').insert({
-          id: randomUUID(),
-          entity_ref: ref,
-          task_id: taskId,
-          kind: evidence.kind,
-          url: evidence.url ?? null,
-          summary: evidence.summary,
-          source: evidence.source,
-          recorded_at: new Date(evidence.recordedAt),
-          recorded_by: recordedBy,
-          expires_at: evidence.expiresAt ? new Date(evidence.expiresAt) : null,
-        });
+        await tx('readiness_evidence').insert(
+          this.toEvidenceRow(ref, taskId, {
+            ...evidence,
+            id: randomUUID(),
+            recordedBy,
+          }),
+        );
       }
       return removed;
     });
@@ -873,6 +859,21 @@ export class DatabaseReadinessStore {
       version: row.version,
       updatedAt: iso(row.updated_at),
       updatedBy: row.updated_by ?? undefined,
+    };
+  }
+
+  private toEvidenceRow(entityRef: string, taskId: string, e: Evidence) {
+    return {
+      id: e.id,
+      entity_ref: entityRef,
+      task_id: taskId,
+      kind: e.kind,
+      url: e.url ?? null,
+      summary: e.summary,
+      source: e.source,
+      recorded_at: new Date(e.recordedAt),
+      recorded_by: e.recordedBy,
+      expires_at: e.expiresAt ? new Date(e.expiresAt) : null,
     };
   }
 

@@ -21,6 +21,7 @@ import {
   RunbookPatch,
   ServicesQuery,
   RUNBOOK_LINK_TYPE_PATTERN,
+  RUNBOOK_TYPES,
   ReadinessScore,
   ReadinessTemplate,
   RunbookType,
@@ -38,16 +39,6 @@ import {
   PlanRecord,
 } from '../database/DatabaseReadinessStore';
 import { TemplateRegistry } from '../templates/TemplateRegistry';
-
-const RUNBOOK_TYPES: RunbookType[] = [
-  'dr',
-  'incident',
-  'deploy',
-  'rollback',
-  'database',
-  'on-call',
-  'other',
-];
 
 /** JSON with sorted keys, so a template read back from jsonb compares equal. */
 const stableStringify = (value: unknown): string =>
