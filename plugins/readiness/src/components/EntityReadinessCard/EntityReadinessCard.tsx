@@ -38,6 +38,7 @@ const useStyles = makeStyles(theme => ({
   },
   bar: { height: 8, borderRadius: 4 },
   section: { marginTop: theme.spacing(2) },
+  wrap: { whiteSpace: 'normal', overflowWrap: 'anywhere' },
 }));
 
 /** Human label of a readiness status. @public */
@@ -51,6 +52,7 @@ export const STATUS_LABELS: Record<ReadinessStatus, string> = {
 export function ReadinessSummary({ data }: { data: EntityReadinessResponse }) {
   const classes = useStyles();
   const { score } = data;
+  const next = data.whatIf.filter(w => w.gain > 0).slice(0, 3);
   return (
     <Grid container spacing={2}>
       <Grid item xs={12} sm={4}>
@@ -131,10 +133,31 @@ export function ReadinessSummary({ data }: { data: EntityReadinessResponse }) {
             {score.blockers.map(b => (
               <ListItem key={b.taskId} disableGutters>
                 <ListItemText
+                  classes={{ primary: classes.wrap }}
                   primary={`${b.taskId} ${b.title}`}
                   secondary={
                     b.kind === 'expired' ? 'evidence expired' : undefined
                   }
+                />
+              </ListItem>
+            ))}
+          </List>
+        )}
+        <Typography variant="subtitle2" className={classes.section}>
+          Worth the most next
+        </Typography>
+        {next.length === 0 ? (
+          <Typography variant="body2" color="textSecondary">
+            Nothing left that would raise the score
+          </Typography>
+        ) : (
+          <List dense disablePadding aria-label="Tasks worth the most">
+            {next.map(w => (
+              <ListItem key={w.taskId} disableGutters>
+                <ListItemText
+                  classes={{ primary: classes.wrap }}
+                  primary={`${w.taskId} ${w.title}`}
+                  secondary={`+${w.gain} points with evidence`}
                 />
               </ListItem>
             ))}
