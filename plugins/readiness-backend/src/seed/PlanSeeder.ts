@@ -1,6 +1,6 @@
 import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
-import { TaskStatus } from '@internal/plugin-readiness-common';
+import { EvidenceInput, TaskStatus } from '@internal/plugin-readiness-common';
 import fs from 'node:fs/promises';
 import yaml from 'yaml';
 import { z } from 'zod';
@@ -97,48 +97,46 @@ export class PlanSeeder {
       const link = (taskId: string) =>
         `https://ci.example.com/${ref.name}/${taskId}`;
 
-      for (const taskId of spec.done) {
-        await setStatus(taskId, 'done');
-        await service.addEvidence({
-          entityRef,
-          taskId,
-          actor: ACTOR,
-          input: {
-            kind: 'link',
-            url: link(taskId),
-            summary: `Verified in CI (${taskId})`,
-            source: 'ci',
-          },
-          recordedAt: new Date(now - 3 * 86_400_000),
-        });
-      }
-      for (const taskId of spec.attested) {
-        await setStatus(taskId, 'done');
-        await service.addEvidence({
-          entityRef,
-          taskId,
-          actor: ACTOR,
-          input: {
+      // done = proven by CI 3 days ago; attested = a bare claim; expired = proof too old.
+      const doneKinds: Array<[string[], Omit<EvidenceInput, 'url'>, number]> = [
+        [
+          spec.done,
+          { kind: 'link', summary: 'Verified in CI', source: 'ci' },
+          3,
+        ],
+        [
+          spec.attested,
+          {
             kind: 'attestation',
             summary: 'Team says this is done',
             source: 'manual',
           },
-        });
-      }
-      for (const taskId of spec.expired) {
-        await setStatus(taskId, 'done');
-        await service.addEvidence({
-          entityRef,
-          taskId,
-          actor: ACTOR,
-          input: {
+          0,
+        ],
+        [
+          spec.expired,
+          {
             kind: 'document',
-            url: link(taskId),
             summary: 'Last verified long ago',
             source: 'manual',
           },
-          recordedAt: new Date(now - 400 * 86_400_000),
-        });
+          400,
+        ],
+      ];
+      for (const [taskIds, evidence, ageDays] of doneKinds) {
+        for (const taskId of taskIds) {
+          await setStatus(taskId, 'done');
+          await service.addEvidence({
+            entityRef,
+            taskId,
+            actor: ACTOR,
+            input: {
+              ...evidence,
+              ...(evidence.kind === 'attestation' ? {} : { url: link(taskId) }),
+            },
+            recordedAt: new Date(now - ageDays * 86_400_000),
+          });
+        }
       }
       for (const taskId of spec.inProgress)
         await setStatus(taskId, 'in_progress');

@@ -1,0 +1,73 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { ConfigReader } from '@backstage/config';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DatabaseReadinessStore } from '../database/DatabaseReadinessStore';
+import { ReadinessService } from '../service/ReadinessService';
+import { TemplateRegistry } from '../templates/TemplateRegistry';
+import { PlanSeeder } from './PlanSeeder';
+import {
+  createTestDatabases,
+  databaseServiceFor,
+} from '../__testUtils__/testDatabase';
+import { component } from '../__testUtils__/fixtures';
+
+jest.setTimeout(60_000);
+
+describe('PlanSeeder', () => {
+  const databases = createTestDatabases();
+
+  it.each(databases.eachSupportedId())(
+    'applies a seed once per service through the service layer, %p',
+    async id => {
+      const knex = await databases.init(id);
+      const store = await DatabaseReadinessStore.create({
+        database: databaseServiceFor(knex),
+      });
+      const catalog = catalogServiceMock({
+        entities: [component('payments', 'payments-team', 'pay')],
+      });
+      const auth = mockServices.auth();
+      const logger = mockServices.logger.mock();
+      const service = new ReadinessService({
+        store,
+        templates: TemplateRegistry.fromConfig(new ConfigReader({})),
+        catalog,
+        auth,
+        logger,
+      });
+      const file = path.join(
+        fs.mkdtempSync(path.join(os.tmpdir(), 'seed-')),
+        'seed.yaml',
+      );
+      fs.writeFileSync(
+        file,
+        "services:\n  component:default/payments:\n    done: ['1.1']\n    attested: ['1.2']\n    expired: ['3.2']\n    blocked: ['5.1']\n  component:default/missing:\n    done: ['1.1']\n",
+      );
+      const seeder = new PlanSeeder({ file, service, store, auth, logger });
+      expect(await seeder.run()).toEqual(['component:default/payments']);
+      expect(await seeder.run()).toEqual([]);
+
+      const { score } = await service.getEntityReadiness(
+        { kind: 'component', namespace: 'default', name: 'payments' },
+        await auth.getOwnServiceCredentials(),
+      );
+      const kind = (taskId: string) =>
+        score.tasks.find(t => t.taskId === taskId)!.kind;
+      expect([kind('1.1'), kind('1.2'), kind('3.2'), kind('5.1')]).toEqual([
+        'proven',
+        'attested',
+        'expired',
+        'open',
+      ]);
+
+      fs.writeFileSync(
+        file,
+        "services:\n  component:default/payments:\n    done: ['1.1']\n    blocked: ['1.1']\n",
+      );
+      await expect(seeder.run()).rejects.toThrow('task 1.1 is listed twice');
+    },
+  );
+});
