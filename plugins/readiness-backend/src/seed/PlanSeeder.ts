@@ -123,8 +123,8 @@ export class PlanSeeder {
           400,
         ],
       ];
-      for (const [taskIds, evidence, ageDays] of doneKinds) {
-        for (const taskId of taskIds) {
+      for (const [ids, evidence, ageDays] of doneKinds) {
+        for (const taskId of ids) {
           await setStatus(taskId, 'done');
           await service.addEvidence({
             entityRef,
