@@ -56,6 +56,31 @@ export interface Config {
         restoreDrillEveryDays: number;
       };
     };
+    /** Sentry, for the automatic checks and for the backend's own error reporting. */
+    sentry?: {
+      /** Sentry base URL; defaults to https://sentry.io (self-hosted: your instance). */
+      baseUrl?: string;
+      /** Organization slug the `sentry.io/project-slug` annotations belong to. */
+      organization?: string;
+      /**
+       * API token with `project:read` and `event:read`. Stays in the backend.
+       * @visibility secret
+       */
+      token?: string;
+      /** Per-request timeout in milliseconds (default 5000). */
+      timeoutMs?: number;
+      /** How long answers are reused between check runs (default 10). */
+      cacheTtlMinutes?: number;
+      /** Limit for the unresolved-issues check (default 25). */
+      maxUnresolvedIssues?: number;
+      /**
+       * DSN the readiness backend reports its own errors to (or SENTRY_DSN).
+       * @visibility secret
+       */
+      dsn?: string;
+      /** Environment tag for the backend's own error reports. */
+      environment?: string;
+    };
     /** Initial task states applied once per service (demo data, bulk migration). */
     seed?: {
       /** Path to a YAML seed file, relative to the backend's working directory. */

@@ -629,8 +629,8 @@ describe('readiness API', () => {
         .send({});
       expect(res.body).toMatchObject({
         templateId: 'default',
-        fromVersion: 1,
-        toVersion: 1,
+        fromVersion: 2,
+        toVersion: 2,
         addedTasks: [],
         removedTasks: [],
         changed: false,

@@ -73,7 +73,7 @@ describe('readiness plugin', () => {
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({
         entityRef: 'component:default/payments',
-        plan: { templateId: 'default', templateVersion: 1 },
+        plan: { templateId: 'default', templateVersion: 2 },
         tasks: [],
         runbooks: [
           {

@@ -10,6 +10,8 @@ import { MarkdownReports } from './import/MarkdownReports';
 import { CatalogSync } from './sync/CatalogSync';
 import { CheckRunner } from './checks/CheckRunner';
 import { builtinChecks } from './checks/builtinChecks';
+import { sentryChecks } from './checks/sentryChecks';
+import { SentryClient } from './sentry/SentryClient';
 import {
   ReadinessCheck,
   readinessChecksExtensionPoint,
@@ -96,7 +98,11 @@ export const readinessPlugin = createBackendPlugin({
             service,
             logger,
           },
-          [...builtinChecks(config), ...customChecks],
+          [
+            ...builtinChecks(config),
+            ...sentryChecks(SentryClient.fromConfig(config), config),
+            ...customChecks,
+          ],
         );
         await scheduler.scheduleTask({
           id: 'readiness-checks',

@@ -7,13 +7,21 @@
 import { createExtensionPoint } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { Entity } from '@backstage/catalog-model';
-import { EvidenceSource, RunbookLink } from '@internal/plugin-readiness-common';
+import {
+  EvidenceSource,
+  RunbookLink,
+  TaskState,
+  TemplateTask,
+} from '@internal/plugin-readiness-common';
 
 /** What a check gets to look at. @public */
 export interface ReadinessCheckContext {
   entity: Entity;
   entityRef: string;
   runbooks: RunbookLink[];
+  /** The template task being verified and its current state (evidence included). */
+  task: TemplateTask;
+  state?: TaskState;
   config: Config;
   now: Date;
 }

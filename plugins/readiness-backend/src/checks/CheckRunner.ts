@@ -65,12 +65,15 @@ export class CheckRunner {
           const check = this.checks.get(task.verification);
           if (!check) continue;
           const actor = `check:${check.id}`;
+          const state = tasks.find(t => t.taskId === task.id);
           let result;
           try {
             result = await check.run({
               entity,
               entityRef,
               runbooks,
+              task,
+              state,
               config,
               now,
             });
@@ -82,8 +85,10 @@ export class CheckRunner {
             continue;
           }
           counts[result.outcome] += 1;
-          if (result.outcome === 'unknown') continue;
-          const state = tasks.find(t => t.taskId === task.id);
+          if (result.outcome === 'unknown') {
+            logger.debug(`Readiness check ${check.id} for ${entityRef}: ${result.summary}`);
+            continue;
+          }
           if (result.outcome === 'passed') {
             const days = Math.min(
               task.maxAgeDays ?? CHECK_EVIDENCE_DAYS,

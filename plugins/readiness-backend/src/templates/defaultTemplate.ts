@@ -7,7 +7,7 @@ import { templateSchema } from '@internal/plugin-readiness-common';
  */
 export const defaultTemplate = templateSchema.parse({
   id: 'default',
-  version: 1,
+  version: 2,
   title: 'Production readiness (default)',
   description:
     'Five phases from monitoring to capacity. P0 tasks block readiness until they are done with evidence.',
@@ -89,6 +89,17 @@ export const defaultTemplate = templateSchema.parse({
           points: 10,
           severity: 'p1',
           verification: 'manual',
+          checklist: [],
+        },
+        {
+          id: '1.6',
+          title: 'Unresolved production errors kept under the limit',
+          description: 'Unresolved Sentry issues stay at or below readiness.sentry.maxUnresolvedIssues.',
+          dimension: 'monitoring',
+          points: 5,
+          severity: 'p2',
+          verification: 'sentry-issues-under-threshold',
+          maxAgeDays: 7,
           checklist: [],
         },
       ],
