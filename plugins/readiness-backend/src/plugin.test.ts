@@ -104,6 +104,45 @@ describe('readiness plugin', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'returns the Sentry project link and backup policy with the last drill, never the token, %p',
+    async id => {
+      const server = await start(id, [
+        mockServices.rootConfig.factory({
+          data: {
+            readiness: {
+              sentry: { baseUrl: 'https://sentry.example.com/', organization: 'acme', token: 'sntrys_do_not_leak' },
+              backupPolicies: {
+                'daily-35d': { title: 'Daily', rpoHours: 24, rtoHours: 4, retentionDays: 35, restoreDrillEveryDays: 90 },
+              },
+            },
+          },
+        }),
+      ]);
+      const base = '/api/readiness/entities/component/default/payments';
+      await request(server).get(base).expect(200);
+      await request(server)
+        .post(`${base}/tasks/3.2/evidence`)
+        .send({ kind: 'check', url: 'https://ci.example.com/drill/1', summary: 'restore drill passed', source: 'ci' })
+        .expect(201);
+      const res = await request(server).get(base);
+      expect(res.body.sentry).toEqual({
+        project: 'payments-api',
+        url: 'https://sentry.example.com/organizations/acme/projects/payments-api/',
+      });
+      expect(res.body.backupPolicy).toEqual({
+        id: 'daily-35d',
+        title: 'Daily',
+        rpoHours: 24,
+        rtoHours: 4,
+        retentionDays: 35,
+        restoreDrillEveryDays: 90,
+        lastDrillAt: res.body.tasks.find((t: any) => t.taskId === '3.2').evidence[0].recordedAt,
+      });
+      expect(JSON.stringify(res.body)).not.toContain('sntrys_do_not_leak');
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'answers 404 with a message for unknown or unregistered entities, %p',
     async id => {
       const server = await start(id);

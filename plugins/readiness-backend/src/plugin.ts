@@ -57,6 +57,7 @@ export const readinessPlugin = createBackendPlugin({
           catalog: deps.catalog,
           auth: deps.auth,
           logger,
+          config,
         });
         deps.permissionsRegistry.addPermissions(readinessPermissions);
 

@@ -15,6 +15,19 @@ export interface EntityReadinessResponse {
   runbooks: RunbookLink[];
   score: ReadinessScore;
   whatIf: WhatIf[];
+  /** The Sentry project from `sentry.io/project-slug`, with its link when Sentry is configured. */
+  sentry?: { project: string; url?: string };
+  /** The backup policy named by `readiness/backup-policy` (absent or unknown → undefined). */
+  backupPolicy?: BackupPolicy & { id: string; lastDrillAt?: string };
+}
+
+/** A backup policy from `readiness.backupPolicies`. @public */
+export interface BackupPolicy {
+  title: string;
+  rpoHours: number;
+  rtoHours: number;
+  retentionDays: number;
+  restoreDrillEveryDays: number;
 }
 
 export type { Exemption };

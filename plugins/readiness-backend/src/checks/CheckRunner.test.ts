@@ -51,6 +51,7 @@ describe('CheckRunner', () => {
         catalog,
         auth,
         logger,
+        config: config,
       });
       await service.registerEntity(payments);
       const ref = 'component:default/payments';

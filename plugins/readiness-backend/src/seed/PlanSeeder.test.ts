@@ -37,6 +37,7 @@ describe('PlanSeeder', () => {
         catalog,
         auth,
         logger,
+        config: new ConfigReader({}),
       });
       const file = path.join(
         fs.mkdtempSync(path.join(os.tmpdir(), 'seed-')),

@@ -4,6 +4,8 @@ import {
   LoggerService,
 } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { Config } from '@backstage/config';
+import { entityLinks } from './entityLinks';
 import {
   CompoundEntityRef,
   Entity,
@@ -95,6 +97,7 @@ export class ReadinessService {
       catalog: CatalogService;
       auth: AuthService;
       logger: LoggerService;
+      config: Config;
     },
   ) {}
 
@@ -200,6 +203,7 @@ export class ReadinessService {
       runbooks,
       score: scorePlan(template, states, now),
       whatIf: whatIf(template, states, now),
+      ...entityLinks(entity, this.deps.config, template, tasks),
     };
   }
 

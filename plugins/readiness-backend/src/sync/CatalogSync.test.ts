@@ -66,6 +66,7 @@ describe('CatalogSync', () => {
           catalog,
           auth,
           logger,
+          config: new ConfigReader({}),
         });
         return new CatalogSync({
           catalog,

@@ -99,7 +99,28 @@ function response(tasks: TaskState[]): EntityReadinessResponse {
     },
     template,
     tasks,
-    runbooks: [],
+    runbooks: [
+      {
+        id: 'r1',
+        type: 'dr',
+        title: 'Disaster recovery',
+        url: 'https://rb.example.com/dr',
+        source: 'catalog',
+        lastReviewedAt: new Date(Date.now() - 40 * 86_400_000).toISOString(),
+      },
+    ],
+    sentry: {
+      project: 'payments-api',
+      url: 'https://sentry.example.com/organizations/acme/projects/payments-api/',
+    },
+    backupPolicy: {
+      id: 'daily-35d',
+      title: 'Daily snapshots',
+      rpoHours: 24,
+      rtoHours: 4,
+      retentionDays: 35,
+      restoreDrillEveryDays: 90,
+    },
     score: scorePlan(template, states),
     whatIf: whatIf(template, states),
   };
@@ -156,6 +177,27 @@ describe('EntityReadinessCard', () => {
     expect(
       within(phases).getByText('1/2 tasks · 50/60 points'),
     ).toBeInTheDocument();
+    const links = screen.getByRole('list', { name: 'Service links' });
+    expect(
+      within(links).getByRole('link', { name: /payments-api/ }),
+    ).toHaveAttribute(
+      'href',
+      'https://sentry.example.com/organizations/acme/projects/payments-api/',
+    );
+    expect(
+      within(links).getByText('Backup: Daily snapshots'),
+    ).toBeInTheDocument();
+    expect(
+      within(links).getByText(
+        'RPO 24 h · RTO 4 h · retention 35 d · drill every 90 d · last drill never reported',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      within(links).getByRole('link', {
+        name: /^Runbook \(dr\): Disaster recovery/,
+      }),
+    ).toBeInTheDocument();
+    expect(within(links).getByText('reviewed 40 days ago')).toBeInTheDocument();
     expect(getEntityReadiness).toHaveBeenCalledWith({
       kind: 'Component',
       namespace: 'default',

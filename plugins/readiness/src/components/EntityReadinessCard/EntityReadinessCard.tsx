@@ -1,6 +1,7 @@
 import {
   Gauge,
   InfoCard,
+  Link,
   MissingAnnotationEmptyState,
   Progress,
   ResponseErrorPanel,
@@ -40,6 +41,76 @@ const useStyles = makeStyles(theme => ({
   section: { marginTop: theme.spacing(2) },
   wrap: { whiteSpace: 'normal', overflowWrap: 'anywhere' },
 }));
+
+const daysAgo = (iso: string, now = Date.now()) => {
+  const days = Math.floor((now - Date.parse(iso)) / 86_400_000);
+  if (days <= 0) return 'today';
+  return days === 1 ? '1 day ago' : `${days} days ago`;
+};
+
+/** Sentry project, backup policy and runbooks of a service. */
+function ServiceLinks({ data }: { data: EntityReadinessResponse }) {
+  const { sentry, backupPolicy: policy, runbooks } = data;
+  return (
+    <List dense disablePadding aria-label="Service links">
+      <ListItem disableGutters>
+        <ListItemText
+          primary="Sentry project"
+          secondary={
+            // eslint-disable-next-line no-nested-ternary
+            sentry ? (
+              sentry.url ? (
+                <Link to={sentry.url}>{sentry.project}</Link>
+              ) : (
+                sentry.project
+              )
+            ) : (
+              'none declared'
+            )
+          }
+        />
+      </ListItem>
+      <ListItem disableGutters>
+        <ListItemText
+          primary={policy ? `Backup: ${policy.title}` : 'Backup policy'}
+          secondary={
+            policy
+              ? `RPO ${policy.rpoHours} h · RTO ${
+                  policy.rtoHours
+                } h · retention ${policy.retentionDays} d · drill every ${
+                  policy.restoreDrillEveryDays
+                } d · last drill ${
+                  policy.lastDrillAt
+                    ? daysAgo(policy.lastDrillAt)
+                    : 'never reported'
+                }`
+              : 'none declared'
+          }
+        />
+      </ListItem>
+      {runbooks.length === 0 ? (
+        <ListItem disableGutters>
+          <ListItemText primary="Runbooks" secondary="none linked" />
+        </ListItem>
+      ) : (
+        runbooks.map(r => (
+          <ListItem key={r.id} disableGutters>
+            <ListItemText
+              primary={
+                <Link to={r.url}>{`Runbook (${r.type}): ${r.title}`}</Link>
+              }
+              secondary={
+                r.lastReviewedAt
+                  ? `reviewed ${daysAgo(r.lastReviewedAt)}`
+                  : 'never reviewed'
+              }
+            />
+          </ListItem>
+        ))
+      )}
+    </List>
+  );
+}
 
 /** Human label of a readiness status. @public */
 export const STATUS_LABELS: Record<ReadinessStatus, string> = {
@@ -163,6 +234,12 @@ export function ReadinessSummary({ data }: { data: EntityReadinessResponse }) {
             ))}
           </List>
         )}
+      </Grid>
+      <Grid item xs={12}>
+        <Typography variant="subtitle2">
+          Sentry, backups and runbooks
+        </Typography>
+        <ServiceLinks data={data} />
       </Grid>
     </Grid>
   );
