@@ -3,6 +3,8 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import { ReadinessNotifier } from './notify/ReadinessNotifier';
 import { readinessPermissions } from '@internal/plugin-readiness-common';
 import { DatabaseReadinessStore } from './database/DatabaseReadinessStore';
 import { PlanSeeder } from './seed/PlanSeeder';
@@ -46,11 +48,17 @@ export const readinessPlugin = createBackendPlugin({
         auth: coreServices.auth,
         scheduler: coreServices.scheduler,
         catalog: catalogServiceRef,
+        notifications: notificationService,
       },
       async init(deps) {
         const { config, logger, database, httpRouter, scheduler } = deps;
         const templates = TemplateRegistry.fromConfig(config);
         const store = await DatabaseReadinessStore.create({ database });
+        const notifier = new ReadinessNotifier({
+          notifications: deps.notifications,
+          store,
+          logger,
+        });
         const service = new ReadinessService({
           store,
           templates,
@@ -58,6 +66,7 @@ export const readinessPlugin = createBackendPlugin({
           auth: deps.auth,
           logger,
           config,
+          notifier,
         });
         deps.permissionsRegistry.addPermissions(readinessPermissions);
 
@@ -113,6 +122,17 @@ export const readinessPlugin = createBackendPlugin({
           fn: async () => {
             const counts = await checks.run();
             logger.info(`Readiness checks: ${JSON.stringify(counts)}`);
+          },
+        });
+
+        await scheduler.scheduleTask({
+          id: 'readiness-evidence-expiry',
+          frequency: { hours: 6 },
+          timeout: { minutes: 10 },
+          initialDelay: { minutes: 2 },
+          fn: async () => {
+            const sent = await notifier.evidenceExpiry();
+            if (sent) logger.info(`Sent ${sent} readiness evidence notifications`);
           },
         });
 

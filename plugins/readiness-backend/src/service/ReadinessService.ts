@@ -6,6 +6,7 @@ import {
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { Config } from '@backstage/config';
 import { entityLinks } from './entityLinks';
+import { ReadinessNotifier } from '../notify/ReadinessNotifier';
 import {
   CompoundEntityRef,
   Entity,
@@ -98,6 +99,7 @@ export class ReadinessService {
       auth: AuthService;
       logger: LoggerService;
       config: Config;
+      notifier?: ReadinessNotifier;
     },
   ) {}
 
@@ -527,7 +529,14 @@ export class ReadinessService {
       template,
       Object.fromEntries(tasks.map(t => [t.taskId, t])),
     );
+    const before = await this.deps.store.getScore(entityRef);
     await this.deps.store.saveScore(entityRef, score, reason, options);
+    await this.deps.notifier?.scoreChanged({
+      entityRef: plan.entityRef,
+      owner: plan.owner,
+      before,
+      after: score,
+    });
     return score;
   }
 

@@ -1,0 +1,105 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { parseEntityRef } from '@backstage/catalog-model';
+import { NotificationService } from '@backstage/plugin-notifications-node';
+import { ReadinessStatus } from '@internal/plugin-readiness-common';
+import { DatabaseReadinessStore } from '../database/DatabaseReadinessStore';
+
+const RANK: Record<string, number> = { ready: 2, at_risk: 1, not_ready: 0 };
+const LABEL: Record<string, string> = { ready: 'Ready', at_risk: 'At risk', not_ready: 'Not ready' };
+/** Evidence expiring this soon is announced in advance. */
+export const EXPIRY_WARNING_DAYS = 14;
+/** A fall of at least this many points is announced even without a status change. */
+export const SCORE_DROP_POINTS = 10;
+
+const entityLink = (entityRef: string) => {
+  const { kind, namespace, name } = parseEntityRef(entityRef);
+  return `/catalog/${namespace}/${kind}/${name}`;
+};
+
+/**
+ * Tells a service's owners about evidence that will expire or has expired, and about
+ * status drops or score falls of 10 points or more. Each event is claimed in the database
+ * first, so it is sent once across re-runs and replicas.
+ * @internal
+ */
+export class ReadinessNotifier {
+  constructor(
+    private readonly deps: {
+      notifications: NotificationService;
+      store: DatabaseReadinessStore;
+      logger: LoggerService;
+    },
+  ) {}
+
+  /** Called after a score was recomputed. */
+  async scoreChanged(options: {
+    entityRef: string;
+    owner?: string;
+    before?: { overall: number; status: string };
+    after: { overall: number; status: ReadinessStatus; evaluatedAt: string };
+  }) {
+    const { entityRef, owner, before, after } = options;
+    if (!before || !owner) return;
+    const dropped = RANK[after.status] < RANK[before.status];
+    const fell = before.overall - after.overall >= SCORE_DROP_POINTS;
+    if (!dropped && !fell) return;
+    const title = dropped
+      ? `${entityRef} is now ${LABEL[after.status]} (was ${LABEL[before.status]})`
+      : `${entityRef} readiness fell from ${before.overall} to ${after.overall}`;
+    await this.send(entityRef, owner, `drop:${after.evaluatedAt}`, {
+      title,
+      description: `Readiness score ${before.overall} → ${after.overall}.`,
+      severity: 'high',
+    });
+  }
+
+  /** Scheduled: warns about evidence expiring within 14 days and reports expired evidence. */
+  async evidenceExpiry(now: Date = new Date()) {
+    const until = new Date(now.getTime() + EXPIRY_WARNING_DAYS * 86_400_000);
+    let sent = 0;
+    for (const e of await this.deps.store.listExpiringEvidence(until)) {
+      if (!e.owner) continue;
+      const expired = Date.parse(e.expiresAt) <= now.getTime();
+      const ok = await this.send(
+        e.entityRef,
+        e.owner,
+        `${expired ? 'expired' : 'expiring'}:${e.evidenceId}`,
+        {
+          title: expired
+            ? `Evidence for task ${e.taskId} of ${e.entityRef} expired`
+            : `Evidence for task ${e.taskId} of ${e.entityRef} expires ${e.expiresAt.slice(0, 10)}`,
+          description: `${e.summary}. Record fresh evidence to keep the points.`,
+          severity: expired ? 'high' : 'normal',
+        },
+      );
+      if (ok) sent += 1;
+    }
+    return sent;
+  }
+
+  private async send(
+    entityRef: string,
+    owner: string,
+    eventKey: string,
+    payload: { title: string; description: string; severity: 'high' | 'normal' },
+  ): Promise<boolean> {
+    const { store, notifications, logger } = this.deps;
+    if (!(await store.claimNotification(entityRef, eventKey))) return false;
+    try {
+      await notifications.send({
+        recipients: { type: 'entity', entityRef: owner },
+        payload: {
+          ...payload,
+          link: entityLink(entityRef),
+          topic: 'production-readiness',
+          scope: `readiness:${entityRef}:${eventKey}`,
+        },
+      });
+      return true;
+    } catch (error) {
+      await store.releaseNotification(entityRef, eventKey);
+      logger.warn(`Could not send readiness notification for ${entityRef}: ${error}`);
+      return false;
+    }
+  }
+}
