@@ -1,6 +1,7 @@
 /*
  * The demo Backstage backend for the production readiness plugins.
  */
+import './instrument';
 import { createBackend } from '@backstage/backend-defaults';
 import { readinessDemoPermissionPolicy } from './permissionPolicy';
 import { readinessStagingCheckModule } from './modules/readinessStagingCheck';

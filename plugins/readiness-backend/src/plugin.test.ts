@@ -110,9 +110,19 @@ describe('readiness plugin', () => {
         mockServices.rootConfig.factory({
           data: {
             readiness: {
-              sentry: { baseUrl: 'https://sentry.example.com/', organization: 'acme', token: 'sntrys_do_not_leak' },
+              sentry: {
+                baseUrl: 'https://sentry.example.com/',
+                organization: 'acme',
+                token: 'sntrys_do_not_leak',
+              },
               backupPolicies: {
-                'daily-35d': { title: 'Daily', rpoHours: 24, rtoHours: 4, retentionDays: 35, restoreDrillEveryDays: 90 },
+                'daily-35d': {
+                  title: 'Daily',
+                  rpoHours: 24,
+                  rtoHours: 4,
+                  retentionDays: 35,
+                  restoreDrillEveryDays: 90,
+                },
               },
             },
           },
@@ -122,7 +132,12 @@ describe('readiness plugin', () => {
       await request(server).get(base).expect(200);
       await request(server)
         .post(`${base}/tasks/3.2/evidence`)
-        .send({ kind: 'check', url: 'https://ci.example.com/drill/1', summary: 'restore drill passed', source: 'ci' })
+        .send({
+          kind: 'check',
+          url: 'https://ci.example.com/drill/1',
+          summary: 'restore drill passed',
+          source: 'ci',
+        })
         .expect(201);
       const res = await request(server).get(base);
       expect(res.body.sentry).toEqual({
@@ -136,7 +151,8 @@ describe('readiness plugin', () => {
         rtoHours: 4,
         retentionDays: 35,
         restoreDrillEveryDays: 90,
-        lastDrillAt: res.body.tasks.find((t: any) => t.taskId === '3.2').evidence[0].recordedAt,
+        lastDrillAt: res.body.tasks.find((t: any) => t.taskId === '3.2')
+          .evidence[0].recordedAt,
       });
       expect(JSON.stringify(res.body)).not.toContain('sntrys_do_not_leak');
     },

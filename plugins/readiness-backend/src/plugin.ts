@@ -16,6 +16,8 @@ import { sentryChecks } from './checks/sentryChecks';
 import { SentryClient } from './sentry/SentryClient';
 import {
   ReadinessCheck,
+  captureReadinessError,
+  initBackendSentry,
   readinessChecksExtensionPoint,
 } from '@internal/plugin-readiness-node';
 import { ReadinessService } from './service/ReadinessService';
@@ -52,6 +54,27 @@ export const readinessPlugin = createBackendPlugin({
       },
       async init(deps) {
         const { config, logger, database, httpRouter, scheduler } = deps;
+        initBackendSentry({
+          dsn: config.getOptionalString('readiness.sentry.dsn'),
+          environment: config.getOptionalString('readiness.sentry.environment'),
+        });
+        // Scheduled work reports its failures to Sentry (when configured) before the scheduler logs them.
+        const schedule = (
+          task: Parameters<typeof scheduler.scheduleTask>[0] & {
+            fn: () => Promise<void>;
+          },
+        ) =>
+          scheduler.scheduleTask({
+            ...task,
+            fn: async () => {
+              try {
+                await task.fn();
+              } catch (error) {
+                captureReadinessError(error, { operation: task.id });
+                throw error;
+              }
+            },
+          });
         const templates = TemplateRegistry.fromConfig(config);
         const store = await DatabaseReadinessStore.create({ database });
         const notifier = new ReadinessNotifier({
@@ -89,7 +112,7 @@ export const readinessPlugin = createBackendPlugin({
           templates,
           logger,
         });
-        await scheduler.scheduleTask({
+        await schedule({
           id: 'readiness-catalog-sync',
           frequency: { minutes: 10 },
           timeout: { minutes: 10 },
@@ -114,7 +137,7 @@ export const readinessPlugin = createBackendPlugin({
             ...customChecks,
           ],
         );
-        await scheduler.scheduleTask({
+        await schedule({
           id: 'readiness-checks',
           frequency: { hours: 1 },
           timeout: { minutes: 30 },
@@ -125,18 +148,19 @@ export const readinessPlugin = createBackendPlugin({
           },
         });
 
-        await scheduler.scheduleTask({
+        await schedule({
           id: 'readiness-evidence-expiry',
           frequency: { hours: 6 },
           timeout: { minutes: 10 },
           initialDelay: { minutes: 2 },
           fn: async () => {
             const sent = await notifier.evidenceExpiry();
-            if (sent) logger.info(`Sent ${sent} readiness evidence notifications`);
+            if (sent)
+              logger.info(`Sent ${sent} readiness evidence notifications`);
           },
         });
 
-        await scheduler.scheduleTask({
+        await schedule({
           id: 'readiness-reevaluate',
           frequency: { hours: 1 },
           timeout: { minutes: 15 },
@@ -158,7 +182,7 @@ export const readinessPlugin = createBackendPlugin({
             auth: deps.auth,
             logger,
           });
-          await scheduler.scheduleTask({
+          await schedule({
             id: 'readiness-seed',
             frequency: { seconds: 30 },
             timeout: { minutes: 5 },

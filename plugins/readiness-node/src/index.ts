@@ -58,3 +58,4 @@ export const readinessChecksExtensionPoint =
   createExtensionPoint<ReadinessChecksExtensionPoint>({
     id: 'readiness.checks',
   });
+export * from './sentry';

@@ -1,7 +1,10 @@
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 
-export type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
+export type Handler = (
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+) => void;
 
 /** A local server speaking the Sentry endpoints the client uses; each test sets the behaviour. */
 export function sentryServer() {
@@ -18,12 +21,15 @@ export function sentryServer() {
     },
     start: () =>
       new Promise<string>(resolve =>
-        server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)),
+        server.listen(0, '127.0.0.1', () =>
+          resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`),
+        ),
       ),
     stop: () => new Promise<void>(resolve => server.close(() => resolve())),
   };
 }
 
 export const json = (res: http.ServerResponse, status: number, body: unknown) =>
-  res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
-
+  res
+    .writeHead(status, { 'Content-Type': 'application/json' })
+    .end(JSON.stringify(body));

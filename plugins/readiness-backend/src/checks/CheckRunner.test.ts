@@ -113,24 +113,36 @@ describe('CheckRunner', () => {
       });
 
       // A restore drill reported by CI within the policy's 90 days satisfies 3.2.
-    await service.addEvidence({
-      entityRef: ref,
-      taskId: '3.2',
-      actor: 'service:ci',
-      input: { kind: 'check', url: 'https://ci.example.com/drill/7', summary: 'restore drill passed', source: 'ci' },
-      recordedAt: new Date(now.getTime() - 10 * 86_400_000),
-    });
-    await runner.run(now);
-    tasks = await byTask();
-    expect(tasks['3.2']).toMatchObject({ status: 'done', updatedBy: 'check:restore-drill-recent' });
-    expect(tasks['3.2'].evidence.find(e => e.recordedBy === 'check:restore-drill-recent')!.summary).toMatch(
-      /^Last restore drill \d{4}-\d{2}-\d{2}; policy daily-35d requires one every 90 days$/,
-    );
-    // 100 days later the same drill is too old: the check takes back its "done".
-    await runner.run(new Date(now.getTime() + 100 * 86_400_000));
-    expect((await byTask())['3.2']).toMatchObject({ status: 'todo' });
+      await service.addEvidence({
+        entityRef: ref,
+        taskId: '3.2',
+        actor: 'service:ci',
+        input: {
+          kind: 'check',
+          url: 'https://ci.example.com/drill/7',
+          summary: 'restore drill passed',
+          source: 'ci',
+        },
+        recordedAt: new Date(now.getTime() - 10 * 86_400_000),
+      });
+      await runner.run(now);
+      tasks = await byTask();
+      expect(tasks['3.2']).toMatchObject({
+        status: 'done',
+        updatedBy: 'check:restore-drill-recent',
+      });
+      expect(
+        tasks['3.2'].evidence.find(
+          e => e.recordedBy === 'check:restore-drill-recent',
+        )!.summary,
+      ).toMatch(
+        /^Last restore drill \d{4}-\d{2}-\d{2}; policy daily-35d requires one every 90 days$/,
+      );
+      // 100 days later the same drill is too old: the check takes back its "done".
+      await runner.run(new Date(now.getTime() + 100 * 86_400_000));
+      expect((await byTask())['3.2']).toMatchObject({ status: 'todo' });
 
-    // Hourly re-runs refresh, never append.
+      // Hourly re-runs refresh, never append.
       await runner.run(new Date(now.getTime() + 3_600_000));
       tasks = await byTask();
       expect(tasks['3.1'].evidence).toHaveLength(1);

@@ -86,7 +86,9 @@ export class CheckRunner {
           }
           counts[result.outcome] += 1;
           if (result.outcome === 'unknown') {
-            logger.debug(`Readiness check ${check.id} for ${entityRef}: ${result.summary}`);
+            logger.debug(
+              `Readiness check ${check.id} for ${entityRef}: ${result.summary}`,
+            );
             continue;
           }
           if (result.outcome === 'passed') {

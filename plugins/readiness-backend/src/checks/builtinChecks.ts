@@ -80,23 +80,39 @@ export function builtinChecks(config: Config): ReadinessCheck[] {
       async run({ entity, state, now }) {
         const id = getBackupPolicyId(entity);
         const every = id
-          ? policies?.getOptionalConfig(id)?.getOptionalNumber('restoreDrillEveryDays')
+          ? policies
+              ?.getOptionalConfig(id)
+              ?.getOptionalNumber('restoreDrillEveryDays')
           : undefined;
         if (!every) {
-          return { outcome: 'failed', summary: 'No known backup policy, so no restore drill cadence' };
+          return {
+            outcome: 'failed',
+            summary: 'No known backup policy, so no restore drill cadence',
+          };
         }
         // Drills are reported by CI or people as evidence on this task; our own rows do not count.
         const drills = (state?.evidence ?? [])
-          .filter(e => e.kind !== 'attestation' && !e.recordedBy.startsWith('check:'))
+          .filter(
+            e => e.kind !== 'attestation' && !e.recordedBy.startsWith('check:'),
+          )
           .map(e => Date.parse(e.recordedAt))
           .sort((a, b) => b - a);
         if (!drills.length) {
-          return { outcome: 'failed', summary: `No restore drill reported; policy ${id} requires one every ${every} days` };
+          return {
+            outcome: 'failed',
+            summary: `No restore drill reported; policy ${id} requires one every ${every} days`,
+          };
         }
         const last = new Date(drills[0]).toISOString().slice(0, 10);
         return now.getTime() - drills[0] <= every * 86_400_000
-          ? { outcome: 'passed', summary: `Last restore drill ${last}; policy ${id} requires one every ${every} days` }
-          : { outcome: 'failed', summary: `Last restore drill ${last} is older than the ${every}-day cadence of policy ${id}` };
+          ? {
+              outcome: 'passed',
+              summary: `Last restore drill ${last}; policy ${id} requires one every ${every} days`,
+            }
+          : {
+              outcome: 'failed',
+              summary: `Last restore drill ${last} is older than the ${every}-day cadence of policy ${id}`,
+            };
       },
     },
     runbookCheck('dr', 'Disaster recovery'),

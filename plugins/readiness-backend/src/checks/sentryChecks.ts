@@ -1,31 +1,55 @@
 import { Config } from '@backstage/config';
 import { getSentryProjectSlug } from '@internal/plugin-readiness-common';
-import { ReadinessCheck, ReadinessCheckResult } from '@internal/plugin-readiness-node';
+import {
+  ReadinessCheck,
+  ReadinessCheckResult,
+} from '@internal/plugin-readiness-node';
 import { SentryClient, SentryError } from '../sentry/SentryClient';
 
-const projectOf = (slug: string) => (slug.includes('/') ? slug.split('/').pop()! : slug);
+const projectOf = (slug: string) =>
+  slug.includes('/') ? slug.split('/').pop()! : slug;
 
 /** Sentry failures make the outcome unknown, so an outage never flips a score. */
-async function guarded(run: () => Promise<ReadinessCheckResult>): Promise<ReadinessCheckResult> {
+async function guarded(
+  run: () => Promise<ReadinessCheckResult>,
+): Promise<ReadinessCheckResult> {
   try {
     return await run();
   } catch (error) {
     if (error instanceof SentryError) {
-      return { outcome: 'unknown', summary: `Sentry ${error.kind}: ${error.message}` };
+      return {
+        outcome: 'unknown',
+        summary: `Sentry ${error.kind}: ${error.message}`,
+      };
     }
     throw error;
   }
 }
 
 /** Checks backed by the Sentry REST API; without `readiness.sentry` they answer unknown. @internal */
-export function sentryChecks(client: SentryClient | undefined, config: Config): ReadinessCheck[] {
-  const maxIssues = config.getOptionalNumber('readiness.sentry.maxUnresolvedIssues') ?? 25;
+export function sentryChecks(
+  client: SentryClient | undefined,
+  config: Config,
+): ReadinessCheck[] {
+  const maxIssues =
+    config.getOptionalNumber('readiness.sentry.maxUnresolvedIssues') ?? 25;
   const needs = async (
     slug: string | undefined,
-    run: (client: SentryClient, project: string) => Promise<ReadinessCheckResult>,
+    run: (
+      client: SentryClient,
+      project: string,
+    ) => Promise<ReadinessCheckResult>,
   ): Promise<ReadinessCheckResult> => {
-    if (!slug) return { outcome: 'failed', summary: 'No sentry.io/project-slug annotation' };
-    if (!client) return { outcome: 'unknown', summary: 'Sentry is not configured (readiness.sentry)' };
+    if (!slug)
+      return {
+        outcome: 'failed',
+        summary: 'No sentry.io/project-slug annotation',
+      };
+    if (!client)
+      return {
+        outcome: 'unknown',
+        summary: 'Sentry is not configured (readiness.sentry)',
+      };
     return guarded(() => run(client, projectOf(slug)));
   };
   return [
@@ -36,12 +60,22 @@ export function sentryChecks(client: SentryClient | undefined, config: Config): 
       run: ({ entity, now }) =>
         needs(getSentryProjectSlug(entity), async (c, project) => {
           if (!(await c.getProject(project))) {
-            return { outcome: 'failed', summary: `Sentry has no project "${project}"` };
+            return {
+              outcome: 'failed',
+              summary: `Sentry has no project "${project}"`,
+            };
           }
           const events = await c.eventsLast24h(project, now);
           return events > 0
-            ? { outcome: 'passed', summary: `${events} events received in the last 24 h`, url: c.projectUrl(project) }
-            : { outcome: 'failed', summary: `Sentry project "${project}" received no events in the last 24 h` };
+            ? {
+                outcome: 'passed',
+                summary: `${events} events received in the last 24 h`,
+                url: c.projectUrl(project),
+              }
+            : {
+                outcome: 'failed',
+                summary: `Sentry project "${project}" received no events in the last 24 h`,
+              };
         }),
     },
     {
@@ -52,8 +86,15 @@ export function sentryChecks(client: SentryClient | undefined, config: Config): 
         needs(getSentryProjectSlug(entity), async (c, project) => {
           const open = await c.unresolvedIssues(project);
           return open <= maxIssues
-            ? { outcome: 'passed', summary: `${open} unresolved issues (limit ${maxIssues})`, url: c.projectUrl(project) }
-            : { outcome: 'failed', summary: `${open} unresolved issues, above the limit of ${maxIssues}` };
+            ? {
+                outcome: 'passed',
+                summary: `${open} unresolved issues (limit ${maxIssues})`,
+                url: c.projectUrl(project),
+              }
+            : {
+                outcome: 'failed',
+                summary: `${open} unresolved issues, above the limit of ${maxIssues}`,
+              };
         }),
     },
   ];

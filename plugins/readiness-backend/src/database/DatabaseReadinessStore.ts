@@ -759,12 +759,18 @@ export class DatabaseReadinessStore {
   /** The stored score of a plan, if any. */
   async getScore(
     entityRef: string,
-  ): Promise<{ overall: number; status: string; blockers: number } | undefined> {
+  ): Promise<
+    { overall: number; status: string; blockers: number } | undefined
+  > {
     const row = await this.db('readiness_scores')
       .where({ entity_ref: entityRef.toLocaleLowerCase('en-US') })
       .first();
     return row
-      ? { overall: Number(row.overall), status: row.status, blockers: row.blockers }
+      ? {
+          overall: Number(row.overall),
+          status: row.status,
+          blockers: row.blockers,
+        }
       : undefined;
   }
 
@@ -772,9 +778,15 @@ export class DatabaseReadinessStore {
    * Claims a notification event; true only for the first claim, so replicas and re-runs
    * never announce the same event twice.
    */
-  async claimNotification(entityRef: string, eventKey: string): Promise<boolean> {
+  async claimNotification(
+    entityRef: string,
+    eventKey: string,
+  ): Promise<boolean> {
     const rows = await this.db('readiness_notifications_sent')
-      .insert({ entity_ref: entityRef.toLocaleLowerCase('en-US'), event_key: eventKey })
+      .insert({
+        entity_ref: entityRef.toLocaleLowerCase('en-US'),
+        event_key: eventKey,
+      })
       .onConflict(['entity_ref', 'event_key'])
       .ignore()
       .returning('event_key');
@@ -782,15 +794,30 @@ export class DatabaseReadinessStore {
   }
 
   /** Gives a claim back (the notification could not be sent). */
-  async releaseNotification(entityRef: string, eventKey: string): Promise<void> {
+  async releaseNotification(
+    entityRef: string,
+    eventKey: string,
+  ): Promise<void> {
     await this.db('readiness_notifications_sent')
-      .where({ entity_ref: entityRef.toLocaleLowerCase('en-US'), event_key: eventKey })
+      .where({
+        entity_ref: entityRef.toLocaleLowerCase('en-US'),
+        event_key: eventKey,
+      })
       .delete();
   }
 
   /** Evidence of active plans that expires before `until` (already expired included). */
-  async listExpiringEvidence(until: Date): Promise<
-    Array<{ entityRef: string; owner?: string; taskId: string; evidenceId: string; summary: string; expiresAt: string }>
+  async listExpiringEvidence(
+    until: Date,
+  ): Promise<
+    Array<{
+      entityRef: string;
+      owner?: string;
+      taskId: string;
+      evidenceId: string;
+      summary: string;
+      expiresAt: string;
+    }>
   > {
     const rows = await this.db('readiness_evidence as e')
       .join('readiness_plans as p', 'p.entity_ref', 'e.entity_ref')
@@ -798,7 +825,14 @@ export class DatabaseReadinessStore {
       .whereNotNull('e.expires_at')
       .where('e.expires_at', '<', until)
       .whereNot('e.kind', 'check')
-      .select('e.entity_ref', 'p.owner', 'e.task_id', 'e.id', 'e.summary', 'e.expires_at')
+      .select(
+        'e.entity_ref',
+        'p.owner',
+        'e.task_id',
+        'e.id',
+        'e.summary',
+        'e.expires_at',
+      )
       .orderBy('e.expires_at');
     return rows.map((r: any) => ({
       entityRef: r.entity_ref,

@@ -5,7 +5,11 @@ import { ReadinessStatus } from '@internal/plugin-readiness-common';
 import { DatabaseReadinessStore } from '../database/DatabaseReadinessStore';
 
 const RANK: Record<string, number> = { ready: 2, at_risk: 1, not_ready: 0 };
-const LABEL: Record<string, string> = { ready: 'Ready', at_risk: 'At risk', not_ready: 'Not ready' };
+const LABEL: Record<string, string> = {
+  ready: 'Ready',
+  at_risk: 'At risk',
+  not_ready: 'Not ready',
+};
 /** Evidence expiring this soon is announced in advance. */
 export const EXPIRY_WARNING_DAYS = 14;
 /** A fall of at least this many points is announced even without a status change. */
@@ -44,7 +48,9 @@ export class ReadinessNotifier {
     const fell = before.overall - after.overall >= SCORE_DROP_POINTS;
     if (!dropped && !fell) return;
     const title = dropped
-      ? `${entityRef} is now ${LABEL[after.status]} (was ${LABEL[before.status]})`
+      ? `${entityRef} is now ${LABEL[after.status]} (was ${
+          LABEL[before.status]
+        })`
       : `${entityRef} readiness fell from ${before.overall} to ${after.overall}`;
     await this.send(entityRef, owner, `drop:${after.evaluatedAt}`, {
       title,
@@ -67,7 +73,9 @@ export class ReadinessNotifier {
         {
           title: expired
             ? `Evidence for task ${e.taskId} of ${e.entityRef} expired`
-            : `Evidence for task ${e.taskId} of ${e.entityRef} expires ${e.expiresAt.slice(0, 10)}`,
+            : `Evidence for task ${e.taskId} of ${
+                e.entityRef
+              } expires ${e.expiresAt.slice(0, 10)}`,
           description: `${e.summary}. Record fresh evidence to keep the points.`,
           severity: expired ? 'high' : 'normal',
         },
@@ -81,7 +89,11 @@ export class ReadinessNotifier {
     entityRef: string,
     owner: string,
     eventKey: string,
-    payload: { title: string; description: string; severity: 'high' | 'normal' },
+    payload: {
+      title: string;
+      description: string;
+      severity: 'high' | 'normal';
+    },
   ): Promise<boolean> {
     const { store, notifications, logger } = this.deps;
     if (!(await store.claimNotification(entityRef, eventKey))) return false;
@@ -98,7 +110,9 @@ export class ReadinessNotifier {
       return true;
     } catch (error) {
       await store.releaseNotification(entityRef, eventKey);
-      logger.warn(`Could not send readiness notification for ${entityRef}: ${error}`);
+      logger.warn(
+        `Could not send readiness notification for ${entityRef}: ${error}`,
+      );
       return false;
     }
   }

@@ -59,18 +59,28 @@ export class SentryClient {
       organization: c.getString('organization'),
       token,
       timeoutMs: c.getOptionalNumber('timeoutMs'),
-      cacheTtlMs: c.getOptionalNumber('cacheTtlMinutes') !== undefined ? c.getNumber('cacheTtlMinutes') * 60_000 : undefined,
+      cacheTtlMs:
+        c.getOptionalNumber('cacheTtlMinutes') !== undefined
+          ? c.getNumber('cacheTtlMinutes') * 60_000
+          : undefined,
     } as SentryClientOptions);
   }
 
   /** Link to the project in the Sentry UI. */
   projectUrl(slug: string): string {
-    return `${this.o.baseUrl}/organizations/${encodeURIComponent(this.o.organization)}/projects/${encodeURIComponent(slug)}/`;
+    return `${this.o.baseUrl}/organizations/${encodeURIComponent(
+      this.o.organization,
+    )}/projects/${encodeURIComponent(slug)}/`;
   }
 
   /** The project, or undefined when Sentry says it does not exist. */
-  async getProject(slug: string): Promise<{ id: string; slug: string; name: string } | undefined> {
-    return this.get(`/api/0/projects/${this.org()}/${encodeURIComponent(slug)}/`, true);
+  async getProject(
+    slug: string,
+  ): Promise<{ id: string; slug: string; name: string } | undefined> {
+    return this.get(
+      `/api/0/projects/${this.org()}/${encodeURIComponent(slug)}/`,
+      true,
+    );
   }
 
   /** Events received by the project in the last 24 hours (hourly project stats). */
@@ -79,10 +89,18 @@ export class SentryClient {
     // Bucket `since` to the hour so cached answers are reused within a run.
     const bucket = since - (since % 3600);
     const body = await this.get<Array<[number, number]>>(
-      `/api/0/projects/${this.org()}/${encodeURIComponent(slug)}/stats/?stat=received&resolution=1h&since=${bucket}`,
+      `/api/0/projects/${this.org()}/${encodeURIComponent(
+        slug,
+      )}/stats/?stat=received&resolution=1h&since=${bucket}`,
     );
-    if (!Array.isArray(body) || !body.every(p => Array.isArray(p) && typeof p[1] === 'number')) {
-      throw new SentryError('bad_response', 'Sentry stats response is not a list of [timestamp, count]');
+    if (
+      !Array.isArray(body) ||
+      !body.every(p => Array.isArray(p) && typeof p[1] === 'number')
+    ) {
+      throw new SentryError(
+        'bad_response',
+        'Sentry stats response is not a list of [timestamp, count]',
+      );
     }
     return body.reduce((sum, [, n]) => sum + n, 0);
   }
@@ -90,10 +108,15 @@ export class SentryClient {
   /** Unresolved issues of the project (counted up to 100, the page size). */
   async unresolvedIssues(slug: string): Promise<number> {
     const body = await this.get<unknown[]>(
-      `/api/0/projects/${this.org()}/${encodeURIComponent(slug)}/issues/?query=${encodeURIComponent('is:unresolved')}&limit=100`,
+      `/api/0/projects/${this.org()}/${encodeURIComponent(
+        slug,
+      )}/issues/?query=${encodeURIComponent('is:unresolved')}&limit=100`,
     );
     if (!Array.isArray(body)) {
-      throw new SentryError('bad_response', 'Sentry issues response is not a list');
+      throw new SentryError(
+        'bad_response',
+        'Sentry issues response is not a list',
+      );
     }
     return body.length;
   }
@@ -104,12 +127,16 @@ export class SentryClient {
 
   private async get<T>(path: string, notFoundIsUndefined = false): Promise<T> {
     const cached = this.cache.get(path);
-    if (cached && Date.now() - cached.at < this.o.cacheTtlMs) return cached.value as T;
+    if (cached && Date.now() - cached.at < this.o.cacheTtlMs)
+      return cached.value as T;
     for (let attempt = 0; ; attempt++) {
       let res: Response;
       try {
         res = await fetch(`${this.o.baseUrl}${path}`, {
-          headers: { Authorization: `Bearer ${this.o.token}`, Accept: 'application/json' },
+          headers: {
+            Authorization: `Bearer ${this.o.token}`,
+            Accept: 'application/json',
+          },
           signal: AbortSignal.timeout(this.o.timeoutMs),
         });
       } catch (error) {
@@ -120,22 +147,33 @@ export class SentryClient {
         const timedOut = (error as Error).name === 'TimeoutError';
         throw new SentryError(
           'unavailable',
-          timedOut ? `Sentry did not answer within ${this.o.timeoutMs} ms` : `Sentry is unreachable: ${(error as Error).message}`,
+          timedOut
+            ? `Sentry did not answer within ${this.o.timeoutMs} ms`
+            : `Sentry is unreachable: ${(error as Error).message}`,
         );
       }
       if (res.status === 429 || res.status >= 500) {
         const retryAfter = Number(res.headers.get('retry-after'));
-        const wait = res.status === 429 && retryAfter > 0 ? retryAfter * 1000 : this.backoff(attempt);
+        const wait =
+          res.status === 429 && retryAfter > 0
+            ? retryAfter * 1000
+            : this.backoff(attempt);
         await res.body?.cancel();
         if (attempt < this.o.maxRetries && wait <= this.o.maxRetryAfterMs) {
           await this.o.sleep(wait);
           continue;
         }
-        throw new SentryError('unavailable', `Sentry answered ${res.status} after ${attempt + 1} attempt(s)`);
+        throw new SentryError(
+          'unavailable',
+          `Sentry answered ${res.status} after ${attempt + 1} attempt(s)`,
+        );
       }
       if (res.status === 401 || res.status === 403) {
         await res.body?.cancel();
-        throw new SentryError('auth', `Sentry rejected the token (${res.status}); check readiness.sentry.token`);
+        throw new SentryError(
+          'auth',
+          `Sentry rejected the token (${res.status}); check readiness.sentry.token`,
+        );
       }
       if (res.status === 404 && notFoundIsUndefined) {
         await res.body?.cancel();
@@ -144,13 +182,19 @@ export class SentryClient {
       }
       if (!res.ok) {
         await res.body?.cancel();
-        throw new SentryError('bad_response', `Sentry answered ${res.status} for ${path.split('?')[0]}`);
+        throw new SentryError(
+          'bad_response',
+          `Sentry answered ${res.status} for ${path.split('?')[0]}`,
+        );
       }
       let value: T;
       try {
         value = (await res.json()) as T;
       } catch {
-        throw new SentryError('bad_response', `Sentry sent malformed JSON for ${path.split('?')[0]}`);
+        throw new SentryError(
+          'bad_response',
+          `Sentry sent malformed JSON for ${path.split('?')[0]}`,
+        );
       }
       this.cache.set(path, { at: Date.now(), value });
       return value;

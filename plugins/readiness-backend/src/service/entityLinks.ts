@@ -25,14 +25,24 @@ export function entityLinks(
     const project = slug.includes('/') ? slug.split('/').pop()! : slug;
     const sentry = config.getOptionalConfig('readiness.sentry');
     const org = sentry?.getOptionalString('organization');
-    const base = (sentry?.getOptionalString('baseUrl') ?? 'https://sentry.io').replace(/\/+$/, '');
+    const base = (
+      sentry?.getOptionalString('baseUrl') ?? 'https://sentry.io'
+    ).replace(/\/+$/, '');
     out.sentry = {
       project,
-      ...(org ? { url: `${base}/organizations/${encodeURIComponent(org)}/projects/${encodeURIComponent(project)}/` } : {}),
+      ...(org
+        ? {
+            url: `${base}/organizations/${encodeURIComponent(
+              org,
+            )}/projects/${encodeURIComponent(project)}/`,
+          }
+        : {}),
     };
   }
   const id = getBackupPolicyId(entity);
-  const policy = id ? config.getOptionalConfig(`readiness.backupPolicies.${id}`) : undefined;
+  const policy = id
+    ? config.getOptionalConfig(`readiness.backupPolicies.${id}`)
+    : undefined;
   if (id && policy) {
     const drillTasks = template.phases
       .flatMap(p => p.tasks)
@@ -41,7 +51,9 @@ export function entityLinks(
     const drills = tasks
       .filter(t => drillTasks.includes(t.taskId))
       .flatMap(t => t.evidence)
-      .filter(e => e.kind !== 'attestation' && !e.recordedBy.startsWith('check:'))
+      .filter(
+        e => e.kind !== 'attestation' && !e.recordedBy.startsWith('check:'),
+      )
       .map(e => e.recordedAt)
       .sort();
     out.backupPolicy = {

@@ -35,6 +35,16 @@ import { z } from 'zod';
 import { ReadinessService, StaleVersionError } from './ReadinessService';
 import { TemplateRegistry } from '../templates/TemplateRegistry';
 import { MarkdownReports } from '../import/MarkdownReports';
+import { captureReadinessError } from '@internal/plugin-readiness-node';
+
+const CLIENT_ERRORS = new Set([
+  'InputError',
+  'NotFoundError',
+  'NotAllowedError',
+  'AuthenticationError',
+  'ConflictError',
+  'NotModifiedError',
+]);
 
 const refPart = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 
@@ -421,6 +431,23 @@ export async function createRouter(options: {
       },
     });
   });
+
+  // The backend's own failures (not bad input or denied access) go to Sentry when configured.
+  router.use(
+    (
+      error: Error,
+      req: Request,
+      _res: Response,
+      next: express.NextFunction,
+    ) => {
+      if (!CLIENT_ERRORS.has(error?.name)) {
+        captureReadinessError(error, {
+          operation: `${req.method} ${req.route?.path ?? req.path}`,
+        });
+      }
+      next(error);
+    },
+  );
 
   return router;
 }

@@ -94,7 +94,8 @@ export const defaultTemplate = templateSchema.parse({
         {
           id: '1.6',
           title: 'Unresolved production errors kept under the limit',
-          description: 'Unresolved Sentry issues stay at or below readiness.sentry.maxUnresolvedIssues.',
+          description:
+            'Unresolved Sentry issues stay at or below readiness.sentry.maxUnresolvedIssues.',
           dimension: 'monitoring',
           points: 5,
           severity: 'p2',
