@@ -807,9 +807,7 @@ export class DatabaseReadinessStore {
   }
 
   /** Evidence of active plans that expires before `until` (already expired included). */
-  async listExpiringEvidence(
-    until: Date,
-  ): Promise<
+  async listExpiringEvidence(until: Date): Promise<
     Array<{
       entityRef: string;
       owner?: string;

@@ -1,4 +1,5 @@
 import { json, sentryServer } from '../__testUtils__/sentryServer';
+import { ConfigReader } from '@backstage/config';
 import { SentryClient, SentryError } from './SentryClient';
 
 describe('SentryClient over real HTTP', () => {
@@ -133,6 +134,27 @@ describe('SentryClient over real HTTP', () => {
     await expect(client().eventsLast24h('payments')).rejects.toMatchObject({
       kind: 'bad_response',
     });
+  });
+
+  it('builds from config with defaults for unset options', async () => {
+    srv.on((_req, res) => json(res, 200, [{}, {}, {}]));
+    const c = SentryClient.fromConfig(
+      new ConfigReader({
+        readiness: {
+          sentry: {
+            baseUrl: `${baseUrl}/`,
+            organization: 'acme',
+            token: 'sntrys_x',
+          },
+        },
+      }),
+    )!;
+    expect(await c.unresolvedIssues('payments')).toBe(3);
+    expect(
+      SentryClient.fromConfig(
+        new ConfigReader({ readiness: { sentry: { organization: 'acme' } } }),
+      ),
+    ).toBeUndefined();
   });
 
   it('caches answers between runs', async () => {

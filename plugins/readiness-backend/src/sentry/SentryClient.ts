@@ -16,10 +16,10 @@ export interface SentryClientOptions {
   baseUrl: string;
   organization: string;
   token: string;
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   maxRetries?: number;
   /** How long a successful answer is reused across check runs. */
-  cacheTtlMs?: number;
+  cacheTtlMs?: number | undefined;
   /** Longest Retry-After honoured; longer waits give up as unavailable. */
   maxRetryAfterMs?: number;
   sleep?: (ms: number) => Promise<void>;
@@ -44,9 +44,12 @@ export class SentryClient {
       cacheTtlMs: 10 * 60_000,
       maxRetryAfterMs: 60_000,
       sleep: defaultSleep,
-      ...options,
+      // Unset options keep their defaults.
+      ...Object.fromEntries(
+        Object.entries(options).filter(([, v]) => v !== undefined),
+      ),
       baseUrl: options.baseUrl.replace(/\/+$/, ''),
-    };
+    } as Required<SentryClientOptions>;
   }
 
   /** From `readiness.sentry`; undefined when no token is configured. */
@@ -54,16 +57,14 @@ export class SentryClient {
     const c = config.getOptionalConfig('readiness.sentry');
     const token = c?.getOptionalString('token');
     if (!c || !token) return undefined;
+    const minutes = c.getOptionalNumber('cacheTtlMinutes');
     return new SentryClient({
       baseUrl: c.getOptionalString('baseUrl') ?? 'https://sentry.io',
       organization: c.getString('organization'),
       token,
       timeoutMs: c.getOptionalNumber('timeoutMs'),
-      cacheTtlMs:
-        c.getOptionalNumber('cacheTtlMinutes') !== undefined
-          ? c.getNumber('cacheTtlMinutes') * 60_000
-          : undefined,
-    } as SentryClientOptions);
+      cacheTtlMs: minutes === undefined ? undefined : minutes * 60_000,
+    });
   }
 
   /** Link to the project in the Sentry UI. */
