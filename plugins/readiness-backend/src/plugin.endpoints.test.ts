@@ -283,6 +283,15 @@ describe('readiness API', () => {
         .set(as(people.owner))
         .send({ lastReviewedAt: '2026-11-02T00:00:00Z' });
       expect(reviewCatalog.status).toBe(200);
+      const withAge = await request(server).get(base).set(as(people.owner));
+      expect(
+        withAge.body.runbooks.find((r: any) => r.id === catalogLink.id)
+          .reviewAgeDays,
+      ).toBe(
+        Math.floor(
+          (Date.now() - Date.parse('2026-11-02T00:00:00Z')) / 86_400_000,
+        ),
+      );
       expect(
         (
           await request(server)

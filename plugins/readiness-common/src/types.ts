@@ -167,6 +167,8 @@ export interface RunbookLink {
   url: string;
   source: 'catalog' | 'api';
   lastReviewedAt?: string;
+  /** Whole days since `lastReviewedAt` (set in API responses). */
+  reviewAgeDays?: number;
 }
 
 /** Overall readiness status. @public */

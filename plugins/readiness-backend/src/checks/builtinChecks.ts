@@ -1,9 +1,20 @@
 import { Config } from '@backstage/config';
 import {
+  RUNBOOK_TYPES,
   RunbookType,
   getBackupPolicyId,
 } from '@internal/plugin-readiness-common';
 import { ReadinessCheck } from '@internal/plugin-readiness-node';
+
+const RUNBOOK_TITLES: Record<RunbookType, string> = {
+  dr: 'Disaster recovery',
+  incident: 'Incident',
+  deploy: 'Deploy',
+  rollback: 'Rollback',
+  database: 'Database',
+  'on-call': 'On-call',
+  other: 'Other',
+};
 
 const runbookCheck = (type: RunbookType, title: string): ReadinessCheck => ({
   id: `runbook-${type}`,
@@ -115,8 +126,8 @@ export function builtinChecks(config: Config): ReadinessCheck[] {
             };
       },
     },
-    runbookCheck('dr', 'Disaster recovery'),
-    runbookCheck('incident', 'Incident'),
-    runbookCheck('rollback', 'Rollback'),
+    ...RUNBOOK_TYPES.filter(t => t !== 'other').map(t =>
+      runbookCheck(t, RUNBOOK_TITLES[t]),
+    ),
   ];
 }

@@ -202,7 +202,16 @@ export class ReadinessService {
       },
       template,
       tasks,
-      runbooks,
+      runbooks: runbooks.map(r =>
+        r.lastReviewedAt
+          ? {
+              ...r,
+              reviewAgeDays: Math.floor(
+                (now.getTime() - Date.parse(r.lastReviewedAt)) / 86_400_000,
+              ),
+            }
+          : r,
+      ),
       score: scorePlan(template, states, now),
       whatIf: whatIf(template, states, now),
       ...entityLinks(entity, this.deps.config, template, tasks),
