@@ -392,6 +392,66 @@ describe('readiness API', () => {
       expect(bad.body.error.message).toContain('groupBy');
     });
 
+    it('lists org blockers, the daily trend and expiring evidence', async () => {
+      const server = await start(id);
+      const blockers = await request(server)
+        .get('/api/readiness/blockers?owner=group:default/payments-team')
+        .set(as(people.owner));
+      expect(blockers.status).toBe(200);
+      expect(blockers.body.items).toHaveLength(10); // 5 P0s × 2 payments-team services
+      expect(blockers.body.items[0]).toMatchObject({
+        entityRef: 'component:default/ledger',
+        owner: 'group:default/payments-team',
+        taskId: '1.1',
+        kind: 'open',
+      });
+
+      await request(server)
+        .patch(`${base}/tasks/5.1`)
+        .set(as(people.owner))
+        .send({ expectedVersion: 0, status: 'done' })
+        .expect(200);
+      await request(server)
+        .post(`${base}/tasks/5.1/evidence`)
+        .set(as(people.owner))
+        .send({
+          kind: 'link',
+          url: 'https://ci.example.com/1',
+          summary: 'green',
+        })
+        .expect(201);
+      const trend = await request(server)
+        .get('/api/readiness/trend?days=7')
+        .set(as(people.owner));
+      expect(trend.body.items).toHaveLength(1);
+      expect(trend.body.items[0]).toMatchObject({
+        day: new Date().toISOString().slice(0, 10),
+        services: 4,
+        ready: 0,
+      });
+      expect(trend.body.items[0].average).toBeGreaterThan(0);
+
+      const expiring = await request(server)
+        .get('/api/readiness/evidence/expiring?days=30')
+        .set(as(people.owner));
+      expect(expiring.body.items).toEqual([
+        expect.objectContaining({
+          entityRef: 'component:default/payments',
+          taskId: '5.1',
+          summary: 'green',
+        }),
+      ]);
+      const none = await request(server)
+        .get('/api/readiness/evidence/expiring?days=7')
+        .set(as(people.owner));
+      expect(none.body.items).toEqual([]);
+      const bad = await request(server)
+        .get('/api/readiness/trend?days=0')
+        .set(as(people.owner));
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.message).toContain('days');
+    });
+
     it('pages through services with a cursor, sorted and filtered', async () => {
       const server = await start(id);
       await request(server)

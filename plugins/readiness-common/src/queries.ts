@@ -40,6 +40,19 @@ export const servicesQuerySchema = serviceFiltersSchema
   })
   .strict();
 
+/** Query of `GET /blockers` (all open P0 blockers). @public */
+export const blockersQuerySchema = serviceFiltersSchema.strict();
+
+/** Query of `GET /trend` (daily averages from snapshots). @public */
+export const trendQuerySchema = serviceFiltersSchema
+  .extend({ days: z.coerce.number().int().min(1).max(366).default(90) })
+  .strict();
+
+/** Query of `GET /evidence/expiring`. @public */
+export const expiringQuerySchema = z
+  .object({ days: z.coerce.number().int().min(0).max(366).default(30) })
+  .strict();
+
 /** Query of `GET /entities/…/gate`. @public */
 export const gateQuerySchema = z
   .object({

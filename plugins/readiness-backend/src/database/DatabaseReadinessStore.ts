@@ -396,6 +396,7 @@ export class DatabaseReadinessStore {
       overall: score.overall,
       status: score.status,
       blockers: score.blockers.length,
+      blocker_list: JSON.stringify(score.blockers),
       dimensions: JSON.stringify(dimensions),
       computed_at: new Date(score.evaluatedAt),
     };
@@ -839,6 +840,79 @@ export class DatabaseReadinessStore {
       evidenceId: r.id,
       summary: r.summary,
       expiresAt: iso(r.expires_at)!,
+    }));
+  }
+
+  /** Every open P0 blocker of active plans, from the stored score rows. */
+  async listBlockers(filters: ServiceFilters): Promise<
+    Array<{
+      entityRef: string;
+      owner?: string;
+      system?: string;
+      taskId: string;
+      title: string;
+      kind: string;
+    }>
+  > {
+    const rows = await this.filtered(filters)
+      .where('s.blockers', '>', 0)
+      .select('p.entity_ref', 'p.owner', 'p.system', 's.blocker_list')
+      .orderBy('p.entity_ref');
+    return rows.flatMap((r: any) =>
+      json<Array<{ taskId: string; title: string; kind: string }>>(
+        r.blocker_list,
+      ).map(b => ({
+        entityRef: r.entity_ref,
+        owner: r.owner ?? undefined,
+        system: r.system ?? undefined,
+        taskId: b.taskId,
+        title: b.title,
+        kind: b.kind,
+      })),
+    );
+  }
+
+  /**
+   * Daily trend from the snapshots: per UTC day, the average of each service's last
+   * snapshot of that day, and how many services were ready.
+   */
+  async trend(
+    filters: ServiceFilters,
+    since: Date,
+  ): Promise<
+    Array<{ day: string; average: number; services: number; ready: number }>
+  > {
+    const refs = this.filtered(filters).select('p.entity_ref');
+    const day = "date_trunc('day', x.recorded_at at time zone 'UTC')";
+    // Postgres DISTINCT ON: the last snapshot per service and day.
+    const last = this.db('readiness_score_snapshots as x')
+      .select(
+        this.db.raw(`distinct on (x.entity_ref, ${day}) x.entity_ref`),
+        'x.overall',
+        'x.status',
+        this.db.raw(`${day} as day`),
+      )
+      .whereIn('x.entity_ref', refs)
+      .where('x.recorded_at', '>=', since)
+      .orderByRaw(`x.entity_ref, ${day}, x.recorded_at desc`)
+      .as('d');
+    const rows = await this.db
+      .from(last)
+      .select('day')
+      .avg({ average: 'overall' })
+      .count({ services: '*' })
+      .select(
+        this.db.raw(
+          `sum(case when status = 'ready' then 1 else 0 end) as ready`,
+        ),
+      )
+      .groupBy('day')
+      .orderBy('day');
+    return rows.map((r: any) => ({
+      day: new Date(r.day).toISOString().slice(0, 10),
+      average: Math.round(Number(r.average) * 10) / 10,
+      services: Number(r.services),
+      ready: Number(r.ready),
     }));
   }
 

@@ -23,6 +23,7 @@ import {
   RunbookInput,
   RunbookPatch,
   ServicesQuery,
+  ServiceFilters,
   RUNBOOK_LINK_TYPE_PATTERN,
   RUNBOOK_TYPES,
   ReadinessScore,
@@ -454,6 +455,24 @@ export class ReadinessService {
   rollup(query: RollupQuery) {
     const { groupBy, ...filters } = query;
     return this.deps.store.rollup(groupBy, filters);
+  }
+
+  listBlockers(filters: ServiceFilters) {
+    return this.deps.store.listBlockers(filters);
+  }
+
+  trend(query: ServiceFilters & { days: number }, now: Date = new Date()) {
+    const { days, ...filters } = query;
+    return this.deps.store.trend(
+      filters,
+      new Date(now.getTime() - days * 86_400_000),
+    );
+  }
+
+  expiringEvidence(days: number, now: Date = new Date()) {
+    return this.deps.store.listExpiringEvidence(
+      new Date(now.getTime() + days * 86_400_000),
+    );
   }
 
   listServices(query: ServicesQuery) {

@@ -16,7 +16,10 @@ import {
   BasicPermission,
 } from '@backstage/plugin-permission-common';
 import {
+  blockersQuerySchema,
   evidenceInputSchema,
+  expiringQuerySchema,
+  trendQuerySchema,
   exemptionInputSchema,
   formatZodIssues,
   gateQuerySchema,
@@ -225,6 +228,24 @@ export async function createRouter(options: {
     const query = parse(servicesQuerySchema, req.query);
     await httpAuth.credentials(req);
     res.json(await service.listServices(query));
+  });
+
+  router.get('/blockers', async (req, res) => {
+    const query = parse(blockersQuerySchema, req.query);
+    await httpAuth.credentials(req);
+    res.json({ items: await service.listBlockers(query) });
+  });
+
+  router.get('/trend', async (req, res) => {
+    const query = parse(trendQuerySchema, req.query);
+    await httpAuth.credentials(req);
+    res.json({ days: query.days, items: await service.trend(query) });
+  });
+
+  router.get('/evidence/expiring', async (req, res) => {
+    const { days } = parse(expiringQuerySchema, req.query);
+    await httpAuth.credentials(req);
+    res.json({ days, items: await service.expiringEvidence(days) });
   });
 
   router.get('/export', async (req, res) => {
