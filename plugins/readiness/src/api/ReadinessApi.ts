@@ -1,14 +1,141 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import { CompoundEntityRef } from '@backstage/catalog-model';
-import { EntityReadinessResponse } from '@internal/plugin-readiness-common';
+import {
+  EntityReadinessResponse,
+  Evidence,
+  EvidenceInput,
+  ReadinessScore,
+  RollupGroup,
+  ServiceScoreRow,
+  TaskState,
+  TaskUpdateInput,
+} from '@internal/plugin-readiness-common';
+
+/** Filters of the org views; each value is one or more comma-separated values. @public */
+export interface ReadinessFilters {
+  owner?: string;
+  system?: string;
+  domain?: string;
+  lifecycle?: string;
+  tier?: string;
+  status?: string;
+}
+
+/** A score snapshot. @public */
+export interface ScoreSnapshot {
+  overall: number;
+  status: string;
+  blockers: number;
+  reason: string;
+  recordedAt: string;
+}
+
+/** What a task write returns. @public */
+export interface TaskWriteResult {
+  task: TaskState;
+  score: ReadinessScore;
+}
+
+/** Preview of a markdown import (see the backend's import endpoint). @public */
+export interface ImportPreview {
+  title?: string;
+  mapping: Array<{
+    taskId: string;
+    title: string;
+    status: string;
+    from: string[];
+  }>;
+  claimedScore?: number;
+  evidenceBasedScore: number;
+  blockers: Array<{ text: string; open: boolean }>;
+  warnings: string[];
+}
 
 /** Client for the readiness backend. @public */
 export interface ReadinessApi {
   /** The plan, task states, runbooks and computed score of one entity. */
   getEntityReadiness(ref: CompoundEntityRef): Promise<EntityReadinessResponse>;
+  getHistory(ref: CompoundEntityRef): Promise<ScoreSnapshot[]>;
+  /** Rejects with {@link ReadinessConflictError} when someone else changed the task. */
+  updateTask(
+    ref: CompoundEntityRef,
+    taskId: string,
+    input: TaskUpdateInput,
+  ): Promise<TaskWriteResult>;
+  addEvidence(
+    ref: CompoundEntityRef,
+    taskId: string,
+    input: Omit<EvidenceInput, 'source'> & { source?: EvidenceInput['source'] },
+  ): Promise<{ evidence: Evidence; score: ReadinessScore }>;
+  grantExemption(
+    ref: CompoundEntityRef,
+    taskId: string,
+    input: { expectedVersion: number; reason: string; expiresAt: string },
+  ): Promise<TaskWriteResult>;
+  previewImport(
+    ref: CompoundEntityRef,
+    markdown: string,
+  ): Promise<ImportPreview>;
+  applyImport(
+    ref: CompoundEntityRef,
+    markdown: string,
+  ): Promise<{ applied: Array<{ taskId: string; status: string }> }>;
+  getRollup(
+    groupBy: 'owner' | 'system' | 'domain',
+    filters?: ReadinessFilters,
+  ): Promise<RollupGroup[]>;
+  listServices(
+    query: ReadinessFilters & {
+      sort?: string;
+      order?: 'asc' | 'desc';
+      limit?: number;
+      cursor?: string;
+    },
+  ): Promise<{ items: ServiceScoreRow[]; total: number; nextCursor?: string }>;
+  listBlockers(
+    filters?: ReadinessFilters,
+  ): Promise<
+    Array<{
+      entityRef: string;
+      owner?: string;
+      taskId: string;
+      title: string;
+      kind: string;
+    }>
+  >;
+  getTrend(
+    days: number,
+    filters?: ReadinessFilters,
+  ): Promise<
+    Array<{ day: string; average: number; services: number; ready: number }>
+  >;
+  getExpiringEvidence(
+    days: number,
+  ): Promise<
+    Array<{
+      entityRef: string;
+      owner?: string;
+      taskId: string;
+      summary: string;
+      expiresAt: string;
+    }>
+  >;
+  /** The org status report as markdown. */
+  exportOrg(
+    groupBy: 'owner' | 'system' | 'domain',
+    filters?: ReadinessFilters,
+  ): Promise<string>;
 }
 
 /** ApiRef of {@link ReadinessApi}. @public */
 export const readinessApiRef = createApiRef<ReadinessApi>({
   id: 'plugin.readiness.service',
 });
+
+/** A task write lost to a newer one; `current` is the state now stored. @public */
+export class ReadinessConflictError extends Error {
+  name = 'ReadinessConflictError';
+  constructor(message: string, readonly current: TaskState) {
+    super(message);
+  }
+}

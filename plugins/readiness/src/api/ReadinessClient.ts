@@ -2,7 +2,25 @@ import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { CompoundEntityRef } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
 import { EntityReadinessResponse } from '@internal/plugin-readiness-common';
-import { ReadinessApi } from './ReadinessApi';
+import {
+  ReadinessApi,
+  ReadinessConflictError,
+  ReadinessFilters,
+} from './ReadinessApi';
+
+const entityPath = (ref: CompoundEntityRef) =>
+  `/entities/${[ref.kind, ref.namespace, ref.name]
+    .map(encodeURIComponent)
+    .join('/')}`;
+
+const query = (params: Record<string, string | number | undefined>) => {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (v !== undefined && v !== '') q.set(k, String(v));
+  }
+  const s = q.toString();
+  return s ? `?${s}` : '';
+};
 
 /** {@link ReadinessApi} over `discoveryApi` and `fetchApi`. @public */
 export class ReadinessClient implements ReadinessApi {
@@ -13,22 +31,136 @@ export class ReadinessClient implements ReadinessApi {
     },
   ) {}
 
-  getEntityReadiness(ref: CompoundEntityRef): Promise<EntityReadinessResponse> {
-    const path = [ref.kind, ref.namespace, ref.name]
-      .map(encodeURIComponent)
-      .join('/');
-    return this.request<EntityReadinessResponse>(`/entities/${path}`);
+  getEntityReadiness(ref: CompoundEntityRef) {
+    return this.request<EntityReadinessResponse>(entityPath(ref));
   }
 
-  private async request<T>(path: string, init?: RequestInit): Promise<T> {
-    const baseUrl = await this.options.discoveryApi.getBaseUrl('readiness');
-    const response = await this.options.fetchApi.fetch(
-      `${baseUrl}${path}`,
-      init,
+  async getHistory(ref: CompoundEntityRef) {
+    return (await this.request<{ items: any[] }>(`${entityPath(ref)}/history`))
+      .items;
+  }
+
+  updateTask(ref: CompoundEntityRef, taskId: string, input: any) {
+    return this.request<any>(
+      `${entityPath(ref)}/tasks/${encodeURIComponent(taskId)}`,
+      {
+        method: 'PATCH',
+        body: input,
+      },
     );
+  }
+
+  addEvidence(ref: CompoundEntityRef, taskId: string, input: any) {
+    return this.request<any>(
+      `${entityPath(ref)}/tasks/${encodeURIComponent(taskId)}/evidence`,
+      {
+        method: 'POST',
+        body: input,
+      },
+    );
+  }
+
+  grantExemption(ref: CompoundEntityRef, taskId: string, input: any) {
+    return this.request<any>(
+      `${entityPath(ref)}/tasks/${encodeURIComponent(taskId)}/exemption`,
+      {
+        method: 'PUT',
+        body: input,
+      },
+    );
+  }
+
+  previewImport(ref: CompoundEntityRef, markdown: string) {
+    return this.request<any>(`${entityPath(ref)}/import`, {
+      method: 'POST',
+      body: { markdown },
+    });
+  }
+
+  applyImport(ref: CompoundEntityRef, markdown: string) {
+    return this.request<any>(`${entityPath(ref)}/import?apply=true`, {
+      method: 'POST',
+      body: { markdown },
+    });
+  }
+
+  async getRollup(
+    groupBy: 'owner' | 'system' | 'domain',
+    filters: ReadinessFilters = {},
+  ) {
+    return (
+      await this.request<{ items: any[] }>(
+        `/scores${query({ groupBy, ...filters })}`,
+      )
+    ).items;
+  }
+
+  listServices(
+    q: ReadinessFilters & {
+      sort?: string;
+      order?: string;
+      limit?: number;
+      cursor?: string;
+    },
+  ) {
+    return this.request<any>(`/services${query(q as any)}`);
+  }
+
+  async listBlockers(filters: ReadinessFilters = {}) {
+    return (
+      await this.request<{ items: any[] }>(`/blockers${query(filters as any)}`)
+    ).items;
+  }
+
+  async getTrend(days: number, filters: ReadinessFilters = {}) {
+    return (
+      await this.request<{ items: any[] }>(
+        `/trend${query({ days, ...filters })}`,
+      )
+    ).items;
+  }
+
+  async getExpiringEvidence(days: number) {
+    return (
+      await this.request<{ items: any[] }>(
+        `/evidence/expiring${query({ days })}`,
+      )
+    ).items;
+  }
+
+  exportOrg(
+    groupBy: 'owner' | 'system' | 'domain',
+    filters: ReadinessFilters = {},
+  ) {
+    return this.request<string>(`/export${query({ groupBy, ...filters })}`, {
+      text: true,
+    });
+  }
+
+  private async request<T>(
+    path: string,
+    init: { method?: string; body?: unknown; text?: boolean } = {},
+  ): Promise<T> {
+    const baseUrl = await this.options.discoveryApi.getBaseUrl('readiness');
+    const response = await this.options.fetchApi.fetch(`${baseUrl}${path}`, {
+      method: init.method ?? 'GET',
+      ...(init.body !== undefined
+        ? {
+            body: JSON.stringify(init.body),
+            headers: { 'Content-Type': 'application/json' },
+          }
+        : {}),
+    });
+    if (response.status === 409) {
+      const body = await response.json();
+      throw new ReadinessConflictError(
+        body.error?.message ?? 'Conflict',
+        body.current,
+      );
+    }
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }
-    return (await response.json()) as T;
+    return (init.text ? await response.text() : await response.json()) as T;
   }
 }

@@ -1,3 +1,9 @@
-export { readinessApiRef } from './ReadinessApi';
-export type { ReadinessApi } from './ReadinessApi';
+export { readinessApiRef, ReadinessConflictError } from './ReadinessApi';
+export type {
+  ReadinessApi,
+  ReadinessFilters,
+  ScoreSnapshot,
+  TaskWriteResult,
+  ImportPreview,
+} from './ReadinessApi';
 export { ReadinessClient } from './ReadinessClient';
