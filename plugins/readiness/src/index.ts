@@ -1,8 +1,19 @@
 /**
- * Production readiness frontend plugin: entity card, tab and org-wide scores.
+ * Production readiness frontend plugin: entity card and tab, team card, org-wide page.
  *
  * @packageDocumentation
  */
-export { readinessPlugin, EntityReadinessCard } from './plugin';
-export { readinessApiRef, ReadinessClient } from './api';
-export type { ReadinessApi } from './api';
+export {
+  readinessPlugin,
+  EntityReadinessCard,
+  EntityReadinessContent,
+  GroupReadinessCard,
+  ReadinessPage,
+} from './plugin';
+export { rootRouteRef } from './routes';
+export {
+  readinessApiRef,
+  ReadinessClient,
+  ReadinessConflictError,
+} from './api';
+export type { ReadinessApi, ReadinessFilters } from './api';

@@ -2,10 +2,12 @@ import {
   createApiFactory,
   createComponentExtension,
   createPlugin,
+  createRoutableExtension,
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { ReadinessClient, readinessApiRef } from './api';
+import { rootRouteRef } from './routes';
 
 /** The readiness frontend plugin (legacy frontend system). @public */
 export const readinessPlugin = createPlugin({
@@ -18,6 +20,7 @@ export const readinessPlugin = createPlugin({
         new ReadinessClient({ discoveryApi, fetchApi }),
     }),
   ],
+  routes: { root: rootRouteRef },
 });
 
 /** Readiness card for an entity's overview page. @public */
@@ -30,5 +33,41 @@ export const EntityReadinessCard = readinessPlugin.provide(
           m => m.EntityReadinessCard,
         ),
     },
+  }),
+);
+
+/** The Readiness tab of an entity page. @public */
+export const EntityReadinessContent = readinessPlugin.provide(
+  createComponentExtension({
+    name: 'EntityReadinessContent',
+    component: {
+      lazy: () =>
+        import('./components/EntityReadinessContent').then(
+          m => m.EntityReadinessContent,
+        ),
+    },
+  }),
+);
+
+/** Readiness of a team's services, for Group entity pages. @public */
+export const GroupReadinessCard = readinessPlugin.provide(
+  createComponentExtension({
+    name: 'GroupReadinessCard',
+    component: {
+      lazy: () =>
+        import('./components/GroupReadinessCard').then(
+          m => m.GroupReadinessCard,
+        ),
+    },
+  }),
+);
+
+/** The org-wide readiness page for managers. @public */
+export const ReadinessPage = readinessPlugin.provide(
+  createRoutableExtension({
+    name: 'ReadinessPage',
+    component: () =>
+      import('./components/ReadinessPage').then(m => m.ReadinessPage),
+    mountPoint: rootRouteRef,
   }),
 );

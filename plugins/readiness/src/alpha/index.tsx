@@ -1,11 +1,19 @@
 import {
   ApiBlueprint,
+  PageBlueprint,
   createFrontendPlugin,
+  createRouteRef,
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/frontend-plugin-api';
-import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
+import AssessmentIcon from '@material-ui/icons/Assessment';
 import { ReadinessClient, readinessApiRef } from '../api';
+
+const rootRouteRef = createRouteRef();
 
 const readinessApi = ApiBlueprint.make({
   params: defineParams =>
@@ -29,12 +37,59 @@ const entityReadinessCard = EntityCardBlueprint.make({
   },
 });
 
+/** Team view on Group pages. */
+const groupReadinessCard = EntityCardBlueprint.make({
+  name: 'group-readiness',
+  params: {
+    filter: { kind: 'group' },
+    loader: () =>
+      import('../components/GroupReadinessCard').then(m => (
+        <m.GroupReadinessCard />
+      )),
+  },
+});
+
+/** The Readiness tab of components. */
+const entityReadinessContent = EntityContentBlueprint.make({
+  name: 'readiness',
+  params: {
+    path: '/readiness',
+    title: 'Readiness',
+    filter: { kind: 'component' },
+    loader: () =>
+      import('../components/EntityReadinessContent').then(m => (
+        <m.EntityReadinessContent />
+      )),
+  },
+});
+
+/** The org-wide page, with a nav item. */
+const readinessPage = PageBlueprint.make({
+  params: {
+    path: '/readiness',
+    title: 'Readiness',
+    icon: <AssessmentIcon />,
+    routeRef: rootRouteRef,
+    loader: () =>
+      import('../components/ReadinessPage').then(m => <m.ReadinessPage />),
+  },
+});
+
 /**
  * The readiness plugin for the new frontend system.
  * @alpha
  */
 export default createFrontendPlugin({
   pluginId: 'readiness',
+  title: 'Readiness',
+  icon: <AssessmentIcon />,
   info: { packageJson: () => import('../../package.json') },
-  extensions: [readinessApi, entityReadinessCard],
+  routes: { root: rootRouteRef },
+  extensions: [
+    readinessApi,
+    entityReadinessCard,
+    groupReadinessCard,
+    entityReadinessContent,
+    readinessPage,
+  ],
 });

@@ -92,9 +92,7 @@ export interface ReadinessApi {
       cursor?: string;
     },
   ): Promise<{ items: ServiceScoreRow[]; total: number; nextCursor?: string }>;
-  listBlockers(
-    filters?: ReadinessFilters,
-  ): Promise<
+  listBlockers(filters?: ReadinessFilters): Promise<
     Array<{
       entityRef: string;
       owner?: string;
@@ -109,9 +107,7 @@ export interface ReadinessApi {
   ): Promise<
     Array<{ day: string; average: number; services: number; ready: number }>
   >;
-  getExpiringEvidence(
-    days: number,
-  ): Promise<
+  getExpiringEvidence(days: number): Promise<
     Array<{
       entityRef: string;
       owner?: string;

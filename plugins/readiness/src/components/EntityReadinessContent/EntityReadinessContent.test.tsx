@@ -33,17 +33,15 @@ function setup(
 ) {
   const full = {
     getEntityReadiness: jest.fn().mockResolvedValue(response([done('1.1')])),
-    getHistory: jest
-      .fn()
-      .mockResolvedValue([
-        {
-          overall: 40,
-          status: 'not_ready',
-          blockers: 1,
-          reason: 'registered',
-          recordedAt: '2026-11-01T00:00:00Z',
-        },
-      ]),
+    getHistory: jest.fn().mockResolvedValue([
+      {
+        overall: 40,
+        status: 'not_ready',
+        blockers: 1,
+        reason: 'registered',
+        recordedAt: '2026-11-01T00:00:00Z',
+      },
+    ]),
     updateTask: jest.fn(),
     addEvidence: jest.fn(),
     ...api,

@@ -1,0 +1,73 @@
+import { Entity } from '@backstage/catalog-model';
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
+import { screen, within } from '@testing-library/react';
+import { ReadinessApi, readinessApiRef } from '../../api';
+import { GroupReadinessCard } from './GroupReadinessCard';
+
+const team: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Group',
+  metadata: { name: 'payments-team' },
+  spec: { type: 'team', children: [] },
+};
+
+const render = (api: Partial<ReadinessApi>) =>
+  renderInTestApp(
+    <TestApiProvider apis={[[readinessApiRef, api as ReadinessApi]]}>
+      <EntityProvider entity={team}>
+        <GroupReadinessCard />
+      </EntityProvider>
+    </TestApiProvider>,
+  );
+
+describe('GroupReadinessCard', () => {
+  it("lists the team's services, lowest score first", async () => {
+    const listServices = jest.fn().mockResolvedValue({
+      total: 1,
+      items: [
+        {
+          entityRef: 'component:default/ledger',
+          overall: 59,
+          status: 'not_ready',
+          blockers: 1,
+          dimensions: {},
+          computedAt: '',
+        },
+      ],
+    });
+    await render({ listServices });
+    const table = await screen.findByRole('table', {
+      name: 'Team services readiness',
+    });
+    expect(within(table).getByRole('link', { name: 'ledger' })).toHaveAttribute(
+      'href',
+      '/catalog/default/component/ledger',
+    );
+    expect(within(table).getByText('Not ready')).toBeInTheDocument();
+    expect(listServices).toHaveBeenCalledWith({
+      owner: 'group:default/payments-team',
+      sort: 'overall',
+      order: 'asc',
+      limit: 100,
+    });
+  });
+
+  it('says when the team owns nothing registered', async () => {
+    await render({
+      listServices: jest.fn().mockResolvedValue({ total: 0, items: [] }),
+    });
+    expect(
+      await screen.findByText(
+        'This team owns no services registered for readiness.',
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('shows errors', async () => {
+    await render({
+      listServices: jest.fn().mockRejectedValue(new Error('nope')),
+    });
+    expect((await screen.findAllByText(/nope/)).length).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,175 @@
+import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { ReadinessApi, readinessApiRef } from '../../api';
+import { ReadinessPage, servicesToCsv } from './ReadinessPage';
+
+const group = (
+  key: string,
+  ready: number,
+  atRisk: number,
+  notReady: number,
+) => ({
+  key,
+  services: ready + atRisk + notReady,
+  average: 70,
+  min: 10,
+  max: 100,
+  statusCounts: { ready, at_risk: atRisk, not_ready: notReady },
+  blockers: notReady,
+  distribution: [0, 0, 0, 0, 0, notReady, 0, atRisk, 0, ready],
+});
+
+const service = (name: string, overall: number) => ({
+  entityRef: `component:default/${name}`,
+  owner: 'group:default/payments-team',
+  overall,
+  status: overall >= 90 ? ('ready' as const) : ('not_ready' as const),
+  blockers: overall >= 90 ? 0 : 1,
+  dimensions: {},
+  computedAt: '2026-11-25T00:00:00.000Z',
+});
+
+function mockApi(overrides: Partial<ReadinessApi> = {}) {
+  return {
+    getRollup: jest
+      .fn()
+      .mockResolvedValue([
+        group('group:default/payments-team', 2, 1, 1),
+        group('group:default/growth-team', 0, 0, 3),
+      ]),
+    getTrend: jest
+      .fn()
+      .mockResolvedValue([
+        { day: '2026-11-24', average: 50, services: 7, ready: 1 },
+      ]),
+    listBlockers: jest.fn().mockResolvedValue([
+      {
+        entityRef: 'component:default/checkout',
+        taskId: '5.1',
+        title: 'Production build passes',
+        kind: 'open',
+      },
+    ]),
+    getExpiringEvidence: jest.fn().mockResolvedValue([
+      {
+        entityRef: 'component:default/ledger',
+        taskId: '3.2',
+        summary: 'restore drill',
+        expiresAt: '2026-12-01T00:00:00Z',
+      },
+    ]),
+    listServices: jest
+      .fn()
+      .mockImplementation(async ({ cursor }: any) =>
+        cursor
+          ? { items: [service('zeta', 10)], total: 2 }
+          : { items: [service('alpha', 95)], total: 2, nextCursor: 'c1' },
+      ),
+    exportOrg: jest.fn().mockResolvedValue('# report'),
+    ...overrides,
+  } as unknown as ReadinessApi;
+}
+
+const render = (api: ReadinessApi) =>
+  renderInTestApp(
+    <TestApiProvider apis={[[readinessApiRef, api]]}>
+      <ReadinessPage />
+    </TestApiProvider>,
+  );
+
+describe('ReadinessPage', () => {
+  it('shows status counts, rollups, blockers, expiring evidence and a chart', async () => {
+    await render(mockApi());
+    expect(await screen.findByLabelText('Ready services')).toHaveTextContent(
+      '2',
+    );
+    expect(screen.getByLabelText('Not ready services')).toHaveTextContent('4');
+    const rollup = screen.getByRole('table', { name: 'Scores by owner' });
+    expect(
+      within(rollup).getByRole('link', { name: /group:default\/growth-team/ }),
+    ).toBeInTheDocument();
+    expect(
+      within(screen.getByRole('table', { name: 'Open P0 blockers' })).getByText(
+        '5.1 Production build passes',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      within(
+        screen.getByRole('table', { name: 'Expiring evidence' }),
+      ).getByText('3.2: restore drill'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('figure', { name: 'Score distribution' }),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('figure', { name: 'Average score trend' }),
+    ).toBeInTheDocument();
+  });
+
+  it('regroups and filters through the API, and pages with the cursor', async () => {
+    const api = mockApi();
+    await render(api);
+    await screen.findByRole('table', { name: 'Services' });
+    fireEvent.mouseDown(screen.getByRole('button', { name: /Owner group/ }));
+    fireEvent.click(await screen.findByRole('option', { name: 'System' }));
+    await waitFor(() =>
+      expect(api.getRollup).toHaveBeenLastCalledWith('system', {}),
+    );
+
+    fireEvent.mouseDown(screen.getByRole('button', { name: /^Status/ }));
+    fireEvent.click(await screen.findByRole('option', { name: 'Not ready' }));
+    await waitFor(() =>
+      expect(api.listBlockers).toHaveBeenLastCalledWith({
+        status: 'not_ready',
+      }),
+    );
+
+    const services = screen.getByRole('table', { name: 'Services' });
+    expect(
+      await within(services).findByText('component:default/alpha'),
+    ).toBeInTheDocument();
+    fireEvent.click(screen.getByRole('button', { name: 'Next page' }));
+    expect(
+      await within(screen.getByRole('table', { name: 'Services' })).findByText(
+        'component:default/zeta',
+      ),
+    ).toBeInTheDocument();
+    expect(api.listServices).toHaveBeenLastCalledWith(
+      expect.objectContaining({ cursor: 'c1', sort: 'overall', order: 'asc' }),
+    );
+  });
+
+  it('shows an empty state and errors', async () => {
+    await render(mockApi({ getRollup: jest.fn().mockResolvedValue([]) }));
+    expect(
+      await screen.findByText('No scored services match'),
+    ).toBeInTheDocument();
+  });
+
+  it('shows backend errors', async () => {
+    await render(
+      mockApi({
+        getRollup: jest.fn().mockRejectedValue(new Error('rollup failed')),
+      }),
+    );
+    expect(
+      (await screen.findAllByText(/rollup failed/)).length,
+    ).toBeGreaterThan(0);
+  });
+});
+
+describe('servicesToCsv', () => {
+  it('quotes, escapes and defuses spreadsheet formulas', () => {
+    const csv = servicesToCsv([
+      {
+        ...service('a', 95),
+        owner: '=HYPERLINK("x")',
+        system: 'pay, main',
+      } as any,
+    ]);
+    expect(csv.split('\n')).toEqual([
+      'entityRef,owner,system,domain,lifecycle,tier,overall,status,blockers,computedAt',
+      `component:default/a,"'=HYPERLINK(""x"")","pay, main",,,,95,ready,0,2026-11-25T00:00:00.000Z`,
+    ]);
+  });
+});

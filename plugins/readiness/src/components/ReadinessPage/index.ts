@@ -1,0 +1,1 @@
+export { ReadinessPage, servicesToCsv } from './ReadinessPage';
