@@ -1,10 +1,25 @@
 // `node scripts/test.mjs`: installs dependencies, type-checks, lints, and runs every test
 // once, database tests on a real PostgreSQL (see with-postgres.mjs).
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { checkNode, install, repoRoot, run } from './lib.mjs';
 
 checkNode();
 install();
+
+// The end-to-end test drives Debian's Chromium (playwright cannot download browsers here).
+const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+if (!existsSync(chromium)) {
+  if (process.getuid?.() === 0) {
+    console.log('=== installing Debian chromium for the end-to-end test ===');
+    await run('apt-get', ['update', '-qq']);
+    await run('apt-get', ['install', '-y', '-qq', 'chromium']);
+  }
+  if (!existsSync(chromium)) {
+    console.error(`No Chromium at ${chromium}: install Debian's chromium package or set CHROMIUM_PATH.`);
+    process.exit(1);
+  }
+}
 
 const bin = name => path.join(repoRoot, 'node_modules', '.bin', name);
 const steps = [
@@ -22,6 +37,8 @@ const steps = [
     ],
     { env: { ...process.env, CI: process.env.CI ?? 'true' } },
   ],
+  ['build the demo app', bin('backstage-cli'), ['package', 'build'], { cwd: path.join(repoRoot, 'packages', 'app') }],
+  ['end-to-end in headless Chromium', process.execPath, [path.join(repoRoot, 'e2e', 'run.mjs')]],
 ];
 for (const [name, cmd, args, opts] of steps) {
   console.log(`\n=== ${name} ===`);

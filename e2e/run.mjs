@@ -1,0 +1,158 @@
+// End-to-end test in headless Chromium against the built demo app and the backend on a
+// throw-away embedded PostgreSQL: catalog → service card → edit a task as its owner and see
+// the score move → org page with rollups and a chart. Screenshots go to e2e-screenshots/
+// (and to docs/images/ with UPDATE_README_SCREENSHOTS=1).
+import { spawn } from 'node:child_process';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { freePort, repoRoot, startEmbeddedPostgres, tmpDir } from '../scripts/lib.mjs';
+import { startFakeSentry } from '../scripts/fake-sentry.mjs';
+
+const results = [];
+const shotsDir = path.join(repoRoot, 'e2e-screenshots');
+mkdirSync(shotsDir, { recursive: true });
+const step = async (name, fn) => {
+  const started = Date.now();
+  try {
+    await fn();
+    results.push([name, 'passed']);
+    console.log(`  ✓ ${name} (${Date.now() - started} ms)`);
+  } catch (error) {
+    results.push([name, 'failed']);
+    console.log(`  ✕ ${name}: ${error.message}`);
+    throw error;
+  }
+};
+
+const pg = await startEmbeddedPostgres({ dataDir: tmpDir('readiness-e2e-pg'), port: await freePort(), persistent: false });
+const sentryPort = await freePort();
+const sentry = await startFakeSentry({ port: sentryPort, token: 'e2e-token' });
+const port = 7007;
+const base = `http://localhost:${port}`;
+const backend = spawn(path.join(repoRoot, 'node_modules', '.bin', 'backstage-cli'), ['package', 'start'], {
+  cwd: path.join(repoRoot, 'packages', 'backend'),
+  env: {
+    ...process.env,
+    POSTGRES_HOST: pg.host,
+    POSTGRES_PORT: String(pg.port),
+    POSTGRES_USER: pg.user,
+    POSTGRES_PASSWORD: pg.password,
+    READINESS_SENTRY_BASE_URL: `http://127.0.0.1:${sentryPort}`,
+    READINESS_SENTRY_TOKEN: 'e2e-token',
+    // The built app is served by the backend's app plugin.
+    APP_CONFIG_app_baseUrl: base,
+    APP_CONFIG_backend_cors_origin: base,
+  },
+  stdio: ['ignore', 'pipe', 'pipe'],
+  detached: true,
+});
+let backendLog = '';
+backend.stdout.on('data', d => (backendLog += d));
+backend.stderr.on('data', d => (backendLog += d));
+
+let browser;
+let exitCode = 0;
+try {
+  const { chromium } = await import('playwright-core');
+  const token = async () => {
+    const res = await fetch(`${base}/api/auth/guest/refresh?env=development`, {
+      headers: { 'X-Requested-With': 'XMLHttpRequest' },
+    });
+    return (await res.json()).backstageIdentity.token;
+  };
+  await step('backend serves the app and has seeded the demo plans', async () => {
+    const until = Date.now() + 180_000;
+    for (;;) {
+      try {
+        const t = await token();
+        const res = await fetch(`${base}/api/readiness/services?limit=1`, { headers: { Authorization: `Bearer ${t}` } });
+        if (res.ok && (await res.json()).total >= 15) {
+          const html = await (await fetch(base)).text();
+          if (!html.includes('<div id="root">')) throw new Error('the app is not served');
+          return;
+        }
+      } catch {
+        // not up yet
+      }
+      if (Date.now() > until) throw new Error(`backend not ready in time\n${backendLog.slice(-3000)}`);
+      await new Promise(r => setTimeout(r, 1000));
+    }
+  });
+
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  page.setDefaultTimeout(60_000);
+  const shot = async name => {
+    const file = path.join(shotsDir, `${name}.png`);
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: file });
+    if (process.env.UPDATE_README_SCREENSHOTS) copyFileSync(file, path.join(repoRoot, 'docs', 'images', `${name}.png`));
+  };
+  const score = async () => {
+    const label = await page.getByRole('img', { name: /^Readiness score [\d.]+ of 100$/ }).first().getAttribute('aria-label');
+    return Number(/score ([\d.]+) of/.exec(label)[1]);
+  };
+
+  await step('signs in and opens the catalog', async () => {
+    await page.goto(base);
+    await page.getByRole('button', { name: 'Enter' }).click();
+    await page.getByRole('link', { name: 'payments-api' }).first().waitFor();
+  });
+
+  let before;
+  await step('opens a service and sees its readiness card with a computed score', async () => {
+    await page.getByRole('link', { name: 'payments-api' }).first().click();
+    await page.getByText('Production readiness', { exact: true }).waitFor();
+    await page.getByLabel(/^Status: /).first().waitFor();
+    before = await score();
+    if (!(before > 0 && before <= 100)) throw new Error(`unexpected score ${before}`);
+    await page.getByText('Production readiness', { exact: true }).scrollIntoViewIfNeeded();
+    await shot('e2e-entity-card');
+  });
+
+  await step('edits a task as its owner on the Readiness tab and sees the score move', async () => {
+    // The entity page's Readiness tab (EntityContentBlueprint at /readiness).
+    await page.goto(`${base}/catalog/default/component/payments-api/readiness`);
+    await page.getByText('Phase 5: Capacity & change management').waitFor();
+    await page.getByRole('button', { name: /Status of task 5\.5/ }).click();
+    await page.getByRole('option', { name: 'done' }).click();
+    const until = Date.now() + 30_000;
+    let after = before;
+    while (after === before && Date.now() < until) {
+      await page.waitForTimeout(500);
+      after = await score();
+    }
+    if (after === before) throw new Error(`score stayed at ${before}`);
+    console.log(`    score ${before} → ${after}`);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await shot('e2e-entity-tab');
+  });
+
+  await step('opens the org page and sees rollups and a chart', async () => {
+    await page.goto(`${base}/readiness`);
+    await page.getByRole('table', { name: 'Scores by owner' }).waitFor();
+    await page.getByRole('figure', { name: 'Score distribution' }).locator('svg').first().waitFor();
+    const rows = await page.getByRole('table', { name: 'Scores by owner' }).getByRole('row').count();
+    if (rows < 5) throw new Error(`expected a row per owner group, got ${rows - 1}`);
+    await shot('e2e-org-page');
+  });
+} catch (error) {
+  exitCode = 1;
+  console.error(error);
+} finally {
+  await browser?.close();
+  try {
+    process.kill(-backend.pid, 'SIGINT');
+  } catch {
+    // gone
+  }
+  await new Promise(r => setTimeout(r, 1500));
+  sentry.close();
+  await pg.stop().catch(() => {});
+}
+const passed = results.filter(r => r[1] === 'passed').length;
+console.log(`e2e: ${passed} passed, ${results.length - passed} failed`);
+process.exit(exitCode);
