@@ -86,6 +86,38 @@ describe('EntityReadinessCard', () => {
     });
   });
 
+  it('lists evidence that expired or expires within 30 days', async () => {
+    const stale = done('1.1');
+    stale.evidence[0] = {
+      ...stale.evidence[0],
+      summary: 'old drill',
+      expiresAt: new Date(Date.now() - 2 * 86_400_000).toISOString(),
+    };
+    const soon = done('2.1');
+    soon.evidence[0] = {
+      ...soon.evidence[0],
+      summary: 'audit',
+      expiresAt: '2099-01-01T00:00:00.000Z',
+    };
+    soon.evidence.push({
+      ...soon.evidence[0],
+      id: 'e2',
+      summary: 'scan',
+      expiresAt: new Date(Date.now() + 5 * 86_400_000).toISOString(),
+    });
+    await renderCard({
+      getEntityReadiness: jest.fn().mockResolvedValue(response([stale, soon])),
+    });
+    const list = await screen.findByRole('list', { name: 'Expiring evidence' });
+    const items = within(list)
+      .getAllByRole('listitem')
+      .map(li => li.textContent);
+    expect(items).toEqual([
+      '1.1: old drillexpired 2 days ago',
+      expect.stringMatching(/^2\.1: scanexpires \d{4}-\d{2}-\d{2}$/),
+    ]);
+  });
+
   it('shows Ready when everything is proven', async () => {
     await renderCard({
       getEntityReadiness: jest

@@ -48,6 +48,38 @@ const daysAgo = (iso: string, now = Date.now()) => {
   return days === 1 ? '1 day ago' : `${days} days ago`;
 };
 
+/** Evidence that has expired or will within 30 days, soonest first. */
+function ExpiringEvidence({ data }: { data: EntityReadinessResponse }) {
+  const soon = Date.now() + 30 * 86_400_000;
+  const items = data.tasks
+    .flatMap(t => t.evidence.map(e => ({ taskId: t.taskId, e })))
+    .filter(({ e }) => e.expiresAt && Date.parse(e.expiresAt) < soon)
+    .sort((a, b) => Date.parse(a.e.expiresAt!) - Date.parse(b.e.expiresAt!));
+  if (!items.length) {
+    return (
+      <Typography variant="body2" color="textSecondary">
+        None
+      </Typography>
+    );
+  }
+  return (
+    <List dense disablePadding aria-label="Expiring evidence">
+      {items.map(({ taskId, e }) => (
+        <ListItem key={e.id} disableGutters>
+          <ListItemText
+            primary={`${taskId}: ${e.summary}`}
+            secondary={
+              Date.parse(e.expiresAt!) < Date.now()
+                ? `expired ${daysAgo(e.expiresAt!)}`
+                : `expires ${e.expiresAt!.slice(0, 10)}`
+            }
+          />
+        </ListItem>
+      ))}
+    </List>
+  );
+}
+
 /** Sentry project, backup policy and runbooks of a service. */
 function ServiceLinks({ data }: { data: EntityReadinessResponse }) {
   const { sentry, backupPolicy: policy, runbooks } = data;
@@ -234,6 +266,12 @@ export function ReadinessSummary({ data }: { data: EntityReadinessResponse }) {
             ))}
           </List>
         )}
+      </Grid>
+      <Grid item xs={12}>
+        <Typography variant="subtitle2">
+          Evidence expired or expiring within 30 days
+        </Typography>
+        <ExpiringEvidence data={data} />
       </Grid>
       <Grid item xs={12}>
         <Typography variant="subtitle2">

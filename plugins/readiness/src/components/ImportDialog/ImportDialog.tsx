@@ -53,6 +53,7 @@ export function ImportDialog(props: {
       </DialogTitle>
       <DialogContent>
         <TextField
+          id="readiness-import-markdown"
           label="Markdown report"
           multiline
           minRows={8}

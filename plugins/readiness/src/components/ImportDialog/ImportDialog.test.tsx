@@ -1,0 +1,90 @@
+import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { ReadinessApi, readinessApiRef } from '../../api';
+import { ImportDialog } from './ImportDialog';
+
+const ref = { kind: 'component', namespace: 'default', name: 'payments' };
+const preview = {
+  claimedScore: 70,
+  evidenceBasedScore: 31.5,
+  blockers: [],
+  mapping: [
+    {
+      taskId: '1.1',
+      title: 'Error tracking',
+      status: 'done',
+      from: ['1.1 Add Sentry'],
+    },
+  ],
+  warnings: ['Could not map "Launch party" to a task of template "default"'],
+};
+
+async function open(
+  api: Partial<ReadinessApi>,
+  canApply: boolean,
+  onApplied = jest.fn(),
+) {
+  await renderInTestApp(
+    <TestApiProvider apis={[[readinessApiRef, api as ReadinessApi]]}>
+      <ImportDialog
+        entityRef={ref}
+        canApply={canApply}
+        open
+        onClose={jest.fn()}
+        onApplied={onApplied}
+      />
+    </TestApiProvider>,
+  );
+  fireEvent.change(screen.getByRole('textbox', { name: 'Markdown report' }), {
+    target: { value: '- [x] 1.1 Add Sentry' },
+  });
+}
+
+describe('ImportDialog', () => {
+  it('previews the mapping, the claimed vs evidence-based score and warnings, then applies', async () => {
+    const api = {
+      previewImport: jest.fn().mockResolvedValue(preview),
+      applyImport: jest.fn().mockResolvedValue({ applied: [] }),
+    };
+    const onApplied = jest.fn();
+    await open(api, true, onApplied);
+    expect(screen.getByRole('button', { name: 'Apply' })).toBeDisabled();
+    fireEvent.click(screen.getByRole('button', { name: 'Preview' }));
+    expect(
+      await screen.findByText(
+        /claims 70; applied as claims it would be worth 31.5/,
+      ),
+    ).toBeInTheDocument();
+    expect(
+      within(screen.getByRole('list', { name: 'Import mapping' })).getByText(
+        '1.1 Error tracking: done',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      within(screen.getByRole('list', { name: 'Import warnings' })).getByText(
+        /Launch party/,
+      ),
+    ).toBeInTheDocument();
+    fireEvent.click(screen.getByRole('button', { name: 'Apply' }));
+    await waitFor(() =>
+      expect(api.applyImport).toHaveBeenCalledWith(ref, '- [x] 1.1 Add Sentry'),
+    );
+    expect(onApplied).toHaveBeenCalled();
+  });
+
+  it('offers only a preview without the update permission', async () => {
+    await open({ previewImport: jest.fn().mockResolvedValue(preview) }, false);
+    expect(
+      screen.queryByRole('button', { name: 'Apply' }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('shows preview errors', async () => {
+    await open(
+      { previewImport: jest.fn().mockRejectedValue(new Error('too large')) },
+      true,
+    );
+    fireEvent.click(screen.getByRole('button', { name: 'Preview' }));
+    expect((await screen.findAllByText(/too large/)).length).toBeGreaterThan(0);
+  });
+});
