@@ -248,6 +248,50 @@ describe('readiness API', () => {
       expect(noVersion.body.error.message).toContain('expectedVersion');
     });
 
+    it('lets an owner request an exemption that counts only once an approver grants it', async () => {
+      const server = await start(id);
+      const future = new Date(Date.now() + 20 * 86_400_000).toISOString();
+      const requested = await request(server)
+        .post(`${base}/tasks/1.1/exemption-request`)
+        .set(as(people.owner))
+        .send({
+          expectedVersion: 0,
+          reason: 'SDK migration next sprint',
+          expiresAt: future,
+        });
+      expect(requested.status).toBe(200);
+      expect(requested.body.task.exemptionRequest).toMatchObject({
+        reason: 'SDK migration next sprint',
+        requestedBy: people.owner,
+      });
+      expect(requested.body.task.exemption).toBeUndefined();
+      expect(requested.body.score.blockers.map((b: any) => b.taskId)).toContain(
+        '1.1',
+      );
+      const other = await request(server)
+        .post(`${base}/tasks/1.1/exemption-request`)
+        .set(as(people.otherTeam))
+        .send({ expectedVersion: 1, reason: 'not mine', expiresAt: future });
+      expect(other.status).toBe(403);
+
+      const granted = await request(server)
+        .put(`${base}/tasks/1.1/exemption`)
+        .set(as(people.admin))
+        .send({
+          expectedVersion: 1,
+          reason: requested.body.task.exemptionRequest.reason,
+          expiresAt: future,
+        });
+      expect(granted.status).toBe(200);
+      expect(granted.body.task.exemptionRequest).toBeUndefined();
+      expect(granted.body.task.exemption).toMatchObject({
+        approvedBy: people.admin,
+      });
+      expect(
+        granted.body.score.blockers.map((b: any) => b.taskId),
+      ).not.toContain('1.1');
+    });
+
     it('manages runbook links, keeping catalog ones read-only', async () => {
       const server = await start(id);
       const added = await request(server)

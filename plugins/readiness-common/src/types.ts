@@ -144,6 +144,14 @@ export interface Exemption {
   expiresAt: string;
 }
 
+/** An owner's request for an exemption, waiting for an approver. @public */
+export interface ExemptionRequest {
+  reason: string;
+  expiresAt: string;
+  requestedBy: string;
+  requestedAt: string;
+}
+
 /** The state of one task in one service's plan. @public */
 export interface TaskState {
   taskId: string;
@@ -154,6 +162,8 @@ export interface TaskState {
   checklist: Record<string, boolean>;
   evidence: Evidence[];
   exemption?: Exemption;
+  /** A pending request for an exemption; it never counts until an approver grants it. */
+  exemptionRequest?: ExemptionRequest;
   version: number;
   updatedAt?: string;
   updatedBy?: string;

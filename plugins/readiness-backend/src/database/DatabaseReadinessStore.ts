@@ -5,6 +5,7 @@ import {
 import {
   Evidence,
   Exemption,
+  ExemptionRequest,
   ReadinessScore,
   ReadinessTemplate,
   RollupGroup,
@@ -54,6 +55,7 @@ export interface TaskPatch {
   notes?: string | null;
   checklist?: Record<string, boolean>;
   exemption?: Exemption | null;
+  exemptionRequest?: ExemptionRequest | null;
 }
 
 /** Result of an optimistic-concurrency task update. @internal */
@@ -227,6 +229,10 @@ export class DatabaseReadinessStore {
       const now = new Date();
       const exemption =
         patch.exemption === undefined ? before.exemption : patch.exemption;
+      const request =
+        patch.exemptionRequest === undefined
+          ? before.exemptionRequest
+          : patch.exemptionRequest;
       const next = {
         entity_ref: ref,
         task_id: taskId,
@@ -241,6 +247,7 @@ export class DatabaseReadinessStore {
           ...(patch.checklist ?? {}),
         }),
         exemption: exemption ? JSON.stringify(exemption) : null,
+        exemption_request: request ? JSON.stringify(request) : null,
         version: before.version + 1,
         updated_at: now,
         updated_by: actor,
@@ -1008,6 +1015,9 @@ export class DatabaseReadinessStore {
     const exemption = row.exemption
       ? json<Exemption>(row.exemption)
       : undefined;
+    const exemptionRequest = row.exemption_request
+      ? json<ExemptionRequest>(row.exemption_request)
+      : undefined;
     return {
       taskId: row.task_id,
       status: row.status,
@@ -1016,6 +1026,7 @@ export class DatabaseReadinessStore {
       checklist: json(row.checklist) ?? {},
       evidence,
       ...(exemption ? { exemption } : {}),
+      ...(exemptionRequest ? { exemptionRequest } : {}),
       version: row.version,
       updatedAt: iso(row.updated_at),
       updatedBy: row.updated_by ?? undefined,

@@ -296,14 +296,7 @@ export class ReadinessService {
     const { entityRef, taskId, input, approver } = options;
     const now = options.now ?? new Date();
     const expiresAt = new Date(input.expiresAt);
-    if (expiresAt.getTime() <= now.getTime()) {
-      throw new InputError('Invalid request: expiresAt: must be in the future');
-    }
-    if (expiresAt.getTime() > now.getTime() + MAX_EXEMPTION_DAYS * 86_400_000) {
-      throw new InputError(
-        `Invalid request: expiresAt: an exemption lasts at most ${MAX_EXEMPTION_DAYS} days`,
-      );
-    }
+    this.checkExemptionWindow(expiresAt, now);
     await this.requireTask(entityRef, taskId);
     return this.writeTask(
       entityRef,
@@ -312,11 +305,41 @@ export class ReadinessService {
       approver,
       'exemption.add',
       {
+        exemptionRequest: null,
         exemption: {
           reason: input.reason,
           approvedBy: approver,
           createdAt: now.toISOString(),
           expiresAt: expiresAt.toISOString(),
+        },
+      },
+    );
+  }
+
+  /** An owner asks for an exemption; it counts for nothing until an approver grants it. */
+  async requestExemption(options: {
+    entityRef: string;
+    taskId: string;
+    input: ExemptionInput;
+    actor: string;
+    now?: Date;
+  }) {
+    const { entityRef, taskId, input, actor } = options;
+    const now = options.now ?? new Date();
+    this.checkExemptionWindow(new Date(input.expiresAt), now);
+    await this.requireTask(entityRef, taskId);
+    return this.writeTask(
+      entityRef,
+      taskId,
+      input.expectedVersion,
+      actor,
+      'exemption.request',
+      {
+        exemptionRequest: {
+          reason: input.reason,
+          expiresAt: new Date(input.expiresAt).toISOString(),
+          requestedBy: actor,
+          requestedAt: now.toISOString(),
         },
       },
     );
@@ -501,6 +524,17 @@ export class ReadinessService {
       new Date(now.getTime() - SNAPSHOT_DETAIL_DAYS * 86_400_000),
     );
     return { daily, pruned };
+  }
+
+  private checkExemptionWindow(expiresAt: Date, now: Date) {
+    if (expiresAt.getTime() <= now.getTime()) {
+      throw new InputError('Invalid request: expiresAt: must be in the future');
+    }
+    if (expiresAt.getTime() > now.getTime() + MAX_EXEMPTION_DAYS * 86_400_000) {
+      throw new InputError(
+        `Invalid request: expiresAt: an exemption lasts at most ${MAX_EXEMPTION_DAYS} days`,
+      );
+    }
   }
 
   private async writeTask(

@@ -392,6 +392,30 @@ export async function createRouter(options: {
     });
   });
 
+  router.post(
+    `${entityPath}/tasks/:taskId/exemption-request`,
+    async (req, res) => {
+      const input = parse(exemptionInputSchema, req.body);
+      await write(req, res, {
+        eventId: 'exemption-request',
+        permission: 'update',
+        meta: {
+          taskId: req.params.taskId,
+          reason: input.reason,
+          expiresAt: input.expiresAt,
+        },
+        run: async ({ entityRef, actor }) => ({
+          body: await service.requestExemption({
+            entityRef,
+            taskId: req.params.taskId,
+            input,
+            actor,
+          }),
+        }),
+      });
+    },
+  );
+
   router.delete(`${entityPath}/tasks/:taskId/exemption`, async (req, res) => {
     const { expectedVersion } = parse(versionQuerySchema, req.query);
     await write(req, res, {

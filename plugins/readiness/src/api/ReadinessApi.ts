@@ -72,6 +72,12 @@ export interface ReadinessApi {
     taskId: string,
     input: { expectedVersion: number; reason: string; expiresAt: string },
   ): Promise<TaskWriteResult>;
+  /** Asks an approver for an exemption; it counts for nothing until granted. */
+  requestExemption(
+    ref: CompoundEntityRef,
+    taskId: string,
+    input: { expectedVersion: number; reason: string; expiresAt: string },
+  ): Promise<TaskWriteResult>;
   previewImport(
     ref: CompoundEntityRef,
     markdown: string,

@@ -70,6 +70,15 @@ export class ReadinessClient implements ReadinessApi {
     );
   }
 
+  requestExemption(ref: CompoundEntityRef, taskId: string, input: any) {
+    return this.request<any>(
+      `${entityPath(ref)}/tasks/${encodeURIComponent(
+        taskId,
+      )}/exemption-request`,
+      { method: 'POST', body: input },
+    );
+  }
+
   previewImport(ref: CompoundEntityRef, markdown: string) {
     return this.request<any>(`${entityPath(ref)}/import`, {
       method: 'POST',

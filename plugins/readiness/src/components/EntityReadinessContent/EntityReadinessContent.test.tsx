@@ -162,6 +162,73 @@ describe('EntityReadinessContent', () => {
     );
   });
 
+  it('lets an owner request an exemption and an approver approve it', async () => {
+    const requestExemption = jest.fn().mockResolvedValue({});
+    const owner = setup(
+      { requestExemption },
+      name => name !== 'readiness.exemption.approve',
+    );
+    await owner.render();
+    fireEvent.click(
+      await screen.findByRole('button', {
+        name: 'Request exemption for task 1.2',
+      }),
+    );
+    fireEvent.change(screen.getByLabelText('Reason (accepted risk)'), {
+      target: { value: 'legacy pipeline' },
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'Request' }));
+    await waitFor(() =>
+      expect(requestExemption).toHaveBeenCalledWith(
+        expect.anything(),
+        '1.2',
+        expect.objectContaining({
+          expectedVersion: 0,
+          reason: 'legacy pipeline',
+        }),
+      ),
+    );
+  });
+
+  it('shows a pending request to approvers, who approve it as requested', async () => {
+    const pending = {
+      ...done('1.2'),
+      status: 'todo' as const,
+      evidence: [],
+      exemptionRequest: {
+        reason: 'legacy pipeline',
+        expiresAt: '2027-01-01T00:00:00.000Z',
+        requestedBy: 'user:default/alice',
+        requestedAt: '2026-11-01T00:00:00.000Z',
+      },
+    };
+    const grantExemption = jest.fn().mockResolvedValue({});
+    const approver = setup({
+      grantExemption,
+      getEntityReadiness: jest
+        .fn()
+        .mockResolvedValue(response([done('1.1'), pending])),
+    });
+    await approver.render();
+    expect(
+      await screen.findByText(
+        /Exemption requested by user:default\/alice until 2027-01-01: legacy pipeline/,
+      ),
+    ).toBeInTheDocument();
+    fireEvent.click(
+      screen.getByRole('button', {
+        name: 'Approve requested exemption for task 1.2',
+      }),
+    );
+    await waitFor(() =>
+      expect(grantExemption).toHaveBeenCalledWith(expect.anything(), '1.2', {
+        expectedVersion: 1,
+        reason: 'legacy pipeline',
+        expiresAt: '2027-01-01T00:00:00.000Z',
+      }),
+    );
+  });
+
   it('is read-only without the update permission and hides exemptions without approval', async () => {
     const { render } = setup({}, () => false);
     await render();

@@ -63,7 +63,10 @@ export function EntityReadinessContent() {
   const [writeError, setWriteError] = useState<Error>();
   const [conflict, setConflict] = useState<ReadinessConflictError>();
   const [evidenceFor, setEvidenceFor] = useState<string>();
-  const [exemptionFor, setExemptionFor] = useState<string>();
+  const [exemptionFor, setExemptionFor] = useState<{
+    taskId: string;
+    mode: 'grant' | 'request';
+  }>();
   const [importing, setImporting] = useState(false);
 
   if (!registered) {
@@ -194,7 +197,22 @@ export function EntityReadinessContent() {
                       )
                     }
                     onAddEvidence={() => setEvidenceFor(task.id)}
-                    onGrantExemption={() => setExemptionFor(task.id)}
+                    onGrantExemption={() =>
+                      setExemptionFor({ taskId: task.id, mode: 'grant' })
+                    }
+                    onRequestExemption={() =>
+                      setExemptionFor({ taskId: task.id, mode: 'request' })
+                    }
+                    onApproveRequest={() => {
+                      const r = states.get(task.id)!.exemptionRequest!;
+                      write(() =>
+                        api.grantExemption(ref, task.id, {
+                          expectedVersion: version(task.id),
+                          reason: r.reason,
+                          expiresAt: r.expiresAt,
+                        }),
+                      );
+                    }}
                   />
                 ))}
               </ul>
@@ -213,17 +231,18 @@ export function EntityReadinessContent() {
         }}
       />
       <ExemptionDialog
-        key={`exemption-${exemptionFor}`}
-        taskId={exemptionFor}
+        key={`exemption-${exemptionFor?.taskId}-${exemptionFor?.mode}`}
+        taskId={exemptionFor?.taskId}
+        mode={exemptionFor?.mode}
         onClose={() => setExemptionFor(undefined)}
         onSubmit={input => {
-          const taskId = exemptionFor!;
+          const { taskId, mode } = exemptionFor!;
           setExemptionFor(undefined);
+          const body = { expectedVersion: version(taskId), ...input };
           write(() =>
-            api.grantExemption(ref, taskId, {
-              expectedVersion: version(taskId),
-              ...input,
-            }),
+            mode === 'request'
+              ? api.requestExemption(ref, taskId, body)
+              : api.grantExemption(ref, taskId, body),
           );
         }}
       />

@@ -86,6 +86,8 @@ export function EvidenceDialog(props: {
 /** Form to grant an exemption (accepted risk) until a date. */
 export function ExemptionDialog(props: {
   taskId?: string;
+  /** `request` asks an approver; `grant` approves directly. */
+  mode?: 'grant' | 'request';
   onClose: () => void;
   onSubmit: (input: { reason: string; expiresAt: string }) => void;
 }) {
@@ -99,7 +101,11 @@ export function ExemptionDialog(props: {
       onClose={props.onClose}
       aria-labelledby="exemption-title"
     >
-      <DialogTitle id="exemption-title">{`Grant exemption for task ${props.taskId}`}</DialogTitle>
+      <DialogTitle id="exemption-title">
+        {`${
+          props.mode === 'request' ? 'Request' : 'Grant'
+        } exemption for task ${props.taskId}`}
+      </DialogTitle>
       <DialogContent>
         <TextField
           id="exemption-reason"
@@ -132,7 +138,7 @@ export function ExemptionDialog(props: {
             })
           }
         >
-          Grant
+          {props.mode === 'request' ? 'Request' : 'Grant'}
         </Button>
       </DialogActions>
     </Dialog>

@@ -40,6 +40,8 @@ export function TaskRow(props: {
   onChecklist: (itemId: string, done: boolean) => void;
   onAddEvidence: () => void;
   onGrantExemption: () => void;
+  onRequestExemption: () => void;
+  onApproveRequest: () => void;
 }) {
   const { task, state, evaluation } = props;
   const status = state?.status ?? 'todo';
@@ -142,6 +144,15 @@ export function TaskRow(props: {
           }`}
         </Typography>
       )}
+      {state?.exemptionRequest && (
+        <Typography variant="body2" color="textSecondary">
+          {`Exemption requested by ${
+            state.exemptionRequest.requestedBy
+          } until ${state.exemptionRequest.expiresAt.slice(0, 10)}: ${
+            state.exemptionRequest.reason
+          } (waiting for an approver)`}
+        </Typography>
+      )}
       {state?.notes && (
         <Typography variant="body2" color="textSecondary">
           Notes: {state.notes}
@@ -158,6 +169,30 @@ export function TaskRow(props: {
             Add evidence
           </Button>
         )}
+        {props.canApprove && state?.exemptionRequest && (
+          <Button
+            size="small"
+            color="primary"
+            onClick={props.onApproveRequest}
+            disabled={props.busy}
+            aria-label={`Approve requested exemption for task ${task.id}`}
+          >
+            Approve request
+          </Button>
+        )}
+        {props.canEdit &&
+          !props.canApprove &&
+          !state?.exemption &&
+          !state?.exemptionRequest && (
+            <Button
+              size="small"
+              onClick={props.onRequestExemption}
+              disabled={props.busy}
+              aria-label={`Request exemption for task ${task.id}`}
+            >
+              Request exemption
+            </Button>
+          )}
         {props.canApprove && !state?.exemption && (
           <Button
             size="small"
