@@ -1,5 +1,5 @@
 // Takes README screenshots of the running demo app in headless Chromium.
-// Usage: [CARD_ONLY=1] node scripts/screenshot.mjs <path> <out.png> [waitForText]
+// Usage: [CARD_ONLY=1] [THEME=dark] node scripts/screenshot.mjs <path> <out.png> [waitForText]
 import { chromium } from 'playwright-core';
 
 const [
@@ -22,6 +22,10 @@ const browser = await chromium.launch({
   ],
 });
 const page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
+if (process.env.THEME) {
+  // Backstage keeps the chosen theme in localStorage.
+  await page.addInitScript(theme => window.localStorage.setItem('theme', theme), process.env.THEME);
+}
 page.on(
   'console',
   m => m.type() === 'error' && console.error('[console]', m.text()),

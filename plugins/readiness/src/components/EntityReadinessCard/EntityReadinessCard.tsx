@@ -53,8 +53,11 @@ function ExpiringEvidence({ data }: { data: EntityReadinessResponse }) {
   const soon = Date.now() + 30 * 86_400_000;
   const items = data.tasks
     .flatMap(t => t.evidence.map(e => ({ taskId: t.taskId, e })))
+    // Automatic checks refresh their own short-lived evidence; people act on the rest.
+    .filter(({ e }) => e.kind !== 'check' || !e.recordedBy.startsWith('check:'))
     .filter(({ e }) => e.expiresAt && Date.parse(e.expiresAt) < soon)
-    .sort((a, b) => Date.parse(a.e.expiresAt!) - Date.parse(b.e.expiresAt!));
+    .sort((a, b) => Date.parse(a.e.expiresAt!) - Date.parse(b.e.expiresAt!))
+    .slice(0, 5);
   if (!items.length) {
     return (
       <Typography variant="body2" color="textSecondary">
