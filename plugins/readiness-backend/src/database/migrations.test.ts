@@ -75,27 +75,55 @@ describe('migrations', () => {
     },
   );
 
-  it.each(databases.eachSupportedId())('every migration goes up, down and up again with data kept, and a second start-up is a no-op, %p', async id => {
-    const knex = await databases.init(id);
-    await knex.migrate.latest({ directory: migrationsDir });
-    await knex('readiness_plans').insert({ entity_ref: 'component:default/a', template_id: 'default', template_version: 2 });
-    await knex('readiness_task_states').insert({ entity_ref: 'component:default/a', task_id: '1.1', status: 'done', version: 5 });
-    await knex('readiness_evidence').insert({ id: '00000000-0000-4000-8000-000000000009', entity_ref: 'component:default/a', task_id: '1.1', kind: 'link', url: 'https://x', summary: 'ok', source: 'ci', recorded_at: new Date(), recorded_by: 'u' });
+  it.each(databases.eachSupportedId())(
+    'every migration goes up, down and up again with data kept, and a second start-up is a no-op, %p',
+    async id => {
+      const knex = await databases.init(id);
+      await knex.migrate.latest({ directory: migrationsDir });
+      await knex('readiness_plans').insert({
+        entity_ref: 'component:default/a',
+        template_id: 'default',
+        template_version: 2,
+      });
+      await knex('readiness_task_states').insert({
+        entity_ref: 'component:default/a',
+        task_id: '1.1',
+        status: 'done',
+        version: 5,
+      });
+      await knex('readiness_evidence').insert({
+        id: '00000000-0000-4000-8000-000000000009',
+        entity_ref: 'component:default/a',
+        task_id: '1.1',
+        kind: 'link',
+        url: 'https://x',
+        summary: 'ok',
+        source: 'ci',
+        recorded_at: new Date(),
+        recorded_by: 'u',
+      });
 
-    // Down to just after the initial migration, then all the way up again.
-    for (let i = migrationsFiles.length - 1; i > 0; i--) {
-      await knex.migrate.down({ directory: migrationsDir });
-    }
-    expect(await knex.schema.hasTable('readiness_scores')).toBe(false);
-    expect(await knex('readiness_task_states').select('task_id', 'version')).toEqual([{ task_id: '1.1', version: 5 }]);
-    await knex.migrate.latest({ directory: migrationsDir });
-    expect(await knex('readiness_evidence').count({ n: '*' })).toEqual([{ n: '1' }]);
+      // Down to just after the initial migration, then all the way up again.
+      for (let i = migrationsFiles.length - 1; i > 0; i--) {
+        await knex.migrate.down({ directory: migrationsDir });
+      }
+      expect(await knex.schema.hasTable('readiness_scores')).toBe(false);
+      expect(
+        await knex('readiness_task_states').select('task_id', 'version'),
+      ).toEqual([{ task_id: '1.1', version: 5 }]);
+      await knex.migrate.latest({ directory: migrationsDir });
+      expect(await knex('readiness_evidence').count({ n: '*' })).toEqual([
+        { n: '1' },
+      ]);
 
-    // A second start-up on a migrated database runs nothing.
-    const [, pending] = await knex.migrate.list({ directory: migrationsDir });
-    expect(pending).toEqual([]);
-    const [batch, log] = await knex.migrate.latest({ directory: migrationsDir });
-    expect(log).toEqual([]);
-    expect(batch).toBeGreaterThan(0);
-  });
+      // A second start-up on a migrated database runs nothing.
+      const [, pending] = await knex.migrate.list({ directory: migrationsDir });
+      expect(pending).toEqual([]);
+      const [batch, log] = await knex.migrate.latest({
+        directory: migrationsDir,
+      });
+      expect(log).toEqual([]);
+      expect(batch).toBeGreaterThan(0);
+    },
+  );
 });

@@ -21,7 +21,9 @@ describe('no lost updates', () => {
         features: [
           readinessPlugin,
           mockServices.database.factory({ knex }),
-          catalogServiceMock.factory({ entities: [component('payments', 'payments-team', 'pay')] }),
+          catalogServiceMock.factory({
+            entities: [component('payments', 'payments-team', 'pay')],
+          }),
         ],
       });
       await request(server).get(base).expect(200);
@@ -50,21 +52,33 @@ describe('no lost updates', () => {
         }),
       );
 
-      const final = (await request(server).get(base)).body.tasks.find((t: any) => t.taskId === '2.3');
+      const final = (await request(server).get(base)).body.tasks.find(
+        (t: any) => t.taskId === '2.3',
+      );
       // Lost updates would show up as a version or notes list shorter than the accepted writes.
       expect(final.version).toBe(accepted.length);
-      expect(final.notes.split(',').map(Number).sort((a: number, b: number) => a - b)).toEqual(
-        [...accepted].sort((a, b) => a - b),
-      );
-      const log = await knex('readiness_change_log').where({ task_id: '2.3', action: 'task.update' });
+      expect(
+        final.notes
+          .split(',')
+          .map(Number)
+          .sort((a: number, b: number) => a - b),
+      ).toEqual([...accepted].sort((a, b) => a - b));
+      const log = await knex('readiness_change_log').where({
+        task_id: '2.3',
+        action: 'task.update',
+      });
       expect(log).toHaveLength(accepted.length);
       expect(accepted.length).toBeGreaterThan(0);
       expect(conflicts).toBeGreaterThan(0);
       // Notes do not move the score: no snapshot beyond registration.
       const history = await request(server).get(`${base}/history`);
-      expect(history.body.items.map((h: any) => h.reason)).toEqual(['registered']);
+      expect(history.body.items.map((h: any) => h.reason)).toEqual([
+        'registered',
+      ]);
       // eslint-disable-next-line no-console
-      console.log(`concurrency: ${WRITERS} writers, ${accepted.length} accepted, ${conflicts} conflicts (409)`);
+      console.log(
+        `concurrency: ${WRITERS} writers, ${accepted.length} accepted, ${conflicts} conflicts (409)`,
+      );
     },
   );
 });

@@ -10,7 +10,11 @@ import {
   CompoundEntityRef,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
-import { InputError, NotAllowedError } from '@backstage/errors';
+import {
+  InputError,
+  NotAllowedError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
 import {
   AuthorizeResult,
   BasicPermission,
@@ -48,6 +52,27 @@ const CLIENT_ERRORS = new Set([
   'ConflictError',
   'NotModifiedError',
 ]);
+
+/** Connection-level database failures (server down, restarting, unreachable). */
+function isDatabaseUnavailable(error: any): boolean {
+  const code = error?.code ?? error?.cause?.code;
+  const codes = [
+    'ECONNREFUSED',
+    'ECONNRESET',
+    'ETIMEDOUT',
+    'EPIPE',
+    '57P01',
+    '57P02',
+    '57P03',
+    '08000',
+    '08003',
+    '08006',
+  ];
+  if (codes.includes(code)) return true;
+  return /Connection terminated|Timeout acquiring a connection|connect ECONNREFUSED|Client has encountered a connection error/i.test(
+    String(error?.message ?? ''),
+  );
+}
 
 const refPart = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 
@@ -485,6 +510,17 @@ export async function createRouter(options: {
       _res: Response,
       next: express.NextFunction,
     ) => {
+      // A database outage is answered 503 so clients retry instead of seeing a 500.
+      if (isDatabaseUnavailable(error)) {
+        // The cause stays out of the response (it names hosts); Sentry gets it.
+        captureReadinessError(error, { operation: 'database' });
+        next(
+          new ServiceUnavailableError(
+            'The readiness database is unavailable; try again shortly',
+          ),
+        );
+        return;
+      }
       if (!CLIENT_ERRORS.has(error?.name)) {
         captureReadinessError(error, {
           operation: `${req.method} ${req.route?.path ?? req.path}`,
