@@ -59,14 +59,17 @@ describe('database outage', () => {
     async id => {
       const direct = await databases.init(id);
       // TestDatabases creates a fresh database on the server from the connection string.
-    const server0 = new URL(process.env.BACKSTAGE_TEST_DATABASE_POSTGRES18_CONNECTION_STRING!);
-    const conn = {
-      host: server0.hostname,
-      port: Number(server0.port),
-      user: decodeURIComponent(server0.username),
-      password: decodeURIComponent(server0.password),
-      database: (await direct.raw('select current_database() as db')).rows[0].db as string,
-    };
+      const server0 = new URL(
+        process.env.BACKSTAGE_TEST_DATABASE_POSTGRES18_CONNECTION_STRING!,
+      );
+      const conn = {
+        host: server0.hostname,
+        port: Number(server0.port),
+        user: decodeURIComponent(server0.username),
+        password: decodeURIComponent(server0.password),
+        database: (await direct.raw('select current_database() as db')).rows[0]
+          .db as string,
+      };
       const proxy = outageProxy({ host: conn.host, port: Number(conn.port) });
       const port = await proxy.listen();
       const knex = knexFactory({

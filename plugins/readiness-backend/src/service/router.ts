@@ -13,6 +13,7 @@ import {
 import {
   InputError,
   NotAllowedError,
+  NotFoundError,
   ServiceUnavailableError,
 } from '@backstage/errors';
 import {
@@ -500,6 +501,11 @@ export async function createRouter(options: {
         return {};
       },
     });
+  });
+
+  // Unknown paths get the same JSON error shape as everything else.
+  router.use((req: Request) => {
+    throw new NotFoundError(`No readiness endpoint ${req.method} ${req.path}`);
   });
 
   // The backend's own failures (not bad input or denied access) go to Sentry when configured.
