@@ -72,6 +72,35 @@ describe('ImportDialog', () => {
     expect(onApplied).toHaveBeenCalled();
   });
 
+  it('renders imported text as text, never as HTML', async () => {
+    const evil =
+      '<img src=x onerror="window.__pwned=1"><script>window.__pwned=1</script>';
+    await open(
+      {
+        previewImport: jest
+          .fn()
+          .mockResolvedValue({
+            ...preview,
+            mapping: [
+              {
+                taskId: '1.1',
+                title: 'Error tracking',
+                status: 'done',
+                from: [evil],
+              },
+            ],
+            warnings: [evil],
+          }),
+      },
+      false,
+    );
+    fireEvent.click(screen.getByRole('button', { name: 'Preview' }));
+    expect(await screen.findByText(`from: ${evil}`)).toBeInTheDocument();
+    expect(document.querySelector('img[src="x"]')).toBeNull();
+    expect(document.querySelector('script')).toBeNull();
+    expect((window as any).__pwned).toBeUndefined();
+  });
+
   it('offers only a preview without the update permission', async () => {
     await open({ previewImport: jest.fn().mockResolvedValue(preview) }, false);
     expect(
