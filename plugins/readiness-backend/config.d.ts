@@ -81,6 +81,14 @@ export interface Config {
       /** Environment tag for the backend's own error reports. */
       environment?: string;
     };
+    /**
+     * Schedules of the background tasks (`frequency`, `timeout`, `initialDelay` as in
+     * other Backstage task schedules): `reevaluate` (hourly) and `checks` (hourly).
+     */
+    schedules?: {
+      reevaluate?: { [key: string]: any };
+      checks?: { [key: string]: any };
+    };
     /** Initial task states applied once per service (demo data, bulk migration). */
     seed?: {
       /** Path to a YAML seed file, relative to the backend's working directory. */

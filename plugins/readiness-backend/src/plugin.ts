@@ -1,6 +1,8 @@
 import {
+  SchedulerServiceTaskScheduleDefinition,
   coreServices,
   createBackendPlugin,
+  readSchedulerServiceTaskScheduleDefinitionFromConfig,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
@@ -75,6 +77,16 @@ export const readinessPlugin = createBackendPlugin({
               }
             },
           });
+        // `readiness.schedules.<task>` overrides a task's default schedule.
+        const schedule_ = (
+          name: string,
+          fallback: SchedulerServiceTaskScheduleDefinition,
+        ): SchedulerServiceTaskScheduleDefinition =>
+          config.has(`readiness.schedules.${name}`)
+            ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
+                config.getConfig(`readiness.schedules.${name}`),
+              )
+            : fallback;
         const templates = TemplateRegistry.fromConfig(config);
         const store = await DatabaseReadinessStore.create({ database });
         const notifier = new ReadinessNotifier({
@@ -139,9 +151,11 @@ export const readinessPlugin = createBackendPlugin({
         );
         await schedule({
           id: 'readiness-checks',
-          frequency: { hours: 1 },
-          timeout: { minutes: 30 },
-          initialDelay: { seconds: 45 },
+          ...schedule_('checks', {
+            frequency: { hours: 1 },
+            timeout: { minutes: 30 },
+            initialDelay: { seconds: 45 },
+          }),
           fn: async () => {
             const counts = await checks.run();
             logger.info(`Readiness checks: ${JSON.stringify(counts)}`);
@@ -162,9 +176,11 @@ export const readinessPlugin = createBackendPlugin({
 
         await schedule({
           id: 'readiness-reevaluate',
-          frequency: { hours: 1 },
-          timeout: { minutes: 15 },
-          initialDelay: { minutes: 1 },
+          ...schedule_('reevaluate', {
+            frequency: { hours: 1 },
+            timeout: { minutes: 15 },
+            initialDelay: { minutes: 1 },
+          }),
           fn: async () => {
             const { daily, pruned } = await service.reevaluateAll();
             logger.info(

@@ -118,7 +118,14 @@ export class DatabaseReadinessStore {
   }): Promise<DatabaseReadinessStore> {
     const client = await database.getClient();
     if (!database.migrations?.skip && !skipMigrations) {
-      await client.migrate.latest({ directory: migrationsDir });
+      try {
+        await client.migrate.latest({ directory: migrationsDir });
+      } catch (error) {
+        // Replicas starting together race to create knex's own bookkeeping tables; the loser
+        // retries once the winner has created them (knex's lock covers the rest).
+        await new Promise(r => setTimeout(r, 500 + Math.random() * 1000));
+        await client.migrate.latest({ directory: migrationsDir });
+      }
     }
     return new DatabaseReadinessStore(client);
   }
