@@ -87,9 +87,10 @@ describe('two replicas on one Postgres', () => {
       const runs = lines.filter(l =>
         l.includes('Re-evaluated readiness plans'),
       );
-      // Both replicas schedule the task every 2 s; the scheduler's lock lets one run per interval.
+      // Both replicas schedule the task every 2 s; the scheduler's lock lets one run per interval
+      // (without it the two would make about twice as many runs).
       expect(runs.length).toBeGreaterThanOrEqual(2);
-      expect(runs.length).toBeLessThanOrEqual(Math.ceil(seconds / 2) + 1);
+      expect(runs.length).toBeLessThanOrEqual(Math.ceil(seconds / 2) + 2);
       // Neither the in-progress update nor re-evaluating an unchanged plan moves the score,
       // so however often either replica evaluated, the history holds one snapshot.
       const history = await knex('readiness_score_snapshots')
