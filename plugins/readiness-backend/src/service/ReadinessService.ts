@@ -108,7 +108,14 @@ export class ReadinessService {
     ref: CompoundEntityRef,
     credentials: BackstageCredentials,
   ): Promise<Entity> {
-    const entity = await this.deps.catalog.getEntityByRef(ref, { credentials });
+    // A CI token is usually restricted to this plugin, so it cannot be delegated to the
+    // catalog; services only learn whether the entity exists, so we look it up as ourselves.
+    const entity = await this.deps.catalog.getEntityByRef(ref, {
+      credentials:
+        this.deps.auth.isPrincipal(credentials, 'service')
+          ? await this.deps.auth.getOwnServiceCredentials()
+          : credentials,
+    });
     if (!entity) {
       throw new NotFoundError(
         `Entity ${stringifyEntityRef(ref)} was not found in the catalog`,
