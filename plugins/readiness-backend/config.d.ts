@@ -83,12 +83,20 @@ export interface Config {
     };
     /**
      * Schedules of the background tasks (`frequency`, `timeout`, `initialDelay` as in
-     * other Backstage task schedules): `reevaluate` (hourly) and `checks` (hourly).
+     * other Backstage task schedules): `reevaluate` (hourly), `checks` (hourly), `sync`
+     * (every 10 minutes) and `evidenceExpiry` (every 6 hours).
      */
     schedules?: {
       reevaluate?: { [key: string]: any };
       checks?: { [key: string]: any };
+      sync?: { [key: string]: any };
+      evidenceExpiry?: { [key: string]: any };
     };
+    /**
+     * How long a catalog answer for one user and entity is reused by readiness reads, in
+     * seconds (default 10; 0 turns the cache off).
+     */
+    entityCacheSeconds?: number;
     /** Initial task states applied once per service (demo data, bulk migration). */
     seed?: {
       /** Path to a YAML seed file, relative to the backend's working directory. */

@@ -126,9 +126,11 @@ export const readinessPlugin = createBackendPlugin({
         });
         await schedule({
           id: 'readiness-catalog-sync',
-          frequency: { minutes: 10 },
-          timeout: { minutes: 10 },
-          initialDelay: { seconds: 15 },
+          ...schedule_('sync', {
+            frequency: { minutes: 10 },
+            timeout: { minutes: 10 },
+            initialDelay: { seconds: 15 },
+          }),
           fn: async () => {
             await sync.run();
           },
@@ -164,9 +166,11 @@ export const readinessPlugin = createBackendPlugin({
 
         await schedule({
           id: 'readiness-evidence-expiry',
-          frequency: { hours: 6 },
-          timeout: { minutes: 10 },
-          initialDelay: { minutes: 2 },
+          ...schedule_('evidenceExpiry', {
+            frequency: { hours: 6 },
+            timeout: { minutes: 10 },
+            initialDelay: { minutes: 2 },
+          }),
           fn: async () => {
             const sent = await notifier.evidenceExpiry();
             if (sent)

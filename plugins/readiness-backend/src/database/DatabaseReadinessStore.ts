@@ -73,6 +73,23 @@ export interface ScoreSnapshot {
   recordedAt: string;
 }
 
+/**
+ * A plan with its task states, evidence, current score and score history, for bulk loads
+ * (benchmarks, migrations from other tools). @internal
+ */
+export interface BulkPlan {
+  plan: PlanInput;
+  tasks: Array<{
+    taskId: string;
+    status: TaskStatus;
+    checklist?: Record<string, boolean>;
+    updatedAt: string;
+  }>;
+  evidence: Array<{ taskId: string; evidence: Omit<Evidence, 'id'> }>;
+  score: ReadinessScore;
+  history: Array<Omit<ScoreSnapshot, 'dimensions'> & { dimensions: object }>;
+}
+
 const iso = (v: Date | string | null | undefined): string | undefined =>
   v === null || v === undefined ? undefined : new Date(v).toISOString();
 
@@ -171,6 +188,92 @@ export class DatabaseReadinessStore {
     return this.toPlan(saved);
   }
 
+  /**
+   * Inserts whole plans in one transaction with multi-row inserts. Only for empty plans:
+   * existing rows conflict and the batch is rolled back.
+   */
+  async bulkLoad(plans: BulkPlan[], actor: string): Promise<void> {
+    const chunk = 1000;
+    const now = new Date();
+    await this.db.transaction(async tx => {
+      const insert = async (table: string, rows: object[]) => {
+        for (let i = 0; i < rows.length; i += chunk) {
+          await tx(table).insert(rows.slice(i, i + chunk));
+        }
+      };
+      await insert(
+        'readiness_plans',
+        plans.map(({ plan }) => ({
+          entity_ref: plan.entityRef.toLocaleLowerCase('en-US'),
+          template_id: plan.templateId,
+          template_version: plan.templateVersion,
+          owner: plan.owner ?? null,
+          system: plan.system ?? null,
+          domain: plan.domain ?? null,
+          lifecycle: plan.lifecycle ?? null,
+          tier: plan.tier ?? null,
+          template_snapshot: JSON.stringify(plan.templateSnapshot),
+          created_at: now,
+          updated_at: now,
+        })),
+      );
+      const ref = (b: BulkPlan) => b.plan.entityRef.toLocaleLowerCase('en-US');
+      await insert(
+        'readiness_task_states',
+        plans.flatMap(b =>
+          b.tasks.map(t => ({
+            entity_ref: ref(b),
+            task_id: t.taskId,
+            status: t.status,
+            checklist: JSON.stringify(t.checklist ?? {}),
+            version: 1,
+            updated_at: new Date(t.updatedAt),
+            updated_by: actor,
+          })),
+        ),
+      );
+      await insert(
+        'readiness_evidence',
+        plans.flatMap(b =>
+          b.evidence.map(e =>
+            this.toEvidenceRow(ref(b), e.taskId, {
+              ...e.evidence,
+              id: randomUUID(),
+            }),
+          ),
+        ),
+      );
+      await insert(
+        'readiness_scores',
+        plans.map(b => ({
+          entity_ref: ref(b),
+          overall: b.score.overall,
+          status: b.score.status,
+          blockers: b.score.blockers.length,
+          blocker_list: JSON.stringify(b.score.blockers),
+          dimensions: JSON.stringify(
+            Object.fromEntries(b.score.dimensions.map(d => [d.id, d.score])),
+          ),
+          computed_at: new Date(b.score.evaluatedAt),
+        })),
+      );
+      await insert(
+        'readiness_score_snapshots',
+        plans.flatMap(b =>
+          b.history.map(h => ({
+            entity_ref: ref(b),
+            overall: h.overall,
+            status: h.status,
+            blockers: h.blockers,
+            dimensions: JSON.stringify(h.dimensions),
+            reason: h.reason,
+            recorded_at: new Date(h.recordedAt),
+          })),
+        ),
+      );
+    });
+  }
+
   async listTaskStates(entityRef: string): Promise<TaskState[]> {
     const ref = entityRef.toLocaleLowerCase('en-US');
     const [rows, evidence] = await Promise.all([
@@ -179,6 +282,11 @@ export class DatabaseReadinessStore {
         .where({ entity_ref: ref })
         .orderBy('recorded_at', 'asc'),
     ]);
+    return this.assembleTaskStates(rows, evidence);
+  }
+
+  /** Task states from state rows and evidence rows (oldest first) of one plan. */
+  private assembleTaskStates(rows: any[], evidence: any[]): TaskState[] {
     const byTask = new Map<string, Evidence[]>();
     for (const e of evidence) {
       const list = byTask.get(e.task_id) ?? [];
@@ -401,42 +509,152 @@ export class DatabaseReadinessStore {
     reason: string,
     options: { always?: boolean } = {},
   ): Promise<boolean> {
-    const ref = entityRef.toLocaleLowerCase('en-US');
-    const dimensions = Object.fromEntries(
-      score.dimensions.map(d => [d.id, d.score]),
-    );
-    const row = {
-      entity_ref: ref,
+    const [written] = await this.saveScores([
+      { entityRef, score, reason, always: options.always },
+    ]);
+    return written;
+  }
+
+  /**
+   * `saveScore` for many plans in one transaction with multi-row statements (the scheduled
+   * re-evaluation of every plan). Returns, per entry, whether a snapshot was written.
+   */
+  async saveScores(
+    entries: Array<{
+      entityRef: string;
+      score: ReadinessScore;
+      reason: string;
+      always?: boolean;
+    }>,
+  ): Promise<boolean[]> {
+    if (entries.length === 0) return [];
+    const rows = entries.map(({ entityRef, score }) => ({
+      entity_ref: entityRef.toLocaleLowerCase('en-US'),
       overall: score.overall,
       status: score.status,
       blockers: score.blockers.length,
       blocker_list: JSON.stringify(score.blockers),
-      dimensions: JSON.stringify(dimensions),
+      dimensions: Object.fromEntries(
+        score.dimensions.map(d => [d.id, d.score]),
+      ),
       computed_at: new Date(score.evaluatedAt),
-    };
+    }));
     return this.db.transaction(async tx => {
-      const prev = await tx('readiness_scores')
-        .where({ entity_ref: ref })
-        .forUpdate()
-        .first();
-      await tx('readiness_scores').insert(row).onConflict('entity_ref').merge();
-      const moved =
-        !prev ||
-        Number(prev.overall) !== score.overall ||
-        prev.status !== score.status ||
-        prev.blockers !== score.blockers.length ||
-        !sameDimensions(json(prev.dimensions), dimensions);
-      if (!moved && !options.always) return false;
-      await tx('readiness_score_snapshots').insert({
-        entity_ref: ref,
-        overall: score.overall,
-        status: score.status,
-        blockers: score.blockers.length,
-        dimensions: row.dimensions,
-        reason,
-        recorded_at: row.computed_at,
+      const prevRows = await tx('readiness_scores')
+        .whereIn(
+          'entity_ref',
+          rows.map(r => r.entity_ref),
+        )
+        .orderBy('entity_ref')
+        .forUpdate();
+      const prev = new Map(prevRows.map(r => [r.entity_ref, r]));
+      await tx('readiness_scores')
+        .insert(
+          rows.map(r => ({ ...r, dimensions: JSON.stringify(r.dimensions) })),
+        )
+        .onConflict('entity_ref')
+        .merge();
+      const written = rows.map((row, i) => {
+        const before = prev.get(row.entity_ref);
+        const moved =
+          !before ||
+          Number(before.overall) !== row.overall ||
+          before.status !== row.status ||
+          before.blockers !== row.blockers ||
+          !sameDimensions(json(before.dimensions), row.dimensions);
+        return moved || Boolean(entries[i].always);
       });
-      return true;
+      const snapshots = rows.flatMap((row, i) =>
+        written[i]
+          ? [
+              {
+                entity_ref: row.entity_ref,
+                overall: row.overall,
+                status: row.status,
+                blockers: row.blockers,
+                dimensions: JSON.stringify(row.dimensions),
+                reason: entries[i].reason,
+                recorded_at: row.computed_at,
+              },
+            ]
+          : [],
+      );
+      for (let i = 0; i < snapshots.length; i += 1000) {
+        await tx('readiness_score_snapshots').insert(
+          snapshots.slice(i, i + 1000),
+        );
+      }
+      return written;
+    });
+  }
+
+  /**
+   * One page of active plans (keyset on the entity ref) with their task states, stored
+   * score, and whether they have a snapshot since `since`: four queries per page.
+   */
+  async loadPlanPage(options: {
+    after?: string;
+    limit: number;
+    since: Date;
+  }): Promise<
+    Array<{
+      plan: PlanRecord;
+      tasks: TaskState[];
+      stored?: { overall: number; status: string; blockers: number };
+      snapshotSince: boolean;
+    }>
+  > {
+    const q = this.db('readiness_plans')
+      .whereNull('archived_at')
+      .orderBy('entity_ref')
+      .limit(options.limit);
+    if (options.after) q.where('entity_ref', '>', options.after);
+    const plans = (await q).map(r => this.toPlan(r));
+    if (plans.length === 0) return [];
+    const refs = plans.map(p => p.entityRef);
+    const [states, evidence, scores, recent] = await Promise.all([
+      this.db('readiness_task_states').whereIn('entity_ref', refs),
+      this.db('readiness_evidence')
+        .whereIn('entity_ref', refs)
+        .orderBy('recorded_at', 'asc'),
+      this.db('readiness_scores').whereIn('entity_ref', refs),
+      this.db('readiness_score_snapshots')
+        .whereIn('entity_ref', refs)
+        .where('recorded_at', '>=', options.since)
+        .distinct('entity_ref'),
+    ]);
+    const group = <T extends { entity_ref: string }>(rows: T[]) => {
+      const map = new Map<string, T[]>();
+      for (const r of rows) {
+        const list = map.get(r.entity_ref) ?? [];
+        list.push(r);
+        map.set(r.entity_ref, list);
+      }
+      return map;
+    };
+    const statesBy = group(states);
+    const evidenceBy = group(evidence);
+    const scoreBy = new Map(scores.map(r => [r.entity_ref, r]));
+    const recentSet = new Set(recent.map(r => r.entity_ref));
+    return plans.map(plan => {
+      const score = scoreBy.get(plan.entityRef);
+      return {
+        plan,
+        tasks: this.assembleTaskStates(
+          statesBy.get(plan.entityRef) ?? [],
+          evidenceBy.get(plan.entityRef) ?? [],
+        ),
+        ...(score
+          ? {
+              stored: {
+                overall: Number(score.overall),
+                status: score.status,
+                blockers: score.blockers,
+              },
+            }
+          : {}),
+        snapshotSince: recentSet.has(plan.entityRef),
+      };
     });
   }
 

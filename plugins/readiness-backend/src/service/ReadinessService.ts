@@ -56,6 +56,8 @@ const stableStringify = (value: unknown): string =>
 
 /** Longest exemption an approver can grant. */
 const MAX_EXEMPTION_DAYS = 365;
+const ENTITY_CACHE_SIZE = 5000;
+const REEVALUATE_PAGE = 500;
 /** Per-change snapshots older than this are pruned; daily snapshots stay. */
 const SNAPSHOT_DETAIL_DAYS = 30;
 
@@ -102,7 +104,22 @@ export class ReadinessService {
       config: Config;
       notifier?: ReadinessNotifier;
     },
-  ) {}
+  ) {
+    this.entityTtlMs =
+      (deps.config.getOptionalNumber('readiness.entityCacheSeconds') ?? 10) *
+      1000;
+  }
+
+  /**
+   * Catalog answers per user and entity, kept `readiness.entityCacheSeconds` (10 s): the
+   * card, the tab and their refreshes read the same entity in bursts, and the catalog
+   * round trip (token exchange, permission check) costs more than the rest of a read.
+   */
+  private readonly entityCache = new Map<
+    string,
+    { entity: Entity; until: number }
+  >();
+  private readonly entityTtlMs: number;
 
   async getEntity(
     ref: CompoundEntityRef,
@@ -110,16 +127,32 @@ export class ReadinessService {
   ): Promise<Entity> {
     // A CI token is usually restricted to this plugin, so it cannot be delegated to the
     // catalog; services only learn whether the entity exists, so we look it up as ourselves.
+    const caller = this.deps.auth.isPrincipal(credentials, 'user')
+      ? credentials.principal.userEntityRef
+      : undefined;
+    const key = caller && `${caller}|${stringifyEntityRef(ref)}`;
+    const cached = key ? this.entityCache.get(key) : undefined;
+    if (cached && cached.until > Date.now()) return cached.entity;
     const entity = await this.deps.catalog.getEntityByRef(ref, {
-      credentials:
-        this.deps.auth.isPrincipal(credentials, 'service')
-          ? await this.deps.auth.getOwnServiceCredentials()
-          : credentials,
+      credentials: this.deps.auth.isPrincipal(credentials, 'service')
+        ? await this.deps.auth.getOwnServiceCredentials()
+        : credentials,
     });
     if (!entity) {
       throw new NotFoundError(
         `Entity ${stringifyEntityRef(ref)} was not found in the catalog`,
       );
+    }
+    if (key && this.entityTtlMs > 0) {
+      // Bounded: drop the oldest entries (Map keeps insertion order).
+      if (this.entityCache.size >= ENTITY_CACHE_SIZE) {
+        const oldest = this.entityCache.keys().next().value;
+        if (oldest) this.entityCache.delete(oldest);
+      }
+      this.entityCache.set(key, {
+        entity,
+        until: Date.now() + this.entityTtlMs,
+      });
     }
     return entity;
   }
@@ -519,12 +552,35 @@ export class ReadinessService {
       Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()),
     );
     let daily = 0;
-    for (const ref of await this.deps.store.listActivePlanRefs()) {
-      if (await this.deps.store.hasSnapshotSince(ref, startOfDay)) {
-        await this.recompute(ref, 'scheduled re-evaluation');
-      } else {
-        await this.recompute(ref, 'daily', { always: true });
-        daily += 1;
+    // Pages of plans with batched reads and writes: a query per plan made 10 000 plans
+    // take longer than the hourly budget allows (see bench/RESULTS.md).
+    let after: string | undefined;
+    for (;;) {
+      const page = await this.deps.store.loadPlanPage({
+        after,
+        limit: REEVALUATE_PAGE,
+        since: startOfDay,
+      });
+      if (page.length === 0) break;
+      after = page[page.length - 1].plan.entityRef;
+      const scored = page.map(({ plan, tasks, snapshotSince }) => ({
+        entityRef: plan.entityRef,
+        score: scorePlan(
+          this.templateOf(plan),
+          Object.fromEntries(tasks.map(t => [t.taskId, t])),
+        ),
+        reason: snapshotSince ? 'scheduled re-evaluation' : 'daily',
+        always: !snapshotSince,
+      }));
+      daily += scored.filter(s => s.always).length;
+      await this.deps.store.saveScores(scored);
+      for (const [i, { plan, stored }] of page.entries()) {
+        await this.deps.notifier?.scoreChanged({
+          entityRef: plan.entityRef,
+          owner: plan.owner,
+          before: stored,
+          after: scored[i].score,
+        });
       }
     }
     const pruned = await this.deps.store.pruneSnapshots(

@@ -1,0 +1,46 @@
+// `yarn bench [--smoke]`: starts a throw-away embedded PostgreSQL and runs the benchmark
+// (bench/src/run.ts) against it. The full run writes bench/RESULTS.md; --smoke runs the same
+// harness on a small organisation and writes bench/RESULTS.smoke.md (git-ignored).
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import {
+  checkNode,
+  freePort,
+  repoRoot,
+  startEmbeddedPostgres,
+  tmpDir,
+} from '../scripts/lib.mjs';
+
+checkNode();
+const smoke = process.argv.includes('--smoke');
+let pg;
+let url = process.env.BENCH_DATABASE_URL;
+if (!url) {
+  pg = await startEmbeddedPostgres({
+    dataDir: tmpDir('readiness-bench-pg'),
+    port: await freePort(),
+    persistent: false,
+  });
+  url = pg.connectionString;
+}
+const res = spawnSync(
+  process.execPath,
+  [
+    '--expose-gc',
+    '--require',
+    '@backstage/cli/config/nodeTransform.cjs',
+    path.join('bench', 'src', 'run.ts'),
+    ...(smoke ? ['--smoke'] : []),
+  ],
+  {
+    cwd: repoRoot,
+    stdio: 'inherit',
+    env: {
+      ...process.env,
+      BENCH_DATABASE_URL: url,
+      BENCH_PORT: String(await freePort()),
+    },
+  },
+);
+if (pg) await pg.stop().catch(() => {});
+process.exit(res.status ?? 1);

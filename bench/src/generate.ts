@@ -1,0 +1,240 @@
+import {
+  Evidence,
+  ReadinessTemplate,
+  TaskState,
+  TaskStatus,
+  scorePlan,
+} from '@internal/plugin-readiness-common';
+import {
+  BulkPlan,
+  defaultTemplate,
+} from '@internal/plugin-readiness-backend/testUtils';
+
+/** Shape of the generated organisation. */
+export interface OrgShape {
+  services: number;
+  groups: number;
+  systems: number;
+  domains: number;
+  historyDays: number;
+}
+
+/** The issue's organisation: 10 000 services, 200 groups, 50 systems, 10 domains, 90 days. */
+export const FULL_ORG: OrgShape = {
+  services: 10_000,
+  groups: 200,
+  systems: 50,
+  domains: 10,
+  historyDays: 90,
+};
+
+const DAY = 86_400_000;
+
+/** Deterministic PRNG (mulberry32), so every run generates the same organisation. */
+export function prng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * The default template grown to 40 tasks (three extra tasks per phase), the plan size the
+ * benchmark issue asks for; plans pin it as their snapshot like any other template.
+ */
+export function benchTemplate(): ReadinessTemplate {
+  const t: ReadinessTemplate = JSON.parse(JSON.stringify(defaultTemplate));
+  t.id = 'bench-40';
+  t.title = 'Default template, 40 tasks (benchmark)';
+  for (const [i, phase] of t.phases.entries()) {
+    for (let k = 1; phase.tasks.length < 8; k++) {
+      phase.tasks.push({
+        id: `${i + 1}.${phase.tasks.length + 1}`,
+        title: `${phase.title}: additional control ${k}`,
+        dimension: phase.tasks[0].dimension,
+        points: 5,
+        severity: 'p2',
+        checklist: [],
+        verification: 'manual',
+        maxAgeDays: 90,
+      });
+    }
+  }
+  return t;
+}
+
+export const pad = (n: number, width: number) => String(n).padStart(width, '0');
+export const serviceName = (i: number) => `svc-${pad(i, 5)}`;
+export const groupName = (i: number) => `team-${pad(i, 3)}`;
+export const systemName = (i: number) => `sys-${pad(i, 2)}`;
+export const domainName = (i: number) => `dom-${pad(i, 2)}`;
+export const ownerOf = (i: number, shape: OrgShape) => i % shape.groups;
+export const systemOf = (i: number, shape: OrgShape) =>
+  (i * 7 + 3) % shape.systems;
+
+/** Catalog entities (as YAML documents' objects) for the organisation. */
+export function catalogEntities(shape: OrgShape): object[] {
+  const docs: object[] = [];
+  for (let d = 0; d < shape.domains; d++) {
+    docs.push({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Domain',
+      metadata: { name: domainName(d) },
+      spec: { owner: groupName(0) },
+    });
+  }
+  for (let s = 0; s < shape.systems; s++) {
+    docs.push({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'System',
+      metadata: { name: systemName(s) },
+      spec: {
+        owner: groupName(s % shape.groups),
+        domain: domainName(s % shape.domains),
+      },
+    });
+  }
+  for (let g = 0; g < shape.groups; g++) {
+    docs.push({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Group',
+      metadata: { name: groupName(g) },
+      spec: { type: 'team', children: [] },
+    });
+  }
+  for (let i = 0; i < shape.services; i++) {
+    const name = serviceName(i);
+    docs.push({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Component',
+      metadata: {
+        name,
+        annotations: {
+          'sentry.io/project-slug': name,
+          'readiness/tier': String((i % 4) + 1),
+          'readiness/backup-policy': 'daily-35d',
+        },
+        links: [
+          {
+            url: `https://runbooks.example.com/${name}/dr`,
+            title: 'DR',
+            type: 'runbook-dr',
+          },
+        ],
+      },
+      spec: {
+        type: 'service',
+        lifecycle: i % 10 === 0 ? 'experimental' : 'production',
+        owner: groupName(ownerOf(i, shape)),
+        system: systemName(systemOf(i, shape)),
+      },
+    });
+  }
+  return docs;
+}
+
+/**
+ * One service's plan: a maturity level per service drives a realistic mix of proven,
+ * claimed, expired, in-progress, blocked, not-applicable and untouched tasks; evidence ages
+ * spread over 120 days (so some has expired); 90 daily snapshots drift up to today's score.
+ */
+export function generatePlan(
+  i: number,
+  shape: OrgShape,
+  template: ReadinessTemplate,
+  now: Date,
+): BulkPlan {
+  const rnd = prng(i + 1);
+  const maturity = Math.min(1, Math.max(0, 0.25 + rnd() * 0.8));
+  const name = serviceName(i);
+  const tasks: BulkPlan['tasks'] = [];
+  const evidence: BulkPlan['evidence'] = [];
+  const states: Record<string, TaskState> = {};
+  for (const task of template.phases.flatMap(p => p.tasks)) {
+    const r = rnd();
+    let status: TaskStatus | undefined;
+    let proof: Omit<Evidence, 'id'> | undefined;
+    const recordedAt = new Date(now.getTime() - Math.floor(rnd() * 120) * DAY);
+    if (r < maturity * 0.8) {
+      status = 'done';
+      proof = {
+        kind: 'link',
+        url: `https://ci.example.com/${name}/${task.id}`,
+        summary: 'Verified in CI',
+        source: 'ci',
+        recordedAt: recordedAt.toISOString(),
+        recordedBy: 'service:ci-pipeline',
+        expiresAt: new Date(
+          recordedAt.getTime() + (task.maxAgeDays ?? 90) * DAY,
+        ).toISOString(),
+      };
+    } else if (r < maturity * 0.8 + 0.05) {
+      status = 'done';
+      proof = {
+        kind: 'attestation',
+        summary: 'Team says this is done',
+        source: 'manual',
+        recordedAt: recordedAt.toISOString(),
+        recordedBy: `user:default/${groupName(ownerOf(i, shape))}-lead`,
+      };
+    } else if (r < maturity * 0.8 + 0.15) status = 'in_progress';
+    else if (r < maturity * 0.8 + 0.18) status = 'blocked';
+    else if (r < maturity * 0.8 + 0.22) status = 'not_applicable';
+    if (!status) continue;
+    tasks.push({
+      taskId: task.id,
+      status,
+      updatedAt: recordedAt.toISOString(),
+    });
+    if (proof) evidence.push({ taskId: task.id, evidence: proof });
+    states[task.id] = {
+      taskId: task.id,
+      status,
+      checklist: {},
+      evidence: proof ? [{ ...proof, id: `${i}-${task.id}` }] : [],
+      version: 1,
+    };
+  }
+  const score = scorePlan(template, states, now);
+  const dimensions = Object.fromEntries(
+    score.dimensions.map(d => [d.id, d.score]),
+  );
+  const start = Math.max(0, score.overall - 10 - rnd() * 25);
+  const history: BulkPlan['history'] = [];
+  for (let d = shape.historyDays - 1; d >= 0; d--) {
+    const progress = 1 - d / shape.historyDays;
+    const overall =
+      Math.round((start + (score.overall - start) * progress) * 10) / 10;
+    history.push({
+      overall,
+      status: d === 0 ? score.status : overall >= 90 ? 'at_risk' : 'not_ready',
+      blockers: d === 0 ? score.blockers.length : score.blockers.length + 1,
+      dimensions,
+      reason: 'daily',
+      recordedAt: new Date(now.getTime() - d * DAY).toISOString(),
+    });
+  }
+  return {
+    plan: {
+      entityRef: `component:default/${name}`,
+      templateId: template.id,
+      templateVersion: template.version,
+      owner: `group:default/${groupName(ownerOf(i, shape))}`,
+      system: `system:default/${systemName(systemOf(i, shape))}`,
+      domain: `domain:default/${domainName(
+        systemOf(i, shape) % shape.domains,
+      )}`,
+      lifecycle: i % 10 === 0 ? 'experimental' : 'production',
+      tier: String((i % 4) + 1),
+      templateSnapshot: template,
+    },
+    tasks,
+    evidence,
+    score,
+    history,
+  };
+}

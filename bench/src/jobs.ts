@@ -1,0 +1,101 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { mockServices } from '@backstage/backend-test-utils';
+import { CatalogClient } from '@backstage/catalog-client';
+import { ConfigReader } from '@backstage/config';
+import {
+  CatalogSync,
+  DatabaseReadinessStore,
+  ReadinessService,
+  TemplateRegistry,
+} from '@internal/plugin-readiness-backend/testUtils';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+
+/** Wall time and memory growth of one in-process job. */
+export interface JobResult {
+  name: string;
+  wallSeconds: number;
+  /** Peak heap in use during the job minus heap in use before it (after a GC). */
+  peakHeapGrowthMB: number;
+  /** Heap in use after the job (and a GC) minus before: what the job leaves behind. */
+  retainedHeapMB: number;
+  rssGrowthMB: number;
+  detail: string;
+}
+
+const quietLogger: LoggerService = {
+  child: () => quietLogger,
+  debug: () => {},
+  info: () => {},
+  warn: (m: string) => console.warn(`  [warn] ${m}`),
+  error: (m: string) => console.error(`  [error] ${m}`),
+};
+
+const gc = () => (global as any).gc?.();
+const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
+
+/** Runs `fn`, sampling heap use every 20 ms, after a full GC when `--expose-gc` is on. */
+export async function measureJob(
+  name: string,
+  fn: () => Promise<string>,
+): Promise<JobResult> {
+  gc();
+  const before = process.memoryUsage();
+  let peak = before.heapUsed;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().heapUsed);
+  }, 20);
+  const t0 = process.hrtime.bigint();
+  const detail = await fn();
+  const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+  clearInterval(timer);
+  peak = Math.max(peak, process.memoryUsage().heapUsed);
+  const rss = process.memoryUsage().rss;
+  gc();
+  const after = process.memoryUsage();
+  return {
+    name,
+    wallSeconds: Math.round(wall * 100) / 100,
+    peakHeapGrowthMB: mb(peak - before.heapUsed),
+    retainedHeapMB: mb(after.heapUsed - before.heapUsed),
+    rssGrowthMB: mb(rss - before.rss),
+    detail,
+  };
+}
+
+/** A catalog service over HTTP with a static token (what the backend's catalogServiceRef does). */
+export function httpCatalog(baseUrl: string, token: string): CatalogService {
+  const client = new CatalogClient({
+    discoveryApi: { getBaseUrl: async () => `${baseUrl}/api/catalog` },
+  });
+  return new Proxy({} as CatalogService, {
+    get: (_target, method: string) => (request: unknown, _options: unknown) =>
+      (client as any)[method](request, { token }),
+  });
+}
+
+/** The plugin's own service objects, wired as plugin.ts wires them, against `store`. */
+export function readinessJobs(options: {
+  store: DatabaseReadinessStore;
+  catalog: CatalogService;
+}) {
+  const config = new ConfigReader({});
+  const templates = TemplateRegistry.fromConfig(config);
+  const auth = mockServices.auth();
+  const service = new ReadinessService({
+    store: options.store,
+    templates,
+    catalog: options.catalog,
+    auth,
+    logger: quietLogger,
+    config,
+  });
+  const sync = new CatalogSync({
+    catalog: options.catalog,
+    auth,
+    store: options.store,
+    service,
+    templates,
+    logger: quietLogger,
+  });
+  return { service, sync };
+}

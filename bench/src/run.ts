@@ -1,0 +1,482 @@
+/*
+ * The readiness benchmark: generates the organisation into PostgreSQL through the plugin's
+ * store, starts the demo backend on it, and measures the API over HTTP with autocannon, the
+ * re-evaluation and catalog sync jobs in-process, Tech Insights side by side, and the
+ * frontend's weight. Started by bench/run.mjs (`yarn bench`, or `--smoke` for a small run).
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import knexFactory, { Knex } from 'knex';
+import yaml from 'yaml';
+import { DatabaseReadinessStore } from '@internal/plugin-readiness-backend/testUtils';
+import {
+  FULL_ORG,
+  OrgShape,
+  benchTemplate,
+  catalogEntities,
+  generatePlan,
+  serviceName,
+} from './generate';
+import { LoadResult, load, percentile, timed } from './load';
+import { JobResult, httpCatalog, measureJob, readinessJobs } from './jobs';
+import { TechInsightsResult, runTechInsights } from './techInsights';
+import { frontendWeight, FrontendResult } from './frontend';
+import { renderResults } from './report';
+
+const repoRoot = path.resolve(__dirname, '..', '..');
+const smoke = process.argv.includes('--smoke');
+const shape: OrgShape = smoke
+  ? { services: 60, groups: 6, systems: 5, domains: 2, historyDays: 7 }
+  : FULL_ORG;
+const runs = smoke ? 1 : 3;
+const seconds = smoke ? 2 : 10;
+const connection = process.env.BENCH_DATABASE_URL!;
+const log = (m: string) => console.log(`[bench] ${m}`);
+const median = (xs: number[]) => percentile(xs, 50);
+
+async function freshDatabase(name: string): Promise<Knex> {
+  const admin = knexFactory({ client: 'pg', connection });
+  await admin.raw(`drop database if exists ?? with (force)`, [name]);
+  await admin.raw(`create database ??`, [name]);
+  await admin.destroy();
+  const url = new URL(connection);
+  url.pathname = `/${name}`;
+  return knexFactory({
+    client: 'pg',
+    connection: url.toString(),
+    pool: { min: 0, max: 10 },
+  });
+}
+
+async function generate(db: Knex) {
+  const store = await DatabaseReadinessStore.create({
+    database: { getClient: async () => db, migrations: { skip: false } },
+  });
+  const template = benchTemplate();
+  const now = new Date();
+  const batch = 250;
+  const counts = { plans: 0, tasks: 0, evidence: 0, snapshots: 0 };
+  const { ms } = await timed(async () => {
+    for (let i = 0; i < shape.services; i += batch) {
+      const plans = [];
+      for (let j = i; j < Math.min(shape.services, i + batch); j++) {
+        plans.push(generatePlan(j, shape, template, now));
+      }
+      await store.bulkLoad(plans, 'service:readiness-bench');
+      counts.plans += plans.length;
+      counts.tasks += plans.reduce((n, p) => n + p.tasks.length, 0);
+      counts.evidence += plans.reduce((n, p) => n + p.evidence.length, 0);
+      counts.snapshots += plans.reduce((n, p) => n + p.history.length, 0);
+    }
+  });
+  const statuses = await db('readiness_scores')
+    .select('status')
+    .count({ n: '*' })
+    .groupBy('status');
+  log(`generated ${JSON.stringify(counts)} in ${(ms / 1000).toFixed(1)} s`);
+  return {
+    store,
+    template,
+    counts,
+    seconds: Math.round(ms / 100) / 10,
+    statuses: Object.fromEntries(
+      statuses.map((s: any) => [s.status, Number(s.n)]),
+    ),
+  };
+}
+
+function startBackend(env: Record<string, string>) {
+  const child = spawn(
+    path.join(repoRoot, 'node_modules', '.bin', 'backstage-cli'),
+    [
+      'package',
+      'start',
+      '--config',
+      '../../app-config.yaml',
+      '--config',
+      '../../bench/app-config.bench.yaml',
+    ],
+    {
+      cwd: path.join(repoRoot, 'packages', 'backend'),
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    },
+  );
+  let output = '';
+  child.stdout!.on('data', d => (output = (output + d).slice(-20_000)));
+  child.stderr!.on('data', d => (output = (output + d).slice(-20_000)));
+  return {
+    output: () => output,
+    stop: async () => {
+      try {
+        process.kill(-child.pid!, 'SIGINT');
+      } catch {
+        // already gone
+      }
+      await new Promise(r => setTimeout(r, 2000));
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    },
+  };
+}
+
+async function until<T>(
+  what: string,
+  ms: number,
+  fn: () => Promise<T | undefined>,
+  onTimeout: () => string,
+): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    try {
+      const value = await fn();
+      if (value !== undefined) return value;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > end) throw new Error(`${what} timed out\n${onTimeout()}`);
+    await new Promise(r => setTimeout(r, 1000));
+  }
+}
+
+async function main() {
+  if (!connection)
+    throw new Error('BENCH_DATABASE_URL is not set: run through bench/run.mjs');
+  log(`${smoke ? 'smoke run' : 'full run'}: ${JSON.stringify(shape)}`);
+  const readinessDb = await freshDatabase('backstage_plugin_readiness');
+  for (const plugin of [
+    'catalog',
+    'auth',
+    'permission',
+    'app',
+    'notifications',
+    'signals',
+    'user-settings',
+  ]) {
+    await (await freshDatabase(`backstage_plugin_${plugin}`)).destroy();
+  }
+  const generated = await generate(readinessDb);
+
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'readiness-bench-'));
+  const catalogFile = path.join(work, 'catalog.yaml');
+  fs.writeFileSync(
+    catalogFile,
+    catalogEntities(shape)
+      .map(d => yaml.stringify(d))
+      .join('---\n'),
+  );
+  const seedFile = path.join(work, 'seed.yaml');
+  fs.writeFileSync(seedFile, 'services: {}\n');
+
+  const port = Number(process.env.BENCH_PORT ?? 7017);
+  const base = `http://localhost:${port}`;
+  const serviceToken = randomBytes(24).toString('hex');
+  const pg = new URL(connection);
+  const backend = startBackend({
+    BENCH_PORT: String(port),
+    BENCH_CATALOG_FILE: catalogFile,
+    BENCH_SEED_FILE: seedFile,
+    BENCH_SERVICE_TOKEN: serviceToken,
+    POSTGRES_HOST: pg.hostname,
+    POSTGRES_PORT: pg.port,
+    POSTGRES_USER: decodeURIComponent(pg.username),
+    POSTGRES_PASSWORD: decodeURIComponent(pg.password),
+    APP_CONFIG_app_baseUrl: base,
+    APP_CONFIG_backend_cors_origin: base,
+  });
+  const results: Record<string, unknown> = {};
+  try {
+    const started = Date.now();
+    const token = await until(
+      'backend start',
+      300_000,
+      async () => {
+        const res = await fetch(
+          `${base}/api/auth/guest/refresh?env=development`,
+          {
+            headers: { 'X-Requested-With': 'XMLHttpRequest' },
+          },
+        );
+        return res.ok
+          ? (((await res.json()) as any).backstageIdentity.token as string)
+          : undefined;
+      },
+      backend.output,
+    );
+    const backendStartSeconds = (Date.now() - started) / 1000;
+    log(`backend up in ${backendStartSeconds.toFixed(1)} s`);
+    const catalogCount = async () => {
+      const res = await fetch(
+        `${base}/api/catalog/entities/by-query?filter=kind=component&limit=1`,
+        {
+          headers: { Authorization: `Bearer ${serviceToken}` },
+        },
+      );
+      return ((await res.json()) as any).totalItems as number;
+    };
+    await until(
+      'catalog ingestion',
+      1_200_000,
+      async () => ((await catalogCount()) >= shape.services ? true : undefined),
+      () => `catalog has ${'?'} components`,
+    );
+    const catalogIngestSeconds = (Date.now() - started) / 1000;
+    log(
+      `catalog holds ${
+        shape.services
+      } components after ${catalogIngestSeconds.toFixed(0)} s`,
+    );
+
+    let n = 0;
+    const randomService = () =>
+      serviceName(Math.floor(Math.random() * shape.services));
+    const common = { url: base, token, duration: seconds };
+    const entity = () => ({
+      path: `/api/readiness/entities/component/default/${randomService()}`,
+    });
+    await load({
+      ...common,
+      name: 'warm-up',
+      connections: 10,
+      duration: smoke ? 1 : 5,
+      nextRequest: entity,
+    });
+
+    const repeat = async (fn: () => Promise<LoadResult>) => {
+      const all: LoadResult[] = [];
+      for (let r = 0; r < runs; r++) all.push(await fn());
+      return all;
+    };
+    results.entity = await repeat(() =>
+      load({
+        ...common,
+        name: 'entity readiness',
+        connections: 50,
+        nextRequest: entity,
+      }),
+    );
+    log(`entity endpoint: ${JSON.stringify(results.entity)}`);
+    // For reference: the catalog's own entity read, which the readiness read may call.
+    results.catalogRead = await repeat(() =>
+      load({
+        ...common,
+        name: 'catalog entity read (reference)',
+        connections: 50,
+        nextRequest: () => ({
+          path: `/api/catalog/entities/by-name/component/default/${randomService()}`,
+        }),
+      }),
+    );
+    log(`catalog read: ${JSON.stringify(results.catalogRead)}`);
+    for (const groupBy of ['owner', 'system', 'domain']) {
+      results[`rollup-${groupBy}`] = await repeat(() =>
+        load({
+          ...common,
+          name: `rollup by ${groupBy}`,
+          connections: 10,
+          nextRequest: () => ({
+            path: `/api/readiness/scores?groupBy=${groupBy}`,
+          }),
+        }),
+      );
+    }
+    log('rollups done');
+
+    const paging: Array<{
+      pages: number;
+      totalMs: number;
+      p95PageMs: number;
+      rows: number;
+    }> = [];
+    for (let r = 0; r < runs; r++) {
+      const pageMs: number[] = [];
+      let cursor: string | undefined;
+      let rows = 0;
+      const t0 = Date.now();
+      do {
+        const { value, ms } = await timed(async () => {
+          const res = await fetch(
+            `${base}/api/readiness/services?limit=100${
+              cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''
+            }`,
+            {
+              headers: { Authorization: `Bearer ${token}` },
+            },
+          );
+          if (!res.ok) throw new Error(`services page: ${res.status}`);
+          return (await res.json()) as any;
+        });
+        pageMs.push(ms);
+        rows += value.items.length;
+        cursor = value.nextCursor;
+      } while (cursor);
+      paging.push({
+        pages: pageMs.length,
+        totalMs: Date.now() - t0,
+        p95PageMs: Math.round(percentile(pageMs, 95) * 10) / 10,
+        rows,
+      });
+    }
+    results.paging = paging;
+    log(`paging: ${JSON.stringify(paging)}`);
+
+    // Task updates: every request writes a different untouched task at version 0, so each
+    // must land (200); conflicts would show up as 409s.
+    const untouched: Array<[string, string]> = [];
+    const rows = await readinessDb('readiness_task_states').select(
+      'entity_ref',
+      'task_id',
+    );
+    const touched = new Set(rows.map(r => `${r.entity_ref}#${r.task_id}`));
+    const taskIds = generated.template.phases.flatMap(p =>
+      p.tasks.map(t => t.id),
+    );
+    for (
+      let i = 0;
+      i < shape.services && untouched.length < (smoke ? 200 : 3000);
+      i++
+    ) {
+      for (const id of taskIds) {
+        const ref = `component:default/${serviceName(i)}`;
+        if (!touched.has(`${ref}#${id}`)) untouched.push([ref, id]);
+      }
+    }
+    results.updates = await repeat(() =>
+      load({
+        url: base,
+        token,
+        name: 'task updates',
+        connections: 20,
+        method: 'PATCH',
+        amount: Math.floor(untouched.length / runs),
+        nextRequest: () => {
+          const [ref, id] = untouched[n++ % untouched.length];
+          return {
+            path: `/api/readiness/entities/${ref.replace(
+              ':',
+              '/',
+            )}/tasks/${id}`,
+            body: { expectedVersion: 0, notes: 'bench' },
+          };
+        },
+      }),
+    );
+    log(`updates: ${JSON.stringify(results.updates)}`);
+
+    // Our org view, unloaded, one request at a time: the rollup and the first page of services.
+    const orgView: number[] = [];
+    for (let r = 0; r < (smoke ? 3 : 20); r++) {
+      const { ms } = await timed(async () => {
+        for (const p of [
+          '/api/readiness/scores?groupBy=owner',
+          '/api/readiness/services?limit=50',
+        ]) {
+          const res = await fetch(`${base}${p}`, {
+            headers: { Authorization: `Bearer ${token}` },
+          });
+          if (!res.ok) throw new Error(`${p}: ${res.status}`);
+          await res.json();
+        }
+      });
+      orgView.push(ms);
+    }
+    results.orgViewMs = orgView;
+
+    const catalog = httpCatalog(base, serviceToken);
+    const { service, sync } = readinessJobs({
+      store: generated.store,
+      catalog,
+    });
+    const jobs: JobResult[] = [];
+    for (let r = 0; r < (smoke ? 1 : 2); r++) {
+      jobs.push(
+        await measureJob(`recompute every score (run ${r + 1})`, async () => {
+          const out = await service.reevaluateAll();
+          return `${shape.services} plans, ${out.daily} daily snapshots`;
+        }),
+      );
+      log(JSON.stringify(jobs[jobs.length - 1]));
+    }
+    jobs.push(
+      await measureJob('full catalog sync', async () => {
+        const out = await sync.run();
+        return `${out.synced} entities synced, ${out.registered} registered, ${out.archived.length} archived`;
+      }),
+    );
+    log(JSON.stringify(jobs[jobs.length - 1]));
+    results.jobs = jobs;
+
+    results.frontend = await frontendWeight({
+      base,
+      entity: serviceName(42),
+      smoke,
+    }).catch((e: Error) => ({ error: e.message } as unknown as FrontendResult));
+    log(`frontend: ${JSON.stringify(results.frontend)}`);
+    await backend.stop();
+
+    const ti: TechInsightsResult = await runTechInsights({
+      shape,
+      connection,
+      runs,
+    });
+    results.techInsights = ti;
+    log(`tech insights: ${JSON.stringify(ti)}`);
+
+    const markdown = renderResults({
+      smoke,
+      shape,
+      generated: {
+        counts: generated.counts,
+        seconds: generated.seconds,
+        statuses: generated.statuses,
+      },
+      backendStartSeconds,
+      catalogIngestSeconds,
+      results,
+      median,
+    });
+    const out = path.join(
+      repoRoot,
+      'bench',
+      smoke ? 'RESULTS.smoke.md' : 'RESULTS.md',
+    );
+    fs.writeFileSync(out, markdown);
+    log(`wrote ${path.relative(repoRoot, out)}`);
+
+    const failures = Object.values(results)
+      .flat()
+      .filter(
+        (r: any) =>
+          r &&
+          typeof r === 'object' &&
+          'errors' in r &&
+          (r.errors > 0 ||
+            Object.keys(r.statusCounts).some(s => !s.startsWith('2'))),
+      );
+    if (failures.length) {
+      throw new Error(
+        `requests failed: ${JSON.stringify(
+          failures.map((f: any) => [f.name, f.errors, f.statusCounts]),
+        )}`,
+      );
+    }
+  } finally {
+    await backend.stop();
+    await readinessDb.destroy();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  error => {
+    console.error(error);
+    process.exit(1);
+  },
+);
