@@ -36,6 +36,8 @@ export async function load(options: {
   connections: number;
   duration?: number;
   amount?: number;
+  /** Offered load in requests per second across all connections (open loop); unset = as fast as possible. */
+  rate?: number;
   method?: 'GET' | 'PATCH' | 'POST';
   nextRequest: () => { path: string; body?: unknown };
 }): Promise<LoadResult> {
@@ -47,6 +49,7 @@ export async function load(options: {
       {
         url: options.url,
         connections: options.connections,
+        ...(options.rate ? { overallRate: options.rate } : {}),
         ...(options.amount
           ? { amount: options.amount }
           : { duration: options.duration ?? 10 }),
