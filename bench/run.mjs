@@ -30,7 +30,7 @@ const res = spawnSync(
     '--require',
     '@backstage/cli/config/nodeTransform.cjs',
     path.join('bench', 'src', 'run.ts'),
-    ...(smoke ? ['--smoke'] : []),
+    ...process.argv.slice(2),
   ],
   {
     cwd: repoRoot,

@@ -1,4 +1,6 @@
+import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { OrgShape } from './generate';
 import { LoadResult } from './load';
 import { JobResult } from './jobs';
@@ -7,7 +9,12 @@ import { FrontendResult } from './frontend';
 
 const version = (pkg: string) => {
   try {
-    return require(`${pkg}/package.json`).version as string;
+    // Read the file: not every package exports its package.json.
+    const main = require.resolve(pkg);
+    let dir = path.dirname(main);
+    while (!fs.existsSync(path.join(dir, 'package.json'))) dir = path.dirname(dir);
+    return JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'))
+      .version as string;
   } catch {
     return '?';
   }

@@ -234,6 +234,15 @@ async function main() {
       } components after ${catalogIngestSeconds.toFixed(0)} s`,
     );
 
+    if (process.argv.includes('--hold')) {
+      // For profiling by hand: keep the loaded backend up until interrupted.
+      fs.writeFileSync(
+        path.join(os.tmpdir(), 'readiness-bench-hold.json'),
+        JSON.stringify({ base, token, serviceToken }),
+      );
+      log(`holding: ${base} (token in ${os.tmpdir()}/readiness-bench-hold.json)`);
+      await new Promise(() => {});
+    }
     let n = 0;
     const randomService = () =>
       serviceName(Math.floor(Math.random() * shape.services));

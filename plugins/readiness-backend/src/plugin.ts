@@ -102,6 +102,7 @@ export const readinessPlugin = createBackendPlugin({
           logger,
           config,
           notifier,
+          permissions: deps.permissions,
         });
         deps.permissionsRegistry.addPermissions(readinessPermissions);
 

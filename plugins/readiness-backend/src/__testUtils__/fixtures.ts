@@ -116,8 +116,14 @@ export function demoPermissionsFactory(entities: Entity[]) {
           return { result: AuthorizeResult.ALLOW };
         });
       },
-      async authorizeConditional() {
-        throw new Error('not used');
+      // Everyone reads the whole catalog, as in the demo policy.
+      async authorizeConditional(requests: any[]) {
+        return requests.map(r => {
+          if (r.permission.name !== 'catalog.entity.read') {
+            throw new Error(`not used: ${r.permission.name}`);
+          }
+          return { result: AuthorizeResult.ALLOW };
+        });
       },
     }),
   });

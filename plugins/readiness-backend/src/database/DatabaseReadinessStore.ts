@@ -17,6 +17,7 @@ import {
   TaskStatus,
 } from '@internal/plugin-readiness-common';
 import { InputError } from '@backstage/errors';
+import { Entity } from '@backstage/catalog-model';
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 
@@ -38,6 +39,8 @@ export interface PlanRecord {
   archivedAt?: string;
   /** The template the plan is pinned to (absent for plans created before pinning). */
   templateSnapshot?: ReadinessTemplate;
+  /** The catalog entity as of the last registration or sync. */
+  entitySnapshot?: Entity;
   createdAt: string;
   updatedAt: string;
 }
@@ -47,6 +50,43 @@ export type PlanInput = Omit<
   PlanRecord,
   'createdAt' | 'updatedAt' | 'archivedAt' | 'templateSnapshot'
 > & { templateSnapshot: ReadinessTemplate };
+
+/** The parts of an entity a plan keeps (no status, no processing details). */
+const entitySnapshot = (entity: Entity | undefined) =>
+  entity
+    ? JSON.stringify({
+        apiVersion: entity.apiVersion,
+        kind: entity.kind,
+        metadata: {
+          name: entity.metadata.name,
+          namespace: entity.metadata.namespace,
+          title: entity.metadata.title,
+          annotations: entity.metadata.annotations,
+          links: entity.metadata.links,
+        },
+        spec: entity.spec,
+        relations: entity.relations?.map(r => ({
+          type: r.type,
+          targetRef: r.targetRef,
+        })),
+      })
+    : null;
+
+// Plans share a handful of templates: rows carry a hash, the parsed template is shared.
+const PLAN_COLUMNS = [
+  'entity_ref',
+  'template_id',
+  'template_version',
+  'owner',
+  'system',
+  'domain',
+  'lifecycle',
+  'tier',
+  'archived_at',
+  'entity_snapshot',
+  'created_at',
+  'updated_at',
+];
 
 /** Fields a task update may change. @internal */
 export interface TaskPatch {
@@ -126,6 +166,8 @@ const json = <T>(v: unknown): T =>
 export class DatabaseReadinessStore {
   private constructor(private readonly db: Knex) {}
 
+  private readonly templates = new Map<string, ReadinessTemplate>();
+
   static async create({
     database,
     skipMigrations,
@@ -148,10 +190,53 @@ export class DatabaseReadinessStore {
   }
 
   async getPlan(entityRef: string): Promise<PlanRecord | undefined> {
-    const row = await this.db('readiness_plans')
-      .where({ entity_ref: entityRef.toLocaleLowerCase('en-US') })
-      .first();
-    return row ? this.toPlan(row) : undefined;
+    const rows = await this.planQuery().where({
+      entity_ref: entityRef.toLocaleLowerCase('en-US'),
+    });
+    return (await this.toPlans(rows))[0];
+  }
+
+  private planQuery() {
+    return this.db('readiness_plans').select(
+      ...PLAN_COLUMNS,
+      this.db.raw('md5(template_snapshot::text) as template_key'),
+    );
+  }
+
+  /** Plan rows (from `planQuery`) to records, parsing each distinct template once. */
+  private async toPlans(rows: any[]): Promise<PlanRecord[]> {
+    const missing = [
+      ...new Set(
+        rows
+          .map(r => r.template_key as string | null)
+          .filter((k): k is string => !!k && !this.templates.has(k)),
+      ),
+    ];
+    if (missing.length) {
+      const refs = rows
+        .filter(r => missing.includes(r.template_key))
+        .map(r => r.entity_ref);
+      const found: any[] = (
+        await this.db.raw(
+          `select distinct on (md5(template_snapshot::text))
+             md5(template_snapshot::text) as template_key, template_snapshot
+           from readiness_plans where entity_ref = any(?)`,
+          [refs],
+        )
+      ).rows;
+      for (const f of found) {
+        if (this.templates.size >= 200) this.templates.clear();
+        this.templates.set(f.template_key, json(f.template_snapshot));
+      }
+    }
+    return rows.map(r =>
+      this.toPlan({
+        ...r,
+        template_snapshot: r.template_key
+          ? this.templates.get(r.template_key)
+          : null,
+      }),
+    );
   }
 
   /** Creates the plan, or refreshes its catalog-derived fields; keeps the pinned template. */
@@ -167,6 +252,7 @@ export class DatabaseReadinessStore {
       lifecycle: input.lifecycle ?? null,
       tier: input.tier ?? null,
       template_snapshot: JSON.stringify(input.templateSnapshot),
+      entity_snapshot: entitySnapshot(input.entitySnapshot),
       archived_at: null,
       created_at: now,
       updated_at: now,
@@ -181,6 +267,7 @@ export class DatabaseReadinessStore {
         'domain',
         'lifecycle',
         'tier',
+        'entity_snapshot',
         'archived_at',
         'updated_at',
       ])
@@ -213,6 +300,7 @@ export class DatabaseReadinessStore {
           lifecycle: plan.lifecycle ?? null,
           tier: plan.tier ?? null,
           template_snapshot: JSON.stringify(plan.templateSnapshot),
+          entity_snapshot: entitySnapshot(plan.entitySnapshot),
           created_at: now,
           updated_at: now,
         })),
@@ -604,12 +692,12 @@ export class DatabaseReadinessStore {
       snapshotSince: boolean;
     }>
   > {
-    const q = this.db('readiness_plans')
+    const q = this.planQuery()
       .whereNull('archived_at')
       .orderBy('entity_ref')
       .limit(options.limit);
     if (options.after) q.where('entity_ref', '>', options.after);
-    const plans = (await q).map(r => this.toPlan(r));
+    const plans = await this.toPlans(await q);
     if (plans.length === 0) return [];
     const refs = plans.map(p => p.entityRef);
     const [states, evidence, scores, recent] = await Promise.all([
@@ -1230,6 +1318,9 @@ export class DatabaseReadinessStore {
       archivedAt: iso(row.archived_at),
       ...(row.template_snapshot
         ? { templateSnapshot: json<ReadinessTemplate>(row.template_snapshot) }
+        : {}),
+      ...(row.entity_snapshot
+        ? { entitySnapshot: json<Entity>(row.entity_snapshot) }
         : {}),
       createdAt: iso(row.created_at)!,
       updatedAt: iso(row.updated_at)!,

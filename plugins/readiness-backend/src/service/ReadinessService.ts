@@ -2,8 +2,11 @@ import {
   AuthService,
   BackstageCredentials,
   LoggerService,
+  PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { Config } from '@backstage/config';
 import { entityLinks } from './entityLinks';
 import { ReadinessNotifier } from '../notify/ReadinessNotifier';
@@ -103,6 +106,8 @@ export class ReadinessService {
       logger: LoggerService;
       config: Config;
       notifier?: ReadinessNotifier;
+      /** Enables catalog-free reads for users who may read the whole catalog. */
+      permissions?: PermissionsService;
     },
   ) {
     this.entityTtlMs =
@@ -191,6 +196,7 @@ export class ReadinessService {
         'en-US',
       ),
       tier: getTier(entity),
+      entitySnapshot: entity,
     });
     await this.deps.store.replaceCatalogRunbooks(
       entityRef,
@@ -200,6 +206,34 @@ export class ReadinessService {
     else if (existing.archivedAt) await this.recompute(entityRef, 'restored');
     return plan;
   }
+
+  /**
+   * Whether the catalog's read permission is an unconditional ALLOW for this user, asked
+   * once per user per minute.
+   */
+  private async canReadWholeCatalog(
+    credentials: BackstageCredentials,
+  ): Promise<boolean> {
+    const { permissions, auth } = this.deps;
+    if (!permissions || !auth.isPrincipal(credentials, 'user')) return false;
+    const user = credentials.principal.userEntityRef;
+    const cached = this.readDecisions.get(user);
+    if (cached && cached.until > Date.now()) return cached.allowed;
+    const [decision] = await permissions.authorizeConditional(
+      [{ permission: catalogEntityReadPermission }],
+      { credentials },
+    );
+    const allowed = decision.result === AuthorizeResult.ALLOW;
+    if (this.readDecisions.size >= ENTITY_CACHE_SIZE)
+      this.readDecisions.clear();
+    this.readDecisions.set(user, { allowed, until: Date.now() + 60_000 });
+    return allowed;
+  }
+
+  private readonly readDecisions = new Map<
+    string,
+    { allowed: boolean; until: number }
+  >();
 
   private async domainOf(systemRef: string): Promise<string | undefined> {
     const system = await this.deps.catalog
@@ -214,9 +248,22 @@ export class ReadinessService {
     ref: CompoundEntityRef,
     credentials: BackstageCredentials,
   ): Promise<EntityReadinessResponse> {
-    const entity = await this.getEntity(ref, credentials);
+    // Users who may read every catalog entity read the entity as the last sync stored it;
+    // everyone else (and unregistered entities) goes through the catalog with their own
+    // credentials, so catalog read permissions apply unchanged.
+    let plan: PlanRecord | undefined;
+    let entity: Entity;
+    const stored = (await this.canReadWholeCatalog(credentials))
+      ? await this.deps.store.getPlan(stringifyEntityRef(ref))
+      : undefined;
+    if (stored?.entitySnapshot && !stored.archivedAt) {
+      plan = stored;
+      entity = stored.entitySnapshot;
+    } else {
+      entity = await this.getEntity(ref, credentials);
+      plan = await this.deps.store.getPlan(stringifyEntityRef(entity));
+    }
     const entityRef = stringifyEntityRef(entity);
-    let plan = await this.deps.store.getPlan(entityRef);
     if (plan?.archivedAt) plan = await this.registerEntity(entity);
     if (!plan) {
       if (!isReadinessAnnotated(entity)) {

@@ -1,0 +1,93 @@
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { ConfigReader } from '@backstage/config';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { DatabaseReadinessStore } from '../database/DatabaseReadinessStore';
+import { TemplateRegistry } from '../templates/TemplateRegistry';
+import { ReadinessService } from './ReadinessService';
+import {
+  createTestDatabases,
+  databaseServiceFor,
+} from '../__testUtils__/testDatabase';
+import { component } from '../__testUtils__/fixtures';
+
+jest.setTimeout(60_000);
+
+describe('ReadinessService reads', () => {
+  const databases = createTestDatabases();
+
+  it.each(databases.eachSupportedId())(
+    'skips the catalog only for users who may read the whole catalog, %p',
+    async id => {
+      const knex = await databases.init(id);
+      const store = await DatabaseReadinessStore.create({
+        database: databaseServiceFor(knex),
+      });
+      const entity = component('payments', 'payments-team', 'pay', {
+        tier: '1',
+      });
+      const catalog = catalogServiceMock({ entities: [entity] });
+      const catalogReads = jest.spyOn(catalog, 'getEntityByRef');
+      const reader = 'user:default/reader';
+      const restricted = 'user:default/restricted';
+      const permissions = mockServices.permissions.mock({
+        authorizeConditional: async (_requests, { credentials }) => [
+          {
+            result:
+              (credentials.principal as any).userEntityRef === reader
+                ? AuthorizeResult.ALLOW
+                : AuthorizeResult.DENY,
+          },
+        ],
+      });
+      const service = new ReadinessService({
+        store,
+        templates: TemplateRegistry.fromConfig(new ConfigReader({})),
+        catalog,
+        auth: mockServices.auth(),
+        logger: mockServices.logger.mock(),
+        config: new ConfigReader({ readiness: { entityCacheSeconds: 0 } }),
+        permissions,
+      });
+      const ref = { kind: 'component', namespace: 'default', name: 'payments' };
+
+      // The first read registers the plan from the catalog and stores the entity with it.
+      const first = await service.getEntityReadiness(
+        ref,
+        mockCredentials.user(reader),
+      );
+      // (the entity, and its system for the domain)
+      const registration = catalogReads.mock.calls.length;
+      expect(registration).toBeGreaterThan(0);
+      expect(
+        (await store.getPlan('component:default/payments'))?.entitySnapshot,
+      ).toMatchObject({
+        kind: 'Component',
+        metadata: {
+          name: 'payments',
+          annotations: entity.metadata.annotations,
+        },
+      });
+
+      // Whole-catalog readers are then served from the plan: same answer, no catalog call.
+      const again = await service.getEntityReadiness(
+        ref,
+        mockCredentials.user(reader),
+      );
+      expect(catalogReads).toHaveBeenCalledTimes(registration);
+      expect(again.score.overall).toBe(first.score.overall);
+      expect(again.sentry).toEqual(first.sentry);
+      expect(again.runbooks).toEqual(first.runbooks);
+
+      // Anyone else goes through the catalog with their own credentials, every time.
+      await service.getEntityReadiness(ref, mockCredentials.user(restricted));
+      await service.getEntityReadiness(ref, mockCredentials.user(restricted));
+      expect(catalogReads).toHaveBeenCalledTimes(registration + 2);
+      expect(catalogReads.mock.calls[registration + 1][1]).toEqual({
+        credentials: mockCredentials.user(restricted),
+      });
+      // The permission decision is asked once per user, not once per read.
+      expect(permissions.authorizeConditional).toHaveBeenCalledTimes(2);
+    },
+  );
+});
