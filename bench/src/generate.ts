@@ -5,6 +5,7 @@ import {
   TaskStatus,
   scorePlan,
 } from '@internal/plugin-readiness-common';
+import { Entity } from '@backstage/catalog-model';
 import {
   BulkPlan,
   defaultTemplate,
@@ -76,6 +77,47 @@ export const ownerOf = (i: number, shape: OrgShape) => i % shape.groups;
 export const systemOf = (i: number, shape: OrgShape) =>
   (i * 7 + 3) % shape.systems;
 
+/** Service `i` as a catalog entity (relations as the catalog would compute them). */
+export function componentEntity(i: number, shape: OrgShape): Entity {
+  const name = serviceName(i);
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: {
+      name,
+      namespace: 'default',
+      annotations: {
+        'sentry.io/project-slug': name,
+        'readiness/tier': String((i % 4) + 1),
+        'readiness/backup-policy': 'daily-35d',
+      },
+      links: [
+        {
+          url: `https://runbooks.example.com/${name}/dr`,
+          title: 'DR',
+          type: 'runbook-dr',
+        },
+      ],
+    },
+    spec: {
+      type: 'service',
+      lifecycle: i % 10 === 0 ? 'experimental' : 'production',
+      owner: groupName(ownerOf(i, shape)),
+      system: systemName(systemOf(i, shape)),
+    },
+    relations: [
+      {
+        type: 'ownedBy',
+        targetRef: `group:default/${groupName(ownerOf(i, shape))}`,
+      },
+      {
+        type: 'partOf',
+        targetRef: `system:default/${systemName(systemOf(i, shape))}`,
+      },
+    ],
+  };
+}
+
 /** Catalog entities (as YAML documents' objects) for the organisation. */
 export function catalogEntities(shape: OrgShape): object[] {
   const docs: object[] = [];
@@ -107,32 +149,11 @@ export function catalogEntities(shape: OrgShape): object[] {
     });
   }
   for (let i = 0; i < shape.services; i++) {
-    const name = serviceName(i);
-    docs.push({
-      apiVersion: 'backstage.io/v1alpha1',
-      kind: 'Component',
-      metadata: {
-        name,
-        annotations: {
-          'sentry.io/project-slug': name,
-          'readiness/tier': String((i % 4) + 1),
-          'readiness/backup-policy': 'daily-35d',
-        },
-        links: [
-          {
-            url: `https://runbooks.example.com/${name}/dr`,
-            title: 'DR',
-            type: 'runbook-dr',
-          },
-        ],
-      },
-      spec: {
-        type: 'service',
-        lifecycle: i % 10 === 0 ? 'experimental' : 'production',
-        owner: groupName(ownerOf(i, shape)),
-        system: systemName(systemOf(i, shape)),
-      },
-    });
+    const { relations: _computedByTheCatalog, ...doc } = componentEntity(
+      i,
+      shape,
+    );
+    docs.push(doc);
   }
   return docs;
 }
@@ -232,6 +253,7 @@ export function generatePlan(
       lifecycle: i % 10 === 0 ? 'experimental' : 'production',
       tier: String((i % 4) + 1),
       templateSnapshot: template,
+      entitySnapshot: componentEntity(i, shape),
     },
     tasks,
     evidence,

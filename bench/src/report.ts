@@ -12,7 +12,8 @@ const version = (pkg: string) => {
     // Read the file: not every package exports its package.json.
     const main = require.resolve(pkg);
     let dir = path.dirname(main);
-    while (!fs.existsSync(path.join(dir, 'package.json'))) dir = path.dirname(dir);
+    while (!fs.existsSync(path.join(dir, 'package.json')))
+      dir = path.dirname(dir);
     return JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'))
       .version as string;
   } catch {

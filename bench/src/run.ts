@@ -240,7 +240,9 @@ async function main() {
         path.join(os.tmpdir(), 'readiness-bench-hold.json'),
         JSON.stringify({ base, token, serviceToken }),
       );
-      log(`holding: ${base} (token in ${os.tmpdir()}/readiness-bench-hold.json)`);
+      log(
+        `holding: ${base} (token in ${os.tmpdir()}/readiness-bench-hold.json)`,
+      );
       await new Promise(() => {});
     }
     let n = 0;

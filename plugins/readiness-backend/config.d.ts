@@ -97,6 +97,11 @@ export interface Config {
      * seconds (default 10; 0 turns the cache off).
      */
     entityCacheSeconds?: number;
+    /**
+     * How long an org rollup answer is reused, in seconds (default 15; 0 turns it off).
+     * Score writes on the same replica drop it at once.
+     */
+    rollupCacheSeconds?: number;
     /** Initial task states applied once per service (demo data, bulk migration). */
     seed?: {
       /** Path to a YAML seed file, relative to the backend's working directory. */

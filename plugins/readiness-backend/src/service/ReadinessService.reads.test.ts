@@ -90,4 +90,41 @@ describe('ReadinessService reads', () => {
       expect(permissions.authorizeConditional).toHaveBeenCalledTimes(2);
     },
   );
+
+  it.each(databases.eachSupportedId())(
+    'reuses org rollups until a score changes, %p',
+    async id => {
+      const knex = await databases.init(id);
+      const store = await DatabaseReadinessStore.create({
+        database: databaseServiceFor(knex),
+      });
+      const rollups = jest.spyOn(store, 'rollup');
+      const service = new ReadinessService({
+        store,
+        templates: TemplateRegistry.fromConfig(new ConfigReader({})),
+        catalog: catalogServiceMock({
+          entities: [component('payments', 'payments-team', 'pay')],
+        }),
+        auth: mockServices.auth(),
+        logger: mockServices.logger.mock(),
+        config: new ConfigReader({}),
+      });
+      const ref = { kind: 'component', namespace: 'default', name: 'payments' };
+      await service.getEntityReadiness(ref, mockCredentials.user());
+      const query = { groupBy: 'owner' as const };
+      const before = await service.rollup(query);
+      expect(await service.rollup(query)).toEqual(before);
+      expect(rollups).toHaveBeenCalledTimes(1);
+
+      await service.updateTask({
+        entityRef: 'component:default/payments',
+        taskId: '1.2',
+        input: { expectedVersion: 0, status: 'done' },
+        actor: 'user:default/alice',
+      });
+      const after = await service.rollup(query);
+      expect(rollups).toHaveBeenCalledTimes(2);
+      expect(after[0].average).not.toEqual(before[0].average);
+    },
+  );
 });

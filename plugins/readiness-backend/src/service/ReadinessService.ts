@@ -113,6 +113,9 @@ export class ReadinessService {
     this.entityTtlMs =
       (deps.config.getOptionalNumber('readiness.entityCacheSeconds') ?? 10) *
       1000;
+    this.rollupTtlMs =
+      (deps.config.getOptionalNumber('readiness.rollupCacheSeconds') ?? 15) *
+      1000;
   }
 
   /**
@@ -125,6 +128,7 @@ export class ReadinessService {
     { entity: Entity; until: number }
   >();
   private readonly entityTtlMs: number;
+  private readonly rollupTtlMs: number;
 
   async getEntity(
     ref: CompoundEntityRef,
@@ -562,10 +566,27 @@ export class ReadinessService {
     };
   }
 
+  /**
+   * Org rollups are read far more often than scores change: answers are kept
+   * `readiness.rollupCacheSeconds` (15 s) and dropped on every score this replica writes.
+   */
   rollup(query: RollupQuery) {
+    const key = JSON.stringify(query);
+    const hit = this.rollups.get(key);
+    if (hit && hit.until > Date.now()) return hit.value;
     const { groupBy, ...filters } = query;
-    return this.deps.store.rollup(groupBy, filters);
+    const value = this.deps.store.rollup(groupBy, filters);
+    if (this.rollupTtlMs > 0) {
+      this.rollups.set(key, { value, until: Date.now() + this.rollupTtlMs });
+      value.catch(() => this.rollups.delete(key));
+    }
+    return value;
   }
+
+  private readonly rollups = new Map<
+    string,
+    { value: ReturnType<DatabaseReadinessStore['rollup']>; until: number }
+  >();
 
   listBlockers(filters: ServiceFilters) {
     return this.deps.store.listBlockers(filters);
@@ -621,6 +642,7 @@ export class ReadinessService {
       }));
       daily += scored.filter(s => s.always).length;
       await this.deps.store.saveScores(scored);
+      this.rollups.clear();
       for (const [i, { plan, stored }] of page.entries()) {
         await this.deps.notifier?.scoreChanged({
           entityRef: plan.entityRef,
@@ -703,6 +725,7 @@ export class ReadinessService {
     );
     const before = await this.deps.store.getScore(entityRef);
     await this.deps.store.saveScore(entityRef, score, reason, options);
+    this.rollups.clear();
     await this.deps.notifier?.scoreChanged({
       entityRef: plan.entityRef,
       owner: plan.owner,
