@@ -147,6 +147,21 @@ export function scorePlan(
   states: Record<string, TaskState | undefined>,
   now: Date = new Date(),
 ): ReadinessScore {
+  return aggregate(
+    template,
+    template.phases.flatMap(p =>
+      p.tasks.map(task => evaluateTask(task, states[task.id], now)),
+    ),
+    now,
+  );
+}
+
+/** Sums task evaluations (in template order) into a score. */
+function aggregate(
+  template: ReadinessTemplate,
+  evaluations: TaskEvaluation[],
+  now: Date,
+): ReadinessScore {
   const tasks: TaskEvaluation[] = [];
   const blockers: Blocker[] = [];
   const dims = new Map(
@@ -164,7 +179,7 @@ export function scorePlan(
       possible: 0,
     };
     for (const task of phase.tasks) {
-      const ev = evaluateTask(task, states[task.id], now);
+      const ev = evaluations[tasks.length];
       tasks.push(ev);
       const dim = dims.get(task.dimension);
       if (dim) {
@@ -270,7 +285,10 @@ export function whatIf(
   states: Record<string, TaskState | undefined>,
   now: Date = new Date(),
 ): WhatIf[] {
-  const current = scorePlan(template, states, now);
+  const evaluations = template.phases.flatMap(p =>
+    p.tasks.map(task => evaluateTask(task, states[task.id], now)),
+  );
+  const current = aggregate(template, evaluations, now);
   const proof: Evidence = {
     id: 'what-if',
     kind: 'check',
@@ -280,25 +298,27 @@ export function whatIf(
     recordedBy: 'what-if',
   };
   const results: WhatIf[] = [];
+  // Only the finished task is re-evaluated; the others keep their evaluation.
+  let k = 0;
   for (const phase of template.phases) {
     for (const task of phase.tasks) {
-      const ev = current.tasks.find(t => t.taskId === task.id)!;
+      const index = k++;
+      const ev = evaluations[index];
       if (ev.kind === 'not_applicable' || ev.earned >= ev.possible) continue;
       const prev = states[task.id];
-      const after = scorePlan(
-        template,
+      const changed = evaluations.slice();
+      changed[index] = evaluateTask(
+        task,
         {
-          ...states,
-          [task.id]: {
-            taskId: task.id,
-            checklist: prev?.checklist ?? {},
-            version: prev?.version ?? 0,
-            status: 'done',
-            evidence: [proof],
-          },
+          taskId: task.id,
+          checklist: prev?.checklist ?? {},
+          version: prev?.version ?? 0,
+          status: 'done',
+          evidence: [proof],
         },
         now,
       );
+      const after = aggregate(template, changed, now);
       results.push({
         taskId: task.id,
         title: task.title,
