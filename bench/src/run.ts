@@ -89,11 +89,14 @@ async function generate(db: Knex) {
 }
 
 function startBackend(env: Record<string, string>) {
+  // Production mode, as deployed: compact JSON responses and JSON logs (the CLI's
+  // `package start` is development mode: pretty-printed JSON, colour logs, file watching).
   const child = spawn(
-    path.join(repoRoot, 'node_modules', '.bin', 'backstage-cli'),
+    process.execPath,
     [
-      'package',
-      'start',
+      '--require',
+      require.resolve('@backstage/cli/config/nodeTransform.cjs'),
+      'src/index.ts',
       '--config',
       '../../app-config.yaml',
       '--config',
@@ -101,7 +104,7 @@ function startBackend(env: Record<string, string>) {
     ],
     {
       cwd: path.join(repoRoot, 'packages', 'backend'),
-      env: { ...process.env, ...env },
+      env: { ...process.env, ...env, NODE_ENV: 'production' },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     },

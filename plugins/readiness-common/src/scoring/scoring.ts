@@ -231,14 +231,22 @@ function aggregate(
   const capped = blockers.length > 0 && uncapped > template.blockerCap;
   const overall = capped ? template.blockerCap : uncapped;
 
-  const count = (k: TaskValueKind) => tasks.filter(t => t.kind === k).length;
+  const byKind: Record<TaskValueKind, number> = {
+    proven: 0,
+    attested: 0,
+    expired: 0,
+    exempt: 0,
+    not_applicable: 0,
+    open: 0,
+  };
+  for (const t of tasks) byKind[t.kind] += 1;
   const counts = {
-    proven: count('proven'),
-    attested: count('attested'),
-    expired: count('expired'),
-    exempt: count('exempt'),
-    notApplicable: count('not_applicable'),
-    open: count('open'),
+    proven: byKind.proven,
+    attested: byKind.attested,
+    expired: byKind.expired,
+    exempt: byKind.exempt,
+    notApplicable: byKind.not_applicable,
+    open: byKind.open,
   };
 
   let status: ReadinessStatus;
