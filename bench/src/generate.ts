@@ -180,8 +180,14 @@ export function generatePlan(
     const r = task.severity === 'p0' ? rnd() * 0.3 : rnd();
     let status: TaskStatus | undefined;
     let proof: Omit<Evidence, 'id'> | undefined;
-    const recordedAt = new Date(now.getTime() - Math.floor(rnd() * 120) * DAY);
-    if (r < maturity * 0.8) {
+    // CI and the automatic checks re-prove P0 tasks daily; other proof is mostly recent,
+    // and a few per cent of it is months old (so some of it has expired).
+    const old = task.severity !== 'p0' && rnd() < 0.03;
+    const ageDays = Math.floor(
+      old ? 60 + rnd() * 60 : rnd() * (task.severity === 'p0' ? 7 : 20),
+    );
+    const recordedAt = new Date(now.getTime() - ageDays * DAY);
+    if (r < maturity * 0.95) {
       status = 'done';
       proof = {
         kind: 'link',
@@ -194,7 +200,7 @@ export function generatePlan(
           recordedAt.getTime() + (task.maxAgeDays ?? 90) * DAY,
         ).toISOString(),
       };
-    } else if (r < maturity * 0.8 + 0.05) {
+    } else if (r < maturity * 0.95 + 0.03) {
       status = 'done';
       proof = {
         kind: 'attestation',
@@ -203,9 +209,9 @@ export function generatePlan(
         recordedAt: recordedAt.toISOString(),
         recordedBy: `user:default/${groupName(ownerOf(i, shape))}-lead`,
       };
-    } else if (r < maturity * 0.8 + 0.15) status = 'in_progress';
-    else if (r < maturity * 0.8 + 0.18) status = 'blocked';
-    else if (r < maturity * 0.8 + 0.22) status = 'not_applicable';
+    } else if (r < maturity * 0.95 + 0.1) status = 'in_progress';
+    else if (r < maturity * 0.95 + 0.12) status = 'blocked';
+    else if (r < maturity * 0.95 + 0.15) status = 'not_applicable';
     if (!status) continue;
     tasks.push({
       taskId: task.id,

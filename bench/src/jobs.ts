@@ -14,12 +14,18 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 export interface JobResult {
   name: string;
   wallSeconds: number;
-  /** Peak heap in use during the job minus heap in use before it (after a GC). */
+  /**
+   * Peak heap in use during the job minus heap in use before it (after a GC); includes
+   * garbage not yet collected, so it depends on the heap limit.
+   */
   peakHeapGrowthMB: number;
   /** Heap in use after the job (and a GC) minus before: what the job leaves behind. */
   retainedHeapMB: number;
+  /** Peak resident memory of the process during the job minus resident memory before it. */
   rssGrowthMB: number;
   detail: string;
+  /** The job's process ran with `--max-old-space-size` set to this. */
+  heapCapMB?: number;
 }
 
 const quietLogger: LoggerService = {
@@ -49,7 +55,6 @@ export async function measureJob(
   const wall = Number(process.hrtime.bigint() - t0) / 1e9;
   clearInterval(timer);
   peak = Math.max(peak, process.memoryUsage().heapUsed);
-  const rss = process.memoryUsage().rss;
   gc();
   const after = process.memoryUsage();
   return {
@@ -57,7 +62,8 @@ export async function measureJob(
     wallSeconds: Math.round(wall * 100) / 100,
     peakHeapGrowthMB: mb(peak - before.heapUsed),
     retainedHeapMB: mb(after.heapUsed - before.heapUsed),
-    rssGrowthMB: mb(rss - before.rss),
+    // maxRSS is the process's high-water mark, so this is the job's peak footprint growth.
+    rssGrowthMB: mb(process.resourceUsage().maxRSS * 1024 - before.rss),
     detail,
   };
 }

@@ -66,7 +66,7 @@ export function renderResults(input: {
   const target = (ok: boolean) => (ok ? 'met' : '**missed**');
   const rollupP95 = Math.max(...rollups.map(r => m(r, 'p95')));
   const recomputeS = median(recompute.map(j => j.wallSeconds));
-  const recomputeMB = Math.max(...recompute.map(j => j.peakHeapGrowthMB));
+  const recomputeMB = Math.max(...recompute.map(j => j.rssGrowthMB));
   const ratio = Math.round((tiMs / orgViewMs) * 10) / 10;
   const cpu = os.cpus();
 
@@ -137,14 +137,18 @@ ${(results.paging as any[])
   )
   .join('\n')}
 
-## Jobs (in-process, the plugin's own service objects on the same database)
+## Jobs (the plugin's own service objects, each job in its own process on the same database)
 
-| Job | Wall s | Peak heap growth MB | Retained heap MB | RSS growth MB | Detail |
+Each job's process runs with the V8 old space capped at ${
+    jobs[0]?.heapCapMB
+  } MB (\`--max-old-space-size\`), so finishing at all proves its live data fits the target; peak RSS growth is the footprint the job adds to its process.
+
+| Job | Wall s | Peak RSS growth MB | Peak heap growth MB | Retained heap MB | Detail |
 |---|---|---|---|---|---|
 ${jobs
   .map(
     j =>
-      `| ${j.name} | ${j.wallSeconds} | ${j.peakHeapGrowthMB} | ${j.retainedHeapMB} | ${j.rssGrowthMB} | ${j.detail} |`,
+      `| ${j.name} | ${j.wallSeconds} | ${j.rssGrowthMB} | ${j.peakHeapGrowthMB} | ${j.retainedHeapMB} | ${j.detail} |`,
   )
   .join('\n')}
 
@@ -210,9 +214,9 @@ ${fe.readinessChunks
   )} |
 | Recompute ${
     shape.services
-  } services ≤ 30 s, ≤ 150 MB growth | ${recomputeS} s, ${recomputeMB} MB peak heap growth | ${target(
-    recomputeS <= 30 && recomputeMB <= 150,
-  )} |
+  } services ≤ 30 s, ≤ 150 MB growth | ${recomputeS} s, at most ${recomputeMB} MB peak RSS growth, heap capped at ${
+    recompute[0]?.heapCapMB
+  } MB | ${target(recomputeS <= 30 && recomputeMB <= 150)} |
 | Org view ≥ 50× faster than the Tech Insights bulk run | ${ratio}× | ${target(
     ratio >= 50,
   )} |
