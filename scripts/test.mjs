@@ -40,7 +40,7 @@ const steps = [
   ['build the demo app', bin('backstage-cli'), ['package', 'build'], { cwd: path.join(repoRoot, 'packages', 'app') }],
   ['end-to-end in headless Chromium', process.execPath, [path.join(repoRoot, 'e2e', 'run.mjs')]],
   // The benchmark harness on a small organisation, so it cannot rot; no timing is asserted.
-  ['benchmark smoke run', process.execPath, [path.join(repoRoot, 'bench', 'run.mjs'), '--smoke']],
+  ['benchmark smoke run', process.execPath, [path.join(repoRoot, 'scripts', 'bench.mjs'), '--smoke']],
 ];
 for (const [name, cmd, args, opts] of steps) {
   console.log(`\n=== ${name} ===`);

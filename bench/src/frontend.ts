@@ -33,9 +33,7 @@ export async function frontendWeight(options: {
   smoke: boolean;
 }): Promise<FrontendResult> {
   const staticDir = path.resolve(
-    __dirname,
-    '..',
-    '..',
+    process.cwd(),
     'packages',
     'app',
     'dist',

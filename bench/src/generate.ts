@@ -118,6 +118,10 @@ export function componentEntity(i: number, shape: OrgShape): Entity {
   };
 }
 
+// Past days had one blocker more than today, so they were at risk at best.
+const pastStatus = (overall: number) =>
+  overall >= 90 ? 'at_risk' : 'not_ready';
+
 /** Catalog entities (as YAML documents' objects) for the organisation. */
 export function catalogEntities(shape: OrgShape): object[] {
   const docs: object[] = [];
@@ -239,7 +243,7 @@ export function generatePlan(
       Math.round((start + (score.overall - start) * progress) * 10) / 10;
     history.push({
       overall,
-      status: d === 0 ? score.status : overall >= 90 ? 'at_risk' : 'not_ready',
+      status: d === 0 ? score.status : pastStatus(overall),
       blockers: d === 0 ? score.blockers.length : score.blockers.length + 1,
       dimensions,
       reason: 'daily',

@@ -1,5 +1,5 @@
 /**
- * The readiness benchmark harness (see bench/run.mjs and bench/README.md).
+ * The readiness benchmark harness (see scripts/bench.mjs and bench/README.md).
  *
  * @packageDocumentation
  */

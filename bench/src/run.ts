@@ -2,7 +2,7 @@
  * The readiness benchmark: generates the organisation into PostgreSQL through the plugin's
  * store, starts the demo backend on it, and measures the API over HTTP with autocannon, the
  * re-evaluation and catalog sync jobs in-process, Tech Insights side by side, and the
- * frontend's weight. Started by bench/run.mjs (`yarn bench`, or `--smoke` for a small run).
+ * frontend's weight. Started by scripts/bench.mjs (`yarn bench`, or `--smoke` for a small run).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -26,7 +26,8 @@ import { TechInsightsResult, runTechInsights } from './techInsights';
 import { frontendWeight, FrontendResult } from './frontend';
 import { renderResults } from './report';
 
-const repoRoot = path.resolve(__dirname, '..', '..');
+// Started by scripts/bench.mjs with the repository root as working directory.
+const repoRoot = process.cwd();
 const smoke = process.argv.includes('--smoke');
 const shape: OrgShape = smoke
   ? { services: 60, groups: 6, systems: 5, domains: 2, historyDays: 7 }
@@ -91,7 +92,7 @@ async function generate(db: Knex) {
 
 function startBackend(env: Record<string, string>, logFile: string) {
   // Logs go straight to a file: reading them here would cost CPU inside the measurements.
-  const log = fs.openSync(logFile, 'w');
+  const logFd = fs.openSync(logFile, 'w');
   // Production mode, as deployed: compact JSON responses and JSON logs (the CLI's
   // `package start` is development mode: pretty-printed JSON, colour logs, file watching).
   const child = spawn(
@@ -108,7 +109,7 @@ function startBackend(env: Record<string, string>, logFile: string) {
     {
       cwd: path.join(repoRoot, 'packages', 'backend'),
       env: { ...process.env, ...env, NODE_ENV: 'production' },
-      stdio: ['ignore', log, log],
+      stdio: ['ignore', logFd, logFd],
       detached: true,
     },
   );
@@ -152,7 +153,9 @@ async function until<T>(
 
 async function main() {
   if (!connection)
-    throw new Error('BENCH_DATABASE_URL is not set: run through bench/run.mjs');
+    throw new Error(
+      'BENCH_DATABASE_URL is not set: run through scripts/bench.mjs',
+    );
   log(`${smoke ? 'smoke run' : 'full run'}: ${JSON.stringify(shape)}`);
   const readinessDb = await freshDatabase('backstage_plugin_readiness');
   for (const plugin of [
@@ -361,19 +364,19 @@ async function main() {
       let cursor: string | undefined;
       let rows = 0;
       const t0 = Date.now();
+      const page = async (after: string | undefined) => {
+        const res = await fetch(
+          `${base}/api/readiness/services?limit=100${
+            after ? `&cursor=${encodeURIComponent(after)}` : ''
+          }`,
+          { headers: { Authorization: `Bearer ${token}` } },
+        );
+        if (!res.ok) throw new Error(`services page: ${res.status}`);
+        return (await res.json()) as any;
+      };
       do {
-        const { value, ms } = await timed(async () => {
-          const res = await fetch(
-            `${base}/api/readiness/services?limit=100${
-              cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''
-            }`,
-            {
-              headers: { Authorization: `Bearer ${token}` },
-            },
-          );
-          if (!res.ok) throw new Error(`services page: ${res.status}`);
-          return (await res.json()) as any;
-        });
+        const after = cursor;
+        const { value, ms } = await timed(() => page(after));
         pageMs.push(ms);
         rows += value.items.length;
         cursor = value.nextCursor;
@@ -462,7 +465,7 @@ async function main() {
           `--max-old-space-size=${HEAP_CAP_MB}`,
           '--require',
           require.resolve('@backstage/cli/config/nodeTransform.cjs'),
-          path.join(__dirname, 'job.ts'),
+          path.join(repoRoot, 'bench', 'src', 'job.ts'),
           job,
           readinessUrl.toString(),
           base,

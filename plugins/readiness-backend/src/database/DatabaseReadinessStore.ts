@@ -72,6 +72,21 @@ const entitySnapshot = (entity: Entity | undefined) =>
       })
     : null;
 
+const planRow = (input: PlanInput, now: Date) => ({
+  entity_ref: input.entityRef.toLocaleLowerCase('en-US'),
+  template_id: input.templateId,
+  template_version: input.templateVersion,
+  owner: input.owner ?? null,
+  system: input.system ?? null,
+  domain: input.domain ?? null,
+  lifecycle: input.lifecycle ?? null,
+  tier: input.tier ?? null,
+  template_snapshot: JSON.stringify(input.templateSnapshot),
+  entity_snapshot: entitySnapshot(input.entitySnapshot),
+  created_at: now,
+  updated_at: now,
+});
+
 // Plans share a handful of templates: rows carry a hash, the parsed template is shared.
 const PLAN_COLUMNS = [
   'entity_ref',
@@ -241,22 +256,7 @@ export class DatabaseReadinessStore {
 
   /** Creates the plan, or refreshes its catalog-derived fields; keeps the pinned template. */
   async upsertPlan(input: PlanInput): Promise<PlanRecord> {
-    const now = new Date();
-    const row = {
-      entity_ref: input.entityRef.toLocaleLowerCase('en-US'),
-      template_id: input.templateId,
-      template_version: input.templateVersion,
-      owner: input.owner ?? null,
-      system: input.system ?? null,
-      domain: input.domain ?? null,
-      lifecycle: input.lifecycle ?? null,
-      tier: input.tier ?? null,
-      template_snapshot: JSON.stringify(input.templateSnapshot),
-      entity_snapshot: entitySnapshot(input.entitySnapshot),
-      archived_at: null,
-      created_at: now,
-      updated_at: now,
-    };
+    const row = { ...planRow(input, new Date()), archived_at: null };
     // An entity that returns to the catalog is restored with its history.
     const [saved] = await this.db('readiness_plans')
       .insert(row)
@@ -290,20 +290,7 @@ export class DatabaseReadinessStore {
       };
       await insert(
         'readiness_plans',
-        plans.map(({ plan }) => ({
-          entity_ref: plan.entityRef.toLocaleLowerCase('en-US'),
-          template_id: plan.templateId,
-          template_version: plan.templateVersion,
-          owner: plan.owner ?? null,
-          system: plan.system ?? null,
-          domain: plan.domain ?? null,
-          lifecycle: plan.lifecycle ?? null,
-          tier: plan.tier ?? null,
-          template_snapshot: JSON.stringify(plan.templateSnapshot),
-          entity_snapshot: entitySnapshot(plan.entitySnapshot),
-          created_at: now,
-          updated_at: now,
-        })),
+        plans.map(({ plan }) => planRow(plan, now)),
       );
       const ref = (b: BulkPlan) => b.plan.entityRef.toLocaleLowerCase('en-US');
       await insert(

@@ -1,4 +1,4 @@
-// `yarn bench [--smoke]`: starts a throw-away embedded PostgreSQL and runs the benchmark
+// `yarn bench [--smoke]` (node scripts/bench.mjs): starts a throw-away embedded PostgreSQL and runs the benchmark
 // (bench/src/run.ts) against it. The full run writes bench/RESULTS.md; --smoke runs the same
 // harness on a small organisation and writes bench/RESULTS.smoke.md (git-ignored).
 import { spawnSync } from 'node:child_process';
@@ -9,10 +9,9 @@ import {
   repoRoot,
   startEmbeddedPostgres,
   tmpDir,
-} from '../scripts/lib.mjs';
+} from './lib.mjs';
 
 checkNode();
-const smoke = process.argv.includes('--smoke');
 let pg;
 let url = process.env.BENCH_DATABASE_URL;
 if (!url) {
