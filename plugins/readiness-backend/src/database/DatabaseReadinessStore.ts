@@ -534,6 +534,44 @@ export class DatabaseReadinessStore {
     });
   }
 
+  /**
+   * A plan with its task states and runbooks in one round trip (the entity read path).
+   */
+  async getPlanView(
+    entityRef: string,
+  ): Promise<
+    | { plan: PlanRecord; tasks: TaskState[]; runbooks: RunbookLink[] }
+    | undefined
+  > {
+    const rows = await this.planQuery()
+      .select(
+        this.db.raw(
+          `(select coalesce(json_agg(t), '[]') from readiness_task_states t
+              where t.entity_ref = readiness_plans.entity_ref) as task_rows`,
+        ),
+        this.db.raw(
+          `(select coalesce(json_agg(e order by e.recorded_at), '[]') from readiness_evidence e
+              where e.entity_ref = readiness_plans.entity_ref) as evidence_rows`,
+        ),
+        this.db.raw(
+          `(select coalesce(json_agg(r order by r.type, r.title), '[]') from readiness_runbook_links r
+              where r.entity_ref = readiness_plans.entity_ref) as runbook_rows`,
+        ),
+      )
+      .where({ entity_ref: entityRef.toLocaleLowerCase('en-US') });
+    if (rows.length === 0) return undefined;
+    const [plan] = await this.toPlans(rows);
+    const row = rows[0];
+    return {
+      plan,
+      tasks: this.assembleTaskStates(
+        json(row.task_rows),
+        json(row.evidence_rows),
+      ),
+      runbooks: json<any[]>(row.runbook_rows).map(r => this.toRunbook(r)),
+    };
+  }
+
   async listRunbooks(entityRef: string): Promise<RunbookLink[]> {
     const rows = await this.db('readiness_runbook_links')
       .where({ entity_ref: entityRef.toLocaleLowerCase('en-US') })

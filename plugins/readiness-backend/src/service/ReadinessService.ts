@@ -32,6 +32,7 @@ import {
   ReadinessScore,
   ReadinessTemplate,
   RunbookType,
+  RunbookLink,
   TaskState,
   TaskStatus,
   TaskUpdateInput,
@@ -257,12 +258,14 @@ export class ReadinessService {
     // credentials, so catalog read permissions apply unchanged.
     let plan: PlanRecord | undefined;
     let entity: Entity;
-    const stored = (await this.canReadWholeCatalog(credentials))
-      ? await this.deps.store.getPlan(stringifyEntityRef(ref))
+    const view = (await this.canReadWholeCatalog(credentials))
+      ? await this.deps.store.getPlanView(stringifyEntityRef(ref))
       : undefined;
-    if (stored?.entitySnapshot && !stored.archivedAt) {
-      plan = stored;
-      entity = stored.entitySnapshot;
+    let loaded: { tasks: TaskState[]; runbooks: RunbookLink[] } | undefined;
+    if (view?.plan.entitySnapshot && !view.plan.archivedAt) {
+      plan = view.plan;
+      entity = view.plan.entitySnapshot;
+      loaded = view;
     } else {
       entity = await this.getEntity(ref, credentials);
       plan = await this.deps.store.getPlan(stringifyEntityRef(entity));
@@ -278,10 +281,10 @@ export class ReadinessService {
       plan = await this.registerEntity(entity);
     }
     const template = this.templateOf(plan);
-    const [tasks, runbooks] = await Promise.all([
-      this.deps.store.listTaskStates(entityRef),
-      this.deps.store.listRunbooks(entityRef),
-    ]);
+    const { tasks, runbooks } = loaded ?? {
+      tasks: await this.deps.store.listTaskStates(entityRef),
+      runbooks: await this.deps.store.listRunbooks(entityRef),
+    };
     const now = new Date();
     const states = Object.fromEntries(tasks.map(t => [t.taskId, t]));
     return {
