@@ -1,5 +1,5 @@
 // Takes README screenshots of the running demo app in headless Chromium.
-// Usage: [CARD_ONLY=1] [THEME=dark] node scripts/screenshot.mjs <path> <out.png> [waitForText]
+// Usage: [CARD_ONLY=1] [THEME=dark] [BASE_URL=http://localhost:3000] node scripts/screenshot.mjs <path> <out.png> [waitForText]
 import { chromium } from 'playwright-core';
 
 const [
@@ -30,7 +30,7 @@ page.on(
   'console',
   m => m.type() === 'error' && console.error('[console]', m.text()),
 );
-await page.goto(`http://localhost:3000${urlPath}`);
+await page.goto(`${process.env.BASE_URL ?? 'http://localhost:3000'}${urlPath}`);
 const enter = page.getByRole('button', { name: 'Enter' });
 await enter.waitFor({ timeout: 60_000 });
 await enter.click();

@@ -77,20 +77,18 @@ describe('ImportDialog', () => {
       '<img src=x onerror="window.__pwned=1"><script>window.__pwned=1</script>';
     await open(
       {
-        previewImport: jest
-          .fn()
-          .mockResolvedValue({
-            ...preview,
-            mapping: [
-              {
-                taskId: '1.1',
-                title: 'Error tracking',
-                status: 'done',
-                from: [evil],
-              },
-            ],
-            warnings: [evil],
-          }),
+        previewImport: jest.fn().mockResolvedValue({
+          ...preview,
+          mapping: [
+            {
+              taskId: '1.1',
+              title: 'Error tracking',
+              status: 'done',
+              from: [evil],
+            },
+          ],
+          warnings: [evil],
+        }),
       },
       false,
     );

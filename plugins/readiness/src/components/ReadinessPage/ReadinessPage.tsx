@@ -10,6 +10,7 @@ import {
   ResponseErrorPanel,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
+import { humanizeEntityRef } from '@backstage/plugin-catalog-react';
 import { parseEntityRef } from '@backstage/catalog-model';
 import {
   RollupGroup,
@@ -176,13 +177,23 @@ function Rollup({
     <Table size="small" aria-label={`Scores by ${groupBy}`}>
       <TableHead>
         <TableRow>
-          <TableCell>{groupBy}</TableCell>
-          <TableCell align="right">Services</TableCell>
-          <TableCell align="right">Average</TableCell>
-          <TableCell align="right">Ready</TableCell>
-          <TableCell align="right">At risk</TableCell>
-          <TableCell align="right">Not ready</TableCell>
-          <TableCell align="right">Open P0</TableCell>
+          {[
+            groupBy,
+            'Services',
+            'Average',
+            'Ready',
+            'At risk',
+            'Not ready',
+            'Open P0',
+          ].map((title, i) => (
+            <TableCell
+              key={title}
+              align={i === 0 ? 'left' : 'right'}
+              style={{ whiteSpace: 'nowrap' }}
+            >
+              {title}
+            </TableCell>
+          ))}
         </TableRow>
       </TableHead>
       <TableBody>
@@ -190,7 +201,11 @@ function Rollup({
           <TableRow key={g.key}>
             <TableCell>
               {g.key.includes(':') ? (
-                <Link to={entityLink(g.key)}>{g.key}</Link>
+                <Link to={entityLink(g.key)} title={g.key}>
+                  {humanizeEntityRef(parseEntityRef(g.key), {
+                    defaultKind: parseEntityRef(g.key).kind,
+                  })}
+                </Link>
               ) : (
                 g.key
               )}
