@@ -199,7 +199,7 @@ function Rollup({
       <TableBody>
         {groups.map(g => (
           <TableRow key={g.key}>
-            <TableCell style={{ whiteSpace: 'nowrap' }}>
+            <TableCell>
               {g.key.includes(':') ? (
                 <Link to={entityLink(g.key)} title={g.key}>
                   {humanizeEntityRef(parseEntityRef(g.key), {
