@@ -118,6 +118,12 @@ export type TaskUpdateResult =
   | { ok: true; state: TaskState }
   | { ok: false; current: TaskState };
 
+/**
+ * List filters plus the entity refs the caller may see in the catalog (`undefined`: all).
+ * @internal
+ */
+export type Scoped<T> = T & { visible?: string[] };
+
 /** A score snapshot. @internal */
 export interface ScoreSnapshot {
   overall: number;
@@ -947,10 +953,11 @@ export class DatabaseReadinessStore {
     });
   }
 
-  private filtered(filters: ServiceFilters) {
+  private filtered(filters: Scoped<ServiceFilters>) {
     const q = this.db('readiness_plans as p')
       .join('readiness_scores as s', 's.entity_ref', 'p.entity_ref')
       .whereNull('p.archived_at');
+    if (filters.visible) q.whereIn('p.entity_ref', filters.visible);
     const columns = {
       owner: 'p.owner',
       system: 'p.system',
@@ -976,7 +983,7 @@ export class DatabaseReadinessStore {
   /** Org rollup by owner, system or domain, from the stored score rows. */
   async rollup(
     groupBy: 'owner' | 'system' | 'domain',
-    filters: ServiceFilters,
+    filters: Scoped<ServiceFilters>,
   ): Promise<RollupGroup[]> {
     const column = `p.${groupBy}`;
     const key = this.db.raw(`coalesce(${column}, '(none)')`);
@@ -1033,7 +1040,7 @@ export class DatabaseReadinessStore {
 
   /** Cursor-paginated services with their stored scores (keyset on sort column + ref). */
   async listScores(
-    query: ServicesQuery,
+    query: Scoped<ServicesQuery>,
   ): Promise<{ items: ServiceScoreRow[]; nextCursor?: string; total: number }> {
     const sortColumn = {
       overall: 's.overall',
@@ -1153,7 +1160,10 @@ export class DatabaseReadinessStore {
   }
 
   /** Evidence of active plans that expires before `until` (already expired included). */
-  async listExpiringEvidence(until: Date): Promise<
+  async listExpiringEvidence(
+    until: Date,
+    visible?: string[],
+  ): Promise<
     Array<{
       entityRef: string;
       owner?: string;
@@ -1163,9 +1173,11 @@ export class DatabaseReadinessStore {
       expiresAt: string;
     }>
   > {
-    const rows = await this.db('readiness_evidence as e')
+    const q = this.db('readiness_evidence as e')
       .join('readiness_plans as p', 'p.entity_ref', 'e.entity_ref')
-      .whereNull('p.archived_at')
+      .whereNull('p.archived_at');
+    if (visible) q.whereIn('p.entity_ref', visible);
+    const rows = await q
       .whereNotNull('e.expires_at')
       .where('e.expires_at', '<', until)
       .whereNot('e.kind', 'check')
@@ -1189,7 +1201,7 @@ export class DatabaseReadinessStore {
   }
 
   /** Every open P0 blocker of active plans, from the stored score rows. */
-  async listBlockers(filters: ServiceFilters): Promise<
+  async listBlockers(filters: Scoped<ServiceFilters>): Promise<
     Array<{
       entityRef: string;
       owner?: string;
@@ -1222,7 +1234,7 @@ export class DatabaseReadinessStore {
    * snapshot of that day, and how many services were ready.
    */
   async trend(
-    filters: ServiceFilters,
+    filters: Scoped<ServiceFilters>,
     since: Date,
   ): Promise<
     Array<{ day: string; average: number; services: number; ready: number }>

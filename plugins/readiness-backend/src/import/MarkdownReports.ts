@@ -1,3 +1,4 @@
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import {
   EntityReadinessResponse,
   ReadinessTemplate,
@@ -257,8 +258,11 @@ export class MarkdownReports {
   }
 
   /** A markdown status report for the organisation, from the stored scores. */
-  async exportOrg(query: RollupQuery): Promise<string> {
-    const groups = await this.service.rollup(query);
+  async exportOrg(
+    query: RollupQuery,
+    credentials: BackstageCredentials,
+  ): Promise<string> {
+    const groups = await this.service.rollup(query, credentials);
     const out = [`# Production readiness by ${query.groupBy}`, ''];
     out.push(
       '| Group | Services | Average | Ready | At risk | Not ready | Open P0 blockers |',
@@ -270,12 +274,10 @@ export class MarkdownReports {
       );
     }
     const { groupBy: _groupBy, ...filters } = query;
-    const blocked = await this.service.listServices({
-      ...filters,
-      sort: 'overall',
-      order: 'asc',
-      limit: 500,
-    });
+    const blocked = await this.service.listServices(
+      { ...filters, sort: 'overall', order: 'asc', limit: 500 },
+      credentials,
+    );
     out.push(
       '',
       '## Services',

@@ -108,12 +108,16 @@ describe('ReadinessService reads', () => {
         auth: mockServices.auth(),
         logger: mockServices.logger.mock(),
         config: new ConfigReader({}),
+        permissions: mockServices.permissions.mock({
+          authorizeConditional: async () => [{ result: AuthorizeResult.ALLOW }],
+        }),
       });
       const ref = { kind: 'component', namespace: 'default', name: 'payments' };
-      await service.getEntityReadiness(ref, mockCredentials.user());
+      const user = mockCredentials.user();
+      await service.getEntityReadiness(ref, user);
       const query = { groupBy: 'owner' as const };
-      const before = await service.rollup(query);
-      expect(await service.rollup(query)).toEqual(before);
+      const before = await service.rollup(query, user);
+      expect(await service.rollup(query, user)).toEqual(before);
       expect(rollups).toHaveBeenCalledTimes(1);
 
       await service.updateTask({
@@ -122,9 +126,81 @@ describe('ReadinessService reads', () => {
         input: { expectedVersion: 0, status: 'done' },
         actor: 'user:default/alice',
       });
-      const after = await service.rollup(query);
+      const after = await service.rollup(query, user);
       expect(rollups).toHaveBeenCalledTimes(2);
       expect(after[0].average).not.toEqual(before[0].average);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'org-wide lists show a restricted user only the services the catalog lets them see, %p',
+    async id => {
+      const knex = await databases.init(id);
+      const store = await DatabaseReadinessStore.create({
+        database: databaseServiceFor(knex),
+      });
+      const payments = component('payments', 'payments-team', 'pay');
+      const ledger = component('ledger', 'payments-team', 'pay');
+      const catalog = catalogServiceMock({ entities: [payments, ledger] });
+      const reader = mockCredentials.user('user:default/reader');
+      const restricted = mockCredentials.user('user:default/restricted');
+      const service = new ReadinessService({
+        store,
+        templates: TemplateRegistry.fromConfig(new ConfigReader({})),
+        catalog,
+        auth: mockServices.auth(),
+        logger: mockServices.logger.mock(),
+        config: new ConfigReader({}),
+        permissions: mockServices.permissions.mock({
+          authorizeConditional: async (_requests, { credentials }) => [
+            {
+              result:
+                (credentials.principal as any).userEntityRef ===
+                'user:default/reader'
+                  ? AuthorizeResult.ALLOW
+                  : AuthorizeResult.CONDITIONAL,
+            } as any,
+          ],
+        }),
+      });
+      for (const name of ['payments', 'ledger']) {
+        await service.getEntityReadiness(
+          { kind: 'component', namespace: 'default', name },
+          reader,
+        );
+      }
+      // The catalog answers the restricted user's own query with what it may see.
+      const visibleTo = jest
+        .spyOn(catalog, 'getEntities')
+        .mockResolvedValue({ items: [payments] });
+
+      const all = await service.listServices(
+        { sort: 'entityRef', order: 'asc', limit: 50 },
+        reader,
+      );
+      expect(all.items.map(i => i.entityRef)).toEqual([
+        'component:default/ledger',
+        'component:default/payments',
+      ]);
+      expect(visibleTo).not.toHaveBeenCalled();
+
+      const mine = await service.listServices(
+        { sort: 'entityRef', order: 'asc', limit: 50 },
+        restricted,
+      );
+      expect(mine.total).toBe(1);
+      expect(mine.items.map(i => i.entityRef)).toEqual([
+        'component:default/payments',
+      ]);
+      expect(visibleTo).toHaveBeenCalledWith(expect.anything(), {
+        credentials: restricted,
+      });
+      const groups = await service.rollup({ groupBy: 'owner' }, restricted);
+      expect(groups.reduce((n, g) => n + g.services, 0)).toBe(1);
+      const wholeOrg = await service.rollup({ groupBy: 'owner' }, reader);
+      expect(wholeOrg.reduce((n, g) => n + g.services, 0)).toBe(2);
+      const trend = await service.trend({ days: 7 }, restricted);
+      expect(trend.every(d => d.services <= 1)).toBe(true);
     },
   );
 });

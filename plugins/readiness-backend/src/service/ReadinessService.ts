@@ -570,14 +570,49 @@ export class ReadinessService {
   }
 
   /**
-   * Org rollups are read far more often than scores change: answers are kept
-   * `readiness.rollupCacheSeconds` (15 s) and dropped on every score this replica writes.
+   * The entity refs a caller may see in the catalog, for filtering org-wide lists, or
+   * `undefined` when they may see every entity (and for service callers). Asked of the
+   * catalog with the caller's credentials, once per user per minute.
    */
-  rollup(query: RollupQuery) {
+  async visibleRefs(
+    credentials: BackstageCredentials,
+  ): Promise<string[] | undefined> {
+    const { auth, catalog } = this.deps;
+    if (!auth.isPrincipal(credentials, 'user')) return undefined;
+    if (await this.canReadWholeCatalog(credentials)) return undefined;
+    const user = credentials.principal.userEntityRef;
+    const cached = this.visible.get(user);
+    if (cached && cached.until > Date.now()) return cached.refs;
+    const { items } = await catalog.getEntities(
+      { fields: ['kind', 'metadata.namespace', 'metadata.name'] },
+      { credentials },
+    );
+    const refs = items.map(e =>
+      stringifyEntityRef(e).toLocaleLowerCase('en-US'),
+    );
+    if (this.visible.size >= ENTITY_CACHE_SIZE) this.visible.clear();
+    this.visible.set(user, { refs, until: Date.now() + 60_000 });
+    return refs;
+  }
+
+  private readonly visible = new Map<
+    string,
+    { refs: string[]; until: number }
+  >();
+
+  /**
+   * Org rollups are read far more often than scores change: answers for callers who see
+   * the whole catalog are kept `readiness.rollupCacheSeconds` (15 s) and dropped on every
+   * score this replica writes.
+   */
+  async rollup(query: RollupQuery, credentials: BackstageCredentials) {
+    const visible = await this.visibleRefs(credentials);
+    const { groupBy, ...filters } = query;
+    if (visible)
+      return this.deps.store.rollup(groupBy, { ...filters, visible });
     const key = JSON.stringify(query);
     const hit = this.rollups.get(key);
     if (hit && hit.until > Date.now()) return hit.value;
-    const { groupBy, ...filters } = query;
     const value = this.deps.store.rollup(groupBy, filters);
     if (this.rollupTtlMs > 0) {
       this.rollups.set(key, { value, until: Date.now() + this.rollupTtlMs });
@@ -591,26 +626,41 @@ export class ReadinessService {
     { value: ReturnType<DatabaseReadinessStore['rollup']>; until: number }
   >();
 
-  listBlockers(filters: ServiceFilters) {
-    return this.deps.store.listBlockers(filters);
+  async listBlockers(
+    filters: ServiceFilters,
+    credentials: BackstageCredentials,
+  ) {
+    const visible = await this.visibleRefs(credentials);
+    return this.deps.store.listBlockers({ ...filters, visible });
   }
 
-  trend(query: ServiceFilters & { days: number }, now: Date = new Date()) {
+  async trend(
+    query: ServiceFilters & { days: number },
+    credentials: BackstageCredentials,
+    now: Date = new Date(),
+  ) {
     const { days, ...filters } = query;
+    const visible = await this.visibleRefs(credentials);
     return this.deps.store.trend(
-      filters,
+      { ...filters, visible },
       new Date(now.getTime() - days * 86_400_000),
     );
   }
 
-  expiringEvidence(days: number, now: Date = new Date()) {
+  async expiringEvidence(
+    days: number,
+    credentials: BackstageCredentials,
+    now: Date = new Date(),
+  ) {
     return this.deps.store.listExpiringEvidence(
       new Date(now.getTime() + days * 86_400_000),
+      await this.visibleRefs(credentials),
     );
   }
 
-  listServices(query: ServicesQuery) {
-    return this.deps.store.listScores(query);
+  async listServices(query: ServicesQuery, credentials: BackstageCredentials) {
+    const visible = await this.visibleRefs(credentials);
+    return this.deps.store.listScores({ ...query, visible });
   }
 
   /**

@@ -246,38 +246,47 @@ export async function createRouter(options: {
 
   router.get('/scores', async (req, res) => {
     const query = parse(rollupQuerySchema, req.query);
-    await httpAuth.credentials(req);
-    res.json({ groupBy: query.groupBy, items: await service.rollup(query) });
+    const credentials = await httpAuth.credentials(req);
+    res.json({
+      groupBy: query.groupBy,
+      items: await service.rollup(query, credentials),
+    });
   });
 
   router.get('/services', async (req, res) => {
     const query = parse(servicesQuerySchema, req.query);
-    await httpAuth.credentials(req);
-    res.json(await service.listServices(query));
+    const credentials = await httpAuth.credentials(req);
+    res.json(await service.listServices(query, credentials));
   });
 
   router.get('/blockers', async (req, res) => {
     const query = parse(blockersQuerySchema, req.query);
-    await httpAuth.credentials(req);
-    res.json({ items: await service.listBlockers(query) });
+    const credentials = await httpAuth.credentials(req);
+    res.json({ items: await service.listBlockers(query, credentials) });
   });
 
   router.get('/trend', async (req, res) => {
     const query = parse(trendQuerySchema, req.query);
-    await httpAuth.credentials(req);
-    res.json({ days: query.days, items: await service.trend(query) });
+    const credentials = await httpAuth.credentials(req);
+    res.json({
+      days: query.days,
+      items: await service.trend(query, credentials),
+    });
   });
 
   router.get('/evidence/expiring', async (req, res) => {
     const { days } = parse(expiringQuerySchema, req.query);
-    await httpAuth.credentials(req);
-    res.json({ days, items: await service.expiringEvidence(days) });
+    const credentials = await httpAuth.credentials(req);
+    res.json({
+      days,
+      items: await service.expiringEvidence(days, credentials),
+    });
   });
 
   router.get('/export', async (req, res) => {
     const query = parse(rollupQuerySchema, req.query);
-    await httpAuth.credentials(req);
-    res.type('text/markdown').send(await reports.exportOrg(query));
+    const credentials = await httpAuth.credentials(req);
+    res.type('text/markdown').send(await reports.exportOrg(query, credentials));
   });
 
   router.get(entityPath, async (req, res) => {
