@@ -24,6 +24,7 @@ import {
 } from '@internal/plugin-readiness-node';
 import { ReadinessService } from './service/ReadinessService';
 import { createRouter } from './service/router';
+import { CiPrincipals } from './service/CiPrincipals';
 import { TemplateRegistry } from './templates/TemplateRegistry';
 
 /**
@@ -50,6 +51,7 @@ export const readinessPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         auditor: coreServices.auditor,
         auth: coreServices.auth,
+        userInfo: coreServices.userInfo,
         scheduler: coreServices.scheduler,
         catalog: catalogServiceRef,
         notifications: notificationService,
@@ -93,6 +95,7 @@ export const readinessPlugin = createBackendPlugin({
           notifications: deps.notifications,
           store,
           logger,
+          reviewers: config.getOptionalStringArray('readiness.review.notify'),
         });
         const service = new ReadinessService({
           store,
@@ -111,6 +114,8 @@ export const readinessPlugin = createBackendPlugin({
             httpAuth: deps.httpAuth,
             permissions: deps.permissions,
             auditor: deps.auditor,
+            userInfo: deps.userInfo,
+            ciPrincipals: CiPrincipals.fromConfig(config),
             service,
             templates,
             reports: new MarkdownReports(service),

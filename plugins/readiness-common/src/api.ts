@@ -1,4 +1,4 @@
-import { Exemption, ReadinessTemplate, RunbookLink, TaskState } from './types';
+import { Evidence, Exemption, ReadinessTemplate, RunbookLink, TaskState } from './types';
 import { ReadinessScore, WhatIf } from './scoring';
 
 /** Response of `GET /entities/:kind/:namespace/:name`. @public */
@@ -31,3 +31,18 @@ export interface BackupPolicy {
 }
 
 export type { Exemption };
+
+/** One item of the review queue (`GET /reviews`): a person's evidence awaiting a second person. @public */
+export interface ReviewQueueItem {
+  entityRef: string;
+  owner?: string;
+  taskId: string;
+  taskTitle: string;
+  severity: 'p0' | 'p1' | 'p2';
+  evidence: Evidence;
+}
+
+/** Response of `GET /reviews`. @public */
+export interface ReviewQueueResponse {
+  items: ReviewQueueItem[];
+}

@@ -12,10 +12,27 @@ export const readinessPlanUpdatePermission = createPermission({
   resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
 });
 
-/** Approve an exemption (accepted risk) on a task. @public */
+/**
+ * Approve an exemption (accepted risk, or "not applicable") on a task of an entity. A
+ * catalog-entity resource permission, so a policy can condition it; the backend also
+ * refuses approvers who asked for it or (by default) belong to the owning group.
+ * @public
+ */
 export const readinessExemptionApprovePermission = createPermission({
   name: 'readiness.exemption.approve',
   attributes: { action: 'update' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
+/**
+ * Review (approve or reject) a person's evidence on an entity's plan. The backend also
+ * refuses the submitter and (by default) members of the owning group.
+ * @public
+ */
+export const readinessEvidenceReviewPermission = createPermission({
+  name: 'readiness.evidence.review',
+  attributes: { action: 'update' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
 });
 
 /** Administer readiness: templates, imports, archived plans. @public */
@@ -28,5 +45,6 @@ export const readinessAdminPermission = createPermission({
 export const readinessPermissions = [
   readinessPlanUpdatePermission,
   readinessExemptionApprovePermission,
+  readinessEvidenceReviewPermission,
   readinessAdminPermission,
 ];

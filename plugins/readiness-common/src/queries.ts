@@ -1,10 +1,18 @@
 import { z } from 'zod';
 import { RUNBOOK_TYPES, RunbookType } from './types';
+import { httpUrlSchema } from './schemas';
 
-const list = z
-  .string()
-  .max(2000)
-  .transform(s =>
+/** A query string value: one string without control characters (NUL among them). */
+const text = (max: number) =>
+  z
+    .string({ invalid_type_error: 'must be a single string value' })
+    .max(max)
+    // eslint-disable-next-line no-control-regex
+    .refine(s => !/[\u0000-\u001f\u007f]/.test(s), {
+      message: 'must not contain control characters',
+    });
+
+const list = text(2000).transform(s =>
     s
       .split(',')
       .map(v => v.trim())
@@ -36,7 +44,7 @@ export const servicesQuerySchema = serviceFiltersSchema
       .default('overall'),
     order: z.enum(['asc', 'desc']).default('asc'),
     limit: z.coerce.number().int().min(1).max(500).default(50),
-    cursor: z.string().max(1000).optional(),
+    cursor: text(1000).optional(),
   })
   .strict();
 
@@ -57,9 +65,15 @@ export const expiringQuerySchema = z
 export const gateQuerySchema = z
   .object({
     minScore: z.coerce.number().min(0).max(100).default(0),
+    /** A release gate is strict by default: At risk fails unless the caller opts in. */
     allowAtRisk: z
       .enum(['true', 'false'])
-      .default('true')
+      .default('false')
+      .transform(v => v === 'true'),
+    /** Expired evidence fails the gate unless the caller opts in. */
+    allowExpired: z
+      .enum(['true', 'false'])
+      .default('false')
       .transform(v => v === 'true'),
   })
   .strict();
@@ -77,6 +91,8 @@ export const exemptionInputSchema = z
     expectedVersion: z.number().int().min(0),
     reason: z.string().min(3).max(2000),
     expiresAt: z.string().datetime({ offset: true }),
+    /** Ask for the task to be treated as not applicable (never granted on a P0 to its owner). */
+    notApplicable: z.boolean().optional(),
   })
   .strict();
 
@@ -85,7 +101,7 @@ export const runbookInputSchema = z
   .object({
     type: z.enum(RUNBOOK_TYPES as [RunbookType, ...RunbookType[]]),
     title: z.string().min(1).max(200),
-    url: z.string().url().max(2000),
+    url: httpUrlSchema,
     lastReviewedAt: z.string().datetime({ offset: true }).optional(),
   })
   .strict();
@@ -94,7 +110,7 @@ export const runbookInputSchema = z
 export const runbookPatchSchema = z
   .object({
     title: z.string().min(1).max(200).optional(),
-    url: z.string().url().max(2000).optional(),
+    url: httpUrlSchema.optional(),
     lastReviewedAt: z.string().datetime({ offset: true }).nullable().optional(),
   })
   .strict();

@@ -98,21 +98,63 @@ export const templateSchema = z
 export const taskUpdateSchema = z
   .object({
     expectedVersion: z.number().int().min(0),
-    status: z.enum(TASK_STATUSES as [string, ...string[]]).optional(),
+    status: z
+      .enum(TASK_STATUSES as [string, ...string[]])
+      .refine(v => v !== 'not_applicable', {
+        message:
+          'not_applicable is an exemption: request it with POST …/exemption-request and notApplicable: true',
+      })
+      .optional(),
     assignee: z.string().max(200).nullable().optional(),
     notes: z.string().max(10_000).nullable().optional(),
     checklist: z.record(z.string().max(64), z.boolean()).optional(),
   })
   .strict();
 
-/** Body of a new piece of evidence. @public */
+/**
+ * An http(s) URL: `javascript:`, `data:` and other schemes are refused, as the catalog
+ * processor refuses them for links.
+ * @public
+ */
+export const httpUrlSchema = z
+  .string()
+  .max(2000)
+  .url()
+  .refine(u => /^https?:$/i.test(safeProtocol(u)), {
+    message: 'must be an http or https URL',
+  });
+
+function safeProtocol(u: string): string {
+  try {
+    return new URL(u).protocol;
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * Body of a new piece of evidence. Provenance is the server's to assign: a client may not
+ * send `kind: check` or a `source` other than `manual` (CI evidence is recognised by the
+ * caller's bound service principal, not by what it says about itself).
+ * @public
+ */
 export const evidenceInputSchema = z
   .object({
-    kind: z.enum(['link', 'commit', 'document', 'check', 'attestation']),
-    url: z.string().url().max(2000).optional(),
+    kind: z.enum(['link', 'commit', 'document', 'attestation'], {
+      errorMap: () => ({
+        message:
+          'must be link, commit, document or attestation (check evidence is recorded by the backend itself)',
+      }),
+    }),
+    url: httpUrlSchema.optional(),
     summary: z.string().min(1).max(2000),
     source: z
-      .enum(['manual', 'ci', 'sentry', 'catalog', 'backup'])
+      .literal('manual', {
+        errorMap: () => ({
+          message:
+            'only "manual" may be sent; the server records who produced the evidence',
+        }),
+      })
       .default('manual'),
   })
   .strict()
@@ -121,10 +163,24 @@ export const evidenceInputSchema = z
     message: 'url is required for evidence other than an attestation',
   });
 
+/** Body of a review of a person's evidence. @public */
+export const evidenceReviewSchema = z
+  .object({
+    decision: z.enum(['approve', 'reject']),
+    comment: z.string().trim().max(2000).optional(),
+  })
+  .strict()
+  .refine(r => r.decision === 'approve' || (r.comment ?? '').length >= 3, {
+    path: ['comment'],
+    message: 'a rejection needs a comment of at least 3 characters',
+  });
+
 /** Input types of the request schemas. @public */
 export type TaskUpdateInput = z.infer<typeof taskUpdateSchema>;
 /** @public */
 export type EvidenceInput = z.infer<typeof evidenceInputSchema>;
+/** @public */
+export type EvidenceReviewInput = z.infer<typeof evidenceReviewSchema>;
 
 /**
  * Formats zod issues as `field: message; field: message` so a 400 names the field.

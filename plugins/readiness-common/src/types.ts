@@ -7,7 +7,11 @@
 /** Severity of a readiness task; any open `p0` task blocks readiness. @public */
 export type TaskSeverity = 'p0' | 'p1' | 'p2';
 
-/** Workflow status of a task. @public */
+/**
+ * Workflow status of a task. `not_applicable` is kept for stored rows only: a task is not
+ * applicable through an approved exemption, never through its status.
+ * @public
+ */
 export type TaskStatus =
   | 'todo'
   | 'in_progress'
@@ -23,6 +27,11 @@ export const TASK_STATUSES: readonly TaskStatus[] = [
   'blocked',
   'not_applicable',
 ];
+
+/** The statuses a person may set; `not_applicable` needs an approved exemption. @public */
+export const SETTABLE_TASK_STATUSES: readonly TaskStatus[] = TASK_STATUSES.filter(
+  s => s !== 'not_applicable',
+);
 
 /** Kind of a piece of evidence. An `attestation` is a claim, not proof. @public */
 export type EvidenceKind =
@@ -124,6 +133,24 @@ export interface ReadinessTemplate {
   phases: TemplatePhase[];
 }
 
+/**
+ * How far a piece of evidence can be trusted; assigned by the server, never by the client.
+ * - `verified`: produced by the backend's own checks or by a service principal bound to
+ *   the entity and task in config
+ * - `reviewed`: a person's evidence approved by a second person
+ * - `claimed`: a person's word (unreviewed links and documents, attestations, imports)
+ * @public
+ */
+export type EvidenceTrust = 'verified' | 'reviewed' | 'claimed';
+
+/** The review of a person's evidence. @public */
+export interface EvidenceReview {
+  state: 'pending' | 'approved' | 'rejected';
+  reviewedBy?: string;
+  reviewedAt?: string;
+  comment?: string;
+}
+
 /** A piece of evidence attached to a task. @public */
 export interface Evidence {
   id: string;
@@ -134,6 +161,10 @@ export interface Evidence {
   recordedAt: string;
   recordedBy: string;
   expiresAt?: string;
+  /** Provenance; rows written before the trust model are `claimed`. */
+  trust: EvidenceTrust;
+  /** Present on a person's reviewable evidence (not on attestations or machine evidence). */
+  review?: EvidenceReview;
 }
 
 /** An accepted risk: counts as satisfied until it expires, and is always shown. @public */
@@ -142,11 +173,19 @@ export interface Exemption {
   approvedBy: string;
   createdAt: string;
   expiresAt: string;
+  /** Who asked for it (never the approver). */
+  requestedBy?: string;
+  /** The task does not apply: it leaves the denominator instead of counting as satisfied. */
+  notApplicable?: boolean;
+  /** The approver's comment. */
+  comment?: string;
 }
 
 /** An owner's request for an exemption, waiting for an approver. @public */
 export interface ExemptionRequest {
   reason: string;
+  /** Asks for the task to be treated as not applicable. */
+  notApplicable?: boolean;
   expiresAt: string;
   requestedBy: string;
   requestedAt: string;

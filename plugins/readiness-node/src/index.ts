@@ -45,6 +45,12 @@ export interface ReadinessCheck {
   id: string;
   title: string;
   source: EvidenceSource;
+  /**
+   * How far its passing evidence is trusted (default `verified`). A check that only reads
+   * what the owning team declared (an annotation, a link it added) cannot prove more than
+   * the team's word: declare it `claimed`, and a second person's review is needed.
+   */
+  trust?: 'verified' | 'claimed';
   run(context: ReadinessCheckContext): Promise<ReadinessCheckResult>;
 }
 

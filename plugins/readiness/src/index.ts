@@ -16,4 +16,9 @@ export {
   ReadinessClient,
   ReadinessConflictError,
 } from './api';
-export type { ReadinessApi, ReadinessFilters } from './api';
+export type {
+  ReadinessApi,
+  ReadinessFilters,
+  EvidenceReviewDecision,
+  ExemptionRequestInput,
+} from './api';

@@ -65,9 +65,17 @@ export const people = {
   owner: 'user:default/alice', // payments-team
   otherTeam: 'user:default/bob', // growth-team
   admin: 'user:default/root', // platform-team
+  reviewer: 'user:default/carol', // sre-team: reviews evidence, approves exemptions
+  teammate: 'user:default/dave', // payments-team, also holds the reviewer permissions
 };
 
 const claims: Record<string, string[]> = {
+  [people.reviewer]: [people.reviewer, 'group:default/sre-team'],
+  [people.teammate]: [
+    people.teammate,
+    'group:default/payments-team',
+    'group:default/sre-team',
+  ],
   [people.owner]: [people.owner, 'group:default/payments-team'],
   [people.otherTeam]: [people.otherTeam, 'group:default/growth-team'],
   [people.admin]: [people.admin, 'group:default/platform-team'],
@@ -100,7 +108,19 @@ export function demoPermissionsFactory(entities: Entity[]) {
             ? claims[principal.userEntityRef] ?? [principal.userEntityRef]
             : [];
         const isAdmin = mine.includes('group:default/platform-team');
+        const isReviewer = mine.includes('group:default/sre-team');
         return requests.map(r => {
+          if (
+            r.permission.name === 'readiness.evidence.review' ||
+            r.permission.name === 'readiness.exemption.approve'
+          ) {
+            return {
+              result:
+                isAdmin || isReviewer
+                  ? AuthorizeResult.ALLOW
+                  : AuthorizeResult.DENY,
+            };
+          }
           if (isPermission(r.permission, readinessPlanUpdatePermission)) {
             const allowed =
               isAdmin || mine.includes(ownerOf(r.resourceRef) ?? '');
@@ -124,6 +144,23 @@ export function demoPermissionsFactory(entities: Entity[]) {
           }
           return { result: AuthorizeResult.ALLOW };
         });
+      },
+    }),
+  });
+}
+
+/** The user info service of the demo sign-in: ownership claims as in `claims` above. */
+export function demoUserInfoFactory() {
+  return createServiceFactory({
+    service: coreServices.userInfo,
+    deps: {},
+    factory: () => ({
+      async getUserInfo(credentials: any) {
+        const user = credentials.principal.userEntityRef as string;
+        return {
+          userEntityRef: user,
+          ownershipEntityRefs: claims[user] ?? [user],
+        };
       },
     }),
   });

@@ -60,7 +60,8 @@ export class CheckRunner {
         const entityRef = batch[j];
         const { template, tasks } = await service.getPlanState(entityRef);
         const runbooks = await store.listRunbooks(entityRef);
-        let changed = false;
+        const results: Parameters<ReadinessService['applyCheckResults']>[1] =
+          [];
         for (const task of template.phases.flatMap(p => p.tasks)) {
           const check = this.checks.get(task.verification);
           if (!check) continue;
@@ -91,59 +92,41 @@ export class CheckRunner {
             );
             continue;
           }
-          if (result.outcome === 'passed') {
-            const days = Math.min(
-              task.maxAgeDays ?? CHECK_EVIDENCE_DAYS,
-              CHECK_EVIDENCE_DAYS,
-            );
-            await store.replaceCheckEvidence(entityRef, task.id, actor, {
+          const hadEvidence = state?.evidence.some(e => e.recordedBy === actor);
+          // A failing check with nothing to take back changes nothing.
+          if (
+            result.outcome === 'failed' &&
+            !hadEvidence &&
+            !(state?.status === 'done' && state.updatedBy === actor)
+          ) {
+            continue;
+          }
+          const days = Math.min(
+            task.maxAgeDays ?? CHECK_EVIDENCE_DAYS,
+            CHECK_EVIDENCE_DAYS,
+          );
+          results.push({
+            taskId: task.id,
+            actor,
+            outcome: result.outcome,
+            evidence: {
               kind: 'check',
               summary: result.summary,
-              ...(result.url ? { url: result.url } : {}),
+              ...(result.outcome === 'passed' && result.url
+                ? { url: result.url }
+                : {}),
               source: check.source,
               recordedAt: now.toISOString(),
               recordedBy: actor,
               expiresAt: new Date(
                 now.getTime() + days * 86_400_000,
               ).toISOString(),
-            });
-            if (
-              state?.status !== 'done' &&
-              state?.status !== 'not_applicable'
-            ) {
-              await store.updateTask({
-                entityRef,
-                taskId: task.id,
-                expectedVersion: state?.version ?? 0,
-                actor,
-                action: 'check.passed',
-                patch: { status: 'done' },
-              });
-            }
-            changed = true;
-          } else {
-            const removed = await store.replaceCheckEvidence(
-              entityRef,
-              task.id,
-              actor,
-              undefined,
-            );
-            // Only undo what the check itself did; a person's "done" stays (now unproven).
-            if (state?.status === 'done' && state.updatedBy === actor) {
-              await store.updateTask({
-                entityRef,
-                taskId: task.id,
-                expectedVersion: state.version,
-                actor,
-                action: 'check.failed',
-                patch: { status: 'todo', notes: result.summary },
-              });
-              changed = true;
-            }
-            changed = changed || removed > 0;
-          }
+              // A check that only reads what the team declared cannot prove more than they do.
+              trust: check.trust ?? 'verified',
+            },
+          });
         }
-        if (changed) await service.recompute(entityRef, 'automatic checks');
+        await service.applyCheckResults(entityRef, results);
       }
     }
     return counts;

@@ -20,6 +20,8 @@ const runbookCheck = (type: RunbookType, title: string): ReadinessCheck => ({
   id: `runbook-${type}`,
   title: `${title} runbook linked`,
   source: 'catalog',
+  // A link the team added proves the link exists, not the runbook: a claim until reviewed.
+  trust: 'claimed',
   async run({ runbooks }) {
     const link = runbooks.find(r => r.type === type);
     return link
@@ -59,6 +61,8 @@ export function builtinChecks(config: Config): ReadinessCheck[] {
       id: 'backup-policy-declared',
       title: 'Known backup policy declared',
       source: 'backup',
+      // An annotation is the team's declaration, not proof that backups run.
+      trust: 'claimed',
       async run({ entity }) {
         const id = getBackupPolicyId(entity);
         if (!id) {
@@ -101,10 +105,13 @@ export function builtinChecks(config: Config): ReadinessCheck[] {
             summary: 'No known backup policy, so no restore drill cadence',
           };
         }
-        // Drills are reported by CI or people as evidence on this task; our own rows do not count.
+        // Drills count when a bound CI principal reported them or a second person reviewed
+        // the report; our own rows and a person's unreviewed word do not.
         const drills = (state?.evidence ?? [])
           .filter(
-            e => e.kind !== 'attestation' && !e.recordedBy.startsWith('check:'),
+            e =>
+              (e.trust === 'verified' || e.trust === 'reviewed') &&
+              !e.recordedBy.startsWith('check:'),
           )
           .map(e => Date.parse(e.recordedAt))
           .sort((a, b) => b - a);

@@ -541,6 +541,128 @@ export class DatabaseReadinessStore {
   }
 
   /**
+   * Runs `fn` in one transaction holding the plan's row lock, with a store bound to that
+   * transaction: writes to one plan are serialised, and a write and the score it moves
+   * commit together (the command layer's unit of work).
+   */
+  async withPlanLock<T>(
+    entityRef: string,
+    fn: (store: DatabaseReadinessStore) => Promise<T>,
+  ): Promise<T> {
+    return this.db.transaction(async tx => {
+      await tx('readiness_plans')
+        .where({ entity_ref: entityRef.toLocaleLowerCase('en-US') })
+        .forUpdate()
+        .first('entity_ref');
+      return fn(new DatabaseReadinessStore(tx));
+    });
+  }
+
+  async getEvidence(
+    entityRef: string,
+    taskId: string,
+    evidenceId: string,
+  ): Promise<Evidence | undefined> {
+    const row = await this.db('readiness_evidence')
+      .where({
+        entity_ref: entityRef.toLocaleLowerCase('en-US'),
+        task_id: taskId,
+        id: evidenceId,
+      })
+      .first();
+    return row ? this.toEvidence(row) : undefined;
+  }
+
+  /** Records a second person's decision on pending evidence; false when not pending. */
+  async reviewEvidence(options: {
+    entityRef: string;
+    taskId: string;
+    evidenceId: string;
+    approved: boolean;
+    reviewer: string;
+    comment?: string;
+    at: Date;
+  }): Promise<Evidence | undefined> {
+    const ref = options.entityRef.toLocaleLowerCase('en-US');
+    const [row] = await this.db('readiness_evidence')
+      .where({
+        entity_ref: ref,
+        task_id: options.taskId,
+        id: options.evidenceId,
+        review_state: 'pending',
+      })
+      .update({
+        review_state: options.approved ? 'approved' : 'rejected',
+        trust: options.approved ? 'reviewed' : 'claimed',
+        reviewed_by: options.reviewer,
+        reviewed_at: options.at,
+        review_comment: options.comment ?? null,
+      })
+      .returning('*');
+    if (!row) return undefined;
+    const evidence = this.toEvidence(row);
+    await this.log(this.db, {
+      entityRef: ref,
+      taskId: options.taskId,
+      action: options.approved ? 'evidence.approve' : 'evidence.reject',
+      actor: options.reviewer,
+      after: evidence,
+    });
+    return evidence;
+  }
+
+  /**
+   * Evidence of active plans awaiting review, oldest first, leaving out what `reviewer`
+   * submitted and plans owned by `excludeOwners`.
+   */
+  async listPendingReviews(options: {
+    reviewer: string;
+    excludeOwners: string[];
+    visible?: string[];
+    limit: number;
+  }): Promise<
+    Array<{
+      entityRef: string;
+      owner?: string;
+      taskId: string;
+      template: ReadinessTemplate | undefined;
+      evidence: Evidence;
+    }>
+  > {
+    const q = this.db('readiness_evidence as e')
+      .join('readiness_plans as p', 'p.entity_ref', 'e.entity_ref')
+      .whereNull('p.archived_at')
+      .where('e.review_state', 'pending')
+      .whereNot('e.recorded_by', options.reviewer);
+    if (options.excludeOwners.length) {
+      q.where(w =>
+        w
+          .whereNull('p.owner')
+          .orWhereRaw('not (p.owner = any(?))', [options.excludeOwners]),
+      );
+    }
+    if (options.visible) q.whereRaw('p.entity_ref = any(?)', [options.visible]);
+    const rows = await q
+      .select('e.*', 'p.owner as plan_owner', 'p.template_id as plan_template')
+      .orderBy('e.recorded_at')
+      .limit(options.limit);
+    const plans = await this.toPlans(
+      await this.planQuery().whereIn(
+        'entity_ref',
+        [...new Set(rows.map((r: any) => r.entity_ref))],
+      ),
+    );
+    const templateOf = new Map(plans.map(p => [p.entityRef, p.templateSnapshot]));
+    return rows.map((r: any) => ({
+      entityRef: r.entity_ref,
+      owner: r.plan_owner ?? undefined,
+      taskId: r.task_id,
+      template: templateOf.get(r.entity_ref),
+      evidence: this.toEvidence(r),
+    }));
+  }
+
+  /**
    * A plan with its task states and runbooks in one round trip (the entity read path).
    */
   async getPlanView(
@@ -957,7 +1079,7 @@ export class DatabaseReadinessStore {
     const q = this.db('readiness_plans as p')
       .join('readiness_scores as s', 's.entity_ref', 'p.entity_ref')
       .whereNull('p.archived_at');
-    if (filters.visible) q.whereIn('p.entity_ref', filters.visible);
+    if (filters.visible) q.whereRaw('p.entity_ref = any(?)', [filters.visible]);
     const columns = {
       owner: 'p.owner',
       system: 'p.system',
@@ -1176,7 +1298,7 @@ export class DatabaseReadinessStore {
     const q = this.db('readiness_evidence as e')
       .join('readiness_plans as p', 'p.entity_ref', 'e.entity_ref')
       .whereNull('p.archived_at');
-    if (visible) q.whereIn('p.entity_ref', visible);
+    if (visible) q.whereRaw('p.entity_ref = any(?)', [visible]);
     const rows = await q
       .whereNotNull('e.expires_at')
       .where('e.expires_at', '<', until)
@@ -1309,7 +1431,7 @@ export class DatabaseReadinessStore {
   }
 
   private async log(
-    tx: Knex.Transaction,
+    tx: Knex,
     entry: {
       entityRef: string;
       taskId?: string;
@@ -1398,6 +1520,11 @@ export class DatabaseReadinessStore {
       recorded_at: new Date(e.recordedAt),
       recorded_by: e.recordedBy,
       expires_at: e.expiresAt ? new Date(e.expiresAt) : null,
+      trust: e.trust,
+      review_state: e.review?.state ?? null,
+      reviewed_by: e.review?.reviewedBy ?? null,
+      reviewed_at: e.review?.reviewedAt ? new Date(e.review.reviewedAt) : null,
+      review_comment: e.review?.comment ?? null,
     };
   }
 
@@ -1411,6 +1538,19 @@ export class DatabaseReadinessStore {
       recordedAt: iso(row.recorded_at)!,
       recordedBy: row.recorded_by,
       ...(row.expires_at ? { expiresAt: iso(row.expires_at) } : {}),
+      trust: row.trust ?? 'claimed',
+      ...(row.review_state
+        ? {
+            review: {
+              state: row.review_state,
+              ...(row.reviewed_by ? { reviewedBy: row.reviewed_by } : {}),
+              ...(row.reviewed_at
+                ? { reviewedAt: iso(row.reviewed_at) }
+                : {}),
+              ...(row.review_comment ? { comment: row.review_comment } : {}),
+            },
+          }
+        : {}),
     };
   }
 }

@@ -132,6 +132,14 @@ export class MarkdownReports {
     const skipped: Array<{ taskId: string; reason: string }> = [];
     for (const m of preview.mapping) {
       const current = plan.tasks.find(t => t.taskId === m.taskId);
+      if (m.status === 'not_applicable') {
+        skipped.push({
+          taskId: m.taskId,
+          reason:
+            'not applicable needs an approved exemption: request one on the task',
+        });
+        continue;
+      }
       if (current?.status === m.status) {
         skipped.push({ taskId: m.taskId, reason: `already ${m.status}` });
         continue;
@@ -157,6 +165,7 @@ export class MarkdownReports {
           entityRef,
           taskId: m.taskId,
           actor,
+          producer: 'person',
           input: {
             kind: 'attestation',
             source: 'manual',

@@ -32,8 +32,42 @@ export class ReadinessNotifier {
       notifications: NotificationService;
       store: DatabaseReadinessStore;
       logger: LoggerService;
+      /** Users or groups told when evidence awaits review (`readiness.review.notify`). */
+      reviewers?: string[];
     },
   ) {}
+
+  /** Tells the configured reviewers that a person's evidence awaits a second person. */
+  async evidenceAwaitsReview(options: {
+    entityRef: string;
+    taskId: string;
+    evidence: { id: string; summary: string; recordedBy: string };
+  }) {
+    const { entityRef, taskId, evidence } = options;
+    for (const reviewer of this.deps.reviewers ?? []) {
+      await this.send(entityRef, reviewer, `review:${evidence.id}:${reviewer}`, {
+        title: `Evidence for task ${taskId} of ${entityRef} awaits your review`,
+        description: `${evidence.summary} (by ${evidence.recordedBy}). Approve it on the Readiness page's review queue, or reject it with a comment.`,
+        severity: 'normal',
+      });
+    }
+  }
+
+  /** Tells the owners that a reviewer rejected their evidence, and why. */
+  async evidenceRejected(options: {
+    entityRef: string;
+    owner?: string;
+    taskId: string;
+    evidence: { id: string; summary: string; review?: { comment?: string; reviewedBy?: string } };
+  }) {
+    const { entityRef, owner, taskId, evidence } = options;
+    if (!owner) return;
+    await this.send(entityRef, owner, `rejected:${evidence.id}`, {
+      title: `Evidence for task ${taskId} of ${entityRef} was rejected`,
+      description: `${evidence.summary}: ${evidence.review?.comment ?? 'no comment'} (${evidence.review?.reviewedBy ?? 'reviewer'}).`,
+      severity: 'normal',
+    });
+  }
 
   /** Called after a score was recomputed. */
   async scoreChanged(options: {

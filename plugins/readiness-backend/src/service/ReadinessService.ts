@@ -15,12 +15,18 @@ import {
   Entity,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
-import { InputError, NotFoundError } from '@backstage/errors';
+import {
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
 import {
   ANNOTATION_SENTRY_PROJECT_SLUG,
   EntityReadinessResponse,
   Evidence,
   EvidenceInput,
+  EvidenceReviewInput,
   ExemptionInput,
   RollupQuery,
   RunbookInput,
@@ -58,8 +64,8 @@ const stableStringify = (value: unknown): string =>
       : v,
   );
 
-/** Longest exemption an approver can grant. */
-const MAX_EXEMPTION_DAYS = 365;
+/** Longest exemption an approver can grant unless `readiness.exemptions.maxDays` says otherwise. */
+const DEFAULT_MAX_EXEMPTION_DAYS = 90;
 const ENTITY_CACHE_SIZE = 5000;
 const REEVALUATE_PAGE = 500;
 /** Per-change snapshots older than this are pruned; daily snapshots stay. */
@@ -117,7 +123,20 @@ export class ReadinessService {
     this.rollupTtlMs =
       (deps.config.getOptionalNumber('readiness.rollupCacheSeconds') ?? 15) *
       1000;
+    this.maxExemptionDays =
+      deps.config.getOptionalNumber('readiness.exemptions.maxDays') ??
+      DEFAULT_MAX_EXEMPTION_DAYS;
+    this.ownerGroupMayApprove =
+      deps.config.getOptionalBoolean('readiness.exemptions.allowOwnerGroup') ??
+      false;
+    this.ownerGroupMayReview =
+      deps.config.getOptionalBoolean('readiness.review.allowOwnerGroup') ??
+      false;
   }
+
+  private readonly maxExemptionDays: number;
+  private readonly ownerGroupMayApprove: boolean;
+  private readonly ownerGroupMayReview: boolean;
 
   /**
    * Catalog answers per user and entity, kept `readiness.entityCacheSeconds` (10 s): the
@@ -346,52 +365,230 @@ export class ReadinessService {
     );
   }
 
+  /**
+   * Records evidence. Its provenance comes from who sends it, never from the body: a
+   * person's evidence is `claimed` (links, commits and documents await a second person's
+   * review); a bound CI principal's is `verified` and marks the task done, like a check.
+   */
   async addEvidence(options: {
     entityRef: string;
     taskId: string;
     input: EvidenceInput;
     actor: string;
+    producer: 'person' | 'ci';
     /** Only for imports of past evidence; defaults to now. */
     recordedAt?: Date;
   }): Promise<{ evidence: Evidence; score: ReadinessScore }> {
-    const { entityRef, taskId, input, actor } = options;
+    const { entityRef, taskId, input, actor, producer } = options;
     const { task } = await this.requireTask(entityRef, taskId);
     const recordedAt = options.recordedAt ?? new Date();
-    const evidence = await this.deps.store.addEvidence({
-      entityRef,
-      taskId,
-      evidence: {
-        kind: input.kind,
-        ...(input.url ? { url: input.url } : {}),
-        summary: input.summary,
-        source: input.source,
-        recordedAt: recordedAt.toISOString(),
-        recordedBy: actor,
-        ...(evidenceExpiry(task, recordedAt)
-          ? { expiresAt: evidenceExpiry(task, recordedAt) }
-          : {}),
-      },
-    });
-    const score = await this.recompute(
+    const expiresAt = evidenceExpiry(task, recordedAt);
+    const { result, score } = await this.command(
       entityRef,
       `evidence added to ${taskId}`,
+      async store => {
+        const evidence = await store.addEvidence({
+          entityRef,
+          taskId,
+          evidence: {
+            kind: input.kind,
+            ...(input.url ? { url: input.url } : {}),
+            summary: input.summary,
+            source: producer === 'ci' ? 'ci' : 'manual',
+            recordedAt: recordedAt.toISOString(),
+            recordedBy: actor,
+            ...(expiresAt ? { expiresAt } : {}),
+            trust: producer === 'ci' ? 'verified' : 'claimed',
+            ...(producer === 'person' && input.kind !== 'attestation'
+              ? { review: { state: 'pending' as const } }
+              : {}),
+          },
+        });
+        if (producer === 'ci') {
+          await this.markDone(store, entityRef, taskId, actor, 'ci.passed');
+        }
+        return evidence;
+      },
     );
-    return { evidence, score };
+    if (result.review?.state === 'pending') {
+      await this.deps.notifier?.evidenceAwaitsReview({
+        entityRef,
+        taskId,
+        evidence: result,
+      });
+    }
+    return { evidence: result, score };
   }
 
-  /** Grants an exemption (accepted risk) on a task; it counts as satisfied until expiry. */
+  /** Sets a task done on a machine's proof, unless it already is. */
+  private async markDone(
+    store: DatabaseReadinessStore,
+    entityRef: string,
+    taskId: string,
+    actor: string,
+    action: string,
+  ) {
+    const [state] = (await store.listTaskStates(entityRef)).filter(
+      t => t.taskId === taskId,
+    );
+    if (state?.status === 'done') return;
+    await store.updateTask({
+      entityRef,
+      taskId,
+      expectedVersion: state?.version ?? 0,
+      actor,
+      action,
+      patch: { status: 'done' },
+    });
+  }
+
+  /**
+   * A second person approves or rejects a person's evidence. Refused for the submitter and,
+   * unless `readiness.review.allowOwnerGroup`, for members of the owning group.
+   */
+  async reviewEvidence(options: {
+    entityRef: string;
+    taskId: string;
+    evidenceId: string;
+    input: EvidenceReviewInput;
+    reviewer: string;
+    reviewerOwnership: string[];
+  }): Promise<{ evidence: Evidence; score: ReadinessScore }> {
+    const { entityRef, taskId, evidenceId, input, reviewer } = options;
+    const { plan } = await this.requireTask(entityRef, taskId);
+    const evidence = await this.deps.store.getEvidence(
+      entityRef,
+      taskId,
+      evidenceId,
+    );
+    if (!evidence) {
+      throw new NotFoundError(`Task ${taskId} has no evidence ${evidenceId}`);
+    }
+    if (!evidence.review) {
+      throw new InputError(
+        'Invalid request: evidenceId: only a person\'s link, commit or document can be reviewed',
+      );
+    }
+    if (evidence.recordedBy === reviewer) {
+      throw new NotAllowedError('You may not review evidence you submitted');
+    }
+    this.checkNotOwnerGroup(
+      plan,
+      options.reviewerOwnership,
+      this.ownerGroupMayReview,
+      'review evidence of a service your group owns',
+    );
+    const { result, score } = await this.command(
+      entityRef,
+      `evidence ${input.decision === 'approve' ? 'approved' : 'rejected'} on ${taskId}`,
+      store =>
+        store.reviewEvidence({
+          entityRef,
+          taskId,
+          evidenceId,
+          approved: input.decision === 'approve',
+          reviewer,
+          comment: input.comment,
+          at: new Date(),
+        }),
+    );
+    if (!result) {
+      throw new ConflictError(
+        `Evidence ${evidenceId} was already ${evidence.review.state === 'pending' ? 'reviewed' : evidence.review.state}`,
+      );
+    }
+    if (input.decision === 'reject') {
+      await this.deps.notifier?.evidenceRejected({
+        entityRef: plan.entityRef,
+        owner: plan.owner,
+        taskId,
+        evidence: result,
+      });
+    }
+    return { evidence: result, score };
+  }
+
+  private checkNotOwnerGroup(
+    plan: PlanRecord,
+    ownership: string[],
+    allowed: boolean,
+    what: string,
+  ) {
+    const owner = plan.owner?.toLocaleLowerCase('en-US');
+    if (
+      !allowed &&
+      owner &&
+      ownership.some(r => r.toLocaleLowerCase('en-US') === owner)
+    ) {
+      throw new NotAllowedError(
+        `You may not ${what}: a second person outside ${plan.owner} must`,
+      );
+    }
+  }
+
+  /** Evidence awaiting a review that `reviewer` may give, oldest first. */
+  async reviewQueue(options: {
+    reviewer: string;
+    reviewerOwnership: string[];
+    credentials: BackstageCredentials;
+    limit?: number;
+  }) {
+    const items = await this.deps.store.listPendingReviews({
+      reviewer: options.reviewer,
+      excludeOwners: this.ownerGroupMayReview
+        ? []
+        : options.reviewerOwnership.map(r => r.toLocaleLowerCase('en-US')),
+      visible: await this.visibleRefs(options.credentials),
+      limit: options.limit ?? 200,
+    });
+    return items.flatMap(({ template, ...item }) => {
+      const task = template?.phases
+        .flatMap(p => p.tasks)
+        .find(t => t.id === item.taskId);
+      return task
+        ? [{ ...item, taskTitle: task.title, severity: task.severity }]
+        : [];
+    });
+  }
+
+  /**
+   * Grants a pending exemption request (accepted risk, or "not applicable"). The approver
+   * is neither the requester nor, unless `readiness.exemptions.allowOwnerGroup`, in the
+   * owning group; the duration is capped by `readiness.exemptions.maxDays` (90).
+   */
   async setExemption(options: {
     entityRef: string;
     taskId: string;
     input: ExemptionInput;
     approver: string;
+    approverOwnership: string[];
     now?: Date;
   }) {
     const { entityRef, taskId, input, approver } = options;
     const now = options.now ?? new Date();
     const expiresAt = new Date(input.expiresAt);
     this.checkExemptionWindow(expiresAt, now);
-    await this.requireTask(entityRef, taskId);
+    const { plan } = await this.requireTask(entityRef, taskId);
+    const state = (await this.deps.store.listTaskStates(entityRef)).find(
+      t => t.taskId === taskId,
+    );
+    const request = state?.exemptionRequest;
+    if (!request) {
+      throw new InputError(
+        `Invalid request: task ${taskId} has no pending exemption request; the owner asks first`,
+      );
+    }
+    if (request.requestedBy === approver) {
+      throw new NotAllowedError(
+        'You may not approve an exemption you requested',
+      );
+    }
+    this.checkNotOwnerGroup(
+      plan,
+      options.approverOwnership,
+      this.ownerGroupMayApprove,
+      'approve exemptions of a service your group owns',
+    );
     return this.writeTask(
       entityRef,
       taskId,
@@ -401,10 +598,13 @@ export class ReadinessService {
       {
         exemptionRequest: null,
         exemption: {
-          reason: input.reason,
+          reason: request.reason,
+          comment: input.reason,
           approvedBy: approver,
+          requestedBy: request.requestedBy,
           createdAt: now.toISOString(),
           expiresAt: expiresAt.toISOString(),
+          ...(request.notApplicable ? { notApplicable: true } : {}),
         },
       },
     );
@@ -421,7 +621,12 @@ export class ReadinessService {
     const { entityRef, taskId, input, actor } = options;
     const now = options.now ?? new Date();
     this.checkExemptionWindow(new Date(input.expiresAt), now);
-    await this.requireTask(entityRef, taskId);
+    const { task } = await this.requireTask(entityRef, taskId);
+    if (input.notApplicable && task.severity === 'p0') {
+      throw new InputError(
+        `Invalid request: notApplicable: task ${taskId} is a P0 and cannot be marked not applicable`,
+      );
+    }
     return this.writeTask(
       entityRef,
       taskId,
@@ -431,6 +636,7 @@ export class ReadinessService {
       {
         exemptionRequest: {
           reason: input.reason,
+          ...(input.notApplicable ? { notApplicable: true } : {}),
           expiresAt: new Date(input.expiresAt).toISOString(),
           requestedBy: actor,
           requestedAt: now.toISOString(),
@@ -461,7 +667,10 @@ export class ReadinessService {
 
   async addRunbook(entityRef: string, input: RunbookInput, actor: string) {
     await this.requirePlan(entityRef);
-    return this.deps.store.addRunbook(entityRef, input, actor);
+    const { result } = await this.command(entityRef, 'runbook added', store =>
+      store.addRunbook(entityRef, input, actor),
+    );
+    return result;
   }
 
   async updateRunbook(
@@ -471,11 +680,10 @@ export class ReadinessService {
     actor: string,
   ) {
     await this.requirePlan(entityRef);
-    const link = await this.deps.store.updateRunbook(
+    const { result: link } = await this.command(
       entityRef,
-      id,
-      patch,
-      actor,
+      'runbook changed',
+      store => store.updateRunbook(entityRef, id, patch, actor),
     );
     if (!link)
       throw new NotFoundError(`${entityRef} has no runbook link ${id}`);
@@ -484,7 +692,12 @@ export class ReadinessService {
 
   async deleteRunbook(entityRef: string, id: string, actor: string) {
     await this.requirePlan(entityRef);
-    if (!(await this.deps.store.deleteRunbook(entityRef, id, actor))) {
+    const { result: deleted } = await this.command(
+      entityRef,
+      'runbook deleted',
+      store => store.deleteRunbook(entityRef, id, actor),
+    );
+    if (!deleted) {
       throw new NotFoundError(`${entityRef} has no runbook link ${id}`);
     }
   }
@@ -517,10 +730,10 @@ export class ReadinessService {
         stableStringify(pinned) !== stableStringify(current),
     };
     if (report.changed) {
-      await this.deps.store.setPlanTemplate(entityRef, current, actor, report);
-      await this.recompute(
+      await this.command(
         entityRef,
         `template upgraded to v${current.version}`,
+        store => store.setPlanTemplate(entityRef, current, actor, report),
       );
     }
     return report;
@@ -532,7 +745,7 @@ export class ReadinessService {
    */
   async gate(
     ref: CompoundEntityRef,
-    query: { minScore: number; allowAtRisk: boolean },
+    query: { minScore: number; allowAtRisk: boolean; allowExpired: boolean },
     credentials: BackstageCredentials,
   ) {
     const { entityRef, score } = await this.getEntityReadiness(
@@ -556,7 +769,12 @@ export class ReadinessService {
       reasons.push('status is not_ready');
     }
     if (score.status === 'at_risk' && !query.allowAtRisk) {
-      reasons.push('status is at_risk and allowAtRisk=false');
+      reasons.push('status is at_risk (pass allowAtRisk=true to accept it)');
+    }
+    if (score.counts.expired > 0 && !query.allowExpired) {
+      reasons.push(
+        `${score.counts.expired} task(s) rest on expired evidence (pass allowExpired=true to accept it)`,
+      );
     }
     return {
       entityRef,
@@ -564,7 +782,10 @@ export class ReadinessService {
       score: score.overall,
       status: score.status,
       blockers: score.blockers,
+      expired: score.counts.expired,
       minScore: query.minScore,
+      allowAtRisk: query.allowAtRisk,
+      allowExpired: query.allowExpired,
       reasons,
     };
   }
@@ -715,9 +936,12 @@ export class ReadinessService {
     if (expiresAt.getTime() <= now.getTime()) {
       throw new InputError('Invalid request: expiresAt: must be in the future');
     }
-    if (expiresAt.getTime() > now.getTime() + MAX_EXEMPTION_DAYS * 86_400_000) {
+    if (
+      expiresAt.getTime() >
+      now.getTime() + this.maxExemptionDays * 86_400_000
+    ) {
       throw new InputError(
-        `Invalid request: expiresAt: an exemption lasts at most ${MAX_EXEMPTION_DAYS} days`,
+        `Invalid request: expiresAt: an exemption lasts at most ${this.maxExemptionDays} days`,
       );
     }
   }
@@ -730,17 +954,131 @@ export class ReadinessService {
     action: string,
     patch: Parameters<DatabaseReadinessStore['updateTask']>[0]['patch'],
   ) {
-    const result = await this.deps.store.updateTask({
+    const { result, score } = await this.command(
       entityRef,
-      taskId,
-      expectedVersion,
-      actor,
-      action,
-      patch,
+      `${action} on ${taskId}`,
+      async store => {
+        const updated = await store.updateTask({
+          entityRef,
+          taskId,
+          expectedVersion,
+          actor,
+          action,
+          patch,
+        });
+        if (!updated.ok) throw new StaleVersionError(updated.current);
+        return updated.state;
+      },
+    );
+    return { task: result, score };
+  }
+
+  /**
+   * The one write path: runs `write` and re-scores the plan in one transaction holding the
+   * plan's lock, so the stored score (and with it rollups, blockers and the gate) always
+   * matches the plan. Notifications go out after the commit.
+   */
+  async command<T>(
+    entityRef: string,
+    reason: string,
+    write: (store: DatabaseReadinessStore) => Promise<T>,
+    options?: { always?: boolean },
+  ): Promise<{ result: T; score: ReadinessScore }> {
+    const done = await this.deps.store.withPlanLock(entityRef, async store => {
+      const result = await write(store);
+      const plan = await store.getPlan(entityRef);
+      if (!plan) throw new NotFoundError(`${entityRef} has no readiness plan`);
+      const tasks = await store.listTaskStates(entityRef);
+      const score = scorePlan(
+        this.templateOf(plan),
+        Object.fromEntries(tasks.map(t => [t.taskId, t])),
+      );
+      const before = await store.getScore(entityRef);
+      await store.saveScore(entityRef, score, reason, options);
+      return { result, score, before, plan };
     });
-    if (!result.ok) throw new StaleVersionError(result.current);
-    const score = await this.recompute(entityRef, `${action} on ${taskId}`);
-    return { task: result.state, score };
+    this.rollups.clear();
+    await this.deps.notifier?.scoreChanged({
+      entityRef: done.plan.entityRef,
+      owner: done.plan.owner,
+      before: done.before,
+      after: done.score,
+    });
+    return { result: done.result, score: done.score };
+  }
+
+  /** The plan's ref, owner and system (for bindings), or undefined when there is none. */
+  async getPlanSummary(entityRef: string) {
+    const plan = await this.deps.store.getPlan(entityRef);
+    return plan && !plan.archivedAt
+      ? { entityRef: plan.entityRef, owner: plan.owner, system: plan.system }
+      : undefined;
+  }
+
+  /**
+   * Records the outcomes of the automatic checks on one plan in one command: passing checks
+   * replace their evidence (trusted as the check declares) and mark the task done; failing
+   * ones remove it and undo only a "done" the check itself set.
+   */
+  async applyCheckResults(
+    entityRef: string,
+    results: Array<{
+      taskId: string;
+      actor: string;
+      outcome: 'passed' | 'failed';
+      evidence: Omit<Evidence, 'id'>;
+    }>,
+  ) {
+    if (results.length === 0) return undefined;
+    const { score } = await this.command(
+      entityRef,
+      'automatic checks',
+      async store => {
+        const states = new Map(
+          (await store.listTaskStates(entityRef)).map(t => [t.taskId, t]),
+        );
+        for (const r of results) {
+          const state = states.get(r.taskId);
+          if (r.outcome === 'passed') {
+            await store.replaceCheckEvidence(
+              entityRef,
+              r.taskId,
+              r.actor,
+              r.evidence,
+            );
+            if (state?.status !== 'done') {
+              await store.updateTask({
+                entityRef,
+                taskId: r.taskId,
+                expectedVersion: state?.version ?? 0,
+                actor: r.actor,
+                action: 'check.passed',
+                patch: { status: 'done' },
+              });
+            }
+          } else {
+            await store.replaceCheckEvidence(
+              entityRef,
+              r.taskId,
+              r.actor,
+              undefined,
+            );
+            // Only undo what the check itself did; a person's "done" stays (now unproven).
+            if (state?.status === 'done' && state.updatedBy === r.actor) {
+              await store.updateTask({
+                entityRef,
+                taskId: r.taskId,
+                expectedVersion: state.version,
+                actor: r.actor,
+                action: 'check.failed',
+                patch: { status: 'todo', notes: r.evidence.summary },
+              });
+            }
+          }
+        }
+      },
+    );
+    return score;
   }
 
   /** The pinned template and task states of a plan (no catalog call). */
@@ -769,23 +1107,8 @@ export class ReadinessService {
     reason: string,
     options?: { always?: boolean },
   ) {
-    const plan = await this.requirePlan(entityRef);
-    const template = this.templateOf(plan);
-    const tasks = await this.deps.store.listTaskStates(entityRef);
-    const score = scorePlan(
-      template,
-      Object.fromEntries(tasks.map(t => [t.taskId, t])),
-    );
-    const before = await this.deps.store.getScore(entityRef);
-    await this.deps.store.saveScore(entityRef, score, reason, options);
-    this.rollups.clear();
-    await this.deps.notifier?.scoreChanged({
-      entityRef: plan.entityRef,
-      owner: plan.owner,
-      before,
-      after: score,
-    });
-    return score;
+    return (await this.command(entityRef, reason, async () => undefined, options))
+      .score;
   }
 
   private templateOf(plan: PlanRecord): ReadinessTemplate {

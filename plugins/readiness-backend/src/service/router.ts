@@ -5,6 +5,7 @@ import {
   BackstageUserPrincipal,
   HttpAuthService,
   PermissionsService,
+  UserInfoService,
 } from '@backstage/backend-plugin-api';
 import {
   CompoundEntityRef,
@@ -23,6 +24,8 @@ import {
 import {
   blockersQuerySchema,
   evidenceInputSchema,
+  evidenceReviewSchema,
+  readinessEvidenceReviewPermission,
   expiringQuerySchema,
   trendQuerySchema,
   exemptionInputSchema,
@@ -44,6 +47,7 @@ import { ReadinessService, StaleVersionError } from './ReadinessService';
 import { TemplateRegistry } from '../templates/TemplateRegistry';
 import { MarkdownReports } from '../import/MarkdownReports';
 import { captureReadinessError } from '@internal/plugin-readiness-node';
+import { CiPrincipals } from './CiPrincipals';
 
 const CLIENT_ERRORS = new Set([
   'InputError',
@@ -105,6 +109,7 @@ const historyQuerySchema = z
   .strict();
 
 const runbookIdSchema = z.object({ id: z.string().uuid() });
+const evidenceIdSchema = z.object({ evidenceId: z.string().uuid() });
 
 const versionQuerySchema = z
   .object({ expectedVersion: z.coerce.number().int().min(0) })
@@ -137,12 +142,22 @@ export async function createRouter(options: {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   auditor: AuditorService;
+  userInfo: UserInfoService;
   service: ReadinessService;
   templates: TemplateRegistry;
   reports: MarkdownReports;
+  ciPrincipals: CiPrincipals;
 }): Promise<express.Router> {
-  const { httpAuth, permissions, auditor, service, templates, reports } =
-    options;
+  const {
+    httpAuth,
+    permissions,
+    auditor,
+    service,
+    templates,
+    reports,
+    userInfo,
+    ciPrincipals,
+  } = options;
   const router = Router();
   router.use(express.json({ limit: '1mb' }));
   router.use(
@@ -151,28 +166,29 @@ export async function createRouter(options: {
 
   const entityPath = '/entities/:kind/:namespace/:name';
 
+  type Permission = 'update' | 'approve' | 'review' | 'admin';
+  const resourcePermissions = {
+    update: readinessPlanUpdatePermission,
+    approve: readinessExemptionApprovePermission,
+    review: readinessEvidenceReviewPermission,
+  };
+
   async function authorize(
     credentials: BackstageCredentials,
     entityRef: string,
-    permission: 'update' | 'approve' | 'admin',
+    permission: Permission,
   ) {
     const [decision] =
-      permission === 'update'
+      permission === 'admin'
         ? await permissions.authorize(
-            [
-              {
-                permission: readinessPlanUpdatePermission,
-                resourceRef: entityRef,
-              },
-            ],
+            [{ permission: readinessAdminPermission as BasicPermission }],
             { credentials },
           )
         : await permissions.authorize(
             [
               {
-                permission: (permission === 'approve'
-                  ? readinessExemptionApprovePermission
-                  : readinessAdminPermission) as BasicPermission,
+                permission: resourcePermissions[permission],
+                resourceRef: entityRef,
               },
             ],
             { credentials },
@@ -180,10 +196,41 @@ export async function createRouter(options: {
     if (decision.result !== AuthorizeResult.ALLOW) {
       const what = {
         update: `update the readiness plan of ${entityRef}`,
-        approve: 'approve exemptions',
+        approve: `approve exemptions on ${entityRef}`,
+        review: `review evidence of ${entityRef}`,
         admin: 'administer readiness',
       }[permission];
       throw new NotAllowedError(`You may not ${what}`);
+    }
+  }
+
+  /** The caller's user ref and ownership claims (user and groups), for separation of duties. */
+  async function ownershipOf(credentials: BackstageCredentials) {
+    if (!credentials || (credentials.principal as any).type !== 'user') {
+      return { user: '', ownership: [] as string[] };
+    }
+    const info = await userInfo.getUserInfo(
+      credentials as BackstageCredentials<BackstageUserPrincipal>,
+    );
+    return { user: info.userEntityRef, ownership: info.ownershipEntityRefs };
+  }
+
+  /**
+   * A service principal reads only the plans it is bound to in `readiness.ci.principals`
+   * (their entity and gate), never org-wide lists.
+   */
+  async function checkServiceRead(
+    credentials: BackstageCredentials,
+    entityRef: string,
+  ) {
+    if ((credentials.principal as any).type !== 'service') return;
+    const subject = (credentials.principal as BackstageServicePrincipal)
+      .subject;
+    const plan = await service.getPlanSummary(entityRef);
+    if (!plan || !ciPrincipals.mayRead(subject, plan)) {
+      throw new NotAllowedError(
+        `Service principal ${subject} is not bound to ${entityRef} in readiness.ci.principals`,
+      );
     }
   }
 
@@ -196,18 +243,21 @@ export async function createRouter(options: {
     res: Response,
     opts: {
       eventId: string;
-      allowService?: boolean;
-      permission: 'update' | 'approve' | 'admin';
+      /** Bound service principals may call this write for this task. */
+      serviceTask?: string;
+      permission: Permission;
       meta?: Record<string, unknown>;
       run: (ctx: {
         entityRef: string;
         actor: string;
+        producer: 'person' | 'ci';
+        ownership: string[];
       }) => Promise<{ status?: number; body?: unknown }>;
     },
   ) {
     const ref = parseRef(req.params);
     const credentials = await httpAuth.credentials(req, {
-      allow: opts.allowService ? ['user', 'service'] : ['user'],
+      allow: opts.serviceTask ? ['user', 'service'] : ['user'],
     });
     const entityRef = stringifyEntityRef(
       await service.getEntity(ref, credentials),
@@ -219,11 +269,29 @@ export async function createRouter(options: {
       meta: { entityRef, ...(opts.meta as any) },
     });
     try {
-      // Services (CI) are trusted by their token's access restrictions, not by ownership.
+      // Services (CI) prove only what they are bound to in readiness.ci.principals.
       if (credentials.principal.type === 'user') {
         await authorize(credentials, entityRef, opts.permission);
+      } else {
+        const subject = credentials.principal.subject;
+        const plan = await service.getPlanSummary(entityRef);
+        if (
+          !plan ||
+          !opts.serviceTask ||
+          !ciPrincipals.mayProve(subject, plan, opts.serviceTask)
+        ) {
+          throw new NotAllowedError(
+            `Service principal ${subject} is not bound to task ${opts.serviceTask} of ${entityRef} in readiness.ci.principals`,
+          );
+        }
       }
-      const result = await opts.run({ entityRef, actor: actorOf(credentials) });
+      const { ownership } = await ownershipOf(credentials);
+      const result = await opts.run({
+        entityRef,
+        actor: actorOf(credentials),
+        producer: credentials.principal.type === 'user' ? 'person' : 'ci',
+        ownership,
+      });
       await audit.success({ meta: { result: result.body as any } });
       if (result.body === undefined) res.status(result.status ?? 204).end();
       else res.status(result.status ?? 200).json(result.body);
@@ -246,7 +314,7 @@ export async function createRouter(options: {
 
   router.get('/scores', async (req, res) => {
     const query = parse(rollupQuerySchema, req.query);
-    const credentials = await httpAuth.credentials(req);
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     res.json({
       groupBy: query.groupBy,
       items: await service.rollup(query, credentials),
@@ -255,19 +323,19 @@ export async function createRouter(options: {
 
   router.get('/services', async (req, res) => {
     const query = parse(servicesQuerySchema, req.query);
-    const credentials = await httpAuth.credentials(req);
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     res.json(await service.listServices(query, credentials));
   });
 
   router.get('/blockers', async (req, res) => {
     const query = parse(blockersQuerySchema, req.query);
-    const credentials = await httpAuth.credentials(req);
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     res.json({ items: await service.listBlockers(query, credentials) });
   });
 
   router.get('/trend', async (req, res) => {
     const query = parse(trendQuerySchema, req.query);
-    const credentials = await httpAuth.credentials(req);
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     res.json({
       days: query.days,
       items: await service.trend(query, credentials),
@@ -276,7 +344,7 @@ export async function createRouter(options: {
 
   router.get('/evidence/expiring', async (req, res) => {
     const { days } = parse(expiringQuerySchema, req.query);
-    const credentials = await httpAuth.credentials(req);
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     res.json({
       days,
       items: await service.expiringEvidence(days, credentials),
@@ -285,12 +353,38 @@ export async function createRouter(options: {
 
   router.get('/export', async (req, res) => {
     const query = parse(rollupQuerySchema, req.query);
-    const credentials = await httpAuth.credentials(req);
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     res.type('text/markdown').send(await reports.exportOrg(query, credentials));
+  });
+
+  router.get('/reviews', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const { user, ownership } = await ownershipOf(credentials);
+    const items = await service.reviewQueue({
+      reviewer: user,
+      reviewerOwnership: ownership,
+      credentials,
+    });
+    // Only entities the caller holds the review permission on.
+    const decisions = items.length
+      ? await permissions.authorize(
+          items.map(i => ({
+            permission: readinessEvidenceReviewPermission,
+            resourceRef: i.entityRef,
+          })),
+          { credentials },
+        )
+      : [];
+    res.json({
+      items: items.filter(
+        (_, k) => decisions[k].result === AuthorizeResult.ALLOW,
+      ),
+    });
   });
 
   router.get(entityPath, async (req, res) => {
     const credentials = await httpAuth.credentials(req);
+    await checkServiceRead(credentials, stringifyEntityRef(parseRef(req.params)));
     res.json(
       await service.getEntityReadiness(parseRef(req.params), credentials),
     );
@@ -321,6 +415,7 @@ export async function createRouter(options: {
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
+    await checkServiceRead(credentials, stringifyEntityRef(ref));
     const result = await service.gate(ref, query, credentials);
     // 412 lets a pipeline fail with `curl --fail`; the body says why.
     res.status(result.pass ? 200 : 412).json(result);
@@ -388,23 +483,49 @@ export async function createRouter(options: {
     await write(req, res, {
       eventId: 'evidence-add',
       permission: 'update',
-      allowService: true,
+      serviceTask: req.params.taskId,
       meta: {
         taskId: req.params.taskId,
         kind: input.kind,
         url: input.url ?? null,
       },
-      run: async ({ entityRef, actor }) => ({
+      run: async ({ entityRef, actor, producer }) => ({
         status: 201,
         body: await service.addEvidence({
           entityRef,
           taskId: req.params.taskId,
           input,
           actor,
+          producer,
         }),
       }),
     });
   });
+
+  router.post(
+    `${entityPath}/tasks/:taskId/evidence/:evidenceId/review`,
+    async (req, res) => {
+      const { evidenceId } = parse(evidenceIdSchema, {
+        evidenceId: req.params.evidenceId,
+      });
+      const input = parse(evidenceReviewSchema, req.body);
+      await write(req, res, {
+        eventId: 'evidence-review',
+        permission: 'review',
+        meta: { taskId: req.params.taskId, evidenceId, decision: input.decision },
+        run: async ({ entityRef, actor, ownership }) => ({
+          body: await service.reviewEvidence({
+            entityRef,
+            taskId: req.params.taskId,
+            evidenceId,
+            input,
+            reviewer: actor,
+            reviewerOwnership: ownership,
+          }),
+        }),
+      });
+    },
+  );
 
   router.put(`${entityPath}/tasks/:taskId/exemption`, async (req, res) => {
     const input = parse(exemptionInputSchema, req.body);
@@ -416,12 +537,13 @@ export async function createRouter(options: {
         reason: input.reason,
         expiresAt: input.expiresAt,
       },
-      run: async ({ entityRef, actor }) => ({
+      run: async ({ entityRef, actor, ownership }) => ({
         body: await service.setExemption({
           entityRef,
           taskId: req.params.taskId,
           input,
           approver: actor,
+          approverOwnership: ownership,
         }),
       }),
     });

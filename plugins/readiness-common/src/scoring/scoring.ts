@@ -8,11 +8,12 @@ import {
 
 /**
  * How a task counts towards the score:
- * - `proven`: done with valid (unexpired, non-attestation) evidence, full points
- * - `attested`: done on a bare claim, half points
- * - `expired`: done, but every piece of proof has expired, 0 points
- * - `exempt`: unexpired exemption, full points, flagged
- * - `not_applicable`: leaves the denominator
+ * - `proven`: verified or reviewed, unexpired evidence; full points
+ * - `attested`: done on a person's word (claimed evidence, or none); half points, and a
+ *   P0 stays a blocker
+ * - `expired`: done, but all its evidence has expired; 0 points
+ * - `exempt`: approved, unexpired exemption; full points, flagged
+ * - `not_applicable`: approved "not applicable" exemption; leaves the denominator
  * - `open`: anything else, 0 points
  * @public
  */
@@ -32,7 +33,7 @@ export interface TaskEvaluation {
   earned: number;
   /** Points that count in the denominator (0 when not applicable). */
   possible: number;
-  /** An open P0 task (including one whose proof expired). */
+  /** A P0 task without verified or reviewed, unexpired proof (and not exempt). */
   blocker: boolean;
 }
 
@@ -93,9 +94,18 @@ const round1 = (n: number) => Math.round(n * 10) / 10;
 const isExpired = (expiresAt: string | undefined, now: Date) =>
   expiresAt !== undefined && Date.parse(expiresAt) <= now.getTime();
 
-/** True when the evidence counts as proof (not a bare claim) at `now`. @public */
+/** True when the evidence's provenance makes it proof: verified or reviewed. @public */
+export function isTrusted(evidence: Pick<Evidence, 'trust'>): boolean {
+  return evidence.trust === 'verified' || evidence.trust === 'reviewed';
+}
+
+/**
+ * True when the evidence counts as proof at `now`: verified or reviewed, and unexpired.
+ * A person's unreviewed evidence is a claim, however it is labelled.
+ * @public
+ */
 export function isValidProof(evidence: Evidence, now: Date): boolean {
-  return evidence.kind !== 'attestation' && !isExpired(evidence.expiresAt, now);
+  return isTrusted(evidence) && !isExpired(evidence.expiresAt, now);
 }
 
 /** Scores one task according to the honesty rules. @public */
@@ -106,24 +116,34 @@ export function evaluateTask(
 ): TaskEvaluation {
   const base = { taskId: task.id, possible: task.points };
   const status = state?.status ?? 'todo';
+  const evidence = state?.evidence ?? [];
+  const exemption =
+    state?.exemption && !isExpired(state.exemption.expiresAt, now)
+      ? state.exemption
+      : undefined;
   let kind: TaskValueKind;
-  if (status === 'not_applicable') {
-    kind = 'not_applicable';
-  } else if (state?.exemption && !isExpired(state.exemption.expiresAt, now)) {
-    kind = 'exempt';
-  } else if (status === 'done') {
-    const proofs = state!.evidence.filter(e => e.kind !== 'attestation');
-    if (proofs.some(e => isValidProof(e, now))) {
-      kind = 'proven';
-    } else if (proofs.length > 0) {
-      kind = 'expired';
-    } else {
-      kind = 'attested';
-    }
-  } else {
+  if (exemption) {
+    kind = exemption.notApplicable ? 'not_applicable' : 'exempt';
+  } else if (status !== 'done') {
+    // A `not_applicable` status without an approved exemption is open.
     kind = 'open';
+  } else if (evidence.some(e => isValidProof(e, now))) {
+    kind = 'proven';
+  } else if (
+    evidence.length === 0 ||
+    evidence.some(e => !isTrusted(e) && !isExpired(e.expiresAt, now))
+  ) {
+    kind = 'attested';
+  } else {
+    // Claims age like proofs: stale evidence of any kind is worth nothing.
+    kind = 'expired';
   }
 
+  const blocker =
+    task.severity === 'p0' &&
+    kind !== 'proven' &&
+    kind !== 'exempt' &&
+    kind !== 'not_applicable';
   switch (kind) {
     case 'not_applicable':
       return { ...base, kind, earned: 0, possible: 0, blocker: false };
@@ -131,9 +151,9 @@ export function evaluateTask(
     case 'exempt':
       return { ...base, kind, earned: task.points, blocker: false };
     case 'attested':
-      return { ...base, kind, earned: task.points / 2, blocker: false };
+      return { ...base, kind, earned: task.points / 2, blocker };
     default:
-      return { ...base, kind, earned: 0, blocker: task.severity === 'p0' };
+      return { ...base, kind, earned: 0, blocker };
   }
 }
 
@@ -272,7 +292,7 @@ function aggregate(
   };
 }
 
-/** What completing one open task with valid evidence would add. @public */
+/** What proving one task (verified or reviewed evidence) would add. @public */
 export interface WhatIf {
   taskId: string;
   title: string;
@@ -301,7 +321,8 @@ export function whatIf(
     id: 'what-if',
     kind: 'check',
     summary: 'what-if',
-    source: 'manual',
+    source: 'ci',
+    trust: 'verified',
     recordedAt: now.toISOString(),
     recordedBy: 'what-if',
   };

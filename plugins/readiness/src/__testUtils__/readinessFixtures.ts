@@ -1,5 +1,6 @@
 import {
   EntityReadinessResponse,
+  Evidence,
   ReadinessTemplate,
   TaskState,
   scorePlan,
@@ -62,6 +63,7 @@ export const template: ReadinessTemplate = {
   ],
 };
 
+/** A task done with CI evidence from a bound service principal: verified proof. */
 export const done = (taskId: string): TaskState => ({
   taskId,
   status: 'done',
@@ -74,8 +76,34 @@ export const done = (taskId: string): TaskState => ({
       url: 'https://ci.example.com',
       summary: 'ok',
       source: 'ci',
+      trust: 'verified',
       recordedAt: new Date().toISOString(),
-      recordedBy: 'user:default/a',
+      recordedBy: 'service:external:ci-payments',
+    },
+  ],
+});
+
+/** A task done on a person's word: their link evidence, unreviewed unless `review` says. */
+export const claimed = (
+  taskId: string,
+  review: Evidence['review'] = { state: 'pending' },
+  trust: Evidence['trust'] = 'claimed',
+): TaskState => ({
+  taskId,
+  status: 'done',
+  checklist: {},
+  version: 2,
+  evidence: [
+    {
+      id: `claim-${taskId}`,
+      kind: 'link',
+      url: 'https://grafana.example.com/d/payments',
+      summary: 'Dashboard',
+      source: 'manual',
+      trust,
+      review,
+      recordedAt: new Date().toISOString(),
+      recordedBy: 'user:default/alice',
     },
   ],
 });

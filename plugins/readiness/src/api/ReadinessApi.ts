@@ -5,6 +5,7 @@ import {
   Evidence,
   EvidenceInput,
   ReadinessScore,
+  ReviewQueueItem,
   RollupGroup,
   ServiceScoreRow,
   TaskState,
@@ -51,6 +52,22 @@ export interface ImportPreview {
   warnings: string[];
 }
 
+/** A reviewer's decision on a person's evidence. @public */
+export interface EvidenceReviewDecision {
+  decision: 'approve' | 'reject';
+  /** Required (at least 3 characters) on a rejection. */
+  comment?: string;
+}
+
+/** Body of an exemption request. @public */
+export interface ExemptionRequestInput {
+  expectedVersion: number;
+  reason: string;
+  expiresAt: string;
+  /** Ask for the task to be treated as not applicable (never on a P0). */
+  notApplicable?: boolean;
+}
+
 /** Client for the readiness backend. @public */
 export interface ReadinessApi {
   /** The plan, task states, runbooks and computed score of one entity. */
@@ -65,18 +82,38 @@ export interface ReadinessApi {
   addEvidence(
     ref: CompoundEntityRef,
     taskId: string,
-    input: Omit<EvidenceInput, 'source'> & { source?: EvidenceInput['source'] },
+    /** The server assigns provenance: no `source` is sent. */
+    input: Omit<EvidenceInput, 'source'>,
   ): Promise<{ evidence: Evidence; score: ReadinessScore }>;
+  /**
+   * Approves or rejects a person's evidence (a rejection needs a comment of at least 3
+   * characters). The submitter and members of the owning group get a 403.
+   */
+  reviewEvidence(
+    ref: CompoundEntityRef,
+    taskId: string,
+    evidenceId: string,
+    input: EvidenceReviewDecision,
+  ): Promise<{ evidence: Evidence; score: ReadinessScore }>;
+  /** Evidence awaiting a review that the caller may give. */
+  listReviews(): Promise<ReviewQueueItem[]>;
+  /**
+   * Grants the pending exemption request of a task; `reason` is the approver's comment.
+   * Rejected by the server when nothing was requested.
+   */
   grantExemption(
     ref: CompoundEntityRef,
     taskId: string,
     input: { expectedVersion: number; reason: string; expiresAt: string },
   ): Promise<TaskWriteResult>;
-  /** Asks an approver for an exemption; it counts for nothing until granted. */
+  /**
+   * Asks an approver for an exemption, or with `notApplicable` for the task to be treated
+   * as not applicable; it counts for nothing until granted.
+   */
   requestExemption(
     ref: CompoundEntityRef,
     taskId: string,
-    input: { expectedVersion: number; reason: string; expiresAt: string },
+    input: ExemptionRequestInput,
   ): Promise<TaskWriteResult>;
   previewImport(
     ref: CompoundEntityRef,

@@ -1,8 +1,13 @@
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { CompoundEntityRef } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
-import { EntityReadinessResponse } from '@internal/plugin-readiness-common';
 import {
+  EntityReadinessResponse,
+  ReviewQueueResponse,
+} from '@internal/plugin-readiness-common';
+import {
+  EvidenceReviewDecision,
+  ExemptionRequestInput,
   ReadinessApi,
   ReadinessConflictError,
   ReadinessFilters,
@@ -60,6 +65,24 @@ export class ReadinessClient implements ReadinessApi {
     );
   }
 
+  reviewEvidence(
+    ref: CompoundEntityRef,
+    taskId: string,
+    evidenceId: string,
+    input: EvidenceReviewDecision,
+  ) {
+    return this.request<any>(
+      `${entityPath(ref)}/tasks/${encodeURIComponent(
+        taskId,
+      )}/evidence/${encodeURIComponent(evidenceId)}/review`,
+      { method: 'POST', body: input },
+    );
+  }
+
+  async listReviews() {
+    return (await this.request<ReviewQueueResponse>('/reviews')).items;
+  }
+
   grantExemption(ref: CompoundEntityRef, taskId: string, input: any) {
     return this.request<any>(
       `${entityPath(ref)}/tasks/${encodeURIComponent(taskId)}/exemption`,
@@ -70,7 +93,11 @@ export class ReadinessClient implements ReadinessApi {
     );
   }
 
-  requestExemption(ref: CompoundEntityRef, taskId: string, input: any) {
+  requestExemption(
+    ref: CompoundEntityRef,
+    taskId: string,
+    input: ExemptionRequestInput,
+  ) {
     return this.request<any>(
       `${entityPath(ref)}/tasks/${encodeURIComponent(
         taskId,

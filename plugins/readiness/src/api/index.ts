@@ -5,5 +5,7 @@ export type {
   ScoreSnapshot,
   TaskWriteResult,
   ImportPreview,
+  EvidenceReviewDecision,
+  ExemptionRequestInput,
 } from './ReadinessApi';
 export { ReadinessClient } from './ReadinessClient';

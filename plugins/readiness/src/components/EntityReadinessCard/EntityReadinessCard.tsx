@@ -12,6 +12,7 @@ import {
   ANNOTATION_SENTRY_PROJECT_SLUG,
   EntityReadinessResponse,
   ReadinessStatus,
+  TaskValueKind,
 } from '@internal/plugin-readiness-common';
 import Box from '@material-ui/core/Box';
 import Chip from '@material-ui/core/Chip';
@@ -147,6 +148,13 @@ function ServiceLinks({ data }: { data: EntityReadinessResponse }) {
   );
 }
 
+/** Why a P0 task still blocks, when it is not simply open. */
+const BLOCKER_REASONS: Partial<Record<TaskValueKind, string>> = {
+  attested:
+    "marked done, but a P0 needs verified or reviewed proof (CI evidence or a second person's review)",
+  expired: 'its proof expired',
+};
+
 /** Human label of a readiness status. @public */
 export const STATUS_LABELS: Record<ReadinessStatus, string> = {
   ready: 'Ready',
@@ -241,9 +249,7 @@ export function ReadinessSummary({ data }: { data: EntityReadinessResponse }) {
                 <ListItemText
                   classes={{ primary: classes.wrap }}
                   primary={`${b.taskId} ${b.title}`}
-                  secondary={
-                    b.kind === 'expired' ? 'evidence expired' : undefined
-                  }
+                  secondary={BLOCKER_REASONS[b.kind]}
                 />
               </ListItem>
             ))}
@@ -263,7 +269,7 @@ export function ReadinessSummary({ data }: { data: EntityReadinessResponse }) {
                 <ListItemText
                   classes={{ primary: classes.wrap }}
                   primary={`${w.taskId} ${w.title}`}
-                  secondary={`+${w.gain} points with evidence`}
+                  secondary={`+${w.gain} points once proven`}
                 />
               </ListItem>
             ))}

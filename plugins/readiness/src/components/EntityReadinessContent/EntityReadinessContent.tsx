@@ -58,6 +58,7 @@ export function EntityReadinessContent() {
   });
   const { allowed: canApprove } = usePermission({
     permission: readinessExemptionApprovePermission,
+    resourceRef: entityRef,
   });
   const [busy, setBusy] = useState(false);
   const [writeError, setWriteError] = useState<Error>();
@@ -66,6 +67,7 @@ export function EntityReadinessContent() {
   const [exemptionFor, setExemptionFor] = useState<{
     taskId: string;
     mode: 'grant' | 'request';
+    notApplicable?: boolean;
   }>();
   const [importing, setImporting] = useState(false);
 
@@ -197,22 +199,19 @@ export function EntityReadinessContent() {
                       )
                     }
                     onAddEvidence={() => setEvidenceFor(task.id)}
-                    onGrantExemption={() =>
-                      setExemptionFor({ taskId: task.id, mode: 'grant' })
-                    }
                     onRequestExemption={() =>
                       setExemptionFor({ taskId: task.id, mode: 'request' })
                     }
-                    onApproveRequest={() => {
-                      const r = states.get(task.id)!.exemptionRequest!;
-                      write(() =>
-                        api.grantExemption(ref, task.id, {
-                          expectedVersion: version(task.id),
-                          reason: r.reason,
-                          expiresAt: r.expiresAt,
-                        }),
-                      );
-                    }}
+                    onRequestNotApplicable={() =>
+                      setExemptionFor({
+                        taskId: task.id,
+                        mode: 'request',
+                        notApplicable: true,
+                      })
+                    }
+                    onApproveRequest={() =>
+                      setExemptionFor({ taskId: task.id, mode: 'grant' })
+                    }
                   />
                 ))}
               </ul>
@@ -231,18 +230,28 @@ export function EntityReadinessContent() {
         }}
       />
       <ExemptionDialog
-        key={`exemption-${exemptionFor?.taskId}-${exemptionFor?.mode}`}
+        key={`exemption-${exemptionFor?.taskId}-${exemptionFor?.mode}-${exemptionFor?.notApplicable}`}
         taskId={exemptionFor?.taskId}
         mode={exemptionFor?.mode}
+        notApplicable={exemptionFor?.notApplicable}
+        request={
+          exemptionFor?.mode === 'grant'
+            ? states.get(exemptionFor.taskId)?.exemptionRequest
+            : undefined
+        }
         onClose={() => setExemptionFor(undefined)}
         onSubmit={input => {
-          const { taskId, mode } = exemptionFor!;
+          const { taskId, mode, notApplicable } = exemptionFor!;
           setExemptionFor(undefined);
           const body = { expectedVersion: version(taskId), ...input };
           write(() =>
             mode === 'request'
-              ? api.requestExemption(ref, taskId, body)
-              : api.grantExemption(ref, taskId, body),
+              ? api.requestExemption(ref, taskId, {
+                  ...body,
+                  ...(notApplicable ? { notApplicable: true } : {}),
+                })
+              : // Grants the pending request; `reason` is the approver's comment.
+                api.grantExemption(ref, taskId, body),
           );
         }}
       />

@@ -2,12 +2,18 @@ import Button from '@material-ui/core/Button';
 import Dialog from '@material-ui/core/Dialog';
 import DialogActions from '@material-ui/core/DialogActions';
 import DialogContent from '@material-ui/core/DialogContent';
+import DialogContentText from '@material-ui/core/DialogContentText';
 import DialogTitle from '@material-ui/core/DialogTitle';
 import MenuItem from '@material-ui/core/MenuItem';
 import TextField from '@material-ui/core/TextField';
+import { ExemptionRequest } from '@internal/plugin-readiness-common';
 import { useState } from 'react';
+import { humanizeActor } from '../../utils/humanize';
 
-/** Form for new evidence on a task. */
+/**
+ * Form for new evidence on a task. Only what a person may record is offered; the server
+ * assigns the source and the trust.
+ */
 export function EvidenceDialog(props: {
   taskId?: string;
   onClose: () => void;
@@ -44,6 +50,11 @@ export function EvidenceDialog(props: {
           <MenuItem value="document">document</MenuItem>
           <MenuItem value="attestation">attestation (half points)</MenuItem>
         </TextField>
+        <DialogContentText variant="body2">
+          A link, commit or document counts fully once a second person reviews it; until
+          then, and for an attestation, it is a claim worth half points, and a P0 task stays
+          a blocker.
+        </DialogContentText>
         {kind !== 'attestation' && (
           <TextField
             id="evidence-url"
@@ -83,18 +94,38 @@ export function EvidenceDialog(props: {
   );
 }
 
-/** Form to grant an exemption (accepted risk) until a date. */
+const ymd = (iso: string) => iso.slice(0, 10);
+
+/**
+ * Form to request an exemption (accepted risk) or "not applicable" until a date, or, for
+ * an approver, to grant the pending request with a comment.
+ */
 export function ExemptionDialog(props: {
   taskId?: string;
-  /** `request` asks an approver; `grant` approves directly. */
+  /** `request` asks an approver; `grant` approves the pending `request`. */
   mode?: 'grant' | 'request';
+  /** Asks for (or grants) "not applicable" instead of an accepted risk. */
+  notApplicable?: boolean;
+  /** The pending request an approver grants. */
+  request?: ExemptionRequest;
   onClose: () => void;
   onSubmit: (input: { reason: string; expiresAt: string }) => void;
 }) {
+  const { mode, request } = props;
+  const granting = mode === 'grant';
+  const notApplicable = granting
+    ? Boolean(request?.notApplicable)
+    : Boolean(props.notApplicable);
   const [reason, setReason] = useState('');
   const [until, setUntil] = useState(
-    new Date(Date.now() + 90 * 86_400_000).toISOString().slice(0, 10),
+    request
+      ? ymd(request.expiresAt)
+      : ymd(new Date(Date.now() + 90 * 86_400_000).toISOString()),
   );
+  const what = notApplicable ? 'not applicable' : 'exemption';
+  let reasonLabel = 'Reason (accepted risk)';
+  if (granting) reasonLabel = "Approver's comment";
+  else if (notApplicable) reasonLabel = 'Why the task does not apply';
   return (
     <Dialog
       open={Boolean(props.taskId)}
@@ -102,14 +133,28 @@ export function ExemptionDialog(props: {
       aria-labelledby="exemption-title"
     >
       <DialogTitle id="exemption-title">
-        {`${
-          props.mode === 'request' ? 'Request' : 'Grant'
-        } exemption for task ${props.taskId}`}
+        {`${granting ? 'Approve' : 'Request'} ${what} for task ${
+          props.taskId
+        }`}
       </DialogTitle>
       <DialogContent>
+        {granting && request && (
+          <DialogContentText>
+            {`Requested by ${humanizeActor(request.requestedBy)}: ${
+              request.reason
+            }`}
+          </DialogContentText>
+        )}
+        {!granting && (
+          <DialogContentText>
+            {notApplicable
+              ? 'Another person must approve it; until then the task stays open. Once approved, the task leaves the score.'
+              : 'Another person must approve it; until then the task stays open. Once approved, the task counts as satisfied until the date.'}
+          </DialogContentText>
+        )}
         <TextField
           id="exemption-reason"
-          label="Reason (accepted risk)"
+          label={reasonLabel}
           value={reason}
           onChange={e => setReason(e.target.value)}
           fullWidth
@@ -133,12 +178,16 @@ export function ExemptionDialog(props: {
           disabled={reason.trim().length < 3 || !until}
           onClick={() =>
             props.onSubmit({
-              reason,
-              expiresAt: new Date(`${until}T23:59:59Z`).toISOString(),
+              reason: reason.trim(),
+              // An unchanged date keeps the requested instant.
+              expiresAt:
+                request && until === ymd(request.expiresAt)
+                  ? request.expiresAt
+                  : new Date(`${until}T23:59:59Z`).toISOString(),
             })
           }
         >
-          {props.mode === 'request' ? 'Request' : 'Grant'}
+          {granting ? 'Approve' : 'Request'}
         </Button>
       </DialogActions>
     </Dialog>

@@ -1,6 +1,9 @@
 import { Link } from '@backstage/core-components';
 import {
-  TASK_STATUSES,
+  Evidence,
+  Exemption,
+  ExemptionRequest,
+  SETTABLE_TASK_STATUSES,
   TaskEvaluation,
   TaskState,
   TaskStatus,
@@ -14,10 +17,39 @@ import FormControlLabel from '@material-ui/core/FormControlLabel';
 import MenuItem from '@material-ui/core/MenuItem';
 import Select from '@material-ui/core/Select';
 import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
+import { humanizeActor, provenance } from '../../utils/humanize';
+
+const useStyles = makeStyles(theme => ({
+  evidence: {
+    display: 'flex',
+    alignItems: 'center',
+    flexWrap: 'wrap',
+    gap: theme.spacing(1),
+    listStyle: 'none',
+    padding: theme.spacing(0.25, 0),
+  },
+  verified: {
+    backgroundColor: theme.palette.success.main,
+    color: theme.palette.success.contrastText,
+  },
+  reviewed: {
+    backgroundColor: theme.palette.info.main,
+    color: theme.palette.info.contrastText,
+  },
+  claimed: {},
+  pending: {
+    borderColor: theme.palette.warning.main,
+  },
+  rejected: {
+    borderColor: theme.palette.error.main,
+    color: theme.palette.error.main,
+  },
+}));
 
 const KIND_LABELS: Record<string, string> = {
   proven: 'proven',
-  attested: 'claimed, no evidence (half points)',
+  attested: 'claimed, not verified or reviewed (half points)',
   expired: 'evidence expired',
   exempt: 'exempt',
   not_applicable: 'not applicable',
@@ -26,6 +58,71 @@ const KIND_LABELS: Record<string, string> = {
 
 const days = (iso: string, now = Date.now()) =>
   Math.round((Date.parse(iso) - now) / 86_400_000);
+
+const isActive = (e: { expiresAt: string } | undefined) =>
+  e !== undefined && Date.parse(e.expiresAt) > Date.now();
+
+/** One piece of evidence: its provenance, what it is, who recorded it and when it expires. */
+function EvidenceItem({ evidence: e }: { evidence: Evidence }) {
+  const classes = useStyles();
+  const p = provenance(e);
+  const left = e.expiresAt ? days(e.expiresAt) : undefined;
+  let expiry = '';
+  if (left !== undefined)
+    expiry =
+      left < 0 ? ` · expired ${-left} days ago` : ` · expires in ${left} days`;
+  return (
+    <li className={classes.evidence} aria-label={`Evidence: ${e.summary}`}>
+      <Chip
+        size="small"
+        label={p.label}
+        title={p.description}
+        variant={
+          p.tone === 'verified' || p.tone === 'reviewed'
+            ? 'default'
+            : 'outlined'
+        }
+        className={classes[p.tone]}
+      />
+      <Typography variant="body2" component="span">
+        {`${e.kind} (${e.source}): `}
+        {e.url ? <Link to={e.url}>{e.summary}</Link> : e.summary}
+        {` · recorded ${-days(e.recordedAt)} days ago by ${humanizeActor(
+          e.recordedBy,
+        )}${expiry}`}
+      </Typography>
+      {p.detail && (
+        <Typography variant="body2" component="span" color="error">
+          {p.detail}
+        </Typography>
+      )}
+    </li>
+  );
+}
+
+/** A granted exemption, or a granted "not applicable". */
+function exemptionText(x: Exemption): string {
+  const until = x.expiresAt.slice(0, 10);
+  const approved = `approved by ${humanizeActor(x.approvedBy)}`;
+  const head = x.notApplicable
+    ? `Not applicable (${approved})`
+    : `Exempt (${approved})`;
+  const state = isActive(x) ? `until ${until}` : `expired on ${until}`;
+  const requested = x.requestedBy
+    ? ` · requested by ${humanizeActor(x.requestedBy)}`
+    : '';
+  const comment = x.comment ? ` · approver's comment: ${x.comment}` : '';
+  return `${head} ${state}: ${x.reason}${requested}${comment}`;
+}
+
+function requestText(r: ExemptionRequest): string {
+  return `${
+    r.notApplicable ? 'Not applicable' : 'Exemption'
+  } requested by ${humanizeActor(r.requestedBy)} until ${r.expiresAt.slice(
+    0,
+    10,
+  )}: ${r.reason} (waiting for an approver)`;
+}
 
 /** One task of a plan: status, checklist, evidence and exemption, editable when allowed. */
 export function TaskRow(props: {
@@ -39,12 +136,17 @@ export function TaskRow(props: {
   onStatus: (status: TaskStatus) => void;
   onChecklist: (itemId: string, done: boolean) => void;
   onAddEvidence: () => void;
-  onGrantExemption: () => void;
   onRequestExemption: () => void;
+  /** Asks for the task to be treated as not applicable; never offered on a P0. */
+  onRequestNotApplicable: () => void;
+  /** Opens the approval of the pending request. */
   onApproveRequest: () => void;
 }) {
   const { task, state, evaluation } = props;
   const status = state?.status ?? 'todo';
+  const evidence = state?.evidence ?? [];
+  const canRequest =
+    props.canEdit && !isActive(state?.exemption) && !state?.exemptionRequest;
   return (
     <Box
       py={1.5}
@@ -78,7 +180,7 @@ export function TaskRow(props: {
                 KIND_LABELS[evaluation.kind]
               }`
             : `${task.points} pts`}
-          {props.gain ? ` · +${props.gain} overall with evidence` : ''}
+          {props.gain ? ` · +${props.gain} overall once proven` : ''}
         </Typography>
         <Select
           value={status}
@@ -86,11 +188,17 @@ export function TaskRow(props: {
           onChange={e => props.onStatus(e.target.value as TaskStatus)}
           inputProps={{ 'aria-label': `Status of task ${task.id}` }}
         >
-          {TASK_STATUSES.map(s => (
+          {SETTABLE_TASK_STATUSES.map(s => (
             <MenuItem key={s} value={s}>
               {s.replace('_', ' ')}
             </MenuItem>
           ))}
+          {status === 'not_applicable' && (
+            // Stored before "not applicable" became an exemption; it cannot be set again.
+            <MenuItem value="not_applicable" disabled>
+              not applicable
+            </MenuItem>
+          )}
         </Select>
       </Box>
       {task.description && (
@@ -116,41 +224,24 @@ export function TaskRow(props: {
           ))}
         </Box>
       )}
-      {(state?.evidence ?? []).map(e => {
-        const left = e.expiresAt ? days(e.expiresAt) : undefined;
-        let expiry = '';
-        if (left !== undefined)
-          expiry =
-            left < 0
-              ? ` · expired ${-left} days ago`
-              : ` · expires in ${left} days`;
-        return (
-          <Typography key={e.id} variant="body2">
-            {`${e.kind} (${e.source}): `}
-            {e.url ? <Link to={e.url}>{e.summary}</Link> : e.summary}
-            {` · recorded ${-days(e.recordedAt)} days ago by ${
-              e.recordedBy
-            }${expiry}`}
-          </Typography>
-        );
-      })}
+      {evidence.length > 0 && (
+        <ul
+          style={{ padding: 0, margin: 0 }}
+          aria-label={`Evidence of task ${task.id}`}
+        >
+          {evidence.map(e => (
+            <EvidenceItem key={e.id} evidence={e} />
+          ))}
+        </ul>
+      )}
       {state?.exemption && (
         <Typography variant="body2" color="secondary">
-          {`Exempt until ${state.exemption.expiresAt.slice(
-            0,
-            10,
-          )} (approved by ${state.exemption.approvedBy}): ${
-            state.exemption.reason
-          }`}
+          {exemptionText(state.exemption)}
         </Typography>
       )}
       {state?.exemptionRequest && (
         <Typography variant="body2" color="textSecondary">
-          {`Exemption requested by ${
-            state.exemptionRequest.requestedBy
-          } until ${state.exemptionRequest.expiresAt.slice(0, 10)}: ${
-            state.exemptionRequest.reason
-          } (waiting for an approver)`}
+          {requestText(state.exemptionRequest)}
         </Typography>
       )}
       {state?.notes && (
@@ -180,27 +271,24 @@ export function TaskRow(props: {
             Approve request
           </Button>
         )}
-        {props.canEdit &&
-          !props.canApprove &&
-          !state?.exemption &&
-          !state?.exemptionRequest && (
-            <Button
-              size="small"
-              onClick={props.onRequestExemption}
-              disabled={props.busy}
-              aria-label={`Request exemption for task ${task.id}`}
-            >
-              Request exemption
-            </Button>
-          )}
-        {props.canApprove && !state?.exemption && (
+        {canRequest && (
           <Button
             size="small"
-            onClick={props.onGrantExemption}
+            onClick={props.onRequestExemption}
             disabled={props.busy}
-            aria-label={`Grant exemption for task ${task.id}`}
+            aria-label={`Request exemption for task ${task.id}`}
           >
-            Grant exemption
+            Request exemption
+          </Button>
+        )}
+        {canRequest && task.severity !== 'p0' && (
+          <Button
+            size="small"
+            onClick={props.onRequestNotApplicable}
+            disabled={props.busy}
+            aria-label={`Request not applicable for task ${task.id}`}
+          >
+            Request not applicable
           </Button>
         )}
       </Box>

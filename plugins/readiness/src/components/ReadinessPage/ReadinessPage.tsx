@@ -41,10 +41,17 @@ import {
 } from 'recharts';
 import { ReadinessFilters, readinessApiRef } from '../../api';
 import { STATUS_LABELS } from '../EntityReadinessCard';
+import { ReviewQueue } from '../ReviewQueue';
 import { ScoreHistoryChart } from '../ScoreHistoryChart';
 
 type GroupBy = 'owner' | 'system' | 'domain';
 type Sort = 'overall' | 'entityRef' | 'blockers';
+
+/** Why a P0 still blocks when it is not simply open. */
+const BLOCKER_SUFFIXES: Record<string, string> = {
+  attested: ' (done on a claim: needs verified or reviewed proof)',
+  expired: ' (proof expired)',
+};
 
 const entityLink = (ref: string) => {
   const { kind, namespace, name } = parseEntityRef(ref);
@@ -308,8 +315,8 @@ function Services({ filters }: { filters: ReadinessFilters }) {
 }
 
 /**
- * Org-wide readiness for managers: rollups, distribution, trend, blockers, expiring
- * evidence and the services list, with CSV and markdown export.
+ * Org-wide readiness for managers: the review queue, rollups, distribution, trend,
+ * blockers, expiring evidence and the services list, with CSV and markdown export.
  * @public
  */
 export function ReadinessPage() {
@@ -374,6 +381,9 @@ export function ReadinessPage() {
           <Button onClick={exportCsv}>Export CSV</Button>
           <Button onClick={exportMarkdown}>Export markdown</Button>
         </ContentHeader>
+        <Box component="section" aria-label="Review queue" mb={3}>
+          <ReviewQueue />
+        </Box>
         <Filters
           groupBy={groupBy}
           filters={filters}
@@ -466,7 +476,7 @@ export function ReadinessPage() {
                           </Link>
                         </TableCell>
                         <TableCell>{`${b.taskId} ${b.title}${
-                          b.kind === 'expired' ? ' (evidence expired)' : ''
+                          BLOCKER_SUFFIXES[b.kind] ?? ''
                         }`}</TableCell>
                       </TableRow>
                     ))}

@@ -1,0 +1,69 @@
+import { Config } from '@backstage/config';
+
+/** One `readiness.ci.principals[]` entry: a service principal and what it may prove. */
+interface Binding {
+  subject: string;
+  entities: string[];
+  owners: string[];
+  systems: string[];
+  tasks: string[];
+}
+
+/** The plan fields a binding selects on. */
+export interface BoundPlan {
+  entityRef: string;
+  owner?: string;
+  system?: string;
+}
+
+const lower = (values: string[] | undefined) =>
+  (values ?? []).map(v => v.toLocaleLowerCase('en-US'));
+
+/**
+ * Service principals (CI tokens) bound in config to the entities and tasks they may prove.
+ * Their evidence is `verified`; anything outside their binding is refused. A subject is
+ * matched as written or with the `external:` prefix that static external-access tokens get.
+ * @internal
+ */
+export class CiPrincipals {
+  static fromConfig(config: Config): CiPrincipals {
+    return new CiPrincipals(
+      (config.getOptionalConfigArray('readiness.ci.principals') ?? []).map(
+        c => ({
+          subject: c.getString('subject'),
+          entities: lower(c.getOptionalStringArray('entities')),
+          owners: lower(c.getOptionalStringArray('owners')),
+          systems: lower(c.getOptionalStringArray('systems')),
+          tasks: c.getStringArray('tasks'),
+        }),
+      ),
+    );
+  }
+
+  constructor(private readonly bindings: Binding[]) {}
+
+  private bindingsOf(subject: string, plan: BoundPlan) {
+    const ref = plan.entityRef.toLocaleLowerCase('en-US');
+    return this.bindings.filter(
+      b =>
+        (b.subject === subject || `external:${b.subject}` === subject) &&
+        (b.entities.includes(ref) ||
+          (plan.owner !== undefined &&
+            b.owners.includes(plan.owner.toLocaleLowerCase('en-US'))) ||
+          (plan.system !== undefined &&
+            b.systems.includes(plan.system.toLocaleLowerCase('en-US')))),
+    );
+  }
+
+  /** Whether `subject` is bound to the plan at all (it may then read it and its gate). */
+  mayRead(subject: string, plan: BoundPlan): boolean {
+    return this.bindingsOf(subject, plan).length > 0;
+  }
+
+  /** Whether `subject` may record verified evidence on this plan's task. */
+  mayProve(subject: string, plan: BoundPlan, taskId: string): boolean {
+    return this.bindingsOf(subject, plan).some(
+      b => b.tasks.includes('*') || b.tasks.includes(taskId),
+    );
+  }
+}

@@ -1,0 +1,573 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import request from 'supertest';
+import { readinessPlugin } from './plugin';
+import { createTestDatabases } from './__testUtils__/testDatabase';
+import {
+  component,
+  demoPermissionsFactory,
+  demoUserInfoFactory,
+  people,
+  system,
+} from './__testUtils__/fixtures';
+import { defaultTemplate } from './templates/defaultTemplate';
+
+jest.setTimeout(120_000);
+
+/**
+ * The trust model through HTTP on real Postgres: a team cannot raise its own score on its
+ * word, a second person's review or a bound CI principal can.
+ */
+const entities = [
+  component('payments', 'payments-team', 'pay'),
+  component('cart', 'payments-team', 'pay'),
+  system('pay', 'commerce'),
+];
+const entityPath = (name: string) =>
+  `/api/readiness/entities/component/default/${name}`;
+const as = (user: string) => ({
+  Authorization: mockCredentials.user.header(user),
+});
+const ci = (subject: string) => ({
+  Authorization: mockCredentials.service.header({
+    onBehalfOf: mockCredentials.service(subject),
+    targetPluginId: 'readiness',
+  }),
+});
+const taskIds = defaultTemplate.phases.flatMap(p => p.tasks.map(t => t.id));
+const p0 = defaultTemplate.phases
+  .flatMap(p => p.tasks)
+  .filter(t => t.severity === 'p0')
+  .map(t => t.id);
+const future = () => new Date(Date.now() + 30 * 86_400_000).toISOString();
+
+describe('trust model', () => {
+  const databases = createTestDatabases();
+
+  async function start(id: Parameters<typeof databases.init>[0]) {
+    const knex = await databases.init(id);
+    const { server } = await startTestBackend({
+      features: [
+        readinessPlugin,
+        mockServices.database.factory({ knex }),
+        mockServices.rootConfig.factory({
+          data: {
+            readiness: {
+              ci: {
+                principals: [
+                  {
+                    subject: 'external:ci-payments',
+                    entities: ['component:default/payments'],
+                    tasks: ['5.1'],
+                  },
+                ],
+              },
+            },
+          },
+        }),
+        catalogServiceMock.factory({ entities }),
+        demoPermissionsFactory(entities),
+        demoUserInfoFactory(),
+      ],
+    });
+    for (const name of ['payments', 'cart']) {
+      await request(server)
+        .get(entityPath(name))
+        .set(as(people.owner))
+        .expect(200);
+    }
+    return server;
+  }
+
+  async function read(server: any, name = 'payments', user = people.owner) {
+    const res = await request(server).get(entityPath(name)).set(as(user));
+    expect(res.status).toBe(200);
+    return res.body;
+  }
+
+  async function markDone(server: any, name: string, taskId: string) {
+    const { tasks } = await read(server, name);
+    const v = tasks.find((t: any) => t.taskId === taskId)?.version ?? 0;
+    await request(server)
+      .patch(`${entityPath(name)}/tasks/${taskId}`)
+      .set(as(people.owner))
+      .send({ expectedVersion: v, status: 'done' })
+      .expect(200);
+  }
+
+  function postEvidence(
+    server: any,
+    name: string,
+    taskId: string,
+    body: object,
+    headers = as(people.owner),
+  ) {
+    return request(server)
+      .post(`${entityPath(name)}/tasks/${taskId}/evidence`)
+      .set(headers)
+      .send(body);
+  }
+
+  /** Owner posts a link, a second person approves it. */
+  async function proveByReview(server: any, name: string, taskId: string) {
+    const posted = await postEvidence(server, name, taskId, {
+      kind: 'document',
+      url: `https://docs.example.com/${name}/${taskId}`,
+      summary: `Proof of ${taskId}`,
+    });
+    expect(posted.status).toBe(201);
+    await request(server)
+      .post(
+        `${entityPath(name)}/tasks/${taskId}/evidence/${posted.body.evidence.id}/review`,
+      )
+      .set(as(people.reviewer))
+      .send({ decision: 'approve' })
+      .expect(200);
+  }
+
+  describe.each(databases.eachSupportedId())('%p', id => {
+    it('the owner alone cannot lift a service with an open P0 out of Not ready', async () => {
+      const server = await start(id);
+      const name = 'cart';
+
+      // Client-chosen provenance is refused, naming the field.
+      const check = await postEvidence(server, name, '5.1', {
+        kind: 'check',
+        url: 'https://example.com/trust-me',
+        summary: 'green',
+      });
+      expect(check.status).toBe(400);
+      expect(check.body.error.message).toMatch(/kind/);
+      const source = await postEvidence(server, name, '5.1', {
+        kind: 'link',
+        source: 'ci',
+        url: 'https://example.com/trust-me',
+        summary: 'green',
+      });
+      expect(source.status).toBe(400);
+      expect(source.body.error.message).toMatch(/source/);
+
+      // Not applicable is not a status the owner sets.
+      const na = await request(server)
+        .patch(`${entityPath(name)}/tasks/2.2`)
+        .set(as(people.owner))
+        .send({ expectedVersion: 0, status: 'not_applicable' });
+      expect(na.status).toBe(400);
+      expect(na.body.error.message).toMatch(/status/);
+
+      // Every task done, with every kind of evidence a person can post.
+      for (const taskId of taskIds) {
+        await markDone(server, name, taskId);
+        for (const kind of ['link', 'commit', 'document']) {
+          const res = await postEvidence(server, name, taskId, {
+            kind,
+            url: `https://example.com/${taskId}/${kind}`,
+            summary: `${kind} for ${taskId}`,
+          });
+          expect(res.status).toBe(201);
+          expect(res.body.evidence.trust).toBe('claimed');
+        }
+        await postEvidence(server, name, taskId, {
+          kind: 'attestation',
+          summary: 'trust me',
+        }).expect(201);
+      }
+
+      // Runbook links of every type (the runbook checks only see declarations).
+      for (const type of ['dr', 'incident', 'rollback', 'deploy']) {
+        await request(server)
+          .post(`${entityPath(name)}/runbooks`)
+          .set(as(people.owner))
+          .send({ type, title: type, url: `https://rb.example.com/${type}` })
+          .expect(201);
+      }
+
+      // A markdown report claiming everything.
+      await request(server)
+        .post(`${entityPath(name)}/import?apply=true`)
+        .set(as(people.owner))
+        .send({
+          markdown: taskIds.map(t => `- [x] ${t} done and verified`).join('\n'),
+        })
+        .expect(200);
+
+      // A self-granted exemption is refused; an exemption request stays a request, and a
+      // P0 cannot be asked to be "not applicable".
+      const { tasks } = await read(server, name);
+      const version = (t: string) =>
+        tasks.find((x: any) => x.taskId === t)?.version ?? 0;
+      await request(server)
+        .put(`${entityPath(name)}/tasks/5.1/exemption`)
+        .set(as(people.owner))
+        .send({
+          expectedVersion: version('5.1'),
+          reason: 'ship it',
+          expiresAt: future(),
+        })
+        .expect(403);
+      const naP0 = await request(server)
+        .post(`${entityPath(name)}/tasks/5.1/exemption-request`)
+        .set(as(people.owner))
+        .send({
+          expectedVersion: version('5.1'),
+          reason: 'does not apply',
+          expiresAt: future(),
+          notApplicable: true,
+        });
+      expect(naP0.status).toBe(400);
+      await request(server)
+        .post(`${entityPath(name)}/tasks/2.1/exemption-request`)
+        .set(as(people.owner))
+        .send({
+          expectedVersion: version('2.1'),
+          reason: 'accepted risk',
+          expiresAt: future(),
+        })
+        .expect(200);
+      // A teammate holding the approver permission is still in the owning group.
+      const fresh = await read(server, name);
+      await request(server)
+        .put(`${entityPath(name)}/tasks/2.1/exemption`)
+        .set(as(people.teammate))
+        .send({
+          expectedVersion: fresh.tasks.find((x: any) => x.taskId === '2.1')
+            .version,
+          reason: 'fine by me',
+          expiresAt: future(),
+        })
+        .expect(403);
+
+      // ...nor review the owner's evidence.
+      const own = fresh.tasks.find((x: any) => x.taskId === '5.1').evidence[0];
+      for (const user of [people.owner, people.teammate]) {
+        await request(server)
+          .post(`${entityPath(name)}/tasks/5.1/evidence/${own.id}/review`)
+          .set(as(user))
+          .send({ decision: 'approve' })
+          .expect(403);
+      }
+
+      const after = await read(server, name);
+      expect(after.score.status).toBe('not_ready');
+      expect(after.score.overall).toBeLessThanOrEqual(59);
+      expect(after.score.blockers.map((b: any) => b.taskId).sort()).toEqual(
+        [...p0].sort(),
+      );
+      // At most half the points of every task the owner proved on their own.
+      for (const t of after.score.tasks) {
+        expect(t.earned).toBeLessThanOrEqual(t.possible / 2);
+      }
+      const gate = await request(server)
+        .get(`${entityPath(name)}/gate?minScore=0`)
+        .set(as(people.owner));
+      expect(gate.status).toBe(412);
+      expect(gate.body.pass).toBe(false);
+    });
+
+    it('the reference report: everything proven but the build, then CI proves the build', async () => {
+      const server = await start(id);
+      for (const taskId of taskIds.filter(t => t !== '5.1')) {
+        await markDone(server, 'payments', taskId);
+        await proveByReview(server, 'payments', taskId);
+      }
+      await markDone(server, 'payments', '5.1');
+      const claimed = await read(server);
+      expect(claimed.score.status).toBe('not_ready');
+      expect(claimed.score.overall).toBe(59);
+      expect(claimed.score.blockers).toEqual([
+        expect.objectContaining({ taskId: '5.1', kind: 'attested' }),
+      ]);
+      await request(server)
+        .get(`${entityPath('payments')}/gate?minScore=90`)
+        .set(ci('external:ci-payments'))
+        .expect(412);
+
+      const build = await postEvidence(
+        server,
+        'payments',
+        '5.1',
+        {
+          kind: 'link',
+          url: 'https://ci.example.com/payments/runs/42',
+          summary: 'main build #42 green',
+        },
+        ci('external:ci-payments'),
+      );
+      expect(build.status).toBe(201);
+      expect(build.body.evidence).toMatchObject({
+        trust: 'verified',
+        source: 'ci',
+        recordedBy: 'service:external:ci-payments',
+      });
+      const proven = await read(server);
+      expect(proven.score.status).toBe('ready');
+      expect(proven.score.overall).toBe(100);
+      await request(server)
+        .get(`${entityPath('payments')}/gate?minScore=90`)
+        .set(ci('external:ci-payments'))
+        .expect(200);
+    });
+
+    it('binds CI principals to their entities and tasks', async () => {
+      const server = await start(id);
+      const body = {
+        kind: 'link',
+        url: 'https://ci.example.com/runs/1',
+        summary: 'green',
+      };
+      const bound = ci('external:ci-payments');
+      await postEvidence(server, 'payments', '5.1', body, bound).expect(201);
+      await postEvidence(server, 'cart', '5.1', body, bound).expect(403);
+      await postEvidence(server, 'payments', '2.1', body, bound).expect(403);
+      await postEvidence(
+        server,
+        'payments',
+        '5.1',
+        body,
+        ci('external:someone-else'),
+      ).expect(403);
+      // Service principals read their own entities and gates, not org-wide lists or others.
+      await request(server)
+        .get(`${entityPath('payments')}/gate`)
+        .set(bound)
+        .expect(412);
+      await request(server)
+        .get(`${entityPath('cart')}/gate`)
+        .set(bound)
+        .expect(403);
+      await request(server)
+        .get('/api/readiness/services')
+        .set(bound)
+        .expect(403);
+    });
+
+    it('a second person reviews, approves or rejects; the queue shows what awaits them', async () => {
+      const server = await start(id);
+      await markDone(server, 'payments', '1.2');
+      const before = await read(server);
+      const half = before.score.tasks.find((t: any) => t.taskId === '1.2');
+      expect(half.kind).toBe('attested');
+      const posted = await postEvidence(server, 'payments', '1.2', {
+        kind: 'link',
+        url: 'https://grafana.example.com/d/payments',
+        summary: 'Dashboard',
+      });
+      const second = await postEvidence(server, 'payments', '1.4', {
+        kind: 'link',
+        url: 'https://logs.example.com/payments',
+        summary: 'Logs',
+      });
+      expect(posted.body.evidence.review).toEqual({ state: 'pending' });
+
+      const queue = await request(server)
+        .get('/api/readiness/reviews')
+        .set(as(people.reviewer))
+        .expect(200);
+      expect(queue.body.items.map((i: any) => i.evidence.id).sort()).toEqual(
+        [posted.body.evidence.id, second.body.evidence.id].sort(),
+      );
+      // The submitter's team sees nothing to review.
+      const ownQueue = await request(server)
+        .get('/api/readiness/reviews')
+        .set(as(people.teammate))
+        .expect(200);
+      expect(ownQueue.body.items).toEqual([]);
+
+      const reviewPath = (taskId: string, evidenceId: string) =>
+        `${entityPath('payments')}/tasks/${taskId}/evidence/${evidenceId}/review`;
+      const approved = await request(server)
+        .post(reviewPath('1.2', posted.body.evidence.id))
+        .set(as(people.reviewer))
+        .send({ decision: 'approve' })
+        .expect(200);
+      expect(approved.body.evidence).toMatchObject({
+        trust: 'reviewed',
+        review: { state: 'approved', reviewedBy: people.reviewer },
+      });
+      const full = approved.body.score.tasks.find(
+        (t: any) => t.taskId === '1.2',
+      );
+      expect(full).toMatchObject({ kind: 'proven', earned: full.possible });
+
+      const noComment = await request(server)
+        .post(reviewPath('1.4', second.body.evidence.id))
+        .set(as(people.reviewer))
+        .send({ decision: 'reject' });
+      expect(noComment.status).toBe(400);
+      expect(noComment.body.error.message).toMatch(/comment/);
+      const rejected = await request(server)
+        .post(reviewPath('1.4', second.body.evidence.id))
+        .set(as(people.reviewer))
+        .send({ decision: 'reject', comment: 'Link is a 404' })
+        .expect(200);
+      expect(rejected.body.evidence).toMatchObject({
+        trust: 'claimed',
+        review: { state: 'rejected', comment: 'Link is a 404' },
+      });
+      const empty = await request(server)
+        .get('/api/readiness/reviews')
+        .set(as(people.reviewer))
+        .expect(200);
+      expect(empty.body.items).toEqual([]);
+      // A decided review cannot be flipped.
+      await request(server)
+        .post(reviewPath('1.4', second.body.evidence.id))
+        .set(as(people.reviewer))
+        .send({ decision: 'approve' })
+        .expect(409);
+    });
+
+    it('not applicable and exemptions need a request and a different approver', async () => {
+      const server = await start(id);
+      // Without a pending request the approver cannot grant anything.
+      await request(server)
+        .put(`${entityPath('payments')}/tasks/4.2/exemption`)
+        .set(as(people.reviewer))
+        .send({ expectedVersion: 0, reason: 'ok', expiresAt: future() })
+        .expect(400);
+      const asked = await request(server)
+        .post(`${entityPath('payments')}/tasks/4.2/exemption-request`)
+        .set(as(people.owner))
+        .send({
+          expectedVersion: 0,
+          reason: 'no personal data stored',
+          expiresAt: future(),
+          notApplicable: true,
+        })
+        .expect(200);
+      const pending = (await read(server)).score.tasks.find(
+        (t: any) => t.taskId === '4.2',
+      );
+      expect(pending.kind).toBe('open');
+      // Capped duration (90 days by default).
+      await request(server)
+        .put(`${entityPath('payments')}/tasks/4.2/exemption`)
+        .set(as(people.reviewer))
+        .send({
+          expectedVersion: asked.body.task.version,
+          reason: 'agreed',
+          expiresAt: new Date(Date.now() + 120 * 86_400_000).toISOString(),
+        })
+        .expect(400);
+      const granted = await request(server)
+        .put(`${entityPath('payments')}/tasks/4.2/exemption`)
+        .set(as(people.reviewer))
+        .send({
+          expectedVersion: asked.body.task.version,
+          reason: 'agreed',
+          expiresAt: future(),
+        })
+        .expect(200);
+      expect(granted.body.task.exemption).toMatchObject({
+        notApplicable: true,
+        approvedBy: people.reviewer,
+        requestedBy: people.owner,
+      });
+      const na = granted.body.score.tasks.find((t: any) => t.taskId === '4.2');
+      expect(na).toMatchObject({ kind: 'not_applicable', possible: 0 });
+      const changes = await request(server)
+        .get(`${entityPath('payments')}/changes`)
+        .set(as(people.owner))
+        .expect(200);
+      expect(changes.body.items.map((c: any) => c.action)).toEqual(
+        expect.arrayContaining(['exemption.request', 'exemption.add']),
+      );
+    });
+
+    it('gates strictly by default and refuses non-http URLs and NUL bytes', async () => {
+      const server = await start(id);
+      for (const [path, body] of [
+        [
+          `${entityPath('payments')}/tasks/1.2/evidence`,
+          { kind: 'link', url: 'javascript:alert(1)', summary: 'x' },
+        ],
+        [
+          `${entityPath('payments')}/runbooks`,
+          { type: 'dr', title: 'DR', url: 'data:text/html,<b>x</b>' },
+        ],
+      ] as const) {
+        const res = await request(server)
+          .post(path)
+          .set(as(people.owner))
+          .send(body);
+        expect(res.status).toBe(400);
+        expect(res.body.error.message).toMatch(/url/);
+      }
+      for (const q of [
+        'groupBy=owner&owner=%00',
+        'groupBy=owner&owner[a]=b',
+      ]) {
+        const res = await request(server)
+          .get(`/api/readiness/scores?${q}`)
+          .set(as(people.owner));
+        expect(res.status).toBe(400);
+        expect(res.body.error.message).toMatch(/owner/);
+      }
+      const cursor = await request(server)
+        .get('/api/readiness/services?cursor[x]=1')
+        .set(as(people.owner));
+      expect(cursor.status).toBe(400);
+      expect(cursor.body.error.message).toMatch(/cursor/);
+
+      // Everything proven except four tasks: At risk, which a release gate refuses.
+      const open = ['1.2', '1.3', '1.4', '2.3'];
+      for (const taskId of taskIds.filter(t => !open.includes(t))) {
+        await markDone(server, 'payments', taskId);
+        await proveByReview(server, 'payments', taskId);
+      }
+      const { score } = await read(server);
+      expect(score.status).toBe('at_risk');
+      const strict = await request(server)
+        .get(`${entityPath('payments')}/gate?minScore=50`)
+        .set(as(people.owner))
+        .expect(412);
+      expect(strict.body.reasons.join(' ')).toMatch(/at_risk/);
+      await request(server)
+        .get(`${entityPath('payments')}/gate?minScore=50&allowAtRisk=true`)
+        .set(as(people.owner))
+        .expect(200);
+    });
+
+    it('50 concurrent writers leave a stored score equal to a fresh computation', async () => {
+      const server = await start(id);
+      const writes = taskIds.slice(0, 25).flatMap(taskId => [
+        request(server)
+          .patch(`${entityPath('payments')}/tasks/${taskId}`)
+          .set(as(people.owner))
+          .send({ expectedVersion: 0, status: 'done' }),
+        postEvidence(server, 'payments', taskId, {
+          kind: 'attestation',
+          summary: `claim ${taskId}`,
+        }),
+      ]);
+      const results = await Promise.all(writes);
+      expect(results.every(r => r.status < 300)).toBe(true);
+      const fresh = await read(server);
+      const list = await request(server)
+        .get('/api/readiness/services?limit=10')
+        .set(as(people.owner))
+        .expect(200);
+      const stored = list.body.items.find(
+        (i: any) => i.entityRef === 'component:default/payments',
+      );
+      expect(stored.overall).toBe(fresh.score.overall);
+      expect(stored.status).toBe(fresh.score.status);
+      const rollup = await request(server)
+        .get('/api/readiness/scores?groupBy=owner')
+        .set(as(people.owner))
+        .expect(200);
+      const team = rollup.body.items.find(
+        (g: any) => g.key === 'group:default/payments-team',
+      );
+      const cart = (await read(server, 'cart')).score.overall;
+      expect(team.average).toBeCloseTo(
+        (fresh.score.overall + cart) / 2,
+        1,
+      );
+    });
+  });
+});
