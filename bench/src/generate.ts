@@ -199,7 +199,8 @@ export function generatePlan(
         summary: 'Verified in CI',
         source: 'ci',
         recordedAt: recordedAt.toISOString(),
-        recordedBy: 'service:ci-pipeline',
+        recordedBy: 'service:external:ci-pipeline',
+        trust: 'verified',
         expiresAt: new Date(
           recordedAt.getTime() + (task.maxAgeDays ?? 90) * DAY,
         ).toISOString(),
@@ -212,6 +213,7 @@ export function generatePlan(
         source: 'manual',
         recordedAt: recordedAt.toISOString(),
         recordedBy: `user:default/${groupName(ownerOf(i, shape))}-lead`,
+        trust: 'claimed',
       };
     } else if (r < maturity * 0.95 + 0.1) status = 'in_progress';
     else if (r < maturity * 0.95 + 0.12) status = 'blocked';

@@ -117,11 +117,12 @@ describe('CheckRunner', () => {
         entityRef: ref,
         taskId: '3.2',
         actor: 'service:ci',
+        producer: 'ci',
         input: {
-          kind: 'check',
+          kind: 'link',
           url: 'https://ci.example.com/drill/7',
           summary: 'restore drill passed',
-          source: 'ci',
+          source: 'manual',
         },
         recordedAt: new Date(now.getTime() - 10 * 86_400_000),
       });

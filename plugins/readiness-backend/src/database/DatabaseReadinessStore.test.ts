@@ -148,6 +148,7 @@ describe('DatabaseReadinessStore', () => {
           source: 'ci',
           recordedAt: '2026-01-01T00:00:00.000Z',
           recordedBy: 'service:ci',
+          trust: 'verified',
           expiresAt: '2026-01-15T00:00:00.000Z',
         },
       });

@@ -59,12 +59,13 @@ describe('ReadinessNotifier', () => {
         await service.addEvidence({
           entityRef: ref,
           taskId: task.id,
-          actor: 'user:default/a',
+          actor: 'service:ci',
+          producer: 'ci',
           input: {
             kind: 'link',
             url: 'https://ci.example.com',
             summary: `proof ${task.id}`,
-            source: 'ci',
+            source: 'manual',
           },
         });
       }

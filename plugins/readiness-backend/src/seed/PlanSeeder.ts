@@ -46,6 +46,8 @@ export const seedFileSchema = z
   .strict();
 
 const ACTOR = 'service:readiness-seed';
+/** The demo's named CI principal: seeded proof goes through the same trust rules as CI's. */
+const DEMO_CI = 'service:external:demo-ci';
 
 /**
  * Applies initial task states from a YAML file (`readiness.seed.file`) through the same
@@ -97,12 +99,16 @@ export class PlanSeeder {
       const link = (taskId: string) =>
         `https://ci.example.com/${ref.name}/${taskId}`;
 
-      // done = proven by CI 3 days ago; attested = a bare claim; expired = proof too old.
-      const doneKinds: Array<[string[], Omit<EvidenceInput, 'url'>, number]> = [
+      // done = proven by the demo's bound CI principal 3 days ago; attested = a bare claim;
+      // expired = CI proof too old to count.
+      const doneKinds: Array<
+        [string[], Omit<EvidenceInput, 'url'>, number, 'ci' | 'person']
+      > = [
         [
           spec.done,
-          { kind: 'link', summary: 'Verified in CI', source: 'ci' },
+          { kind: 'link', summary: 'Verified in CI', source: 'manual' },
           3,
+          'ci',
         ],
         [
           spec.attested,
@@ -112,6 +118,7 @@ export class PlanSeeder {
             source: 'manual',
           },
           0,
+          'person',
         ],
         [
           spec.expired,
@@ -121,15 +128,17 @@ export class PlanSeeder {
             source: 'manual',
           },
           400,
+          'ci',
         ],
       ];
-      for (const [ids, evidence, ageDays] of doneKinds) {
+      for (const [ids, evidence, ageDays, producer] of doneKinds) {
         for (const taskId of ids) {
           await setStatus(taskId, 'done');
           await service.addEvidence({
             entityRef,
             taskId,
-            actor: ACTOR,
+            actor: producer === 'ci' ? DEMO_CI : ACTOR,
+            producer,
             input: {
               ...evidence,
               ...(evidence.kind === 'attestation' ? {} : { url: link(taskId) }),

@@ -77,6 +77,7 @@ const proof = (overrides: Partial<Evidence> = {}): Evidence => ({
   url: 'https://ci.example.com/1',
   summary: 'CI run',
   source: 'ci',
+  trust: 'verified',
   recordedAt: daysFromNow(-1),
   recordedBy: 'user:default/a',
   ...overrides,
@@ -95,6 +96,16 @@ const state = (
 });
 
 const task = template.phases[0].tasks[1];
+
+/** An approved "not applicable" exemption. */
+const notApplicable = {
+  reason: 'does not apply',
+  approvedBy: 'user:default/carol',
+  requestedBy: 'user:default/alice',
+  createdAt: daysFromNow(-1),
+  expiresAt: daysFromNow(30),
+  notApplicable: true,
+};
 
 describe('evaluateTask', () => {
   it('gives full points for done with valid evidence', () => {
@@ -163,10 +174,85 @@ describe('evaluateTask', () => {
     ).toMatchObject({ kind: 'open', earned: 0 });
   });
 
-  it('removes not_applicable tasks from the denominator', () => {
+  it('removes tasks from the denominator only on an approved not-applicable exemption', () => {
     expect(
       evaluateTask(task, state('1.2', { status: 'not_applicable' }), now),
+    ).toMatchObject({ kind: 'open', earned: 0, possible: 30 });
+    const exemption = {
+      reason: 'no personal data',
+      approvedBy: 'user:default/carol',
+      requestedBy: 'user:default/alice',
+      createdAt: daysFromNow(-1),
+      expiresAt: daysFromNow(30),
+      notApplicable: true,
+    };
+    expect(
+      evaluateTask(task, state('1.2', { status: 'todo', exemption }), now),
     ).toMatchObject({ kind: 'not_applicable', earned: 0, possible: 0 });
+  });
+
+  it('counts a person\'s unreviewed evidence as a claim, whatever its kind or source', () => {
+    for (const kind of ['link', 'commit', 'document', 'check'] as const) {
+      const s = state('1.2', {
+        evidence: [
+          proof({ kind, trust: 'claimed', review: { state: 'pending' } }),
+        ],
+      });
+      expect(evaluateTask(task, s, now)).toMatchObject({
+        kind: 'attested',
+        earned: 15,
+      });
+    }
+    const reviewed = state('1.2', {
+      evidence: [proof({ source: 'manual', trust: 'reviewed' })],
+    });
+    expect(evaluateTask(task, reviewed, now)).toMatchObject({
+      kind: 'proven',
+      earned: 30,
+    });
+  });
+
+  it('keeps a P0 a blocker until it is proven, whatever its status says', () => {
+    const p0 = template.phases[0].tasks[0];
+    const claimed = evaluateTask(
+      p0,
+      state('1.1', { evidence: [proof({ trust: 'claimed' })] }),
+      now,
+    );
+    expect(claimed).toMatchObject({ kind: 'attested', blocker: true });
+    expect(
+      evaluateTask(p0, state('1.1', { evidence: [] }), now).blocker,
+    ).toBe(true);
+    expect(evaluateTask(p0, state('1.1'), now).blocker).toBe(false);
+  });
+
+  it('never gives more points for less proof', () => {
+    const proven = evaluateTask(task, state('1.2'), now).earned;
+    const claimed = evaluateTask(
+      task,
+      state('1.2', { evidence: [proof({ trust: 'claimed' })] }),
+      now,
+    ).earned;
+    const bare = evaluateTask(task, state('1.2', { evidence: [] }), now)
+      .earned;
+    const staleClaim = evaluateTask(
+      task,
+      state('1.2', {
+        evidence: [proof({ trust: 'claimed', expiresAt: daysFromNow(-1) })],
+      }),
+      now,
+    ).earned;
+    const staleProof = evaluateTask(
+      task,
+      state('1.2', { evidence: [proof({ expiresAt: daysFromNow(-1) })] }),
+      now,
+    ).earned;
+    expect(proven).toBeGreaterThan(claimed);
+    expect(claimed).toBeLessThanOrEqual(task.points / 2);
+    expect(bare).toBeLessThanOrEqual(task.points / 2);
+    // Stale evidence is worth nothing, a claim's no more than a proof's.
+    expect(staleClaim).toBe(0);
+    expect(staleProof).toBe(0);
   });
 
   it.each(['todo', 'in_progress', 'blocked'] as const)(
@@ -179,7 +265,7 @@ describe('evaluateTask', () => {
     },
   );
 
-  it('marks open and expired P0 tasks as blockers', () => {
+  it('marks open, claimed and expired P0 tasks as blockers', () => {
     const p0 = template.phases[0].tasks[0];
     expect(evaluateTask(p0, undefined, now).blocker).toBe(true);
     expect(
@@ -311,7 +397,7 @@ describe('scorePlan', () => {
     });
     const withExpiredNA = {
       ...all,
-      '2.2': state('2.2', { status: 'not_applicable' }),
+      '2.2': state('2.2', { exemption: notApplicable }),
       '1.2': state('1.2', {
         evidence: [proof({ expiresAt: daysFromNow(-1) })],
       }),
@@ -338,8 +424,8 @@ describe('scorePlan', () => {
       {
         '1.1': state('1.1'),
         '1.2': state('1.2'),
-        '2.1': state('2.1', { status: 'not_applicable' }),
-        '2.2': state('2.2', { status: 'not_applicable' }),
+        '2.1': state('2.1', { exemption: notApplicable }),
+        '2.2': state('2.2', { exemption: notApplicable }),
       },
       now,
     );

@@ -94,9 +94,16 @@ const round1 = (n: number) => Math.round(n * 10) / 10;
 const isExpired = (expiresAt: string | undefined, now: Date) =>
   expiresAt !== undefined && Date.parse(expiresAt) <= now.getTime();
 
-/** True when the evidence's provenance makes it proof: verified or reviewed. @public */
-export function isTrusted(evidence: Pick<Evidence, 'trust'>): boolean {
-  return evidence.trust === 'verified' || evidence.trust === 'reviewed';
+/**
+ * True when the evidence's provenance makes it proof: verified or reviewed, and not a bare
+ * attestation (whoever sends it, an attestation is a claim).
+ * @public
+ */
+export function isTrusted(evidence: Pick<Evidence, 'trust' | 'kind'>): boolean {
+  return (
+    evidence.kind !== 'attestation' &&
+    (evidence.trust === 'verified' || evidence.trust === 'reviewed')
+  );
 }
 
 /**
