@@ -1,6 +1,8 @@
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   readinessAdminPermission,
+  readinessEvidenceReviewPermission,
+  readinessEvidenceVerifyPermission,
   readinessExemptionApprovePermission,
   readinessPlanUpdatePermission,
 } from '@internal/plugin-readiness-common';
@@ -43,11 +45,34 @@ describe('ReadinessDemoPolicy', () => {
     ).toEqual({ result: AuthorizeResult.ALLOW });
   });
 
-  it('keeps exemptions and administration to admins', async () => {
+  it('lets SREs and admins review evidence and approve exemptions, not owners', async () => {
+    const sre = user(['user:default/carol', 'group:default/sre-team']);
     for (const permission of [
       readinessExemptionApprovePermission,
-      readinessAdminPermission,
+      readinessEvidenceReviewPermission,
     ]) {
+      for (const [who, result] of [
+        [member, AuthorizeResult.DENY],
+        [sre, AuthorizeResult.ALLOW],
+        [admin, AuthorizeResult.ALLOW],
+      ] as const) {
+        expect(await policy.handle({ permission }, who)).toEqual({ result });
+      }
+    }
+  });
+
+  it('lets only service principals record verified evidence', async () => {
+    const permission = readinessEvidenceVerifyPermission;
+    expect(await policy.handle({ permission })).toEqual({
+      result: AuthorizeResult.ALLOW,
+    });
+    expect(await policy.handle({ permission }, admin)).toEqual({
+      result: AuthorizeResult.DENY,
+    });
+  });
+
+  it('keeps administration to admins', async () => {
+    for (const permission of [readinessAdminPermission]) {
       expect(await policy.handle({ permission }, member)).toEqual({
         result: AuthorizeResult.DENY,
       });

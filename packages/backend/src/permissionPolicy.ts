@@ -16,16 +16,23 @@ import {
 } from '@backstage/plugin-catalog-backend/alpha';
 import {
   readinessAdminPermission,
+  readinessEvidenceReviewPermission,
+  readinessEvidenceVerifyPermission,
   readinessExemptionApprovePermission,
   readinessPlanUpdatePermission,
 } from '@internal/plugin-readiness-common';
 
 /** Members of this group administer readiness in the demo. */
 const ADMIN_GROUP = 'group:default/platform-team';
+/** Members of this group review evidence and approve exemptions in the demo. */
+const REVIEWER_GROUP = 'group:default/sre-team';
 
 /**
  * Demo policy: everyone reads; the owning team (and admins) edit a service's readiness
- * plan; only admins approve exemptions or administer. Everything else is allowed.
+ * plan; admins and SREs review evidence and approve exemptions (the backend refuses them on
+ * their own services); service principals may record evidence where their
+ * `readiness.ci.principals` binding allows; only admins administer. Everything else is
+ * allowed.
  */
 export class ReadinessDemoPolicy implements PermissionPolicy {
   async handle(
@@ -43,8 +50,22 @@ export class ReadinessDemoPolicy implements PermissionPolicy {
     }
     if (
       isPermission(request.permission, readinessExemptionApprovePermission) ||
-      isPermission(request.permission, readinessAdminPermission)
+      isPermission(request.permission, readinessEvidenceReviewPermission)
     ) {
+      return {
+        result:
+          isAdmin || claims.includes(REVIEWER_GROUP)
+            ? AuthorizeResult.ALLOW
+            : AuthorizeResult.DENY,
+      };
+    }
+    if (isPermission(request.permission, readinessEvidenceVerifyPermission)) {
+      // Only service principals (no user) record verified evidence.
+      return {
+        result: user ? AuthorizeResult.DENY : AuthorizeResult.ALLOW,
+      };
+    }
+    if (isPermission(request.permission, readinessAdminPermission)) {
       return { result: isAdmin ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
     }
     return { result: AuthorizeResult.ALLOW };

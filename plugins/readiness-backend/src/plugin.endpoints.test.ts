@@ -12,6 +12,7 @@ import { createTestDatabases } from './__testUtils__/testDatabase';
 import {
   component,
   demoPermissionsFactory,
+  demoUserInfoFactory,
   people,
   system,
 } from './__testUtils__/fixtures';
@@ -41,8 +42,24 @@ describe('readiness API', () => {
       features: [
         readinessPlugin,
         mockServices.database.factory({ knex }),
+        mockServices.rootConfig.factory({
+          data: {
+            readiness: {
+              ci: {
+                principals: [
+                  {
+                    subject: 'external:ci-payments',
+                    entities: ['component:default/payments'],
+                    tasks: ['1.2'],
+                  },
+                ],
+              },
+            },
+          },
+        }),
         catalogServiceMock.factory({ entities }),
         demoPermissionsFactory(entities),
+        demoUserInfoFactory(),
       ],
     });
     // Register all four services by reading them once.
@@ -59,161 +76,171 @@ describe('readiness API', () => {
     it('enforces the permission matrix on every write', async () => {
       const server = await start(id);
       const future = new Date(Date.now() + 30 * 86_400_000).toISOString();
-      type Write = {
-        name: string;
-        send: (
-          r: request.Agent | any,
-          headers: Record<string, string>,
-        ) => request.Test;
-      };
-      let v = 0;
-      const writes: Write[] = [
-        {
-          name: 'task update',
-          send: (r, h) =>
-            r
-              .patch(`${base}/tasks/1.2`)
-              .set(h)
-              .send({ expectedVersion: v, status: 'in_progress' }),
+      const versionOf = async (taskId: string): Promise<number> =>
+        (await request(server).get(base).set(as(people.owner))).body.tasks.find(
+          (t: any) => t.taskId === taskId,
+        )?.version ?? 0;
+      // Writes that act on something (a request to grant, evidence to review) get it set
+      // up by the owner first, on a task of their own, so each cell tests permissions only.
+      const spare = ['2.3', '2.4', '2.5', '4.1', '4.2', '4.3', '4.4', '1.3'];
+      type Send = (h: Record<string, string>) => Promise<request.Response>;
+      const writes: Record<string, Send> = {
+        'task update': async h =>
+          request(server)
+            .patch(`${base}/tasks/1.2`)
+            .set(h)
+            .send({ expectedVersion: await versionOf('1.2'), notes: 'x' }),
+        evidence: async h =>
+          request(server).post(`${base}/tasks/1.2/evidence`).set(h).send({
+            kind: 'link',
+            url: 'https://ci.example.com/1',
+            summary: 'ok',
+          }),
+        review: async h => {
+          const posted = await request(server)
+            .post(`${base}/tasks/1.4/evidence`)
+            .set(as(people.owner))
+            .send({ kind: 'link', url: 'https://logs.example.com', summary: 'logs' })
+            .expect(201);
+          return request(server)
+            .post(`${base}/tasks/1.4/evidence/${posted.body.evidence.id}/review`)
+            .set(h)
+            .send({ decision: 'approve' });
         },
-        {
-          name: 'evidence',
-          send: (r, h) =>
-            r.post(`${base}/tasks/1.2/evidence`).set(h).send({
-              kind: 'link',
-              url: 'https://ci.example.com/1',
-              summary: 'ok',
-            }),
-        },
-        {
-          name: 'exemption',
-          send: (r, h) =>
-            r.put(`${base}/tasks/4.2/exemption`).set(h).send({
-              expectedVersion: 0,
+        exemption: async h => {
+          const taskId = spare.shift()!;
+          await request(server)
+            .post(`${base}/tasks/${taskId}/exemption-request`)
+            .set(as(people.owner))
+            .send({
+              expectedVersion: await versionOf(taskId),
+              reason: 'accepted risk',
+              expiresAt: future,
+            })
+            .expect(200);
+          return request(server)
+            .put(`${base}/tasks/${taskId}/exemption`)
+            .set(h)
+            .send({
+              expectedVersion: await versionOf(taskId),
               reason: 'accepted',
               expiresAt: future,
-            }),
+            });
         },
-        {
-          name: 'runbook',
-          send: (r, h) =>
-            r.post(`${base}/runbooks`).set(h).send({
-              type: 'deploy',
-              title: 'Deploy',
-              url: 'https://rb.example.com/deploy',
-            }),
-        },
-        {
-          name: 'upgrade',
-          send: (r, h) => r.post(`${base}/upgrade`).set(h).send({}),
-        },
-        {
-          name: 'import',
-          send: (r, h) =>
-            r
-              .post(`${base}/import?apply=true`)
-              .set(h)
-              .send({ markdown: '- [x] 1.1 Error tracking in Sentry' }),
-        },
-      ];
-      const actors: Array<[string, Record<string, string>]> = [
-        ['anonymous', { Authorization: mockCredentials.none.header() }],
-        ['service', { Authorization: mockCredentials.service.header() }],
-        ['other team', as(people.otherTeam)],
-        ['owner', as(people.owner)],
-        ['admin', as(people.admin)],
-      ];
+        runbook: async h =>
+          request(server).post(`${base}/runbooks`).set(h).send({
+            type: 'deploy',
+            title: 'Deploy',
+            url: 'https://rb.example.com/deploy',
+          }),
+        upgrade: async h => request(server).post(`${base}/upgrade`).set(h).send({}),
+        import: async h =>
+          request(server)
+            .post(`${base}/import?apply=true`)
+            .set(h)
+            .send({ markdown: '- [x] 1.1 Error tracking in Sentry' }),
+      };
+      const service = (subject: string) => ({
+        Authorization: mockCredentials.service.header({
+          onBehalfOf: mockCredentials.service(subject),
+          targetPluginId: 'readiness',
+        }),
+      });
+      const actors: Record<string, Record<string, string>> = {
+        anonymous: { Authorization: mockCredentials.none.header() },
+        'unbound service': service('external:somebody'),
+        'bound CI': service('external:ci-payments'),
+        'other team': as(people.otherTeam),
+        owner: as(people.owner),
+        'reviewer in owning team': as(people.teammate),
+        reviewer: as(people.reviewer),
+        admin: as(people.admin),
+      };
       const matrix: Record<string, Record<string, number>> = {};
-      for (const [actor, headers] of actors) {
-        for (const w of writes) {
-          const res = await w.send(request(server), headers);
-          if (w.name === 'task update' && res.status === 200)
-            v = res.body.task.version;
-          (matrix[w.name] ??= {})[actor] = res.status;
+      for (const [actor, headers] of Object.entries(actors)) {
+        for (const [name, send] of Object.entries(writes)) {
+          (matrix[name] ??= {})[actor] = (await send(headers)).status;
         }
       }
-      expect(matrix).toEqual({
-        'task update': {
-          anonymous: 401,
-          service: 403,
-          'other team': 403,
-          owner: 200,
-          admin: 200,
-        },
-        evidence: {
-          anonymous: 401,
-          service: 201,
-          'other team': 403,
-          owner: 201,
-          admin: 201,
-        },
-        exemption: {
-          anonymous: 401,
-          service: 403,
-          'other team': 403,
-          owner: 403,
-          admin: 200,
-        },
-        runbook: {
-          anonymous: 401,
-          service: 403,
-          'other team': 403,
-          owner: 201,
-          admin: 201,
-        },
-        upgrade: {
-          anonymous: 401,
-          service: 403,
-          'other team': 403,
-          owner: 200,
-          admin: 200,
-        },
-        import: {
-          anonymous: 401,
-          service: 403,
-          'other team': 403,
-          owner: 200,
-          admin: 200,
-        },
+      const cells = (
+        ok: number,
+        overrides: Record<string, number> = {},
+      ): Record<string, number> => ({
+        anonymous: 401,
+        'unbound service': 403,
+        'bound CI': 403,
+        'other team': 403,
+        owner: ok,
+        'reviewer in owning team': ok,
+        reviewer: 403,
+        admin: ok,
+        ...overrides,
       });
-      // Only the owner's and the admin's writes landed, one version each.
-      const plan = await request(server).get(base).set(as(people.owner));
-      expect(
-        plan.body.tasks.find((t: any) => t.taskId === '1.2'),
-      ).toMatchObject({
-        status: 'in_progress',
-        version: 2,
-        updatedBy: people.admin,
+      // Owners (a teammate holding reviewer rights is an owner too) edit their plan; a second
+      // person outside the owning group reviews and grants; CI proves only its bound task.
+      const secondPerson = cells(200, {
+        owner: 403,
+        'reviewer in owning team': 403,
+        reviewer: 200,
+      });
+      expect(matrix).toEqual({
+        'task update': cells(200),
+        evidence: cells(201, { 'bound CI': 201 }),
+        review: secondPerson,
+        exemption: secondPerson,
+        runbook: cells(201),
+        upgrade: cells(200),
+        import: cells(200),
       });
       const changes = await request(server)
         .get(`${base}/changes`)
         .set(as(people.owner));
-      expect(changes.body.items.map((c: any) => c.action)).toEqual(
+      const actions: string[] = changes.body.items.map((c: any) => c.action);
+      expect(actions).toEqual(
         expect.arrayContaining([
           'task.update',
           'evidence.add',
+          'evidence.approve',
           'exemption.add',
           'runbook.add',
         ]),
       );
+      const byActor = (a: string) =>
+        changes.body.items.filter((c: any) => c.actor === a);
+      expect(byActor('service:external:ci-payments')).not.toHaveLength(0);
+      expect(byActor('service:external:somebody')).toHaveLength(0);
+      expect(byActor(people.otherTeam)).toHaveLength(0);
     });
 
     it('grants, counts and revokes exemptions', async () => {
       const server = await start(id);
       const future = new Date(Date.now() + 10 * 86_400_000).toISOString();
       const before = await request(server).get(base).set(as(people.owner));
+      for (const taskId of ['1.1', '1.2']) {
+        await request(server)
+          .post(`${base}/tasks/${taskId}/exemption-request`)
+          .set(as(people.owner))
+          .send({
+            expectedVersion: 0,
+            reason: 'Legacy SDK, replaced next quarter',
+            expiresAt: future,
+          })
+          .expect(200);
+      }
       const granted = await request(server)
         .put(`${base}/tasks/1.1/exemption`)
         .set(as(people.admin))
         .send({
-          expectedVersion: 0,
-          reason: 'Legacy SDK, replaced next quarter',
+          expectedVersion: 1,
+          reason: 'Agreed until the SDK is replaced',
           expiresAt: future,
         });
       expect(granted.status).toBe(200);
       expect(granted.body.task.exemption).toMatchObject({
         approvedBy: people.admin,
+        requestedBy: people.owner,
         reason: 'Legacy SDK, replaced next quarter',
+        comment: 'Agreed until the SDK is replaced',
       });
       expect(
         granted.body.score.blockers.map((b: any) => b.taskId),
@@ -226,7 +253,7 @@ describe('readiness API', () => {
         .put(`${base}/tasks/1.2/exemption`)
         .set(as(people.admin))
         .send({
-          expectedVersion: 0,
+          expectedVersion: 1,
           reason: 'forever',
           expiresAt: '2099-01-01T00:00:00Z',
         });
@@ -234,7 +261,7 @@ describe('readiness API', () => {
       expect(tooLong.body.error.message).toContain('expiresAt');
 
       const revoked = await request(server)
-        .delete(`${base}/tasks/1.1/exemption?expectedVersion=1`)
+        .delete(`${base}/tasks/1.1/exemption?expectedVersion=2`)
         .set(as(people.owner));
       expect(revoked.status).toBe(200);
       expect(revoked.body.task.exemption).toBeUndefined();
@@ -393,7 +420,17 @@ describe('readiness API', () => {
             url: 'https://ci.example.com/x',
             summary: 'ok',
           })
-          .expect(201);
+          .expect(201)
+          // A second person's review makes the link count as proof.
+          .then(posted =>
+            request(server)
+              .post(
+                `/api/readiness/entities/component/default/ledger/tasks/${task}/evidence/${posted.body.evidence.id}/review`,
+              )
+              .set(as(people.reviewer))
+              .send({ decision: 'approve' })
+              .expect(200),
+          );
       }
       const byOwner = await request(server)
         .get('/api/readiness/scores?groupBy=owner')
@@ -546,7 +583,12 @@ describe('readiness API', () => {
       const server = await start(id);
       const fail = await request(server)
         .get(`${base}/gate?minScore=80`)
-        .set({ Authorization: mockCredentials.service.header() });
+        .set({
+          Authorization: mockCredentials.service.header({
+            onBehalfOf: mockCredentials.service('external:ci-payments'),
+            targetPluginId: 'readiness',
+          }),
+        });
       expect(fail.status).toBe(412);
       expect(fail.body).toMatchObject({
         pass: false,

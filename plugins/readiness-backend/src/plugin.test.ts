@@ -115,6 +115,15 @@ describe('readiness plugin', () => {
                 organization: 'acme',
                 token: 'sntrys_do_not_leak',
               },
+              ci: {
+                principals: [
+                  {
+                    subject: 'backup-runner',
+                    entities: ['component:default/payments'],
+                    tasks: ['3.2'],
+                  },
+                ],
+              },
               backupPolicies: {
                 'daily-35d': {
                   title: 'Daily',
@@ -132,11 +141,17 @@ describe('readiness plugin', () => {
       await request(server).get(base).expect(200);
       await request(server)
         .post(`${base}/tasks/3.2/evidence`)
+        .set(
+          'Authorization',
+          mockCredentials.service.header({
+            onBehalfOf: mockCredentials.service('external:backup-runner'),
+            targetPluginId: 'readiness',
+          }),
+        )
         .send({
-          kind: 'check',
+          kind: 'link',
           url: 'https://ci.example.com/drill/1',
           summary: 'restore drill passed',
-          source: 'ci',
         })
         .expect(201);
       const res = await request(server).get(base);
@@ -233,19 +248,24 @@ describe('readiness plugin', () => {
         summary: 'Monitor live',
       });
       expect(ev.status).toBe(201);
+      // A person's own link is still their word until a second person reviews it.
+      expect(ev.body.evidence).toMatchObject({
+        trust: 'claimed',
+        review: { state: 'pending' },
+      });
       expect(
         ev.body.score.dimensions.find((d: any) => d.id === 'monitoring').earned,
-      ).toBe(10);
+      ).toBe(5);
 
       const read = await request(server).get(base);
       expect(read.body.score.overall).toBe(ev.body.score.overall);
       expect(read.body.score.overall).toBeGreaterThan(0);
 
       const history = await request(server).get(`${base}/history`);
+      // An unreviewed link does not move the score, so it writes no snapshot.
       expect(history.body.items.map((h: any) => h.reason)).toEqual([
         'registered',
         'task.update on 1.2',
-        'evidence added to 1.2',
       ]);
     },
   );

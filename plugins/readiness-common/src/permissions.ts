@@ -35,6 +35,17 @@ export const readinessEvidenceReviewPermission = createPermission({
   resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
 });
 
+/**
+ * Record verified evidence as a service principal (CI). Asked of the policy on top of the
+ * principal's binding in `readiness.ci.principals`, so a policy can narrow it further.
+ * @public
+ */
+export const readinessEvidenceVerifyPermission = createPermission({
+  name: 'readiness.evidence.verify',
+  attributes: { action: 'create' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
 /** Administer readiness: templates, imports, archived plans. @public */
 export const readinessAdminPermission = createPermission({
   name: 'readiness.admin',
@@ -46,5 +57,6 @@ export const readinessPermissions = [
   readinessPlanUpdatePermission,
   readinessExemptionApprovePermission,
   readinessEvidenceReviewPermission,
+  readinessEvidenceVerifyPermission,
   readinessAdminPermission,
 ];

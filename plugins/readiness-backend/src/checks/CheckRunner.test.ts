@@ -1,3 +1,4 @@
+import { scorePlan } from '@internal/plugin-readiness-common';
 import { mockServices } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { ConfigReader } from '@backstage/config';
@@ -99,16 +100,24 @@ describe('CheckRunner', () => {
           kind: 'check',
           source: 'backup',
           summary: 'Backup policy daily-35d: RPO 24 h, RTO 4 h, retention 35 d',
+          trust: 'claimed',
         }),
       ]);
       expect(tasks['3.3'].evidence[0]).toMatchObject({
         kind: 'check',
         url: 'https://runbooks.example.com/payments/dr',
+        trust: 'claimed',
       });
+      expect(tasks['4.4'].evidence[0]).toMatchObject({ trust: 'verified' });
       expect(tasks['4.4']).toMatchObject({ status: 'done' });
       expect(tasks['3.5']).toBeUndefined(); // no incident runbook: failed, nothing written
       const scored = await service.recompute(ref, 'test');
+      // A declared backup policy is the team's word: half points, and the P0 stays a blocker.
       expect(scored.tasks.find(t => t.taskId === '3.1')).toMatchObject({
+        kind: 'attested',
+        blocker: true,
+      });
+      expect(scored.tasks.find(t => t.taskId === '4.4')).toMatchObject({
         kind: 'proven',
       });
 
@@ -128,9 +137,10 @@ describe('CheckRunner', () => {
       });
       await runner.run(now);
       tasks = await byTask();
+      // The bound CI principal's report marked the task done; the check adds its proof.
       expect(tasks['3.2']).toMatchObject({
         status: 'done',
-        updatedBy: 'check:restore-drill-recent',
+        updatedBy: 'service:ci',
       });
       expect(
         tasks['3.2'].evidence.find(
@@ -139,9 +149,20 @@ describe('CheckRunner', () => {
       ).toMatch(
         /^Last restore drill \d{4}-\d{2}-\d{2}; policy daily-35d requires one every 90 days$/,
       );
-      // 100 days later the same drill is too old: the check takes back its "done".
-      await runner.run(new Date(now.getTime() + 100 * 86_400_000));
-      expect((await byTask())['3.2']).toMatchObject({ status: 'todo' });
+      // 100 days later the same drill is too old: the check takes back its proof, and the
+      // CI report itself has expired, so the task is worth nothing.
+      const later = new Date(now.getTime() + 100 * 86_400_000);
+      await runner.run(later);
+      const stale = (await byTask())['3.2'];
+      expect(
+        stale.evidence.some(e => e.recordedBy === 'check:restore-drill-recent'),
+      ).toBe(false);
+      const rescored = await service.getPlanState(ref);
+      expect(
+        scorePlan(rescored.template, { '3.2': stale }, later).tasks.find(
+          t => t.taskId === '3.2',
+        ),
+      ).toMatchObject({ kind: 'expired', earned: 0 });
 
       // Hourly re-runs refresh, never append.
       await runner.run(new Date(now.getTime() + 3_600_000));

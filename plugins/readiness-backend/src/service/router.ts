@@ -26,6 +26,7 @@ import {
   evidenceInputSchema,
   evidenceReviewSchema,
   readinessEvidenceReviewPermission,
+  readinessEvidenceVerifyPermission,
   expiringQuerySchema,
   trendQuerySchema,
   exemptionInputSchema,
@@ -282,6 +283,20 @@ export async function createRouter(options: {
         ) {
           throw new NotAllowedError(
             `Service principal ${subject} is not bound to task ${opts.serviceTask} of ${entityRef} in readiness.ci.principals`,
+          );
+        }
+        const [decision] = await permissions.authorize(
+          [
+            {
+              permission: readinessEvidenceVerifyPermission,
+              resourceRef: entityRef,
+            },
+          ],
+          { credentials },
+        );
+        if (decision.result !== AuthorizeResult.ALLOW) {
+          throw new NotAllowedError(
+            `The permission policy does not let ${subject} record evidence on ${entityRef}`,
           );
         }
       }

@@ -2,7 +2,7 @@ import { Entity } from '@backstage/catalog-model';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
 import { ResponseError } from '@backstage/errors';
-import { done, response } from '../../__testUtils__/readinessFixtures';
+import { claimed, done, response } from '../../__testUtils__/readinessFixtures';
 import { screen, within } from '@testing-library/react';
 import { ReadinessApi, readinessApiRef } from '../../api';
 import { EntityReadinessCard } from './EntityReadinessCard';
@@ -51,6 +51,10 @@ describe('EntityReadinessCard', () => {
     expect(
       within(blockers).getByText('1.2 Production build passes'),
     ).toBeInTheDocument();
+    // An open task needs no explanation.
+    expect(within(blockers).getByRole('listitem')).toHaveTextContent(
+      /^1\.2 Production build passes$/,
+    );
     const phases = screen.getByRole('list', { name: 'Phase progress' });
     expect(
       within(phases).getByText('1. Monitoring & visibility'),
@@ -116,6 +120,64 @@ describe('EntityReadinessCard', () => {
       '1.1: old drillexpired 2 days ago',
       expect.stringMatching(/^2\.1: scanexpires \d{4}-\d{2}-\d{2}$/),
     ]);
+  });
+
+  it('explains why a P0 done on a claim, or with expired proof, still blocks', async () => {
+    const stale = done('1.2');
+    stale.evidence[0] = {
+      ...stale.evidence[0],
+      expiresAt: new Date(Date.now() - 86_400_000).toISOString(),
+    };
+    const claimedRender = await renderCard({
+      getEntityReadiness: jest
+        .fn()
+        .mockResolvedValue(
+          response([done('1.1'), claimed('1.2'), done('2.1')]),
+        ),
+    });
+    const blockers = await screen.findByRole('list', {
+      name: 'Open P0 blockers',
+    });
+    const item = within(blockers).getByRole('listitem');
+    expect(item).toHaveTextContent('1.2 Production build passes');
+    expect(item).toHaveTextContent(
+      "marked done, but a P0 needs verified or reviewed proof (CI evidence or a second person's review)",
+    );
+    expect(screen.getByLabelText('Status: Not ready')).toBeInTheDocument();
+    claimedRender.unmount();
+
+    await renderCard({
+      getEntityReadiness: jest
+        .fn()
+        .mockResolvedValue(response([done('1.1'), stale, done('2.1')])),
+    });
+    const expired = within(
+      await screen.findByRole('list', { name: 'Open P0 blockers' }),
+    ).getByRole('listitem');
+    expect(expired).toHaveTextContent(
+      '1.2 Production build passesits proof expired',
+    );
+    expect(expired).not.toHaveTextContent('marked done');
+  });
+
+  it('counts a reviewed P0 as proof: no blocker', async () => {
+    await renderCard({
+      getEntityReadiness: jest
+        .fn()
+        .mockResolvedValue(
+          response([
+            done('1.1'),
+            claimed(
+              '1.2',
+              { state: 'approved', reviewedBy: 'user:default/bob' },
+              'reviewed',
+            ),
+            done('2.1'),
+          ]),
+        ),
+    });
+    expect(await screen.findByLabelText('Status: Ready')).toBeInTheDocument();
+    expect(screen.getByText('Open P0 blockers (0)')).toBeInTheDocument();
   });
 
   it('shows Ready when everything is proven', async () => {

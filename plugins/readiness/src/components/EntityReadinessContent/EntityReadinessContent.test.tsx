@@ -14,7 +14,7 @@ import {
   ReadinessConflictError,
   readinessApiRef,
 } from '../../api';
-import { done, response } from '../../__testUtils__/readinessFixtures';
+import { claimed, done, response } from '../../__testUtils__/readinessFixtures';
 import { EntityReadinessContent } from './EntityReadinessContent';
 
 const entity: Entity = {
@@ -88,11 +88,16 @@ describe('EntityReadinessContent', () => {
     ).toBeInTheDocument();
     const task = screen.getByRole('listitem', { name: 'Task 1.2' });
     expect(
-      within(task).getByText(/0\/10 pts · open · \+8.3 overall with evidence/),
+      within(task).getByText(/0\/10 pts · open · \+8.3 overall once proven/),
     ).toBeInTheDocument();
-    expect(
+    const proof = within(
       screen.getByRole('listitem', { name: 'Task 1.1' }),
-    ).toHaveTextContent('link (ci): ok');
+    ).getByRole('listitem', { name: 'Evidence: ok' });
+    expect(proof).toHaveTextContent('link (ci): ok');
+    expect(within(proof).getByText('Verified')).toBeInTheDocument();
+    expect(proof).toHaveTextContent(
+      'recorded 0 days ago by service:external:ci-payments',
+    );
 
     openSelect('Status of task 1.2');
     fireEvent.click(await screen.findByRole('option', { name: 'in progress' }));
@@ -188,9 +193,12 @@ describe('EntityReadinessContent', () => {
         }),
       ),
     );
+    expect(requestExemption.mock.calls[0][2]).not.toHaveProperty(
+      'notApplicable',
+    );
   });
 
-  it('shows a pending request to approvers, who approve it as requested', async () => {
+  it('shows a pending request to approvers, who approve it with a comment', async () => {
     const pending = {
       ...done('1.2'),
       status: 'todo' as const,
@@ -212,7 +220,7 @@ describe('EntityReadinessContent', () => {
     await approver.render();
     expect(
       await screen.findByText(
-        /Exemption requested by user:default\/alice until 2027-01-01: legacy pipeline/,
+        /Exemption requested by alice until 2027-01-01: legacy pipeline \(waiting for an approver\)/,
       ),
     ).toBeInTheDocument();
     fireEvent.click(
@@ -220,11 +228,222 @@ describe('EntityReadinessContent', () => {
         name: 'Approve requested exemption for task 1.2',
       }),
     );
+    const dialog = await screen.findByRole('dialog', {
+      name: 'Approve exemption for task 1.2',
+    });
+    expect(
+      within(dialog).getByText('Requested by alice: legacy pipeline'),
+    ).toBeInTheDocument();
+    expect(within(dialog).getByLabelText('Expires on')).toHaveValue(
+      '2027-01-01',
+    );
+    const approve = within(dialog).getByRole('button', { name: 'Approve' });
+    expect(approve).toBeDisabled();
+    fireEvent.change(within(dialog).getByLabelText("Approver's comment"), {
+      target: { value: 'ok until the migration' },
+    });
+    fireEvent.click(approve);
     await waitFor(() =>
       expect(grantExemption).toHaveBeenCalledWith(expect.anything(), '1.2', {
         expectedVersion: 1,
-        reason: 'legacy pipeline',
+        reason: 'ok until the migration',
         expiresAt: '2027-01-01T00:00:00.000Z',
+      }),
+    );
+  });
+
+  it('shows the provenance of every piece of evidence and who recorded it', async () => {
+    const reviewed = claimed(
+      '1.1',
+      {
+        state: 'approved',
+        reviewedBy: 'user:default/bob',
+        reviewedAt: new Date().toISOString(),
+      },
+      'reviewed',
+    );
+    const rejected = claimed('2.1', {
+      state: 'rejected',
+      reviewedBy: 'user:default/carol',
+      comment: 'Link is a 404',
+    });
+    rejected.evidence.push({
+      ...rejected.evidence[0],
+      id: 'attest',
+      kind: 'attestation',
+      url: undefined,
+      summary: 'We checked it',
+      review: undefined,
+    });
+    const { render } = setup({
+      getEntityReadiness: jest
+        .fn()
+        .mockResolvedValue(response([reviewed, claimed('1.2'), rejected])),
+    });
+    await render();
+    const evidence = async (taskId: string, summary: string) =>
+      within(
+        await screen.findByRole('list', { name: `Evidence of task ${taskId}` }),
+      ).getByRole('listitem', { name: `Evidence: ${summary}` });
+
+    const approved = await evidence('1.1', 'Dashboard');
+    expect(within(approved).getByText('Reviewed by bob')).toBeInTheDocument();
+    expect(approved).toHaveTextContent('recorded 0 days ago by alice');
+    expect(
+      within(screen.getByRole('listitem', { name: 'Task 1.1' })).getByText(
+        /50\/50 pts · proven/,
+      ),
+    ).toBeInTheDocument();
+
+    const pending = await evidence('1.2', 'Dashboard');
+    expect(
+      within(pending).getByText('Claimed · awaiting review'),
+    ).toBeInTheDocument();
+    expect(
+      within(screen.getByRole('listitem', { name: 'Task 1.2' })).getByText(
+        /5\/10 pts · claimed, not verified or reviewed \(half points\)/,
+      ),
+    ).toBeInTheDocument();
+
+    const refused = await evidence('2.1', 'Dashboard');
+    expect(within(refused).getByText('Claimed · rejected')).toBeInTheDocument();
+    expect(
+      within(refused).getByText('Rejected by carol: Link is a 404'),
+    ).toBeInTheDocument();
+    const attestation = await evidence('2.1', 'We checked it');
+    expect(within(attestation).getByText('Claimed')).toBeInTheDocument();
+    expect(attestation).toHaveTextContent(
+      'attestation (manual): We checked it',
+    );
+  });
+
+  it('offers "not applicable" only as a request, never on a P0 and never as a status', async () => {
+    const requestExemption = jest.fn().mockResolvedValue({});
+    const owner = setup(
+      { requestExemption },
+      name => name !== 'readiness.exemption.approve',
+    );
+    await owner.render();
+    expect(
+      await screen.findByRole('button', {
+        name: 'Request exemption for task 1.2',
+      }),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', {
+        name: 'Request not applicable for task 1.2',
+      }),
+    ).not.toBeInTheDocument();
+
+    openSelect('Status of task 2.1');
+    const options = (await screen.findAllByRole('option')).map(
+      o => o.textContent,
+    );
+    expect(options).toEqual(['todo', 'in progress', 'done', 'blocked']);
+    fireEvent.keyDown(screen.getByRole('listbox'), { key: 'Escape' });
+    await waitFor(() =>
+      expect(screen.queryByRole('listbox')).not.toBeInTheDocument(),
+    );
+
+    fireEvent.click(
+      screen.getByRole('button', {
+        name: 'Request not applicable for task 2.1',
+      }),
+    );
+    const dialog = await screen.findByRole('dialog', {
+      name: 'Request not applicable for task 2.1',
+    });
+    fireEvent.change(
+      within(dialog).getByLabelText('Why the task does not apply'),
+      { target: { value: 'no user input reaches this service' } },
+    );
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Request' }));
+    await waitFor(() =>
+      expect(requestExemption).toHaveBeenCalledWith(
+        { kind: 'Component', namespace: 'default', name: 'payments' },
+        '2.1',
+        {
+          expectedVersion: 0,
+          reason: 'no user input reaches this service',
+          expiresAt: expect.stringMatching(/T23:59:59\.000Z$/),
+          notApplicable: true,
+        },
+      ),
+    );
+    expect(owner.api.updateTask).not.toHaveBeenCalled();
+  });
+
+  it('shows a granted "not applicable" with its approver, and a pending one to approvers', async () => {
+    const na = {
+      taskId: '2.1',
+      status: 'todo' as const,
+      checklist: {},
+      evidence: [],
+      version: 4,
+      exemption: {
+        notApplicable: true,
+        reason: 'no user input reaches this service',
+        approvedBy: 'user:default/bob',
+        requestedBy: 'user:default/alice',
+        createdAt: '2026-11-01T00:00:00.000Z',
+        expiresAt: '2099-01-01T00:00:00.000Z',
+      },
+    };
+    const pending = {
+      taskId: '1.1',
+      status: 'todo' as const,
+      checklist: {},
+      evidence: [],
+      version: 2,
+      exemptionRequest: {
+        notApplicable: true,
+        reason: 'alerts live in the platform team',
+        requestedBy: 'user:default/alice',
+        requestedAt: '2026-11-01T00:00:00.000Z',
+        expiresAt: '2027-06-30T00:00:00.000Z',
+      },
+    };
+    const grantExemption = jest.fn().mockResolvedValue({});
+    const { render } = setup({
+      grantExemption,
+      getEntityReadiness: jest.fn().mockResolvedValue(response([na, pending])),
+    });
+    await render();
+    const task = await screen.findByRole('listitem', { name: 'Task 2.1' });
+    expect(
+      within(task).getByText(
+        'Not applicable (approved by bob) until 2099-01-01: no user input reaches this service · requested by alice',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      within(task).getByText(/0\/40 pts · not applicable/),
+    ).toBeInTheDocument();
+    expect(
+      within(task).queryByRole('button', { name: /Request/ }),
+    ).not.toBeInTheDocument();
+
+    expect(
+      screen.getByText(
+        'Not applicable requested by alice until 2027-06-30: alerts live in the platform team (waiting for an approver)',
+      ),
+    ).toBeInTheDocument();
+    fireEvent.click(
+      screen.getByRole('button', {
+        name: 'Approve requested exemption for task 1.1',
+      }),
+    );
+    const dialog = await screen.findByRole('dialog', {
+      name: 'Approve not applicable for task 1.1',
+    });
+    fireEvent.change(within(dialog).getByLabelText("Approver's comment"), {
+      target: { value: 'agreed' },
+    });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Approve' }));
+    await waitFor(() =>
+      expect(grantExemption).toHaveBeenCalledWith(expect.anything(), '1.1', {
+        expectedVersion: 2,
+        reason: 'agreed',
+        expiresAt: '2027-06-30T00:00:00.000Z',
       }),
     );
   });
@@ -242,7 +461,7 @@ describe('EntityReadinessContent', () => {
       screen.queryByRole('button', { name: /Add evidence/ }),
     ).not.toBeInTheDocument();
     expect(
-      screen.queryByRole('button', { name: /Grant exemption/ }),
+      screen.queryByRole('button', { name: /exemption|not applicable/i }),
     ).not.toBeInTheDocument();
   });
 

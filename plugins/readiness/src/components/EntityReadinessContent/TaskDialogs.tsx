@@ -51,9 +51,9 @@ export function EvidenceDialog(props: {
           <MenuItem value="attestation">attestation (half points)</MenuItem>
         </TextField>
         <DialogContentText variant="body2">
-          A link, commit or document counts fully once a second person reviews it; until
-          then, and for an attestation, it is a claim worth half points, and a P0 task stays
-          a blocker.
+          A link, commit or document counts fully once a second person reviews
+          it; until then, and for an attestation, it is a claim worth half
+          points, and a P0 task stays a blocker.
         </DialogContentText>
         {kind !== 'attestation' && (
           <TextField
@@ -133,9 +133,7 @@ export function ExemptionDialog(props: {
       aria-labelledby="exemption-title"
     >
       <DialogTitle id="exemption-title">
-        {`${granting ? 'Approve' : 'Request'} ${what} for task ${
-          props.taskId
-        }`}
+        {`${granting ? 'Approve' : 'Request'} ${what} for task ${props.taskId}`}
       </DialogTitle>
       <DialogContent>
         {granting && request && (

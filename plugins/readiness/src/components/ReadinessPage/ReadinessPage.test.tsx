@@ -1,4 +1,5 @@
 import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
+import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { ReadinessApi, readinessApiRef } from '../../api';
 import { ReadinessPage, servicesToCsv } from './ReadinessPage';
@@ -49,6 +50,12 @@ function mockApi(overrides: Partial<ReadinessApi> = {}) {
         title: 'Production build passes',
         kind: 'open',
       },
+      {
+        entityRef: 'component:default/cart',
+        taskId: '5.1',
+        title: 'Production build passes',
+        kind: 'attested',
+      },
     ]),
     getExpiringEvidence: jest.fn().mockResolvedValue([
       {
@@ -66,6 +73,8 @@ function mockApi(overrides: Partial<ReadinessApi> = {}) {
           : { items: [service('alpha', 95)], total: 2, nextCursor: 'c1' },
       ),
     exportOrg: jest.fn().mockResolvedValue('# report'),
+    listReviews: jest.fn().mockResolvedValue([]),
+    reviewEvidence: jest.fn().mockResolvedValue({}),
     ...overrides,
   } as unknown as ReadinessApi;
 }
@@ -75,6 +84,7 @@ const render = (api: ReadinessApi) =>
     <TestApiProvider apis={[[readinessApiRef, api]]}>
       <ReadinessPage />
     </TestApiProvider>,
+    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
   );
 
 describe('ReadinessPage', () => {
@@ -88,10 +98,17 @@ describe('ReadinessPage', () => {
     expect(
       within(rollup).getByRole('link', { name: 'growth-team' }),
     ).toBeInTheDocument();
+    const blockers = screen.getByRole('table', { name: 'Open P0 blockers' });
     expect(
-      within(screen.getByRole('table', { name: 'Open P0 blockers' })).getByText(
-        '5.1 Production build passes',
+      within(blockers).getByText('5.1 Production build passes'),
+    ).toBeInTheDocument();
+    expect(
+      within(blockers).getByText(
+        '5.1 Production build passes (done on a claim: needs verified or reviewed proof)',
       ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('Nothing is waiting for your review.'),
     ).toBeInTheDocument();
     expect(
       within(
@@ -103,6 +120,52 @@ describe('ReadinessPage', () => {
     ).toBeInTheDocument();
     expect(
       screen.getByRole('figure', { name: 'Average score trend' }),
+    ).toBeInTheDocument();
+  });
+
+  it('shows the review queue, whose decisions go through the API', async () => {
+    const pending = {
+      entityRef: 'component:default/ledger',
+      taskId: '3.2',
+      taskTitle: 'Restore drill',
+      severity: 'p1' as const,
+      evidence: {
+        id: 'ev9',
+        kind: 'document' as const,
+        url: 'https://docs.example.com/drill',
+        summary: 'drill report',
+        source: 'manual' as const,
+        trust: 'claimed' as const,
+        review: { state: 'pending' as const },
+        recordedAt: '2026-11-20T00:00:00.000Z',
+        recordedBy: 'user:default/alice',
+      },
+    };
+    const api = mockApi({
+      listReviews: jest
+        .fn()
+        .mockResolvedValueOnce([pending])
+        .mockResolvedValue([]),
+    });
+    await render(api);
+    const queue = await screen.findByRole('table', { name: 'Review queue' });
+    expect(screen.getByText('Review queue (1)')).toBeInTheDocument();
+    expect(
+      within(queue).getByRole('link', { name: /^ledger$/ }),
+    ).toHaveAttribute('href', '/catalog/default/component/ledger');
+    fireEvent.click(
+      within(queue).getByRole('button', { name: /^Approve evidence/ }),
+    );
+    await waitFor(() =>
+      expect(api.reviewEvidence).toHaveBeenCalledWith(
+        { kind: 'component', namespace: 'default', name: 'ledger' },
+        '3.2',
+        'ev9',
+        { decision: 'approve' },
+      ),
+    );
+    expect(
+      await screen.findByText('Nothing is waiting for your review.'),
     ).toBeInTheDocument();
   });
 

@@ -381,7 +381,7 @@ export function ReadinessPage() {
           <Button onClick={exportCsv}>Export CSV</Button>
           <Button onClick={exportMarkdown}>Export markdown</Button>
         </ContentHeader>
-        <Box component="section" aria-label="Review queue" mb={3}>
+        <Box mb={3}>
           <ReviewQueue />
         </Box>
         <Filters

@@ -64,7 +64,6 @@ function RejectDialog(props: {
           fullWidth
           multiline
           margin="dense"
-          autoFocus
         />
       </DialogContent>
       <DialogActions>

@@ -1,0 +1,92 @@
+import { ReadinessClient } from './ReadinessClient';
+
+const ref = { kind: 'Component', namespace: 'default', name: 'pay ments' };
+
+function setup(body: unknown, status = 200) {
+  const fetch = jest.fn(
+    async (_url: string, _init?: RequestInit) =>
+      new Response(JSON.stringify(body), {
+        status,
+        headers: { 'content-type': 'application/json' },
+      }),
+  );
+  const client = new ReadinessClient({
+    discoveryApi: {
+      getBaseUrl: async () => 'http://backend/api/readiness',
+    },
+    fetchApi: { fetch: fetch as any },
+  });
+  const call = (i = 0) => ({
+    url: fetch.mock.calls[i][0],
+    method: fetch.mock.calls[i][1]?.method,
+    body: fetch.mock.calls[i][1]?.body
+      ? JSON.parse(String(fetch.mock.calls[i][1]!.body))
+      : undefined,
+  });
+  return { client, call };
+}
+
+describe('ReadinessClient', () => {
+  it('posts a review decision to the evidence of a task', async () => {
+    const { client, call } = setup({ evidence: { id: 'e/1' }, score: {} });
+    await expect(
+      client.reviewEvidence(ref, '5.1', 'e/1', {
+        decision: 'reject',
+        comment: 'Link is a 404',
+      }),
+    ).resolves.toEqual({ evidence: { id: 'e/1' }, score: {} });
+    expect(call()).toEqual({
+      url: 'http://backend/api/readiness/entities/Component/default/pay%20ments/tasks/5.1/evidence/e%2F1/review',
+      method: 'POST',
+      body: { decision: 'reject', comment: 'Link is a 404' },
+    });
+  });
+
+  it('lists the review queue', async () => {
+    const items = [{ entityRef: 'component:default/a', taskId: '1.1' }];
+    const { client, call } = setup({ items });
+    await expect(client.listReviews()).resolves.toEqual(items);
+    expect(call()).toEqual({
+      url: 'http://backend/api/readiness/reviews',
+      method: 'GET',
+      body: undefined,
+    });
+  });
+
+  it('sends notApplicable with an exemption request', async () => {
+    const { client, call } = setup({ task: {}, score: {} });
+    await client.requestExemption(ref, '2.1', {
+      expectedVersion: 3,
+      reason: 'no database',
+      expiresAt: '2027-01-01T23:59:59.000Z',
+      notApplicable: true,
+    });
+    expect(call()).toEqual({
+      url: 'http://backend/api/readiness/entities/Component/default/pay%20ments/tasks/2.1/exemption-request',
+      method: 'POST',
+      body: {
+        expectedVersion: 3,
+        reason: 'no database',
+        expiresAt: '2027-01-01T23:59:59.000Z',
+        notApplicable: true,
+      },
+    });
+  });
+
+  it('turns a refused review into a ResponseError', async () => {
+    const { client } = setup(
+      {
+        error: { name: 'NotAllowedError', message: 'you submitted it' },
+        response: { statusCode: 403 },
+      },
+      403,
+    );
+    await expect(
+      client.reviewEvidence(ref, '5.1', 'e1', { decision: 'approve' }),
+    ).rejects.toMatchObject({
+      name: 'ResponseError',
+      statusCode: 403,
+      body: { error: { message: 'you submitted it' } },
+    });
+  });
+});
