@@ -102,6 +102,43 @@ export interface Config {
      * Score writes on the same replica drop it at once.
      */
     rollupCacheSeconds?: number;
+    /**
+     * Service principals (CI tokens) bound to the entities and tasks they may prove. Their
+     * evidence is `verified` (full points, proves a P0); anything outside the binding is 403.
+     * Give the token an `accessRestrictions: [{ plugin: readiness }]` entry in
+     * `backend.auth.externalAccess`.
+     */
+    ci?: {
+      principals?: Array<{
+        /** The token's subject, e.g. `ci-payments` (static tokens arrive as `external:<subject>`). */
+        subject: string;
+        /** Entity refs it may prove, e.g. `component:default/payments-api`. */
+        entities?: string[];
+        /** Or every entity owned by these groups or users. */
+        owners?: string[];
+        /** Or every entity of these systems. */
+        systems?: string[];
+        /** Task ids it may prove; `*` for every task. */
+        tasks: string[];
+      }>;
+    };
+    /** Second-person review of a person's evidence. */
+    review?: {
+      /**
+       * Let members of the owning group review its evidence (small organisations). The
+       * submitter never may. Default false.
+       */
+      allowOwnerGroup?: boolean;
+      /** Users or groups notified when evidence awaits review. */
+      notify?: string[];
+    };
+    /** Exemptions (accepted risk, not applicable). */
+    exemptions?: {
+      /** Longest exemption an approver may grant, in days (default 90). */
+      maxDays?: number;
+      /** Let members of the owning group approve its exemptions. Default false. */
+      allowOwnerGroup?: boolean;
+    };
     /** Initial task states applied once per service (demo data, bulk migration). */
     seed?: {
       /** Path to a YAML seed file, relative to the backend's working directory. */

@@ -108,6 +108,7 @@ export const readinessPlugin = createBackendPlugin({
           permissions: deps.permissions,
         });
         deps.permissionsRegistry.addPermissions(readinessPermissions);
+        const ciPrincipals = CiPrincipals.fromConfig(config);
 
         httpRouter.use(
           await createRouter({
@@ -115,7 +116,7 @@ export const readinessPlugin = createBackendPlugin({
             permissions: deps.permissions,
             auditor: deps.auditor,
             userInfo: deps.userInfo,
-            ciPrincipals: CiPrincipals.fromConfig(config),
+            ciPrincipals,
             service,
             templates,
             reports: new MarkdownReports(service),
@@ -207,6 +208,7 @@ export const readinessPlugin = createBackendPlugin({
             store,
             auth: deps.auth,
             logger,
+            ciPrincipals,
           });
           await schedule({
             id: 'readiness-seed',

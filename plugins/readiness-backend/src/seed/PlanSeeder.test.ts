@@ -8,6 +8,7 @@ import { DatabaseReadinessStore } from '../database/DatabaseReadinessStore';
 import { ReadinessService } from '../service/ReadinessService';
 import { TemplateRegistry } from '../templates/TemplateRegistry';
 import { PlanSeeder } from './PlanSeeder';
+import { CiPrincipals } from '../service/CiPrincipals';
 import {
   createTestDatabases,
   databaseServiceFor,
@@ -45,9 +46,26 @@ describe('PlanSeeder', () => {
       );
       fs.writeFileSync(
         file,
-        "services:\n  component:default/payments:\n    done: ['1.1']\n    attested: ['1.2']\n    expired: ['3.2']\n    blocked: ['5.1']\n  component:default/missing:\n    done: ['1.1']\n",
+        "services:\n  component:default/payments:\n    done: ['1.1', '2.1']\n    attested: ['1.2']\n    claimed: ['1.4']\n    expired: ['3.2']\n    blocked: ['5.1']\n    notApplicable: ['4.2']\n  component:default/missing:\n    done: ['1.1']\n",
       );
-      const seeder = new PlanSeeder({ file, service, store, auth, logger });
+      // The demo CI principal proves only what it is bound to: 2.1 stays a claim.
+      const ciPrincipals = new CiPrincipals([
+        {
+          subject: 'demo-ci',
+          entities: ['component:default/payments'],
+          owners: [],
+          systems: [],
+          tasks: ['1.1', '3.2'],
+        },
+      ]);
+      const seeder = new PlanSeeder({
+        file,
+        service,
+        store,
+        auth,
+        logger,
+        ciPrincipals,
+      });
       expect(await seeder.run()).toEqual(['component:default/payments']);
       expect(await seeder.run()).toEqual([]);
 
@@ -57,11 +75,16 @@ describe('PlanSeeder', () => {
       );
       const kind = (taskId: string) =>
         score.tasks.find(t => t.taskId === taskId)!.kind;
-      expect([kind('1.1'), kind('1.2'), kind('3.2'), kind('5.1')]).toEqual([
+      expect(
+        ['1.1', '2.1', '1.2', '1.4', '3.2', '5.1', '4.2'].map(kind),
+      ).toEqual([
         'proven',
+        'attested',
+        'attested',
         'attested',
         'expired',
         'open',
+        'not_applicable',
       ]);
 
       fs.writeFileSync(

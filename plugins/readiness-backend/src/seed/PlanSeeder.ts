@@ -6,6 +6,7 @@ import yaml from 'yaml';
 import { z } from 'zod';
 import { DatabaseReadinessStore } from '../database/DatabaseReadinessStore';
 import { ReadinessService } from '../service/ReadinessService';
+import { CiPrincipals } from '../service/CiPrincipals';
 
 const taskIds = z
   .array(z.union([z.string(), z.number()]).transform(String))
@@ -20,6 +21,7 @@ export const seedFileSchema = z
         .object({
           done: taskIds,
           attested: taskIds,
+          claimed: taskIds,
           expired: taskIds,
           inProgress: taskIds,
           blocked: taskIds,
@@ -46,8 +48,14 @@ export const seedFileSchema = z
   .strict();
 
 const ACTOR = 'service:readiness-seed';
-/** The demo's named CI principal: seeded proof goes through the same trust rules as CI's. */
-const DEMO_CI = 'service:external:demo-ci';
+/**
+ * The demo's named CI principal: seeded proof is recorded as this principal and only where
+ * `readiness.ci.principals` binds it, so the demo shows the real trust model.
+ */
+const DEMO_CI_SUBJECT = 'external:demo-ci';
+const DEMO_CI = `service:${DEMO_CI_SUBJECT}`;
+/** The demo's approver of seeded "not applicable" requests (an admin outside the teams). */
+const DEMO_APPROVER = 'user:default/alice';
 
 /**
  * Applies initial task states from a YAML file (`readiness.seed.file`) through the same
@@ -63,6 +71,7 @@ export class PlanSeeder {
       store: DatabaseReadinessStore;
       auth: AuthService;
       logger: LoggerService;
+      ciPrincipals: CiPrincipals;
     },
   ) {}
 
@@ -131,9 +140,19 @@ export class PlanSeeder {
           'ci',
         ],
       ];
+      const plan = (await service.getPlanSummary(entityRef))!;
       for (const [ids, evidence, ageDays, producer] of doneKinds) {
         for (const taskId of ids) {
           await setStatus(taskId, 'done');
+          if (
+            producer === 'ci' &&
+            !this.deps.ciPrincipals.mayProve(DEMO_CI_SUBJECT, plan, taskId)
+          ) {
+            logger.warn(
+              `Seed: ${DEMO_CI_SUBJECT} is not bound to ${entityRef} task ${taskId} in readiness.ci.principals; left as a claim`,
+            );
+            continue;
+          }
           await service.addEvidence({
             entityRef,
             taskId,
@@ -150,8 +169,48 @@ export class PlanSeeder {
       for (const taskId of spec.inProgress)
         await setStatus(taskId, 'in_progress');
       for (const taskId of spec.blocked) await setStatus(taskId, 'blocked');
-      for (const taskId of spec.notApplicable)
-        await setStatus(taskId, 'not_applicable');
+      // A person's document awaiting a second person's review (the review queue).
+      for (const taskId of spec.claimed) {
+        await setStatus(taskId, 'done');
+        await service.addEvidence({
+          entityRef,
+          taskId,
+          actor: ACTOR,
+          producer: 'person',
+          input: {
+            kind: 'document',
+            url: `https://docs.example.com/${ref.name}/${taskId}`,
+            summary: 'Team write-up, awaiting review',
+            source: 'manual',
+          },
+        });
+      }
+      // Not applicable is an exemption: asked by the team, granted by someone else.
+      for (const taskId of spec.notApplicable) {
+        const expiresAt = new Date(now + 60 * 86_400_000).toISOString();
+        const asked = await service.requestExemption({
+          entityRef,
+          taskId,
+          actor: ACTOR,
+          input: {
+            expectedVersion: 0,
+            reason: 'Does not apply to this service',
+            expiresAt,
+            notApplicable: true,
+          },
+        });
+        await service.setExemption({
+          entityRef,
+          taskId,
+          approver: DEMO_APPROVER,
+          approverOwnership: [DEMO_APPROVER, 'group:default/platform-team'],
+          input: {
+            expectedVersion: asked.task.version,
+            reason: 'Agreed for the demo',
+            expiresAt,
+          },
+        });
+      }
       seeded.push(entityRef);
     }
     if (seeded.length)
