@@ -171,6 +171,24 @@ export const readinessPlugin = createBackendPlugin({
           },
         });
 
+        // Plans registered or changed in the catalog get their checks within the minute; the
+        // queue is this replica's, so the task runs on every replica.
+        await schedule({
+          id: 'readiness-checks-new',
+          frequency: { seconds: 30 },
+          timeout: { minutes: 5 },
+          initialDelay: { seconds: 20 },
+          scope: 'local',
+          fn: async () => {
+            const counts = await checks.runPending();
+            if (counts.passed + counts.failed + counts.errors > 0) {
+              logger.info(
+                `Readiness checks of new or changed plans: ${JSON.stringify(counts)}`,
+              );
+            }
+          },
+        });
+
         await schedule({
           id: 'readiness-evidence-expiry',
           ...schedule_('evidenceExpiry', {

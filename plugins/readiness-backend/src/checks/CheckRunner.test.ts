@@ -202,3 +202,76 @@ describe('CheckRunner', () => {
     },
   );
 });
+
+describe('CheckRunner for new and changed plans', () => {
+  const databases = createTestDatabases();
+
+  it.each(databases.eachSupportedId())(
+    'checks a plan registered or changed since the last run, and only those, %p',
+    async id => {
+      const knex = await databases.init(id);
+      const store = await DatabaseReadinessStore.create({
+        database: databaseServiceFor(knex),
+      });
+      const payments = component('payments', 'payments-team', 'pay');
+      const ledger = component('ledger', 'payments-team', 'pay');
+      const catalog = catalogServiceMock({ entities: [payments, ledger] });
+      const auth = mockServices.auth();
+      const logger = mockServices.logger.mock();
+      const service = new ReadinessService({
+        store,
+        templates: TemplateRegistry.fromConfig(config),
+        catalog,
+        auth,
+        logger,
+        config,
+      });
+      const seen: string[] = [];
+      const owner: ReadinessCheck = {
+        id: 'catalog-owner-set',
+        title: 'Owner set',
+        source: 'catalog',
+        async run({ entityRef }) {
+          seen.push(entityRef);
+          return { outcome: 'passed', summary: 'owned' };
+        },
+      };
+      const runner = new CheckRunner(
+        { catalog, auth, config, store, service, logger },
+        [owner],
+      );
+      await service.registerEntity(payments);
+      await service.registerEntity(ledger);
+      expect(await runner.runPending()).toMatchObject({ passed: 2 });
+      expect(seen.sort()).toEqual([
+        'component:default/ledger',
+        'component:default/payments',
+      ]);
+      const tasks = await store.listTaskStates('component:default/payments');
+      expect(tasks.find(t => t.taskId === '4.4')).toMatchObject({
+        status: 'done',
+      });
+
+      // Nothing new: nothing runs. A re-registration that changes nothing queues nothing.
+      seen.length = 0;
+      await service.registerEntity(payments);
+      expect(await runner.runPending()).toMatchObject({ passed: 0 });
+      expect(seen).toEqual([]);
+
+      // A changed annotation queues the plan again.
+      const changed = {
+        ...ledger,
+        metadata: {
+          ...ledger.metadata,
+          annotations: {
+            ...ledger.metadata.annotations,
+            'readiness/tier': '1',
+          },
+        },
+      };
+      await service.registerEntity(changed);
+      await runner.runPending();
+      expect(seen).toEqual(['component:default/ledger']);
+    },
+  );
+});

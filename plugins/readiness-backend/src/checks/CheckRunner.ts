@@ -44,10 +44,23 @@ export class CheckRunner {
     return [...this.checks.keys()];
   }
 
-  async run(now: Date = new Date()) {
+  /**
+   * Runs the checks of plans registered or changed since the last call (a new service gets
+   * its first checks within the minute instead of waiting for the hourly run).
+   */
+  async runPending(now: Date = new Date()) {
+    const refs = this.deps.service.takePendingChecks();
+    if (refs.length === 0) {
+      return { passed: 0, failed: 0, unknown: 0, errors: 0 };
+    }
+    return this.run(now, refs);
+  }
+
+  /** Runs the checks of `refs`, or of every active plan. */
+  async run(now: Date = new Date(), only?: string[]) {
     const { catalog, auth, store, service, logger, config } = this.deps;
     const credentials = await auth.getOwnServiceCredentials();
-    const refs = await store.listActivePlanRefs();
+    const refs = only ?? (await store.listActivePlanRefs());
     const counts = { passed: 0, failed: 0, unknown: 0, errors: 0 };
     for (let i = 0; i < refs.length; i += 100) {
       const batch = refs.slice(i, i + 100);

@@ -93,6 +93,16 @@ export function catalogRunbooks(entity: Entity) {
   });
 }
 
+/** What the automatic checks read of an entity: a change here re-runs them soon. */
+const checkInputs = (entity: Entity | undefined) =>
+  entity
+    ? stableStringify({
+        annotations: entity.metadata.annotations ?? {},
+        links: entity.metadata.links ?? [],
+        relations: entity.relations ?? [],
+      })
+    : '';
+
 const relationTarget = (entity: Entity, type: string, kind?: string) =>
   entity.relations?.find(
     r => r.type === type && (!kind || r.targetRef.startsWith(`${kind}:`)),
@@ -228,7 +238,24 @@ export class ReadinessService {
     );
     if (!existing) await this.recompute(entityRef, 'registered');
     else if (existing.archivedAt) await this.recompute(entityRef, 'restored');
+    if (
+      !existing ||
+      existing.archivedAt ||
+      checkInputs(existing.entitySnapshot) !== checkInputs(entity)
+    ) {
+      this.pendingChecks.add(plan.entityRef);
+    }
     return plan;
+  }
+
+  /** Plans registered, restored or changed in the catalog whose checks have not run since. */
+  private readonly pendingChecks = new Set<string>();
+
+  /** Takes the plans waiting for their first (or a fresh) run of the automatic checks. */
+  takePendingChecks(): string[] {
+    const refs = [...this.pendingChecks];
+    this.pendingChecks.clear();
+    return refs;
   }
 
   /**
