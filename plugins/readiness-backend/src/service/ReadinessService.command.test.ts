@@ -1,0 +1,68 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { ConfigReader } from '@backstage/config';
+import { scorePlan } from '@internal/plugin-readiness-common';
+import { DatabaseReadinessStore } from '../database/DatabaseReadinessStore';
+import { TemplateRegistry } from '../templates/TemplateRegistry';
+import { ReadinessService } from './ReadinessService';
+import {
+  createTestDatabases,
+  databaseServiceFor,
+} from '../__testUtils__/testDatabase';
+import { component } from '../__testUtils__/fixtures';
+
+jest.setTimeout(60_000);
+
+describe('ReadinessService.command (the one write path)', () => {
+  const databases = createTestDatabases();
+
+  it.each(databases.eachSupportedId())(
+    'serialises writes to a plan so a slow re-score never stores a stale score, %p',
+    async id => {
+      const knex = await databases.init(id);
+      const store = await DatabaseReadinessStore.create({
+        database: databaseServiceFor(knex),
+      });
+      const payments = component('payments', 'payments-team', 'pay');
+      const service = new ReadinessService({
+        store,
+        templates: TemplateRegistry.fromConfig(new ConfigReader({})),
+        catalog: catalogServiceMock({ entities: [payments] }),
+        auth: mockServices.auth(),
+        logger: mockServices.logger.mock(),
+        config: new ConfigReader({}),
+      });
+      await service.registerEntity(payments);
+      const ref = 'component:default/payments';
+
+      // The first writer's score save is slow; a second writer commits meanwhile.
+      const save = DatabaseReadinessStore.prototype.saveScore;
+      let calls = 0;
+      const spy = jest
+        .spyOn(DatabaseReadinessStore.prototype, 'saveScore')
+        .mockImplementation(async function slow(this: any, ...args: any[]) {
+          if (calls++ === 0) await new Promise(r => setTimeout(r, 500));
+          return save.apply(this, args as any);
+        });
+      const update = (taskId: string) =>
+        service.updateTask({
+          entityRef: ref,
+          taskId,
+          input: { expectedVersion: 0, status: 'done' },
+          actor: 'user:default/alice',
+        });
+      const first = update('1.2');
+      await new Promise(r => setTimeout(r, 100));
+      await Promise.all([first, update('1.3')]);
+      spy.mockRestore();
+
+      const { template, tasks } = await service.getPlanState(ref);
+      const fresh = scorePlan(
+        template,
+        Object.fromEntries(tasks.map(t => [t.taskId, t])),
+      );
+      expect((await store.getScore(ref))?.overall).toBe(fresh.overall);
+      expect(tasks.filter(t => t.status === 'done')).toHaveLength(2);
+    },
+  );
+});
