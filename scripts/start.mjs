@@ -38,7 +38,9 @@ if (!process.env.READINESS_SENTRY_BASE_URL) {
     READINESS_SENTRY_BASE_URL: `http://127.0.0.1:${port}`,
     READINESS_SENTRY_TOKEN: 'demo-token',
   });
-  console.log(`[start] DEMO ONLY: fake Sentry on port ${port} (set READINESS_SENTRY_BASE_URL and READINESS_SENTRY_TOKEN for a real one)`);
+  console.log(
+    `[start] DEMO ONLY: fake Sentry on port ${port} (set READINESS_SENTRY_BASE_URL and READINESS_SENTRY_TOKEN for a real one)`,
+  );
 }
 
 // The backend and app run in their own process group so that one signal (Ctrl-C, or a

@@ -100,10 +100,16 @@ describe('readiness API', () => {
           const posted = await request(server)
             .post(`${base}/tasks/1.4/evidence`)
             .set(as(people.owner))
-            .send({ kind: 'link', url: 'https://logs.example.com', summary: 'logs' })
+            .send({
+              kind: 'link',
+              url: 'https://logs.example.com',
+              summary: 'logs',
+            })
             .expect(201);
           return request(server)
-            .post(`${base}/tasks/1.4/evidence/${posted.body.evidence.id}/review`)
+            .post(
+              `${base}/tasks/1.4/evidence/${posted.body.evidence.id}/review`,
+            )
             .set(h)
             .send({ decision: 'approve' });
         },
@@ -133,7 +139,8 @@ describe('readiness API', () => {
             title: 'Deploy',
             url: 'https://rb.example.com/deploy',
           }),
-        upgrade: async h => request(server).post(`${base}/upgrade`).set(h).send({}),
+        upgrade: async h =>
+          request(server).post(`${base}/upgrade`).set(h).send({}),
         import: async h =>
           request(server)
             .post(`${base}/import?apply=true`)

@@ -183,7 +183,9 @@ export const readinessPlugin = createBackendPlugin({
             const counts = await checks.runPending();
             if (counts.passed + counts.failed + counts.errors > 0) {
               logger.info(
-                `Readiness checks of new or changed plans: ${JSON.stringify(counts)}`,
+                `Readiness checks of new or changed plans: ${JSON.stringify(
+                  counts,
+                )}`,
               );
             }
           },

@@ -1,4 +1,10 @@
-import { Evidence, Exemption, ReadinessTemplate, RunbookLink, TaskState } from './types';
+import {
+  Evidence,
+  Exemption,
+  ReadinessTemplate,
+  RunbookLink,
+  TaskState,
+} from './types';
 import { ReadinessScore, WhatIf } from './scoring';
 
 /** Response of `GET /entities/:kind/:namespace/:name`. @public */

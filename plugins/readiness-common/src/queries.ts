@@ -13,11 +13,11 @@ const text = (max: number) =>
     });
 
 const list = text(2000).transform(s =>
-    s
-      .split(',')
-      .map(v => v.trim())
-      .filter(Boolean),
-  );
+  s
+    .split(',')
+    .map(v => v.trim())
+    .filter(Boolean),
+);
 
 /** Filters shared by the org rollup and the services list (comma-separated values). @public */
 export const serviceFiltersSchema = z.object({

@@ -29,9 +29,8 @@ export const TASK_STATUSES: readonly TaskStatus[] = [
 ];
 
 /** The statuses a person may set; `not_applicable` needs an approved exemption. @public */
-export const SETTABLE_TASK_STATUSES: readonly TaskStatus[] = TASK_STATUSES.filter(
-  s => s !== 'not_applicable',
-);
+export const SETTABLE_TASK_STATUSES: readonly TaskStatus[] =
+  TASK_STATUSES.filter(s => s !== 'not_applicable');
 
 /** Kind of a piece of evidence. An `attestation` is a claim, not proof. @public */
 export type EvidenceKind =

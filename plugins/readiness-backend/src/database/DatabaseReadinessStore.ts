@@ -647,12 +647,13 @@ export class DatabaseReadinessStore {
       .orderBy('e.recorded_at')
       .limit(options.limit);
     const plans = await this.toPlans(
-      await this.planQuery().whereIn(
-        'entity_ref',
-        [...new Set(rows.map((r: any) => r.entity_ref))],
-      ),
+      await this.planQuery().whereIn('entity_ref', [
+        ...new Set(rows.map((r: any) => r.entity_ref)),
+      ]),
     );
-    const templateOf = new Map(plans.map(p => [p.entityRef, p.templateSnapshot]));
+    const templateOf = new Map(
+      plans.map(p => [p.entityRef, p.templateSnapshot]),
+    );
     return rows.map((r: any) => ({
       entityRef: r.entity_ref,
       owner: r.plan_owner ?? undefined,
@@ -1544,9 +1545,7 @@ export class DatabaseReadinessStore {
             review: {
               state: row.review_state,
               ...(row.reviewed_by ? { reviewedBy: row.reviewed_by } : {}),
-              ...(row.reviewed_at
-                ? { reviewedAt: iso(row.reviewed_at) }
-                : {}),
+              ...(row.reviewed_at ? { reviewedAt: iso(row.reviewed_at) } : {}),
               ...(row.review_comment ? { comment: row.review_comment } : {}),
             },
           }

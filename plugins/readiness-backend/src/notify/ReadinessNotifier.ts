@@ -45,11 +45,16 @@ export class ReadinessNotifier {
   }) {
     const { entityRef, taskId, evidence } = options;
     for (const reviewer of this.deps.reviewers ?? []) {
-      await this.send(entityRef, reviewer, `review:${evidence.id}:${reviewer}`, {
-        title: `Evidence for task ${taskId} of ${entityRef} awaits your review`,
-        description: `${evidence.summary} (by ${evidence.recordedBy}). Approve it on the Readiness page's review queue, or reject it with a comment.`,
-        severity: 'normal',
-      });
+      await this.send(
+        entityRef,
+        reviewer,
+        `review:${evidence.id}:${reviewer}`,
+        {
+          title: `Evidence for task ${taskId} of ${entityRef} awaits your review`,
+          description: `${evidence.summary} (by ${evidence.recordedBy}). Approve it on the Readiness page's review queue, or reject it with a comment.`,
+          severity: 'normal',
+        },
+      );
     }
   }
 
@@ -58,13 +63,19 @@ export class ReadinessNotifier {
     entityRef: string;
     owner?: string;
     taskId: string;
-    evidence: { id: string; summary: string; review?: { comment?: string; reviewedBy?: string } };
+    evidence: {
+      id: string;
+      summary: string;
+      review?: { comment?: string; reviewedBy?: string };
+    };
   }) {
     const { entityRef, owner, taskId, evidence } = options;
     if (!owner) return;
     await this.send(entityRef, owner, `rejected:${evidence.id}`, {
       title: `Evidence for task ${taskId} of ${entityRef} was rejected`,
-      description: `${evidence.summary}: ${evidence.review?.comment ?? 'no comment'} (${evidence.review?.reviewedBy ?? 'reviewer'}).`,
+      description: `${evidence.summary}: ${
+        evidence.review?.comment ?? 'no comment'
+      } (${evidence.review?.reviewedBy ?? 'reviewer'}).`,
       severity: 'normal',
     });
   }

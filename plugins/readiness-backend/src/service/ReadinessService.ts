@@ -493,7 +493,7 @@ export class ReadinessService {
     }
     if (!evidence.review) {
       throw new InputError(
-        'Invalid request: evidenceId: only a person\'s link, commit or document can be reviewed',
+        "Invalid request: evidenceId: only a person's link, commit or document can be reviewed",
       );
     }
     if (evidence.recordedBy === reviewer) {
@@ -507,7 +507,9 @@ export class ReadinessService {
     );
     const { result, score } = await this.command(
       entityRef,
-      `evidence ${input.decision === 'approve' ? 'approved' : 'rejected'} on ${taskId}`,
+      `evidence ${
+        input.decision === 'approve' ? 'approved' : 'rejected'
+      } on ${taskId}`,
       store =>
         store.reviewEvidence({
           entityRef,
@@ -521,7 +523,11 @@ export class ReadinessService {
     );
     if (!result) {
       throw new ConflictError(
-        `Evidence ${evidenceId} was already ${evidence.review.state === 'pending' ? 'reviewed' : evidence.review.state}`,
+        `Evidence ${evidenceId} was already ${
+          evidence.review.state === 'pending'
+            ? 'reviewed'
+            : evidence.review.state
+        }`,
       );
     }
     if (input.decision === 'reject') {
@@ -1134,8 +1140,9 @@ export class ReadinessService {
     reason: string,
     options?: { always?: boolean },
   ) {
-    return (await this.command(entityRef, reason, async () => undefined, options))
-      .score;
+    return (
+      await this.command(entityRef, reason, async () => undefined, options)
+    ).score;
   }
 
   private templateOf(plan: PlanRecord): ReadinessTemplate {

@@ -399,7 +399,10 @@ export async function createRouter(options: {
 
   router.get(entityPath, async (req, res) => {
     const credentials = await httpAuth.credentials(req);
-    await checkServiceRead(credentials, stringifyEntityRef(parseRef(req.params)));
+    await checkServiceRead(
+      credentials,
+      stringifyEntityRef(parseRef(req.params)),
+    );
     res.json(
       await service.getEntityReadiness(parseRef(req.params), credentials),
     );
@@ -527,7 +530,11 @@ export async function createRouter(options: {
       await write(req, res, {
         eventId: 'evidence-review',
         permission: 'review',
-        meta: { taskId: req.params.taskId, evidenceId, decision: input.decision },
+        meta: {
+          taskId: req.params.taskId,
+          evidenceId,
+          decision: input.decision,
+        },
         run: async ({ entityRef, actor, ownership }) => ({
           body: await service.reviewEvidence({
             entityRef,

@@ -191,7 +191,7 @@ describe('evaluateTask', () => {
     ).toMatchObject({ kind: 'not_applicable', earned: 0, possible: 0 });
   });
 
-  it('counts a person\'s unreviewed evidence as a claim, whatever its kind or source', () => {
+  it("counts a person's unreviewed evidence as a claim, whatever its kind or source", () => {
     for (const kind of ['link', 'commit', 'document', 'check'] as const) {
       const s = state('1.2', {
         evidence: [
@@ -220,9 +220,9 @@ describe('evaluateTask', () => {
       now,
     );
     expect(claimed).toMatchObject({ kind: 'attested', blocker: true });
-    expect(
-      evaluateTask(p0, state('1.1', { evidence: [] }), now).blocker,
-    ).toBe(true);
+    expect(evaluateTask(p0, state('1.1', { evidence: [] }), now).blocker).toBe(
+      true,
+    );
     expect(evaluateTask(p0, state('1.1'), now).blocker).toBe(false);
   });
 
@@ -233,8 +233,7 @@ describe('evaluateTask', () => {
       state('1.2', { evidence: [proof({ trust: 'claimed' })] }),
       now,
     ).earned;
-    const bare = evaluateTask(task, state('1.2', { evidence: [] }), now)
-      .earned;
+    const bare = evaluateTask(task, state('1.2', { evidence: [] }), now).earned;
     const staleClaim = evaluateTask(
       task,
       state('1.2', {
