@@ -1,21 +1,10 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import request from 'supertest';
 import fs from 'node:fs';
 import path from 'node:path';
-import { readinessPlugin } from './plugin';
+import { startReadinessBackend } from './__testUtils__/testBackend';
 import { createTestDatabases } from './__testUtils__/testDatabase';
-import {
-  component,
-  demoPermissionsFactory,
-  demoUserInfoFactory,
-  people,
-  system,
-} from './__testUtils__/fixtures';
+import { component, people, system } from './__testUtils__/fixtures';
 
 jest.setTimeout(60_000);
 
@@ -38,29 +27,22 @@ describe('readiness API', () => {
 
   async function start(databaseId: Parameters<typeof databases.init>[0]) {
     const knex = await databases.init(databaseId);
-    const { server } = await startTestBackend({
-      features: [
-        readinessPlugin,
-        mockServices.database.factory({ knex }),
-        mockServices.rootConfig.factory({
-          data: {
-            readiness: {
-              ci: {
-                principals: [
-                  {
-                    subject: 'external:ci-payments',
-                    entities: ['component:default/payments'],
-                    tasks: ['1.2'],
-                  },
-                ],
+    const server = await startReadinessBackend({
+      knex,
+      entities,
+      config: {
+        readiness: {
+          ci: {
+            principals: [
+              {
+                subject: 'external:ci-payments',
+                entities: ['component:default/payments'],
+                tasks: ['1.2'],
               },
-            },
+            ],
           },
-        }),
-        catalogServiceMock.factory({ entities }),
-        demoPermissionsFactory(entities),
-        demoUserInfoFactory(),
-      ],
+        },
+      },
     });
     // Register all four services by reading them once.
     for (const name of ['payments', 'ledger', 'checkout', 'search']) {
@@ -713,21 +695,11 @@ describe('readiness API', () => {
         ],
       });
       const backend = async (version: number, taskIds: string[]) =>
-        (
-          await startTestBackend({
-            features: [
-              readinessPlugin,
-              mockServices.database.factory({ knex }),
-              catalogServiceMock.factory({ entities }),
-              demoPermissionsFactory(entities),
-              mockServices.rootConfig.factory({
-                data: {
-                  readiness: { templates: [template(version, taskIds)] },
-                },
-              }),
-            ],
-          })
-        ).server;
+        startReadinessBackend({
+          knex,
+          entities,
+          config: { readiness: { templates: [template(version, taskIds)] } },
+        });
       // Two backends on one database, as replicas would be during a config roll-out.
       const v1 = await backend(1, ['1.1', '1.2']);
       await request(v1).get(base).set(as(people.owner)).expect(200);

@@ -1,19 +1,8 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import request from 'supertest';
-import { readinessPlugin } from './plugin';
+import { startReadinessBackend } from './__testUtils__/testBackend';
 import { createTestDatabases } from './__testUtils__/testDatabase';
-import {
-  component,
-  demoPermissionsFactory,
-  demoUserInfoFactory,
-  people,
-  system,
-} from './__testUtils__/fixtures';
+import { component, people, system } from './__testUtils__/fixtures';
 import { defaultTemplate } from './templates/defaultTemplate';
 
 jest.setTimeout(120_000);
@@ -50,29 +39,22 @@ describe('trust model', () => {
 
   async function start(id: Parameters<typeof databases.init>[0]) {
     const knex = await databases.init(id);
-    const { server } = await startTestBackend({
-      features: [
-        readinessPlugin,
-        mockServices.database.factory({ knex }),
-        mockServices.rootConfig.factory({
-          data: {
-            readiness: {
-              ci: {
-                principals: [
-                  {
-                    subject: 'external:ci-payments',
-                    entities: ['component:default/payments'],
-                    tasks: ['5.1'],
-                  },
-                ],
+    const server = await startReadinessBackend({
+      knex,
+      entities,
+      config: {
+        readiness: {
+          ci: {
+            principals: [
+              {
+                subject: 'external:ci-payments',
+                entities: ['component:default/payments'],
+                tasks: ['5.1'],
               },
-            },
+            ],
           },
-        }),
-        catalogServiceMock.factory({ entities }),
-        demoPermissionsFactory(entities),
-        demoUserInfoFactory(),
-      ],
+        },
+      },
     });
     for (const name of ['payments', 'cart']) {
       await request(server)

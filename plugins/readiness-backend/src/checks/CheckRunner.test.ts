@@ -1,4 +1,5 @@
 import { scorePlan } from '@internal/plugin-readiness-common';
+import { createTestService } from '../__testUtils__/testService';
 import { mockServices } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { ConfigReader } from '@backstage/config';
@@ -209,23 +210,15 @@ describe('CheckRunner for new and changed plans', () => {
   it.each(databases.eachSupportedId())(
     'checks a plan registered or changed since the last run, and only those, %p',
     async id => {
-      const knex = await databases.init(id);
-      const store = await DatabaseReadinessStore.create({
-        database: databaseServiceFor(knex),
-      });
       const payments = component('payments', 'payments-team', 'pay');
       const ledger = component('ledger', 'payments-team', 'pay');
-      const catalog = catalogServiceMock({ entities: [payments, ledger] });
-      const auth = mockServices.auth();
-      const logger = mockServices.logger.mock();
-      const service = new ReadinessService({
-        store,
-        templates: TemplateRegistry.fromConfig(config),
-        catalog,
-        auth,
-        logger,
-        config,
-      });
+      const { store, catalog, auth, logger, service } = await createTestService(
+        {
+          knex: await databases.init(id),
+          entities: [payments, ledger],
+          config,
+        },
+      );
       const seen: string[] = [];
       const owner: ReadinessCheck = {
         id: 'catalog-owner-set',

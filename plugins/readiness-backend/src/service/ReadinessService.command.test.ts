@@ -1,14 +1,7 @@
-import { mockServices } from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { ConfigReader } from '@backstage/config';
 import { scorePlan } from '@internal/plugin-readiness-common';
 import { DatabaseReadinessStore } from '../database/DatabaseReadinessStore';
-import { TemplateRegistry } from '../templates/TemplateRegistry';
-import { ReadinessService } from './ReadinessService';
-import {
-  createTestDatabases,
-  databaseServiceFor,
-} from '../__testUtils__/testDatabase';
+import { createTestDatabases } from '../__testUtils__/testDatabase';
+import { createTestService } from '../__testUtils__/testService';
 import { component } from '../__testUtils__/fixtures';
 
 jest.setTimeout(60_000);
@@ -19,18 +12,10 @@ describe('ReadinessService.command (the one write path)', () => {
   it.each(databases.eachSupportedId())(
     'serialises writes to a plan so a slow re-score never stores a stale score, %p',
     async id => {
-      const knex = await databases.init(id);
-      const store = await DatabaseReadinessStore.create({
-        database: databaseServiceFor(knex),
-      });
       const payments = component('payments', 'payments-team', 'pay');
-      const service = new ReadinessService({
-        store,
-        templates: TemplateRegistry.fromConfig(new ConfigReader({})),
-        catalog: catalogServiceMock({ entities: [payments] }),
-        auth: mockServices.auth(),
-        logger: mockServices.logger.mock(),
-        config: new ConfigReader({}),
+      const { store, service } = await createTestService({
+        knex: await databases.init(id),
+        entities: [payments],
       });
       await service.registerEntity(payments);
       const ref = 'component:default/payments';
