@@ -110,7 +110,7 @@ export interface Config {
      */
     ci?: {
       principals?: Array<{
-        /** The token's subject, e.g. `ci-payments` (static tokens arrive as `external:<subject>`). */
+        /** The service principal's subject, e.g. `ci-payments` for a static external access token. */
         subject: string;
         /** Entity refs it may prove, e.g. `component:default/payments-api`. */
         entities?: string[];

@@ -51,6 +51,7 @@ const testSignInProvider = createBackendModule({
 });
 
 const CI_TOKEN = 'ci-token-with-readiness-access-0123456789';
+const ROGUE_TOKEN = 'ci-token-readiness-but-unbound-0123456789';
 const OTHER_TOKEN = 'ci-token-for-the-catalog-only-0123456789';
 
 async function eventually<T>(fn: () => Promise<T | undefined>): Promise<T> {
@@ -97,8 +98,24 @@ describe('permission matrix through the real permission backend and the demo pol
                   },
                   {
                     type: 'static',
+                    options: { token: ROGUE_TOKEN, subject: 'ci-rogue' },
+                    accessRestrictions: [{ plugin: 'readiness' }],
+                  },
+                  {
+                    type: 'static',
                     options: { token: OTHER_TOKEN, subject: 'catalog-reader' },
                     accessRestrictions: [{ plugin: 'catalog' }],
+                  },
+                ],
+              },
+            },
+            readiness: {
+              ci: {
+                principals: [
+                  {
+                    subject: 'ci-pipeline',
+                    entities: ['component:default/payments-api'],
+                    tasks: ['1.2'],
                   },
                 ],
               },
@@ -142,6 +159,8 @@ describe('permission matrix through the real permission backend and the demo pol
     const alice = await signIn('user:default/alice');
     const bob = await signIn('user:default/bob');
     const root = await signIn('user:default/root');
+    const carol = await signIn('user:default/carol');
+    const dave = await signIn('user:default/dave');
 
     const base = '/api/readiness/entities/component/default/payments-api';
     await eventually(async () => {
@@ -157,14 +176,31 @@ describe('permission matrix through the real permission backend and the demo pol
         plan.body.tasks.find((t: any) => t.taskId === taskId)?.version ?? 0
       );
     };
-    // Writes that change existing things get that thing set up by the admin first, so
-    // every cell tests the permission and nothing else.
-    const exempt = async (taskId: string) =>
-      request(server)
+    // Writes that act on existing things get them set up first (the owner asks, the admin
+    // grants), so every cell tests the permission and nothing else.
+    // One fresh task per cell that needs a request: every task but those the other cells use.
+    const spare = [1, 2, 3, 4, 5]
+      .flatMap(p => [1, 2, 3, 4, 5, 6].map(t => `${p}.${t}`))
+      .filter(t => !['1.2', '1.4', '3.4'].includes(t))
+      .filter(t => !['2.6', '3.6', '4.5', '4.6', '5.6'].includes(t));
+    const requested = async () => {
+      const taskId = spare.shift()!;
+      await request(server)
+        .post(`${base}/tasks/${taskId}/exemption-request`)
+        .set(alice)
+        .send({ expectedVersion: await versionOf(taskId), ...exemption })
+        .expect(200);
+      return taskId;
+    };
+    const exempt = async () => {
+      const taskId = await requested();
+      await request(server)
         .put(`${base}/tasks/${taskId}/exemption`)
         .set(root)
         .send({ expectedVersion: await versionOf(taskId), ...exemption })
         .expect(200);
+      return taskId;
+    };
     const newRunbook = async () =>
       (
         await request(server)
@@ -191,22 +227,35 @@ describe('permission matrix through the real permission backend and the demo pol
           url: 'https://ci.example.com/1',
           summary: 'ok',
         }),
-      'PUT exemption': async h =>
-        request(server)
-          .put(`${base}/tasks/4.2/exemption`)
+      'POST review': async h => {
+        const posted = await request(server)
+          .post(`${base}/tasks/1.4/evidence`)
+          .set(alice)
+          .send({ kind: 'link', url: 'https://logs.example.com', summary: 'x' })
+          .expect(201);
+        return request(server)
+          .post(`${base}/tasks/1.4/evidence/${posted.body.evidence.id}/review`)
           .set(h)
-          .send({ expectedVersion: await versionOf('4.2'), ...exemption }),
+          .send({ decision: 'approve' });
+      },
+      'PUT exemption': async h => {
+        const taskId = await requested();
+        return request(server)
+          .put(`${base}/tasks/${taskId}/exemption`)
+          .set(h)
+          .send({ expectedVersion: await versionOf(taskId), ...exemption });
+      },
       'POST exemption-request': async h =>
         request(server)
-          .post(`${base}/tasks/4.3/exemption-request`)
+          .post(`${base}/tasks/3.4/exemption-request`)
           .set(h)
-          .send({ expectedVersion: await versionOf('4.3'), ...exemption }),
+          .send({ expectedVersion: await versionOf('3.4'), ...exemption }),
       'DELETE exemption': async h => {
-        await exempt('4.4');
+        const taskId = await exempt();
         return request(server)
           .delete(
-            `${base}/tasks/4.4/exemption?expectedVersion=${await versionOf(
-              '4.4',
+            `${base}/tasks/${taskId}/exemption?expectedVersion=${await versionOf(
+              taskId,
             )}`,
           )
           .set(h);
@@ -237,9 +286,12 @@ describe('permission matrix through the real permission backend and the demo pol
     const callers: Record<string, Record<string, string>> = {
       anonymous: {},
       'service, no access': { Authorization: `Bearer ${OTHER_TOKEN}` },
-      'service, access': { Authorization: `Bearer ${CI_TOKEN}` },
+      'CI, unbound': { Authorization: `Bearer ${ROGUE_TOKEN}` },
+      'CI, bound to 1.2': { Authorization: `Bearer ${CI_TOKEN}` },
       'other team': bob,
       owner: alice,
+      'reviewer in owning team': dave,
+      reviewer: carol,
       admin: root,
     };
 
@@ -251,38 +303,65 @@ describe('permission matrix through the real permission backend and the demo pol
       }
     }
 
-    // Owners edit their plan (and may drop an exemption or ask for one); only admins grant
-    // exemptions; a CI token scoped to readiness may only add evidence.
-    const owners = (ok: number, service = 403) => ({
+    // Owners edit their plan (and may drop an exemption or ask for one); a second person
+    // outside the owning group (SRE, admin) reviews and grants; a CI token records evidence
+    // only on the entity and task it is bound to.
+    const cells = (ok: number, overrides: Record<string, number> = {}) => ({
       anonymous: 401,
       'service, no access': 403,
-      'service, access': service,
+      'CI, unbound': 403,
+      'CI, bound to 1.2': 403,
       'other team': 403,
       owner: ok,
+      'reviewer in owning team': ok,
+      reviewer: 403,
       admin: ok,
+      ...overrides,
+    });
+    const secondPerson = cells(200, {
+      owner: 403,
+      'reviewer in owning team': 403,
+      reviewer: 200,
     });
     expect(matrix).toEqual({
-      'PATCH task': owners(200),
-      'POST evidence': owners(201, 201),
-      'PUT exemption': { ...owners(200), owner: 403 },
-      'POST exemption-request': owners(200),
-      'DELETE exemption': owners(200),
-      'POST runbook': owners(201),
-      'PATCH runbook': owners(200),
-      'DELETE runbook': owners(204),
-      'POST upgrade': owners(200),
-      'POST import': owners(200),
+      'PATCH task': cells(200),
+      'POST evidence': cells(201, { 'CI, bound to 1.2': 201 }),
+      'POST review': secondPerson,
+      'PUT exemption': secondPerson,
+      'POST exemption-request': cells(200),
+      'DELETE exemption': cells(200),
+      'POST runbook': cells(201),
+      'PATCH runbook': cells(200),
+      'DELETE runbook': cells(204),
+      'POST upgrade': cells(200),
+      'POST import': cells(200),
     });
 
-    // Denied calls wrote nothing: the change log holds only the owner's and admin's writes
-    // and the CI evidence.
+    // The bound CI token's evidence is verified; org-wide lists are closed to it.
+    const plan = await request(server).get(base).set(alice);
+    const ciEvidence = plan.body.tasks
+      .find((t: any) => t.taskId === '1.2')
+      .evidence.filter((e: any) => e.recordedBy === 'service:ci-pipeline');
+    expect(ciEvidence).toEqual([
+      expect.objectContaining({ trust: 'verified', source: 'ci' }),
+    ]);
+    await request(server)
+      .get('/api/readiness/services')
+      .set({ Authorization: `Bearer ${CI_TOKEN}` })
+      .expect(403);
+
+    // Denied calls wrote nothing: the change log (its latest 50 entries) holds only writes of
+    // the owner, the second persons, the admin and the bound CI (checked on the plan above).
     const changes = await request(server).get(`${base}/changes`).set(alice);
-    const actors: string[] = changes.body.items.map((c: any) => c.actor);
-    expect([...new Set(actors)].sort()).toEqual([
+    const actors = new Set<string>(changes.body.items.map((c: any) => c.actor));
+    const allowed = [
       'service:ci-pipeline',
       'user:default/alice',
+      'user:default/carol',
+      'user:default/dave',
       'user:default/root',
-    ]);
-    expect(actors.filter(a => a === 'service:ci-pipeline')).toHaveLength(1);
+    ];
+    expect([...actors].filter(a => !allowed.includes(a))).toEqual([]);
+    expect(actors.has('user:default/carol')).toBe(true);
   });
 });

@@ -52,7 +52,7 @@ const ACTOR = 'service:readiness-seed';
  * The demo's named CI principal: seeded proof is recorded as this principal and only where
  * `readiness.ci.principals` binds it, so the demo shows the real trust model.
  */
-const DEMO_CI_SUBJECT = 'external:demo-ci';
+const DEMO_CI_SUBJECT = 'demo-ci';
 const DEMO_CI = `service:${DEMO_CI_SUBJECT}`;
 /** The demo's approver of seeded "not applicable" requests (an admin outside the teams). */
 const DEMO_APPROVER = 'user:default/alice';

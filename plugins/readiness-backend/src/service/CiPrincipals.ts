@@ -22,7 +22,7 @@ const lower = (values: string[] | undefined) =>
 /**
  * Service principals (CI tokens) bound in config to the entities and tasks they may prove.
  * Their evidence is `verified`; anything outside their binding is refused. A subject is
- * matched as written or with the `external:` prefix that static external-access tokens get.
+ * matched as written; an `external:` prefix on the principal's subject is ignored.
  * @internal
  */
 export class CiPrincipals {

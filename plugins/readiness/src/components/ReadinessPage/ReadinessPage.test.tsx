@@ -87,6 +87,9 @@ const render = (api: ReadinessApi) =>
     { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
   );
 
+// The page renders several cards and a chart: under a loaded CI machine 5 s is too tight.
+jest.setTimeout(20_000);
+
 describe('ReadinessPage', () => {
   it('shows status counts, rollups, blockers, expiring evidence and a chart', async () => {
     await render(mockApi());
