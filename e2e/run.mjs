@@ -1,6 +1,7 @@
 // End-to-end test in headless Chromium against the built demo app and the backend on a
 // throw-away embedded PostgreSQL: catalog → service card → edit a task as its owner and see
-// the score move → org page with rollups and a chart. Screenshots go to e2e-screenshots/
+// the score move → org page with rollups and a chart → approve another team's evidence from
+// the review queue as an SRE. Screenshots go to e2e-screenshots/
 // (and to docs/images/ with UPDATE_README_SCREENSHOTS=1).
 import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync } from 'node:fs';
@@ -138,6 +139,27 @@ try {
     const rows = await page.getByRole('table', { name: 'Scores by owner' }).getByRole('row').count();
     if (rows < 5) throw new Error(`expected a row per owner group, got ${rows - 1}`);
     await shot('e2e-org-page');
+  });
+
+  await step("reviews another team's evidence as an SRE, never the own team's", async () => {
+    const headers = { Authorization: `Bearer ${await token()}` };
+    const queue = await (await fetch(`${base}/api/readiness/reviews`, { headers })).json();
+    const mine = queue.items.filter(i => i.owner === 'group:default/payments-team');
+    if (mine.length) throw new Error(`the guest may not review its own team's evidence: ${JSON.stringify(mine)}`);
+    const item = queue.items.find(i => i.entityRef === 'component:default/pricing-service' && i.taskId === '1.4');
+    if (!item) throw new Error(`pricing-service 1.4 is not in the review queue: ${JSON.stringify(queue.items)}`);
+    await page.goto(`${base}/readiness`);
+    const approve = page.getByRole('button', { name: `Approve evidence "${item.evidence.summary}" on task 1.4 of ${item.entityRef}` });
+    await approve.scrollIntoViewIfNeeded();
+    await shot('e2e-review-queue');
+    await approve.click();
+    await approve.waitFor({ state: 'detached' });
+    const plan = await (await fetch(`${base}/api/readiness/entities/component/default/pricing-service`, { headers })).json();
+    const evaluated = plan.score.tasks.find(t => t.taskId === '1.4');
+    const evidence = plan.tasks.find(t => t.taskId === '1.4').evidence.find(e => e.id === item.evidence.id);
+    if (evidence.trust !== 'reviewed' || evaluated.kind !== 'proven') {
+      throw new Error(`after review: trust ${evidence.trust}, task ${evaluated.kind}`);
+    }
   });
 } catch (error) {
   exitCode = 1;
