@@ -251,6 +251,40 @@ describe('DatabaseReadinessStore', () => {
       ]);
     },
   );
+
+  it.each(databases.eachSupportedId())(
+    'filters org-wide lists by more visible refs than Postgres allows bind parameters, %p',
+    async id => {
+      const { store } = await createStore(id);
+      await store.saveScore(
+        'component:default/payments',
+        scorePlan(defaultTemplate, {}),
+        'test',
+      );
+      // 70 000 refs: one `whereIn` binding each would pass the 65 535 parameter limit.
+      const visible = Array.from(
+        { length: 70_000 },
+        (_, i) => `component:default/service-${i}`,
+      ).concat('component:default/payments');
+      const rollup = await store.rollup('owner', { visible });
+      expect(rollup.map(g => [g.key, g.services])).toEqual([
+        ['group:default/payments-team', 1],
+      ]);
+      const { items } = await store.listScores({
+        sort: 'overall',
+        order: 'asc',
+        limit: 10,
+        visible,
+      });
+      expect(items.map(r => r.entityRef)).toEqual([
+        'component:default/payments',
+      ]);
+      const p0 = defaultTemplate.phases
+        .flatMap(p => p.tasks)
+        .filter(t => t.severity === 'p0');
+      expect(await store.listBlockers({ visible })).toHaveLength(p0.length);
+    },
+  );
 });
 
 describe('re-evaluation and retention', () => {

@@ -67,6 +67,8 @@ const stableStringify = (value: unknown): string =>
 /** Longest exemption an approver can grant unless `readiness.exemptions.maxDays` says otherwise. */
 const DEFAULT_MAX_EXEMPTION_DAYS = 90;
 const ENTITY_CACHE_SIZE = 5000;
+/** At most this many entity refs are kept across the per-user visibility cache. */
+const VISIBLE_REFS_HELD_MAX = 500_000;
 const REEVALUATE_PAGE = 500;
 /** Per-change snapshots older than this are pruned; daily snapshots stay. */
 const SNAPSHOT_DETAIL_DAYS = 30;
@@ -844,8 +846,16 @@ export class ReadinessService {
     const refs = items.map(e =>
       stringifyEntityRef(e).toLocaleLowerCase('en-US'),
     );
-    if (this.visible.size >= ENTITY_CACHE_SIZE) this.visible.clear();
+    // Bounded by users and by refs held (each entry can be the size of the catalog).
+    if (
+      this.visible.size >= ENTITY_CACHE_SIZE ||
+      this.visibleRefsHeld + refs.length > VISIBLE_REFS_HELD_MAX
+    ) {
+      this.visible.clear();
+      this.visibleRefsHeld = 0;
+    }
     this.visible.set(user, { refs, until: Date.now() + 60_000 });
+    this.visibleRefsHeld += refs.length;
     return refs;
   }
 
@@ -853,6 +863,7 @@ export class ReadinessService {
     string,
     { refs: string[]; until: number }
   >();
+  private visibleRefsHeld = 0;
 
   /**
    * Org rollups are read far more often than scores change: answers for callers who see
