@@ -23,6 +23,8 @@ describe('readinessStagingCheckModule', () => {
       features: [collector, readinessStagingCheckModule],
     });
     expect(added.map(c => c.id)).toEqual(['staging-parity']);
+    // It reads a link the team wrote, so its evidence is a claim, not proof.
+    expect(added[0].trust).toBe('claimed');
     const run = (links: any[]) =>
       added[0].run({
         entity: {

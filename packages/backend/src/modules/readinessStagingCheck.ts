@@ -17,6 +17,8 @@ export const readinessStagingCheckModule = createBackendModule({
           id: 'staging-parity',
           title: 'Staging environment declared',
           source: 'catalog',
+          // A link the team wrote proves only that it wrote one: a claim until reviewed.
+          trust: 'claimed',
           async run({ entity }) {
             const link = entity.metadata.links?.find(l => l.type === 'staging');
             return link
