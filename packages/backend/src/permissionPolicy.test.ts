@@ -81,4 +81,24 @@ describe('ReadinessDemoPolicy', () => {
       });
     }
   });
+
+  it('keeps catalog writes (locations, deletions) to admins, so a team cannot register what it likes', async () => {
+    for (const name of [
+      'catalog.location.create',
+      'catalog.location.delete',
+      'catalog.entity.delete',
+    ]) {
+      const permission = {
+        type: 'basic' as const,
+        name,
+        attributes: { action: 'create' as const },
+      };
+      expect(await policy.handle({ permission }, member)).toEqual({
+        result: AuthorizeResult.DENY,
+      });
+      expect(await policy.handle({ permission }, admin)).toEqual({
+        result: AuthorizeResult.ALLOW,
+      });
+    }
+  });
 });

@@ -24,6 +24,15 @@ import {
 
 /** Members of this group administer readiness in the demo. */
 const ADMIN_GROUP = 'group:default/platform-team';
+/**
+ * Catalog writes a team could use to inflate its own readiness (register a look-alike
+ * component, delete an entity): admins only in the demo.
+ */
+const ADMIN_ONLY_CATALOG = new Set([
+  'catalog.location.create',
+  'catalog.location.delete',
+  'catalog.entity.delete',
+]);
 /** Members of this group review evidence and approve exemptions in the demo. */
 const REVIEWER_GROUP = 'group:default/sre-team';
 
@@ -31,8 +40,8 @@ const REVIEWER_GROUP = 'group:default/sre-team';
  * Demo policy: everyone reads; the owning team (and admins) edit a service's readiness
  * plan; admins and SREs review evidence and approve exemptions (the backend refuses them on
  * their own services); service principals may record evidence where their
- * `readiness.ci.principals` binding allows; only admins administer. Everything else is
- * allowed.
+ * `readiness.ci.principals` binding allows; only admins administer readiness or register and
+ * delete catalog locations and entities. Everything else is allowed.
  */
 export class ReadinessDemoPolicy implements PermissionPolicy {
   async handle(
@@ -64,6 +73,9 @@ export class ReadinessDemoPolicy implements PermissionPolicy {
       return {
         result: user ? AuthorizeResult.DENY : AuthorizeResult.ALLOW,
       };
+    }
+    if (ADMIN_ONLY_CATALOG.has(request.permission.name)) {
+      return { result: isAdmin ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
     }
     if (isPermission(request.permission, readinessAdminPermission)) {
       return { result: isAdmin ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };

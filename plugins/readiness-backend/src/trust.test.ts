@@ -518,6 +518,92 @@ describe('trust model', () => {
         .expect(200);
     });
 
+    it('answers NUL characters in bodies and forged cursors with a 400 naming the field', async () => {
+      const server = await start(id);
+      const nul = 'a\u0000b';
+      const future = new Date(Date.now() + 30 * 86_400_000).toISOString();
+      const cases: Array<[string, string, object, RegExp]> = [
+        [
+          'patch',
+          `${entityPath('cart')}/tasks/3.4`,
+          { expectedVersion: 0, notes: nul },
+          /notes/,
+        ],
+        [
+          'post',
+          `${entityPath('cart')}/tasks/3.4/evidence`,
+          { kind: 'attestation', summary: nul },
+          /summary/,
+        ],
+        [
+          'post',
+          `${entityPath('cart')}/runbooks`,
+          { type: 'other', title: nul, url: 'https://rb.example.com/x' },
+          /title/,
+        ],
+        [
+          'post',
+          `${entityPath('cart')}/tasks/3.4/exemption-request`,
+          { expectedVersion: 0, reason: `ab${nul}cd`, expiresAt: future },
+          /reason/,
+        ],
+      ];
+      for (const [method, path, body, field] of cases) {
+        const res = await (request(server) as any)
+          [method](path)
+          .set(as(people.owner))
+          .send(body);
+        expect({ path, status: res.status }).toEqual({ path, status: 400 });
+        expect(res.body.error.message).toMatch(field);
+      }
+      const cursor = (c: object) =>
+        Buffer.from(JSON.stringify(c)).toString('base64url');
+      for (const q of [
+        `cursor=${cursor({ v: 'abc', r: 'x' })}`,
+        `sort=computedAt&cursor=${cursor({ v: '2026-13-45', r: 'x' })}`,
+        `sort=blockers&cursor=${cursor({ v: { a: 1 }, r: 'x' })}`,
+      ]) {
+        const res = await request(server)
+          .get(`/api/readiness/services?${q}`)
+          .set(as(people.owner));
+        expect({ q, status: res.status }).toEqual({ q, status: 400 });
+        expect(res.body.error.message).toMatch(/cursor/);
+      }
+    });
+
+    it('keeps service principals to the plans they are bound to, on every read', async () => {
+      const server = await start(id);
+      const rogue = ci('external:ci-rogue');
+      const bound = ci('external:ci-payments');
+      for (const path of ['', '/history', '/changes', '/export', '/gate']) {
+        const res = await request(server)
+          .get(`${entityPath('cart')}${path}`)
+          .set(bound);
+        expect({ path, status: res.status }).toEqual({ path, status: 403 });
+        const ok = await request(server)
+          .get(`${entityPath('payments')}${path}`)
+          .set(bound);
+        expect({ path, status: ok.status }).toEqual({
+          path,
+          status: path === '/gate' ? 412 : 200,
+        });
+      }
+      const preview = await request(server)
+        .post(`${entityPath('payments')}/import`)
+        .set(bound)
+        .send({ markdown: '- [x] 1.1 done' });
+      expect(preview.status).toBe(403);
+      // An unbound token learns nothing, not even whether an entity exists.
+      const missing = await postEvidence(
+        server,
+        'no-such-service',
+        '5.1',
+        { kind: 'link', url: 'https://ci.example.com/1', summary: 'x' },
+        rogue,
+      );
+      expect(missing.status).toBe(403);
+    });
+
     it('50 concurrent writers leave a stored score equal to a fresh computation', async () => {
       const server = await start(id);
       const storedOverall = async (name: string) => {

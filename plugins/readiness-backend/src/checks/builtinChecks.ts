@@ -3,6 +3,7 @@ import {
   RUNBOOK_TYPES,
   RunbookType,
   getBackupPolicyId,
+  isTrusted,
 } from '@internal/plugin-readiness-common';
 import { ReadinessCheck } from '@internal/plugin-readiness-node';
 
@@ -108,11 +109,7 @@ export function builtinChecks(config: Config): ReadinessCheck[] {
         // Drills count when a bound CI principal reported them or a second person reviewed
         // the report; our own rows and a person's unreviewed word do not.
         const drills = (state?.evidence ?? [])
-          .filter(
-            e =>
-              (e.trust === 'verified' || e.trust === 'reviewed') &&
-              !e.recordedBy.startsWith('check:'),
-          )
+          .filter(e => isTrusted(e) && !e.recordedBy.startsWith('check:'))
           .map(e => Date.parse(e.recordedAt))
           .sort((a, b) => b - a);
         if (!drills.length) {

@@ -177,6 +177,23 @@ const decodeCursor = (cursor: string): { v: unknown; r: string } => {
   );
 };
 
+/** The sort value of a decoded cursor, checked against the column it pages through. */
+const cursorValue = (v: unknown, sort: string): number | Date => {
+  if (sort === 'computedAt' && typeof v === 'string') {
+    const at = new Date(v);
+    if (!Number.isNaN(at.getTime())) return at;
+  } else if (
+    sort !== 'computedAt' &&
+    typeof v === 'number' &&
+    Number.isFinite(v)
+  ) {
+    return v;
+  }
+  throw new InputError(
+    'Invalid request: cursor: not a cursor returned by this API',
+  );
+};
+
 const json = <T>(v: unknown): T =>
   (typeof v === 'string' ? JSON.parse(v) : v) as T;
 
@@ -1194,7 +1211,7 @@ export class DatabaseReadinessStore {
         q.where('p.entity_ref', op, cursor.r);
       } else {
         q.whereRaw(`(${sortColumn}, p.entity_ref) ${op} (?, ?)`, [
-          cursor.v as string | number,
+          cursorValue(cursor.v, query.sort),
           cursor.r,
         ]);
       }

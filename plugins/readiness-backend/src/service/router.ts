@@ -138,6 +138,21 @@ const actorOf = (
     ? credentials.principal.userEntityRef
     : `service:${credentials.principal.subject}`;
 
+/** The dotted path of the first string holding a NUL character, if any. */
+function fieldWithNul(value: unknown, path: string[]): string | undefined {
+  if (typeof value === 'string') {
+    return value.includes('\u0000') ? path.join('.') : undefined;
+  }
+  if (value && typeof value === 'object') {
+    for (const [key, child] of Object.entries(value)) {
+      if (key.includes('\u0000')) return [...path, '(key)'].join('.');
+      const found = fieldWithNul(child, [...path, key]);
+      if (found !== undefined) return found;
+    }
+  }
+  return undefined;
+}
+
 /** Creates the readiness HTTP router, mounted at `/api/readiness`. @internal */
 export async function createRouter(options: {
   httpAuth: HttpAuthService;
@@ -164,6 +179,21 @@ export async function createRouter(options: {
   router.use(
     express.text({ type: ['text/markdown', 'text/plain'], limit: '1mb' }),
   );
+  // PostgreSQL text cannot hold NUL: refuse it up front with the field's name (a markdown
+  // report is cleaned instead, see the import route).
+  router.use((req: Request, _res: Response, next: express.NextFunction) => {
+    if (req.body && typeof req.body === 'object') {
+      const field = fieldWithNul(req.body, []);
+      if (field !== undefined && field !== 'markdown') {
+        throw new InputError(
+          `Invalid request: ${
+            field || '(body)'
+          }: must not contain NUL characters`,
+        );
+      }
+    }
+    next();
+  });
 
   const entityPath = '/entities/:kind/:namespace/:name';
 
@@ -260,45 +290,49 @@ export async function createRouter(options: {
     const credentials = await httpAuth.credentials(req, {
       allow: opts.serviceTask ? ['user', 'service'] : ['user'],
     });
-    const entityRef = stringifyEntityRef(
-      await service.getEntity(ref, credentials),
-    );
     const audit = await auditor.createEvent({
       eventId: opts.eventId,
       severityLevel: 'medium',
       request: req,
-      meta: { entityRef, ...(opts.meta as any) },
+      meta: { entityRef: stringifyEntityRef(ref), ...(opts.meta as any) },
     });
     try {
-      // Services (CI) prove only what they are bound to in readiness.ci.principals.
-      if (credentials.principal.type === 'user') {
-        await authorize(credentials, entityRef, opts.permission);
-      } else {
+      // Services (CI) prove only what they are bound to in readiness.ci.principals; the
+      // binding is checked before the catalog is asked, so an unbound token learns nothing.
+      if (credentials.principal.type === 'service') {
         const subject = credentials.principal.subject;
-        const plan = await service.getPlanSummary(entityRef);
+        const plan = await service.getPlanSummary(stringifyEntityRef(ref));
         if (
           !plan ||
           !opts.serviceTask ||
           !ciPrincipals.mayProve(subject, plan, opts.serviceTask)
         ) {
           throw new NotAllowedError(
-            `Service principal ${subject} is not bound to task ${opts.serviceTask} of ${entityRef} in readiness.ci.principals`,
+            `Service principal ${subject} is not bound to task ${
+              opts.serviceTask
+            } of ${stringifyEntityRef(ref)} in readiness.ci.principals`,
           );
         }
         const [decision] = await permissions.authorize(
           [
             {
               permission: readinessEvidenceVerifyPermission,
-              resourceRef: entityRef,
+              resourceRef: plan.entityRef,
             },
           ],
           { credentials },
         );
         if (decision.result !== AuthorizeResult.ALLOW) {
           throw new NotAllowedError(
-            `The permission policy does not let ${subject} record evidence on ${entityRef}`,
+            `The permission policy does not let ${subject} record evidence on ${plan.entityRef}`,
           );
         }
+      }
+      const entityRef = stringifyEntityRef(
+        await service.getEntity(ref, credentials),
+      );
+      if (credentials.principal.type === 'user') {
+        await authorize(credentials, entityRef, opts.permission);
       }
       const { ownership } = await ownershipOf(credentials);
       const result = await opts.run({
@@ -412,6 +446,7 @@ export async function createRouter(options: {
     const ref = parseRef(req.params);
     const query = parse(historyQuerySchema, req.query);
     const credentials = await httpAuth.credentials(req);
+    await checkServiceRead(credentials, stringifyEntityRef(ref));
     const entity = await service.getEntity(ref, credentials);
     const items = await service.getHistory(stringifyEntityRef(entity), {
       from: query.from ? new Date(query.from) : undefined,
@@ -423,6 +458,7 @@ export async function createRouter(options: {
   router.get(`${entityPath}/changes`, async (req, res) => {
     const ref = parseRef(req.params);
     const credentials = await httpAuth.credentials(req);
+    await checkServiceRead(credentials, stringifyEntityRef(ref));
     const entity = await service.getEntity(ref, credentials);
     res.json({ items: await service.getChangeLog(stringifyEntityRef(entity)) });
   });
@@ -442,19 +478,22 @@ export async function createRouter(options: {
   router.get(`${entityPath}/export`, async (req, res) => {
     const ref = parseRef(req.params);
     const credentials = await httpAuth.credentials(req);
+    await checkServiceRead(credentials, stringifyEntityRef(ref));
     const data = await service.getEntityReadiness(ref, credentials);
     res.type('text/markdown').send(reports.exportEntity(data));
   });
 
   router.post(`${entityPath}/import`, async (req, res) => {
     const query = parse(importQuerySchema, req.query);
-    const markdown =
+    // NUL has no place in a report and cannot be stored: it is dropped, not refused.
+    const markdown = (
       typeof req.body === 'string'
         ? req.body
-        : parse(importBodySchema, req.body).markdown;
+        : parse(importBodySchema, req.body).markdown
+    ).replace(/\u0000/g, '');
     if (!query.apply) {
       const ref = parseRef(req.params);
-      const credentials = await httpAuth.credentials(req);
+      const credentials = await httpAuth.credentials(req, { allow: ['user'] });
       const data = await service.getEntityReadiness(ref, credentials);
       res.json(reports.preview(markdown, data.template));
       return;
