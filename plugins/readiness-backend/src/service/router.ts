@@ -490,7 +490,7 @@ export async function createRouter(options: {
       typeof req.body === 'string'
         ? req.body
         : parse(importBodySchema, req.body).markdown
-    ).replace(/\u0000/g, '');
+    ).replaceAll('\u0000', '');
     if (!query.apply) {
       const ref = parseRef(req.params);
       const credentials = await httpAuth.credentials(req, { allow: ['user'] });
