@@ -106,3 +106,33 @@ export function run(cmd, args, opts = {}) {
 
 export const tmpDir = prefix =>
   path.join(os.tmpdir(), `${prefix}-${process.pid}-${Date.now()}`);
+
+/**
+ * Stops a detached child's whole process group: `signal` first, then SIGKILL after
+ * `graceMs` if anything of the group is still alive (a backend whose event loop is blocked
+ * never handles SIGTERM). Resolves once the group is gone.
+ */
+export async function stopGroup(child, { signal = 'SIGTERM', graceMs = 10_000 } = {}) {
+  const alive = () => {
+    try {
+      process.kill(-child.pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const send = sig => {
+    try {
+      process.kill(-child.pid, sig);
+    } catch {
+      // already gone
+    }
+  };
+  send(signal);
+  const until = Date.now() + graceMs;
+  while (alive() && Date.now() < until) await new Promise(r => setTimeout(r, 100));
+  if (!alive()) return 'exited';
+  send('SIGKILL');
+  while (alive()) await new Promise(r => setTimeout(r, 50));
+  return 'killed';
+}

@@ -2,7 +2,7 @@
 // POSTGRES_HOST points at an external one), then the backend (:7007) and app (:3000).
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { checkNode, install, repoRoot, startEmbeddedPostgres } from './lib.mjs';
+import { checkNode, install, repoRoot, startEmbeddedPostgres, stopGroup } from './lib.mjs';
 
 checkNode();
 install();
@@ -52,35 +52,22 @@ const child = spawn(cli, ['repo', 'start', ...process.argv.slice(2)], {
   stdio: 'inherit',
   detached: true,
 });
-const signalGroup = sig => {
-  try {
-    process.kill(-child.pid, sig);
-    return true;
-  } catch {
-    return false; // already gone
-  }
-};
 // A backend whose event loop is blocked never handles SIGTERM: after a grace period the
-// whole group is killed, so Ctrl-C never leaves a backend holding the ports.
+// whole group is killed (stopGroup), so Ctrl-C never leaves a backend holding the ports.
 const GRACE_MS = Number(process.env.START_STOP_GRACE_MS ?? 10_000);
-let stopping = false;
+let stopping;
 for (const sig of ['SIGINT', 'SIGTERM']) {
   process.on(sig, () => {
-    signalGroup(sig);
-    if (stopping) return;
-    stopping = true;
-    setTimeout(() => {
-      if (signalGroup('SIGKILL')) {
-        console.error(`[start] still running after ${GRACE_MS} ms: killed`);
-      }
-    }, GRACE_MS).unref();
+    stopping ??= stopGroup(child, { signal: sig, graceMs: GRACE_MS }).then(how => {
+      if (how === 'killed') console.error(`[start] still running after ${GRACE_MS} ms: killed`);
+    });
   });
 }
 const code = await new Promise(resolve =>
   child.on('exit', c => resolve(c ?? 0)),
 );
 // `repo start` can exit before the backend it started: nothing of the group may outlive us.
-if (stopping) signalGroup('SIGKILL');
+if (stopping) await stopping;
 if (pg) {
   console.log('[start] stopping embedded PostgreSQL');
   await pg.stop().catch(e => console.error(e));

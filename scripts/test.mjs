@@ -25,6 +25,8 @@ const bin = name => path.join(repoRoot, 'node_modules', '.bin', name);
 const steps = [
   ['type-check', bin('tsc'), []],
   ['lint', bin('backstage-cli'), ['repo', 'lint']],
+  // The repo scripts' own helpers (process-group stop of `start.mjs`, …) with node:test.
+  ['script tests', process.execPath, ['--test', path.join(repoRoot, 'scripts', 'lib.test.mjs')]],
   [
     'unit + integration tests',
     process.execPath,
