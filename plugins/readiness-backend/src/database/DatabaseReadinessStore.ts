@@ -179,15 +179,16 @@ const decodeCursor = (cursor: string): { v: unknown; r: string } => {
 
 /** The sort value of a decoded cursor, checked against the column it pages through. */
 const cursorValue = (v: unknown, sort: string): number | Date => {
-  if (sort === 'computedAt' && typeof v === 'string') {
-    const at = new Date(v);
-    if (!Number.isNaN(at.getTime())) return at;
-  } else if (
-    sort !== 'computedAt' &&
-    typeof v === 'number' &&
-    Number.isFinite(v)
-  ) {
-    return v;
+  if (sort === 'computedAt') {
+    const at = typeof v === 'string' ? new Date(v) : undefined;
+    if (at && !Number.isNaN(at.getTime())) return at;
+  } else {
+    // numeric columns come back from pg as strings; cursors carry either form
+    const n =
+      typeof v === 'string' && /^-?\d{1,12}(\.\d{1,6})?$/.test(v)
+        ? Number(v)
+        : v;
+    if (typeof n === 'number' && Number.isFinite(n)) return n;
   }
   throw new InputError(
     'Invalid request: cursor: not a cursor returned by this API',
