@@ -2,7 +2,10 @@ import { mockCredentials } from '@backstage/backend-test-utils';
 import request from 'supertest';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startReadinessBackend } from './__testUtils__/testBackend';
+import {
+  registerPlans,
+  startReadinessBackend,
+} from './__testUtils__/testBackend';
 import { createTestDatabases } from './__testUtils__/testDatabase';
 import { component, people, system } from './__testUtils__/fixtures';
 
@@ -44,13 +47,8 @@ describe('readiness API', () => {
         },
       },
     });
-    // Register all four services by reading them once.
-    for (const name of ['payments', 'ledger', 'checkout', 'search']) {
-      await request(server)
-        .get(`/api/readiness/entities/component/default/${name}`)
-        .set(as(people.owner))
-        .expect(200);
-    }
+    // Reads never register a plan: store all four as a first write would.
+    await registerPlans(server, ['payments', 'ledger', 'checkout', 'search']);
     return server;
   }
 

@@ -138,7 +138,8 @@ describe('readiness plugin', () => {
         }),
       ]);
       const base = '/api/readiness/entities/component/default/payments';
-      await request(server).get(base).expect(200);
+      // Reads never register a plan; a first write does.
+      await request(server).post(`${base}/upgrade`).send({}).expect(200);
       await request(server)
         .post(`${base}/tasks/3.2/evidence`)
         .set(
@@ -225,7 +226,8 @@ describe('readiness plugin', () => {
     async id => {
       const server = await start(id);
       const base = '/api/readiness/entities/component/default/payments';
-      await request(server).get(base).expect(200);
+      // Reads never register a plan; a first write does.
+      await request(server).post(`${base}/upgrade`).send({}).expect(200);
 
       const done = await request(server)
         .patch(`${base}/tasks/1.2`)
@@ -275,7 +277,8 @@ describe('readiness plugin', () => {
     async id => {
       const server = await start(id);
       const base = '/api/readiness/entities/component/default/payments';
-      await request(server).get(base).expect(200);
+      // Reads never register a plan; a first write does.
+      await request(server).post(`${base}/upgrade`).send({}).expect(200);
       await request(server)
         .patch(`${base}/tasks/2.3`)
         .send({ expectedVersion: 0, status: 'in_progress', notes: 'vault' })
@@ -301,7 +304,8 @@ describe('readiness plugin', () => {
     async id => {
       const server = await start(id);
       const base = '/api/readiness/entities/component/default/payments';
-      await request(server).get(base).expect(200);
+      // Reads never register a plan; a first write does.
+      await request(server).post(`${base}/upgrade`).send({}).expect(200);
       const badStatus = await request(server)
         .patch(`${base}/tasks/1.1`)
         .send({ expectedVersion: 0, status: 'finished' });

@@ -171,8 +171,9 @@ export const readinessPlugin = createBackendPlugin({
           },
         });
 
-        // Plans registered or changed in the catalog get their checks within the minute; the
-        // queue is this replica's, so the task runs on every replica.
+        // Plans read before the sync registered them are registered here (reads never write),
+        // and plans registered or changed get their checks within the minute; the queues are
+        // this replica's, so the task runs on every replica.
         await schedule({
           id: 'readiness-checks-new',
           frequency: { seconds: 30 },
@@ -180,6 +181,12 @@ export const readinessPlugin = createBackendPlugin({
           initialDelay: { seconds: 20 },
           scope: 'local',
           fn: async () => {
+            const registered = await service.registerPending();
+            if (registered) {
+              logger.info(
+                `Registered ${registered} readiness plans on first view`,
+              );
+            }
             const counts = await checks.runPending();
             if (counts.passed + counts.failed + counts.errors > 0) {
               logger.info(

@@ -1,6 +1,9 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import request from 'supertest';
-import { startReadinessBackend } from './__testUtils__/testBackend';
+import {
+  registerPlans,
+  startReadinessBackend,
+} from './__testUtils__/testBackend';
 import { createTestDatabases } from './__testUtils__/testDatabase';
 import { component, people, system } from './__testUtils__/fixtures';
 import { defaultTemplate } from './templates/defaultTemplate';
@@ -56,12 +59,7 @@ describe('trust model', () => {
         },
       },
     });
-    for (const name of ['payments', 'cart']) {
-      await request(server)
-        .get(entityPath(name))
-        .set(as(people.owner))
-        .expect(200);
-    }
+    await registerPlans(server, ['payments', 'cart']);
     return server;
   }
 
@@ -601,6 +599,48 @@ describe('trust model', () => {
         rogue,
       );
       expect(missing.status).toBe(403);
+    });
+
+    it('reads never write: an unregistered service is previewed, registered by a job or a write', async () => {
+      const knex = await databases.init(id);
+      const server = await startReadinessBackend({ knex, entities });
+      const plans = async () =>
+        Number(
+          (await knex('readiness_plans').count({ n: '*' }).first())?.n ?? 0,
+        );
+      const changes = async () =>
+        Number(
+          (await knex('readiness_change_log').count({ n: '*' }).first())?.n ??
+            0,
+        );
+      const preview = await read(server, 'cart');
+      expect(preview).toMatchObject({
+        pending: true,
+        score: { status: 'not_ready' },
+      });
+      await request(server)
+        .get(`${entityPath('cart')}/gate`)
+        .set(as(people.owner))
+        .expect(412);
+      await request(server)
+        .get(`${entityPath('cart')}/export`)
+        .set(as(people.owner))
+        .expect(200);
+      expect(await plans()).toBe(0);
+      expect(await changes()).toBe(0);
+
+      // A write registers the plan first, then applies.
+      await request(server)
+        .patch(`${entityPath('cart')}/tasks/1.2`)
+        .set(as(people.owner))
+        .send({ expectedVersion: 0, status: 'in_progress' })
+        .expect(200);
+      expect(await plans()).toBe(1);
+      const registered = await read(server, 'cart');
+      expect(registered.pending).toBeUndefined();
+      expect(registered.tasks.find((t: any) => t.taskId === '1.2').status).toBe(
+        'in_progress',
+      );
     });
 
     it('50 concurrent writers leave a stored score equal to a fresh computation', async () => {

@@ -17,6 +17,11 @@ export interface EntityReadinessResponse {
     updatedAt: string;
   };
   template: ReadinessTemplate;
+  /**
+   * The plan is not stored yet (or archived): this is a preview the registration job or the
+   * first write will store. Reads never write.
+   */
+  pending?: true;
   tasks: TaskState[];
   runbooks: RunbookLink[];
   score: ReadinessScore;

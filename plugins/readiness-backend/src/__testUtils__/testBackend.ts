@@ -1,11 +1,20 @@
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import request from 'supertest';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { Entity } from '@backstage/catalog-model';
 import { JsonObject } from '@backstage/types';
 import { Knex } from 'knex';
 import type { Server } from 'node:http';
 import { readinessPlugin } from '../plugin';
-import { demoPermissionsFactory, demoUserInfoFactory } from './fixtures';
+import {
+  demoPermissionsFactory,
+  demoUserInfoFactory,
+  people,
+} from './fixtures';
 
 /**
  * The readiness plugin in a test backend on `knex`, over a mock catalog holding `entities`,
@@ -27,4 +36,20 @@ export async function startReadinessBackend(options: {
     ],
   });
   return server;
+}
+
+/**
+ * Stores the plans of `names` (components in the default namespace) the way a first write
+ * does, since reads never register a plan; the admin's no-op template upgrade is that write.
+ */
+export async function registerPlans(server: Server, names: string[]) {
+  for (const name of names) {
+    const res = await request(server)
+      .post(`/api/readiness/entities/component/default/${name}/upgrade`)
+      .set({ Authorization: mockCredentials.user.header(people.admin) })
+      .send({});
+    if (res.status !== 200) {
+      throw new Error(`could not register ${name}: ${res.status} ${res.text}`);
+    }
+  }
 }

@@ -26,7 +26,8 @@ describe('no lost updates', () => {
           }),
         ],
       });
-      await request(server).get(base).expect(200);
+      // Reads never register a plan; a first write does (here a no-op template upgrade).
+      await request(server).post(`${base}/upgrade`).send({}).expect(200);
 
       // Every writer reads the task, then tries to tick its own checklist-free note slot:
       // each writer appends its id to the notes it read.

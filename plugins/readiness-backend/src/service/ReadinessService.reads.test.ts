@@ -51,11 +51,16 @@ describe('ReadinessService reads', () => {
       });
       const ref = { kind: 'component', namespace: 'default', name: 'payments' };
 
-      // The first read registers the plan from the catalog and stores the entity with it.
-      const first = await service.getEntityReadiness(
+      // The first read is a preview (reads never write); the registration job then stores
+      // the plan from the catalog, with the entity.
+      const preview = await service.getEntityReadiness(
         ref,
         mockCredentials.user(reader),
       );
+      expect(preview.pending).toBe(true);
+      expect(await store.getPlan('component:default/payments')).toBeUndefined();
+      expect(await service.registerPending()).toBe(1);
+      expect(await service.registerPending()).toBe(0);
       // (the entity, and its system for the domain)
       const registration = catalogReads.mock.calls.length;
       expect(registration).toBeGreaterThan(0);
@@ -70,6 +75,11 @@ describe('ReadinessService reads', () => {
       });
 
       // Whole-catalog readers are then served from the plan: same answer, no catalog call.
+      const first = await service.getEntityReadiness(
+        ref,
+        mockCredentials.user(reader),
+      );
+      expect(first.pending).toBeUndefined();
       const again = await service.getEntityReadiness(
         ref,
         mockCredentials.user(reader),
@@ -115,6 +125,7 @@ describe('ReadinessService reads', () => {
       const ref = { kind: 'component', namespace: 'default', name: 'payments' };
       const user = mockCredentials.user();
       await service.getEntityReadiness(ref, user);
+      await service.registerPending();
       const query = { groupBy: 'owner' as const };
       const before = await service.rollup(query, user);
       expect(await service.rollup(query, user)).toEqual(before);
@@ -169,6 +180,7 @@ describe('ReadinessService reads', () => {
           reader,
         );
       }
+      await service.registerPending();
       // The catalog answers the restricted user's own query with what it may see.
       const visibleTo = jest
         .spyOn(catalog, 'getEntities')

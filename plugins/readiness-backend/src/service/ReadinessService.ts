@@ -250,6 +250,37 @@ export class ReadinessService {
     return plan;
   }
 
+  /** Entities read before the sync registered (or restored) their plan. */
+  private readonly pendingRegistrations = new Map<string, Entity>();
+
+  private queueRegistration(entity: Entity) {
+    if (this.pendingRegistrations.size >= ENTITY_CACHE_SIZE) return;
+    this.pendingRegistrations.set(stringifyEntityRef(entity), entity);
+  }
+
+  /** The registration job: registers the plans that were read before any sync saw them. */
+  async registerPending(): Promise<number> {
+    const entities = [...this.pendingRegistrations.values()];
+    this.pendingRegistrations.clear();
+    for (const entity of entities) await this.registerEntity(entity);
+    return entities.length;
+  }
+
+  /**
+   * The plan a write is about, registered (or restored) first when the sync has not done
+   * it yet. Part of the write path, never of a read.
+   */
+  async ensurePlan(entity: Entity): Promise<void> {
+    const plan = await this.deps.store.getPlan(stringifyEntityRef(entity));
+    if (plan && !plan.archivedAt) return;
+    if (!plan && !isReadinessAnnotated(entity)) {
+      throw new NotFoundError(
+        `${stringifyEntityRef(entity)} is not registered for readiness`,
+      );
+    }
+    await this.registerEntity(entity);
+  }
+
   /** Plans registered, restored or changed in the catalog whose checks have not run since. */
   private readonly pendingChecks = new Set<string>();
 
@@ -319,30 +350,46 @@ export class ReadinessService {
       plan = await this.deps.store.getPlan(stringifyEntityRef(entity));
     }
     const entityRef = stringifyEntityRef(entity);
-    if (plan?.archivedAt) plan = await this.registerEntity(entity);
-    if (!plan) {
-      if (!isReadinessAnnotated(entity)) {
-        throw new NotFoundError(
-          `${entityRef} is not registered for readiness: add the ${ANNOTATION_SENTRY_PROJECT_SLUG} or readiness/* annotations to its catalog-info.yaml`,
-        );
-      }
-      plan = await this.registerEntity(entity);
+    if (!plan && !isReadinessAnnotated(entity)) {
+      throw new NotFoundError(
+        `${entityRef} is not registered for readiness: add the ${ANNOTATION_SENTRY_PROJECT_SLUG} or readiness/* annotations to its catalog-info.yaml`,
+      );
     }
-    const template = this.templateOf(plan);
-    const { tasks, runbooks } = loaded ?? {
-      tasks: await this.deps.store.listTaskStates(entityRef),
-      runbooks: await this.deps.store.listRunbooks(entityRef),
-    };
+    // Reads never write: a plan the sync has not registered (or archived) yet is previewed
+    // and queued for the registration job, which runs within the minute.
+    const pending = !plan || Boolean(plan.archivedAt);
+    if (pending) this.queueRegistration(entity);
+    const template = plan
+      ? this.templateOf(plan)
+      : this.deps.templates.select(entity);
+    const { tasks, runbooks } =
+      loaded ??
+      (plan
+        ? {
+            tasks: await this.deps.store.listTaskStates(entityRef),
+            runbooks: await this.deps.store.listRunbooks(entityRef),
+          }
+        : {
+            tasks: [],
+            runbooks: catalogRunbooks(entity).map(
+              (r, i): RunbookLink => ({
+                ...r,
+                id: `catalog-${i}`,
+                source: 'catalog',
+              }),
+            ),
+          });
     const now = new Date();
     const states = Object.fromEntries(tasks.map(t => [t.taskId, t]));
     return {
-      entityRef: plan.entityRef,
+      entityRef: plan?.entityRef ?? entityRef.toLocaleLowerCase('en-US'),
       plan: {
-        templateId: plan.templateId,
-        templateVersion: plan.templateVersion,
-        createdAt: plan.createdAt,
-        updatedAt: plan.updatedAt,
+        templateId: template.id,
+        templateVersion: template.version,
+        createdAt: plan?.createdAt ?? now.toISOString(),
+        updatedAt: plan?.updatedAt ?? now.toISOString(),
       },
+      ...(pending ? { pending: true as const } : {}),
       template,
       tasks,
       runbooks: runbooks.map(r =>

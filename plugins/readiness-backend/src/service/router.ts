@@ -328,12 +328,12 @@ export async function createRouter(options: {
           );
         }
       }
-      const entityRef = stringifyEntityRef(
-        await service.getEntity(ref, credentials),
-      );
+      const entity = await service.getEntity(ref, credentials);
+      const entityRef = stringifyEntityRef(entity);
       if (credentials.principal.type === 'user') {
         await authorize(credentials, entityRef, opts.permission);
       }
+      await service.ensurePlan(entity);
       const { ownership } = await ownershipOf(credentials);
       const result = await opts.run({
         entityRef,
