@@ -643,6 +643,91 @@ describe('trust model', () => {
       );
     });
 
+    it("keeps sub-teams, a user owner's teammates and unknown owners out of reviews", async () => {
+      const knex = await databases.init(id);
+      const group = (name: string, parent?: string) => ({
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'Group',
+        metadata: { name, namespace: 'default' },
+        spec: { type: 'team', children: [] },
+        relations: parent
+          ? [{ type: 'childOf', targetRef: `group:default/${parent}` }]
+          : [],
+      });
+      const alice = {
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'User',
+        metadata: { name: 'alice', namespace: 'default' },
+        spec: { memberOf: ['payments-team'] },
+        relations: [
+          { type: 'memberOf', targetRef: 'group:default/payments-team' },
+        ],
+      };
+      const personal = component('personal', 'payments-team', 'pay');
+      personal.relations = [
+        { type: 'ownedBy', targetRef: people.owner },
+        { type: 'partOf', targetRef: 'system:default/pay' },
+      ];
+      const orphan = component('orphan', 'payments-team', 'pay');
+      orphan.relations = [{ type: 'partOf', targetRef: 'system:default/pay' }];
+      const server = await startReadinessBackend({
+        knex,
+        entities: [
+          ...entities,
+          personal,
+          orphan,
+          alice,
+          group('payments-team', 'engineering'),
+          group('payments-sre', 'payments-team'),
+          group('engineering'),
+        ],
+      });
+      await registerPlans(server, ['payments', 'personal', 'orphan']);
+      const submit = async (name: string, user = people.owner) =>
+        (
+          await postEvidence(
+            server,
+            name,
+            '1.2',
+            {
+              kind: 'link',
+              url: 'https://grafana.example.com/x',
+              summary: 'dashboard',
+            },
+            as(user),
+          ).expect(201)
+        ).body.evidence.id;
+      const review = (name: string, evidenceId: string, user: string) =>
+        request(server)
+          .post(`${entityPath(name)}/tasks/1.2/evidence/${evidenceId}/review`)
+          .set(as(user))
+          .send({ decision: 'approve' });
+
+      // A member of a sub-team of the owning group is in the owning group.
+      const own = await submit('payments');
+      expect((await review('payments', own, people.subTeam)).status).toBe(403);
+      const queue = await request(server)
+        .get('/api/readiness/reviews')
+        .set(as(people.subTeam))
+        .expect(200);
+      expect(queue.body.items).toEqual([]);
+      // A service owned by a person: their teammates are not a second person.
+      const mine = await submit('personal');
+      expect((await review('personal', mine, people.teammate)).status).toBe(
+        403,
+      );
+      // No owner: separation cannot be shown, so nobody outside the admins' override reviews.
+      const nobody = await submit('orphan', people.admin);
+      expect((await review('orphan', nobody, people.reviewer)).status).toBe(
+        403,
+      );
+      // Someone really outside reviews.
+      expect((await review('payments', own, people.reviewer)).status).toBe(200);
+      expect((await review('personal', mine, people.reviewer)).status).toBe(
+        200,
+      );
+    });
+
     it('50 concurrent writers leave a stored score equal to a fresh computation', async () => {
       const server = await start(id);
       const storedOverall = async (name: string) => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { RUNBOOK_TYPES, RunbookType } from './types';
-import { httpUrlSchema } from './schemas';
+import { httpUrlSchema, isoDateTimeSchema } from './schemas';
 
 /** A query string value: one string without control characters (NUL among them). */
 const text = (max: number) =>
@@ -90,7 +90,7 @@ export const exemptionInputSchema = z
   .object({
     expectedVersion: z.number().int().min(0),
     reason: z.string().min(3).max(2000),
-    expiresAt: z.string().datetime({ offset: true }),
+    expiresAt: isoDateTimeSchema,
     /** Ask for the task to be treated as not applicable (never granted on a P0 to its owner). */
     notApplicable: z.boolean().optional(),
   })
@@ -102,7 +102,7 @@ export const runbookInputSchema = z
     type: z.enum(RUNBOOK_TYPES as [RunbookType, ...RunbookType[]]),
     title: z.string().min(1).max(200),
     url: httpUrlSchema,
-    lastReviewedAt: z.string().datetime({ offset: true }).optional(),
+    lastReviewedAt: isoDateTimeSchema.optional(),
   })
   .strict();
 
@@ -111,7 +111,7 @@ export const runbookPatchSchema = z
   .object({
     title: z.string().min(1).max(200).optional(),
     url: httpUrlSchema.optional(),
-    lastReviewedAt: z.string().datetime({ offset: true }).nullable().optional(),
+    lastReviewedAt: isoDateTimeSchema.nullable().optional(),
   })
   .strict();
 

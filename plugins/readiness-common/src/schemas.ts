@@ -112,6 +112,16 @@ export const taskUpdateSchema = z
   .strict();
 
 /**
+ * An ISO 8601 date-time with an offset that is also a real instant (zod alone accepts
+ * offsets such as `+99:99`, which no Date can hold).
+ * @public
+ */
+export const isoDateTimeSchema = z
+  .string()
+  .datetime({ offset: true })
+  .refine(v => !Number.isNaN(Date.parse(v)), { message: 'not a valid instant' });
+
+/**
  * An http(s) URL: `javascript:`, `data:` and other schemes are refused, as the catalog
  * processor refuses them for links.
  * @public

@@ -67,9 +67,15 @@ export const people = {
   admin: 'user:default/root', // platform-team
   reviewer: 'user:default/carol', // sre-team: reviews evidence, approves exemptions
   teammate: 'user:default/dave', // payments-team, also holds the reviewer permissions
+  subTeam: 'user:default/erin', // payments-sre, a sub-team of payments-team; an SRE too
 };
 
 const claims: Record<string, string[]> = {
+  [people.subTeam]: [
+    people.subTeam,
+    'group:default/payments-sre',
+    'group:default/sre-team',
+  ],
   [people.reviewer]: [people.reviewer, 'group:default/sre-team'],
   [people.teammate]: [
     people.teammate,

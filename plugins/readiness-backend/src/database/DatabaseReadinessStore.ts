@@ -568,10 +568,22 @@ export class DatabaseReadinessStore {
     fn: (store: DatabaseReadinessStore) => Promise<T>,
   ): Promise<T> {
     return this.db.transaction(async tx => {
+      // A writer never waits forever on a plan another one holds: it fails and is retried.
+      await tx.raw(`set local lock_timeout = '10s'`);
       await tx('readiness_plans')
         .where({ entity_ref: entityRef.toLocaleLowerCase('en-US') })
         .forUpdate()
         .first('entity_ref');
+      return fn(new DatabaseReadinessStore(tx));
+    });
+  }
+
+  /** Runs `fn` with a store bound to one transaction. */
+  async inTransaction<T>(
+    fn: (store: DatabaseReadinessStore) => Promise<T>,
+  ): Promise<T> {
+    return this.db.transaction(async tx => {
+      await tx.raw(`set local lock_timeout = '10s'`);
       return fn(new DatabaseReadinessStore(tx));
     });
   }
@@ -656,7 +668,7 @@ export class DatabaseReadinessStore {
       q.where(w =>
         w
           .whereNull('p.owner')
-          .orWhereRaw('not (p.owner = any(?))', [options.excludeOwners]),
+          .orWhereRaw('not (lower(p.owner) = any(?))', [options.excludeOwners]),
       );
     }
     if (options.visible) q.whereRaw('p.entity_ref = any(?)', [options.visible]);
@@ -856,6 +868,8 @@ export class DatabaseReadinessStore {
     after?: string;
     limit: number;
     since: Date;
+    /** Lock the page's plan rows (in a transaction): writers wait, nothing is overwritten. */
+    lock?: boolean;
   }): Promise<
     Array<{
       plan: PlanRecord;
@@ -869,6 +883,7 @@ export class DatabaseReadinessStore {
       .orderBy('entity_ref')
       .limit(options.limit);
     if (options.after) q.where('entity_ref', '>', options.after);
+    if (options.lock) q.forUpdate();
     const plans = await this.toPlans(await q);
     if (plans.length === 0) return [];
     const refs = plans.map(p => p.entityRef);

@@ -262,8 +262,19 @@ export class ReadinessService {
   async registerPending(): Promise<number> {
     const entities = [...this.pendingRegistrations.values()];
     this.pendingRegistrations.clear();
-    for (const entity of entities) await this.registerEntity(entity);
-    return entities.length;
+    let registered = 0;
+    for (const entity of entities) {
+      try {
+        await this.registerEntity(entity);
+        registered += 1;
+      } catch (error) {
+        // The sync registers it later; one bad entity does not drop the others.
+        this.deps.logger.warn(
+          `Could not register ${stringifyEntityRef(entity)}: ${error}`,
+        );
+      }
+    }
+    return registered;
   }
 
   /**
@@ -474,7 +485,11 @@ export class ReadinessService {
             recordedAt: recordedAt.toISOString(),
             recordedBy: actor,
             ...(expiresAt ? { expiresAt } : {}),
-            trust: producer === 'ci' ? 'verified' : 'claimed',
+            // Whoever sends it, a bare attestation is a claim.
+            trust:
+              producer === 'ci' && input.kind !== 'attestation'
+                ? 'verified'
+                : 'claimed',
             ...(producer === 'person' && input.kind !== 'attestation'
               ? { review: { state: 'pending' as const } }
               : {}),
@@ -487,11 +502,13 @@ export class ReadinessService {
       },
     );
     if (result.review?.state === 'pending') {
-      await this.deps.notifier?.evidenceAwaitsReview({
-        entityRef,
-        taskId,
-        evidence: result,
-      });
+      await this.notify(() =>
+        this.deps.notifier?.evidenceAwaitsReview({
+          entityRef,
+          taskId,
+          evidence: result,
+        }),
+      );
     }
     return { evidence: result, score };
   }
@@ -548,7 +565,7 @@ export class ReadinessService {
     if (evidence.recordedBy === reviewer) {
       throw new NotAllowedError('You may not review evidence you submitted');
     }
-    this.checkNotOwnerGroup(
+    await this.checkNotOwnerGroup(
       plan,
       options.reviewerOwnership,
       this.ownerGroupMayReview,
@@ -580,32 +597,74 @@ export class ReadinessService {
       );
     }
     if (input.decision === 'reject') {
-      await this.deps.notifier?.evidenceRejected({
-        entityRef: plan.entityRef,
-        owner: plan.owner,
-        taskId,
-        evidence: result,
-      });
+      await this.notify(() =>
+        this.deps.notifier?.evidenceRejected({
+          entityRef: plan.entityRef,
+          owner: plan.owner,
+          taskId,
+          evidence: result,
+        }),
+      );
     }
     return { evidence: result, score };
   }
 
-  private checkNotOwnerGroup(
+  /**
+   * Refuses a second-person action (review, exemption grant) by someone in the owning group:
+   * a member of it or of any group beneath it, or, for a service owned by a person, someone
+   * sharing one of that person's groups. A plan without an owner cannot show separation
+   * and is refused too, unless the config lets the owning group act.
+   */
+  private async checkNotOwnerGroup(
     plan: PlanRecord,
     ownership: string[],
     allowed: boolean,
     what: string,
   ) {
+    if (allowed) return;
     const owner = plan.owner?.toLocaleLowerCase('en-US');
-    if (
-      !allowed &&
-      owner &&
-      ownership.some(r => r.toLocaleLowerCase('en-US') === owner)
-    ) {
+    const refuse = () => {
       throw new NotAllowedError(
-        `You may not ${what}: a second person outside ${plan.owner} must`,
+        owner
+          ? `You may not ${what}: a second person outside ${plan.owner} must`
+          : `You may not ${what}: ${plan.entityRef} has no owner in the catalog, so no one is outside it`,
       );
+    };
+    if (!owner) refuse();
+    const mine = await this.withAncestors(ownership);
+    if (mine.has(owner!)) refuse();
+    if (owner!.startsWith('user:')) {
+      const user = await this.deps.catalog.getEntityByRef(owner!, {
+        credentials: await this.deps.auth.getOwnServiceCredentials(),
+      });
+      const theirs = (user?.relations ?? [])
+        .filter(r => r.type === 'memberOf')
+        .map(r => r.targetRef.toLocaleLowerCase('en-US'));
+      if (theirs.some(g => mine.has(g))) refuse();
     }
+  }
+
+  /**
+   * A person's ownership refs plus every group above their groups (`childOf`, any depth, as
+   * the catalog holds it), lower-cased: membership of a sub-team is membership of the team.
+   */
+  private async withAncestors(ownership: string[]): Promise<Set<string>> {
+    const all = new Set(ownership.map(r => r.toLocaleLowerCase('en-US')));
+    let frontier = [...all].filter(r => r.startsWith('group:'));
+    const credentials = await this.deps.auth.getOwnServiceCredentials();
+    for (let depth = 0; depth < 10 && frontier.length; depth++) {
+      const { items } = await this.deps.catalog.getEntitiesByRefs(
+        { entityRefs: frontier, fields: ['relations'] },
+        { credentials },
+      );
+      frontier = items
+        .flatMap(e => e?.relations ?? [])
+        .filter(r => r.type === 'childOf')
+        .map(r => r.targetRef.toLocaleLowerCase('en-US'))
+        .filter(r => !all.has(r));
+      frontier.forEach(r => all.add(r));
+    }
+    return all;
   }
 
   /** Evidence awaiting a review that `reviewer` may give, oldest first. */
@@ -619,7 +678,7 @@ export class ReadinessService {
       reviewer: options.reviewer,
       excludeOwners: this.ownerGroupMayReview
         ? []
-        : options.reviewerOwnership.map(r => r.toLocaleLowerCase('en-US')),
+        : [...(await this.withAncestors(options.reviewerOwnership))],
       visible: await this.visibleRefs(options.credentials),
       limit: options.limit ?? 200,
     });
@@ -665,7 +724,7 @@ export class ReadinessService {
         'You may not approve an exemption you requested',
       );
     }
-    this.checkNotOwnerGroup(
+    await this.checkNotOwnerGroup(
       plan,
       options.approverOwnership,
       this.ownerGroupMayApprove,
@@ -989,32 +1048,42 @@ export class ReadinessService {
     // take longer than the hourly budget allows (see bench/RESULTS.md).
     let after: string | undefined;
     for (;;) {
-      const page = await this.deps.store.loadPlanPage({
-        after,
-        limit: REEVALUATE_PAGE,
-        since: startOfDay,
-      });
+      // One transaction per page holding its plans' locks, like a command: a write that
+      // lands meanwhile waits, so its score is never overwritten by a stale one.
+      const { page, scored } = await this.deps.store.inTransaction(
+        async store => {
+          const rows = await store.loadPlanPage({
+            after,
+            limit: REEVALUATE_PAGE,
+            since: startOfDay,
+            lock: true,
+          });
+          const scores = rows.map(({ plan, tasks, snapshotSince }) => ({
+            entityRef: plan.entityRef,
+            score: scorePlan(
+              this.templateOf(plan),
+              Object.fromEntries(tasks.map(t => [t.taskId, t])),
+            ),
+            reason: snapshotSince ? 'scheduled re-evaluation' : 'daily',
+            always: !snapshotSince,
+          }));
+          await store.saveScores(scores);
+          return { page: rows, scored: scores };
+        },
+      );
       if (page.length === 0) break;
       after = page[page.length - 1].plan.entityRef;
-      const scored = page.map(({ plan, tasks, snapshotSince }) => ({
-        entityRef: plan.entityRef,
-        score: scorePlan(
-          this.templateOf(plan),
-          Object.fromEntries(tasks.map(t => [t.taskId, t])),
-        ),
-        reason: snapshotSince ? 'scheduled re-evaluation' : 'daily',
-        always: !snapshotSince,
-      }));
       daily += scored.filter(s => s.always).length;
-      await this.deps.store.saveScores(scored);
       this.rollups.clear();
       for (const [i, { plan, stored }] of page.entries()) {
-        await this.deps.notifier?.scoreChanged({
-          entityRef: plan.entityRef,
-          owner: plan.owner,
-          before: stored,
-          after: scored[i].score,
-        });
+        await this.notify(() =>
+          this.deps.notifier?.scoreChanged({
+            entityRef: plan.entityRef,
+            owner: plan.owner,
+            before: stored,
+            after: scored[i].score,
+          }),
+        );
       }
     }
     const pruned = await this.deps.store.pruneSnapshots(
@@ -1075,27 +1144,62 @@ export class ReadinessService {
     write: (store: DatabaseReadinessStore) => Promise<T>,
     options?: { always?: boolean },
   ): Promise<{ result: T; score: ReadinessScore }> {
-    const done = await this.deps.store.withPlanLock(entityRef, async store => {
-      const result = await write(store);
-      const plan = await store.getPlan(entityRef);
-      if (!plan) throw new NotFoundError(`${entityRef} has no readiness plan`);
-      const tasks = await store.listTaskStates(entityRef);
-      const score = scorePlan(
-        this.templateOf(plan),
-        Object.fromEntries(tasks.map(t => [t.taskId, t])),
-      );
-      const before = await store.getScore(entityRef);
-      await store.saveScore(entityRef, score, reason, options);
-      return { result, score, before, plan };
-    });
+    const done = await this.serialised(entityRef, () =>
+      this.deps.store.withPlanLock(entityRef, async store => {
+        const result = await write(store);
+        const plan = await store.getPlan(entityRef);
+        if (!plan)
+          throw new NotFoundError(`${entityRef} has no readiness plan`);
+        const tasks = await store.listTaskStates(entityRef);
+        const score = scorePlan(
+          this.templateOf(plan),
+          Object.fromEntries(tasks.map(t => [t.taskId, t])),
+        );
+        const before = await store.getScore(entityRef);
+        await store.saveScore(entityRef, score, reason, options);
+        return { result, score, before, plan };
+      }),
+    );
     this.rollups.clear();
-    await this.deps.notifier?.scoreChanged({
-      entityRef: done.plan.entityRef,
-      owner: done.plan.owner,
-      before: done.before,
-      after: done.score,
-    });
+    await this.notify(() =>
+      this.deps.notifier?.scoreChanged({
+        entityRef: done.plan.entityRef,
+        owner: done.plan.owner,
+        before: done.before,
+        after: done.score,
+      }),
+    );
     return { result: done.result, score: done.score };
+  }
+
+  /**
+   * Writes to one plan wait here, in this replica, rather than each holding a pooled
+   * connection while it waits for the row lock (a burst on one plan would drain the pool).
+   */
+  private async serialised<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const k = key.toLocaleLowerCase('en-US');
+    const previous = this.planQueues.get(k) ?? Promise.resolve();
+    const run = previous.then(fn, fn);
+    const tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.planQueues.set(k, tail);
+    tail.then(() => {
+      if (this.planQueues.get(k) === tail) this.planQueues.delete(k);
+    });
+    return run;
+  }
+
+  private readonly planQueues = new Map<string, Promise<void>>();
+
+  /** A committed write stays answered even when its notification cannot be sent. */
+  private async notify(send: () => Promise<unknown> | undefined) {
+    try {
+      await send();
+    } catch (error) {
+      this.deps.logger.warn(`Readiness notification failed: ${error}`);
+    }
   }
 
   /** The plan's ref, owner and system (for bindings), or undefined when there is none. */

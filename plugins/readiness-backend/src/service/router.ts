@@ -25,6 +25,7 @@ import {
   blockersQuerySchema,
   evidenceInputSchema,
   evidenceReviewSchema,
+  isoDateTimeSchema,
   readinessEvidenceReviewPermission,
   readinessEvidenceVerifyPermission,
   expiringQuerySchema,
@@ -104,8 +105,8 @@ function parse<T extends z.ZodTypeAny>(schema: T, value: unknown): z.infer<T> {
 
 const historyQuerySchema = z
   .object({
-    from: z.string().datetime({ offset: true }).optional(),
-    to: z.string().datetime({ offset: true }).optional(),
+    from: isoDateTimeSchema.optional(),
+    to: isoDateTimeSchema.optional(),
   })
   .strict();
 
@@ -138,16 +139,31 @@ const actorOf = (
     ? credentials.principal.userEntityRef
     : `service:${credentials.principal.subject}`;
 
-/** The dotted path of the first string holding a NUL character, if any. */
-function fieldWithNul(value: unknown, path: string[]): string | undefined {
-  if (typeof value === 'string') {
-    return value.includes('\u0000') ? path.join('.') : undefined;
-  }
-  if (value && typeof value === 'object') {
-    for (const [key, child] of Object.entries(value)) {
-      if (key.includes('\u0000')) return [...path, '(key)'].join('.');
-      const found = fieldWithNul(child, [...path, key]);
-      if (found !== undefined) return found;
+/** JSON bodies nested deeper than this are refused (no request of ours needs more than 4). */
+const MAX_BODY_DEPTH = 32;
+
+/**
+ * The dotted path of the first string holding a NUL character, if any; iterative, so a
+ * deeply nested body cannot overflow the stack. Throws an InputError past MAX_BODY_DEPTH.
+ */
+function fieldWithNul(body: unknown): string | undefined {
+  const stack: Array<{ value: unknown; path: string[] }> = [
+    { value: body, path: [] },
+  ];
+  while (stack.length) {
+    const { value, path } = stack.pop()!;
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) return path.join('.');
+    } else if (value && typeof value === 'object') {
+      if (path.length >= MAX_BODY_DEPTH) {
+        throw new InputError(
+          `Invalid request: ${path.slice(0, 3).join('.')}…: nested deeper than ${MAX_BODY_DEPTH} levels`,
+        );
+      }
+      for (const [key, child] of Object.entries(value)) {
+        if (key.includes('\u0000')) return [...path, '(key)'].join('.');
+        stack.push({ value: child, path: [...path, key] });
+      }
     }
   }
   return undefined;
@@ -183,7 +199,7 @@ export async function createRouter(options: {
   // report is cleaned instead, see the import route).
   router.use((req: Request, _res: Response, next: express.NextFunction) => {
     if (req.body && typeof req.body === 'object') {
-      const field = fieldWithNul(req.body, []);
+      const field = fieldWithNul(req.body);
       if (field !== undefined && field !== 'markdown') {
         throw new InputError(
           `Invalid request: ${
@@ -409,10 +425,13 @@ export async function createRouter(options: {
   router.get('/reviews', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const { user, ownership } = await ownershipOf(credentials);
+    // Read more than a page, then keep what the permission allows (a filter applied after a
+    // limit would hide reviewable items behind others').
     const items = await service.reviewQueue({
       reviewer: user,
       reviewerOwnership: ownership,
       credentials,
+      limit: 1000,
     });
     // Only entities the caller holds the review permission on.
     const decisions = items.length
@@ -425,9 +444,9 @@ export async function createRouter(options: {
         )
       : [];
     res.json({
-      items: items.filter(
-        (_, k) => decisions[k].result === AuthorizeResult.ALLOW,
-      ),
+      items: items
+        .filter((_, k) => decisions[k].result === AuthorizeResult.ALLOW)
+        .slice(0, 200),
     });
   });
 
