@@ -302,6 +302,15 @@ describe('trust model', () => {
         summary: 'green',
       };
       const bound = ci('external:ci-payments');
+      // A bare attestation is a claim, whoever sends it.
+      const said = await postEvidence(
+        server,
+        'payments',
+        '5.1',
+        { kind: 'attestation', summary: 'trust the pipeline' },
+        bound,
+      );
+      expect(said.body.evidence).toMatchObject({ trust: 'claimed' });
       const statuses = [
         await postEvidence(server, 'payments', '5.1', body, bound),
         await postEvidence(server, 'cart', '5.1', body, bound),
@@ -553,6 +562,33 @@ describe('trust model', () => {
         expect({ path, status: res.status }).toEqual({ path, status: 400 });
         expect(res.body.error.message).toMatch(field);
       }
+      // A body nested far deeper than any request needs, under the size limit.
+      const deep = await request(server)
+        .patch(`${entityPath('cart')}/tasks/3.4`)
+        .set(as(people.owner))
+        .set('Content-Type', 'application/json')
+        .send(
+          `{"expectedVersion":0,"notes":${'['.repeat(100_000)}${']'.repeat(
+            100_000,
+          )}}`,
+        );
+      expect(deep.status).toBe(400);
+      // Offsets zod accepts but no Date can hold.
+      const offset = await request(server)
+        .post(`${entityPath('cart')}/tasks/3.4/exemption-request`)
+        .set(as(people.owner))
+        .send({
+          expectedVersion: 0,
+          reason: 'accepted risk',
+          expiresAt: '2027-01-01T00:00:00+99:99',
+        });
+      expect(offset.status).toBe(400);
+      expect(offset.body.error.message).toMatch(/expiresAt/);
+      const history = await request(server)
+        .get(`${entityPath('cart')}/history?from=2026-01-01T00:00:00%2B99:99`)
+        .set(as(people.owner));
+      expect(history.status).toBe(400);
+      expect(history.body.error.message).toMatch(/from/);
       const cursor = (c: object) =>
         Buffer.from(JSON.stringify(c)).toString('base64url');
       for (const q of [
