@@ -1,7 +1,9 @@
 /**
  * Evidence provenance: how far each row is trusted (`verified`, `reviewed`, `claimed`) and
  * the second person's review of a person's evidence. Rows recorded before the trust model
- * were chosen by their clients, so only the backend's own check rows become `verified`.
+ * were chosen by their clients, so only the backend's own check rows become `verified`;
+ * people's links, commits and documents await review. Stored scores catch up at the next
+ * scheduled re-evaluation (a minute after start).
  */
 
 /**
@@ -22,9 +24,16 @@ exports.up = async function up(knex) {
     table.timestamp('reviewed_at', { useTz: true }).nullable();
     table.text('review_comment').nullable();
   });
+  // Checks that only read what a team declared (runbook links, the backup-policy
+  // annotation, the example staging link) stay claims, as they are from now on.
   await knex('readiness_evidence')
     .where({ kind: 'check' })
     .where('recorded_by', 'like', 'check:%')
+    .whereNot('recorded_by', 'like', 'check:runbook-%')
+    .whereNotIn('recorded_by', [
+      'check:backup-policy-declared',
+      'check:staging-parity',
+    ])
     .update({ trust: 'verified' });
   await knex('readiness_evidence')
     .whereIn('kind', ['link', 'commit', 'document'])

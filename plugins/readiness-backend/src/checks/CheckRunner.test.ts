@@ -150,14 +150,19 @@ describe('CheckRunner', () => {
       ).toMatch(
         /^Last restore drill \d{4}-\d{2}-\d{2}; policy daily-35d requires one every 90 days$/,
       );
-      // 100 days later the same drill is too old: the check takes back its proof, and the
-      // CI report itself has expired, so the task is worth nothing.
+      // 100 days later the same drill is too old: the check's proof turns into a failure
+      // that has already run out, and the CI report itself has expired: worth nothing.
       const later = new Date(now.getTime() + 100 * 86_400_000);
       await runner.run(later);
       const stale = (await byTask())['3.2'];
       expect(
-        stale.evidence.some(e => e.recordedBy === 'check:restore-drill-recent'),
-      ).toBe(false);
+        stale.evidence.find(e => e.recordedBy === 'check:restore-drill-recent'),
+      ).toMatchObject({
+        summary: expect.stringMatching(
+          /^Failed: Last restore drill .* is older than/,
+        ),
+        expiresAt: later.toISOString(),
+      });
       const rescored = await service.getPlanState(ref);
       expect(
         scorePlan(rescored.template, { '3.2': stale }, later).tasks.find(
@@ -175,15 +180,22 @@ describe('CheckRunner', () => {
       expect((await runner.run()).unknown).toBe(1);
       expect((await byTask())['1.1']).toMatchObject({ status: 'done' });
       sentryUp = false;
-      await runner.run();
+      const failedAt = new Date();
+      await runner.run(failedAt);
       tasks = await byTask();
       expect(tasks['1.1']).toMatchObject({
         status: 'todo',
         notes: 'no events',
-        evidence: [],
+        evidence: [
+          expect.objectContaining({
+            summary: 'Failed: no events',
+            expiresAt: failedAt.toISOString(),
+          }),
+        ],
       });
 
-      // A person's "done" is not undone by a failing check; only the check's evidence goes.
+      // A person's "done" is not undone by a failing check, but it is worth nothing while
+      // the check says otherwise: as little as expired proof, not half as a bare claim.
       await store.replaceCatalogRunbooks(ref, []);
       const human = await store.updateTask({
         entityRef: ref,
@@ -198,8 +210,13 @@ describe('CheckRunner', () => {
       expect(tasks['3.3']).toMatchObject({
         status: 'done',
         updatedBy: 'user:default/alice',
-        evidence: [],
       });
+      const { template } = await service.getPlanState(ref);
+      expect(
+        scorePlan(template, { '3.3': tasks['3.3'] }).tasks.find(
+          t => t.taskId === '3.3',
+        ),
+      ).toMatchObject({ kind: 'expired', earned: 0 });
     },
   );
 });

@@ -106,11 +106,12 @@ export class CheckRunner {
             continue;
           }
           const hadEvidence = state?.evidence.some(e => e.recordedBy === actor);
-          // A failing check with nothing to take back changes nothing.
+          // A failing check on a task nobody calls done, with nothing to take back, changes
+          // nothing (no row per failing check per plan).
           if (
             result.outcome === 'failed' &&
             !hadEvidence &&
-            !(state?.status === 'done' && state.updatedBy === actor)
+            state?.status !== 'done'
           ) {
             continue;
           }

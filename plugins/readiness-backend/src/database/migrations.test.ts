@@ -126,4 +126,76 @@ describe('migrations', () => {
       expect(batch).toBeGreaterThan(0);
     },
   );
+
+  it.each(databases.eachSupportedId())(
+    "20261202_evidence_trust.js trusts only the backend's own readings, %p",
+    async id => {
+      const knex = await databases.init(id);
+      await migrateUntilBefore(knex, '20261202_evidence_trust.js');
+      await knex('readiness_plans').insert({
+        entity_ref: 'component:default/a',
+        template_id: 'default',
+        template_version: 2,
+      });
+      const row = (n: number, kind: string, source: string, by: string) => ({
+        id: `00000000-0000-4000-8000-00000000000${n}`,
+        entity_ref: 'component:default/a',
+        task_id: '1.1',
+        kind,
+        url: 'https://x.example.com',
+        summary: by,
+        source,
+        recorded_at: new Date(),
+        recorded_by: by,
+      });
+      await knex('readiness_evidence').insert([
+        row(1, 'check', 'sentry', 'check:sentry-project-active'),
+        row(2, 'check', 'catalog', 'check:runbook-dr'),
+        row(3, 'check', 'backup', 'check:backup-policy-declared'),
+        // A client-chosen "check" from CI before the trust model: a claim now.
+        row(4, 'check', 'ci', 'service:ci-pipeline'),
+        row(5, 'link', 'manual', 'user:default/alice'),
+      ]);
+
+      await knex.migrate.up({ directory: migrationsDir });
+      const trust = await knex('readiness_evidence')
+        .orderBy('id')
+        .select('recorded_by', 'trust', 'review_state');
+      expect(trust).toEqual([
+        {
+          recorded_by: 'check:sentry-project-active',
+          trust: 'verified',
+          review_state: null,
+        },
+        {
+          recorded_by: 'check:runbook-dr',
+          trust: 'claimed',
+          review_state: null,
+        },
+        {
+          recorded_by: 'check:backup-policy-declared',
+          trust: 'claimed',
+          review_state: null,
+        },
+        {
+          recorded_by: 'service:ci-pipeline',
+          trust: 'claimed',
+          review_state: null,
+        },
+        {
+          recorded_by: 'user:default/alice',
+          trust: 'claimed',
+          review_state: 'pending',
+        },
+      ]);
+
+      await knex.migrate.down({ directory: migrationsDir });
+      expect(await knex.schema.hasColumn('readiness_evidence', 'trust')).toBe(
+        false,
+      );
+      expect(await knex('readiness_evidence').count({ n: '*' })).toEqual([
+        { n: '5' },
+      ]);
+    },
+  );
 });

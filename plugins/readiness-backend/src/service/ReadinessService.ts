@@ -1252,12 +1252,14 @@ export class ReadinessService {
               });
             }
           } else {
-            await store.replaceCheckEvidence(
-              entityRef,
-              r.taskId,
-              r.actor,
-              undefined,
-            );
+            // The failure stays on the task as proof that has run out: a task a machine
+            // says is not done is worth no more than one whose proof expired (0), however
+            // "done" its status is, until someone proves or claims it afresh.
+            await store.replaceCheckEvidence(entityRef, r.taskId, r.actor, {
+              ...r.evidence,
+              summary: `Failed: ${r.evidence.summary}`,
+              expiresAt: r.evidence.recordedAt,
+            });
             // Only undo what the check itself did; a person's "done" stays (now unproven).
             if (state?.status === 'done' && state.updatedBy === r.actor) {
               await store.updateTask({
