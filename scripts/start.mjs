@@ -67,7 +67,7 @@ const code = await new Promise(resolve =>
   child.on('exit', c => resolve(c ?? 0)),
 );
 // `repo start` can exit before the backend it started: nothing of the group may outlive us.
-if (stopping) await stopping;
+await (stopping ?? stopGroup(child, { graceMs: GRACE_MS }));
 if (pg) {
   console.log('[start] stopping embedded PostgreSQL');
   await pg.stop().catch(e => console.error(e));

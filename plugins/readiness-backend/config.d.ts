@@ -84,13 +84,15 @@ export interface Config {
     /**
      * Schedules of the background tasks (`frequency`, `timeout`, `initialDelay` as in
      * other Backstage task schedules): `reevaluate` (hourly), `checks` (hourly), `sync`
-     * (every 10 minutes) and `evidenceExpiry` (every 6 hours).
+     * (every 10 minutes), `evidenceExpiry` (every 6 hours) and `registration` (every 30 s:
+     * plans first read before the sync, and checks of new or changed plans).
      */
     schedules?: {
       reevaluate?: { [key: string]: any };
       checks?: { [key: string]: any };
       sync?: { [key: string]: any };
       evidenceExpiry?: { [key: string]: any };
+      registration?: { [key: string]: any };
     };
     /**
      * How long a catalog answer for one user and entity is reused by readiness reads, in

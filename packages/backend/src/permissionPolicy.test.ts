@@ -2,7 +2,6 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   readinessAdminPermission,
   readinessEvidenceReviewPermission,
-  readinessEvidenceVerifyPermission,
   readinessExemptionApprovePermission,
   readinessPlanUpdatePermission,
 } from '@internal/plugin-readiness-common';
@@ -59,16 +58,6 @@ describe('ReadinessDemoPolicy', () => {
         expect(await policy.handle({ permission }, who)).toEqual({ result });
       }
     }
-  });
-
-  it('lets only service principals record verified evidence', async () => {
-    const permission = readinessEvidenceVerifyPermission;
-    expect(await policy.handle({ permission })).toEqual({
-      result: AuthorizeResult.ALLOW,
-    });
-    expect(await policy.handle({ permission }, admin)).toEqual({
-      result: AuthorizeResult.DENY,
-    });
   });
 
   it('keeps administration to admins', async () => {

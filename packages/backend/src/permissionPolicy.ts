@@ -17,7 +17,6 @@ import {
 import {
   readinessAdminPermission,
   readinessEvidenceReviewPermission,
-  readinessEvidenceVerifyPermission,
   readinessExemptionApprovePermission,
   readinessPlanUpdatePermission,
 } from '@internal/plugin-readiness-common';
@@ -39,8 +38,7 @@ const REVIEWER_GROUP = 'group:default/sre-team';
 /**
  * Demo policy: everyone reads; the owning team (and admins) edit a service's readiness
  * plan; admins and SREs review evidence and approve exemptions (the backend refuses them on
- * their own services); service principals may record evidence where their
- * `readiness.ci.principals` binding allows; only admins administer readiness or register and
+ * their own services); only admins administer readiness or register and
  * delete catalog locations and entities. Everything else is allowed.
  */
 export class ReadinessDemoPolicy implements PermissionPolicy {
@@ -66,12 +64,6 @@ export class ReadinessDemoPolicy implements PermissionPolicy {
           isAdmin || claims.includes(REVIEWER_GROUP)
             ? AuthorizeResult.ALLOW
             : AuthorizeResult.DENY,
-      };
-    }
-    if (isPermission(request.permission, readinessEvidenceVerifyPermission)) {
-      // Only service principals (no user) record verified evidence.
-      return {
-        result: user ? AuthorizeResult.DENY : AuthorizeResult.ALLOW,
       };
     }
     if (ADMIN_ONLY_CATALOG.has(request.permission.name)) {

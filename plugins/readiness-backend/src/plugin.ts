@@ -175,10 +175,12 @@ export const readinessPlugin = createBackendPlugin({
         // and plans registered or changed get their checks within the minute; the queues are
         // this replica's, so the task runs on every replica.
         await schedule({
-          id: 'readiness-checks-new',
-          frequency: { seconds: 30 },
-          timeout: { minutes: 5 },
-          initialDelay: { seconds: 20 },
+          id: 'readiness-registration',
+          ...schedule_('registration', {
+            frequency: { seconds: 30 },
+            timeout: { minutes: 5 },
+            initialDelay: { seconds: 20 },
+          }),
           scope: 'local',
           fn: async () => {
             const registered = await service.registerPending();

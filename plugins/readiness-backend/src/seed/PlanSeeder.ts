@@ -54,8 +54,8 @@ const ACTOR = 'service:readiness-seed';
  */
 const DEMO_CI_SUBJECT = 'demo-ci';
 const DEMO_CI = `service:${DEMO_CI_SUBJECT}`;
-/** The demo's approver of seeded "not applicable" requests (an admin outside the teams). */
-const DEMO_APPROVER = 'user:default/alice';
+/** The demo's approver of seeded "not applicable" requests: an SRE outside every owning team. */
+const DEMO_APPROVER = 'user:default/sre-lead';
 
 /**
  * Applies initial task states from a YAML file (`readiness.seed.file`) through the same
@@ -203,7 +203,7 @@ export class PlanSeeder {
           entityRef,
           taskId,
           approver: DEMO_APPROVER,
-          approverOwnership: [DEMO_APPROVER, 'group:default/platform-team'],
+          approverOwnership: [DEMO_APPROVER, 'group:default/sre-team'],
           input: {
             expectedVersion: asked.task.version,
             reason: 'Agreed for the demo',

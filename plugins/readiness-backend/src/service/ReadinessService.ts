@@ -1050,10 +1050,11 @@ export class ReadinessService {
     for (;;) {
       // One transaction per page holding its plans' locks, like a command: a write that
       // lands meanwhile waits, so its score is never overwritten by a stale one.
+      const from = after;
       const { page, scored } = await this.deps.store.inTransaction(
         async store => {
           const rows = await store.loadPlanPage({
-            after,
+            after: from,
             limit: REEVALUATE_PAGE,
             since: startOfDay,
             lock: true,

@@ -6,6 +6,7 @@ import {
   renderInTestApp,
 } from '@backstage/test-utils';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
+import { identityApiRef } from '@backstage/core-plugin-api';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { SWRConfig } from 'swr';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
@@ -25,11 +26,13 @@ const entity: Entity = {
     annotations: { 'sentry.io/project-slug': 'payments' },
   },
   spec: { type: 'service', owner: 'team-a' },
+  relations: [{ type: 'ownedBy', targetRef: 'group:default/team-a' }],
 };
 
 function setup(
   api: Partial<ReadinessApi>,
   allow: (name: string) => boolean = () => true,
+  ownership: string[] = ['user:default/carol', 'group:default/sre-team'],
 ) {
   const full = {
     getEntityReadiness: jest.fn().mockResolvedValue(response([done('1.1')])),
@@ -60,6 +63,13 @@ function setup(
             apis={[
               [readinessApiRef, full],
               [permissionApiRef, permissions],
+              [
+                identityApiRef,
+                mockApis.identity({
+                  userEntityRef: ownership[0],
+                  ownershipEntityRefs: ownership,
+                }),
+              ],
             ]}
           >
             <EntityProvider entity={entity}>
@@ -196,6 +206,38 @@ describe('EntityReadinessContent', () => {
     expect(requestExemption.mock.calls[0][2]).not.toHaveProperty(
       'notApplicable',
     );
+  });
+
+  it('does not offer approval to an approver from the owning group', async () => {
+    const pending = {
+      ...done('1.2'),
+      status: 'todo' as const,
+      evidence: [],
+      exemptionRequest: {
+        reason: 'legacy pipeline',
+        expiresAt: '2027-01-01T00:00:00.000Z',
+        requestedBy: 'user:default/alice',
+        requestedAt: '2026-11-01T00:00:00.000Z',
+      },
+    };
+    const teammate = setup(
+      {
+        getEntityReadiness: jest
+          .fn()
+          .mockResolvedValue(response([done('1.1'), pending])),
+      },
+      () => true,
+      ['user:default/dave', 'group:default/team-a', 'group:default/sre-team'],
+    );
+    await teammate.render();
+    expect(
+      await screen.findByText(/Exemption requested by alice until 2027-01-01/),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', {
+        name: 'Approve requested exemption for task 1.2',
+      }),
+    ).not.toBeInTheDocument();
   });
 
   it('shows a pending request to approvers, who approve it with a comment', async () => {

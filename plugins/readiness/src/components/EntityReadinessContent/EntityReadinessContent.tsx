@@ -5,7 +5,7 @@ import {
   ResponseErrorPanel,
   WarningPanel,
 } from '@backstage/core-components';
-import { useApi } from '@backstage/core-plugin-api';
+import { identityApiRef, useApi } from '@backstage/core-plugin-api';
 import {
   getCompoundEntityRef,
   stringifyEntityRef,
@@ -23,6 +23,7 @@ import Button from '@material-ui/core/Button';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import { useState } from 'react';
+import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { ReadinessConflictError, readinessApiRef } from '../../api';
 import { useEntityReadiness } from '../../hooks/useEntityReadiness';
@@ -56,10 +57,23 @@ export function EntityReadinessContent() {
     permission: readinessPlanUpdatePermission,
     resourceRef: entityRef,
   });
-  const { allowed: canApprove } = usePermission({
+  const { allowed: mayApprove } = usePermission({
     permission: readinessExemptionApprovePermission,
     resourceRef: entityRef,
   });
+  // The backend refuses approvers from the owning group; don't offer them the button.
+  const identityApi = useApi(identityApiRef);
+  const { value: ownership } = useAsync(
+    async () => (await identityApi.getBackstageIdentity()).ownershipEntityRefs,
+    [identityApi],
+  );
+  const owners = (entity.relations ?? [])
+    .filter(r => r.type === 'ownedBy')
+    .map(r => r.targetRef.toLocaleLowerCase('en-US'));
+  const inOwningGroup = (ownership ?? []).some(r =>
+    owners.includes(r.toLocaleLowerCase('en-US')),
+  );
+  const canApprove = mayApprove && ownership !== undefined && !inOwningGroup;
   const [busy, setBusy] = useState(false);
   const [writeError, setWriteError] = useState<Error>();
   const [conflict, setConflict] = useState<ReadinessConflictError>();
