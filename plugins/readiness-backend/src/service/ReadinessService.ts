@@ -216,7 +216,7 @@ export class ReadinessService {
       : this.deps.templates.select(entity);
     const spec = (entity.spec ?? {}) as Record<string, unknown>;
     const system = relationTarget(entity, 'partOf', 'system');
-    const plan = await this.deps.store.upsertPlan({
+    const input = {
       entityRef,
       templateId: template.id,
       templateVersion: template.version,
@@ -233,13 +233,24 @@ export class ReadinessService {
       ),
       tier: getTier(entity),
       entitySnapshot: entity,
-    });
-    await this.deps.store.replaceCatalogRunbooks(
-      entityRef,
-      catalogRunbooks(entity),
-    );
-    if (!existing) await this.recompute(entityRef, 'registered');
-    else if (existing.archivedAt) await this.recompute(entityRef, 'restored');
+    };
+    const save = async (store: DatabaseReadinessStore) => {
+      const saved = await store.upsertPlan(input);
+      await store.replaceCatalogRunbooks(entityRef, catalogRunbooks(entity));
+      return saved;
+    };
+    // A new or restored plan and its first score commit together; a refresh of catalog
+    // fields (owner, system, runbook links) moves no score and needs no lock.
+    const plan =
+      !existing || existing.archivedAt
+        ? (
+            await this.command(
+              entityRef,
+              existing ? 'restored' : 'registered',
+              save,
+            )
+          ).result
+        : await save(this.deps.store);
     if (
       !existing ||
       existing.archivedAt ||
