@@ -9,6 +9,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
 import { readinessPlugin } from './plugin';
 import { createTestDatabases } from './__testUtils__/testDatabase';
+import { backupPolicies } from './__testUtils__/fixtures';
 
 jest.setTimeout(60_000);
 
@@ -124,15 +125,7 @@ describe('readiness plugin', () => {
                   },
                 ],
               },
-              backupPolicies: {
-                'daily-35d': {
-                  title: 'Daily',
-                  rpoHours: 24,
-                  rtoHours: 4,
-                  retentionDays: 35,
-                  restoreDrillEveryDays: 90,
-                },
-              },
+              backupPolicies,
             },
           },
         }),

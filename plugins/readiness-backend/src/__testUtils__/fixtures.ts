@@ -60,6 +60,17 @@ export function system(name: string, domain: string): Entity {
   };
 }
 
+/** The `readiness.backupPolicies` of the tests: one daily policy with a 90-day drill cadence. */
+export const backupPolicies = {
+  'daily-35d': {
+    title: 'Daily',
+    rpoHours: 24,
+    rtoHours: 4,
+    retentionDays: 35,
+    restoreDrillEveryDays: 90,
+  },
+};
+
 /** Who is who in the permission tests. */
 export const people = {
   owner: 'user:default/alice', // payments-team

@@ -13,21 +13,13 @@ import {
   createTestDatabases,
   databaseServiceFor,
 } from '../__testUtils__/testDatabase';
-import { component } from '../__testUtils__/fixtures';
+import { component, backupPolicies } from '../__testUtils__/fixtures';
 
 jest.setTimeout(60_000);
 
 const config = new ConfigReader({
   readiness: {
-    backupPolicies: {
-      'daily-35d': {
-        title: 'Daily',
-        rpoHours: 24,
-        rtoHours: 4,
-        retentionDays: 35,
-        restoreDrillEveryDays: 90,
-      },
-    },
+    backupPolicies,
   },
 });
 

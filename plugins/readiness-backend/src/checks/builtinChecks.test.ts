@@ -1,20 +1,12 @@
 import { ConfigReader } from '@backstage/config';
 import { Evidence, TaskState } from '@internal/plugin-readiness-common';
 import { builtinChecks } from './builtinChecks';
-import { component } from '../__testUtils__/fixtures';
+import { component, backupPolicies } from '../__testUtils__/fixtures';
 import { defaultTemplate } from '../templates/defaultTemplate';
 
 const config = new ConfigReader({
   readiness: {
-    backupPolicies: {
-      'daily-35d': {
-        title: 'Daily',
-        rpoHours: 24,
-        rtoHours: 4,
-        retentionDays: 35,
-        restoreDrillEveryDays: 90,
-      },
-    },
+    backupPolicies,
   },
 });
 const now = new Date('2026-11-27T00:00:00Z');

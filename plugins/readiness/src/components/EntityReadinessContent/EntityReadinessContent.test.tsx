@@ -81,6 +81,19 @@ function setup(
   };
 }
 
+/** Task 1.2 with alice's pending exemption request. */
+const pending = {
+  ...done('1.2'),
+  status: 'todo' as const,
+  evidence: [],
+  exemptionRequest: {
+    reason: 'legacy pipeline',
+    expiresAt: '2027-01-01T00:00:00.000Z',
+    requestedBy: 'user:default/alice',
+    requestedAt: '2026-11-01T00:00:00.000Z',
+  },
+};
+
 const openSelect = (label: string) => {
   fireEvent.mouseDown(screen.getByRole('button', { name: new RegExp(label) }));
 };
@@ -209,17 +222,6 @@ describe('EntityReadinessContent', () => {
   });
 
   it('does not offer approval to an approver from the owning group', async () => {
-    const pending = {
-      ...done('1.2'),
-      status: 'todo' as const,
-      evidence: [],
-      exemptionRequest: {
-        reason: 'legacy pipeline',
-        expiresAt: '2027-01-01T00:00:00.000Z',
-        requestedBy: 'user:default/alice',
-        requestedAt: '2026-11-01T00:00:00.000Z',
-      },
-    };
     const teammate = setup(
       {
         getEntityReadiness: jest
@@ -241,17 +243,6 @@ describe('EntityReadinessContent', () => {
   });
 
   it('shows a pending request to approvers, who approve it with a comment', async () => {
-    const pending = {
-      ...done('1.2'),
-      status: 'todo' as const,
-      evidence: [],
-      exemptionRequest: {
-        reason: 'legacy pipeline',
-        expiresAt: '2027-01-01T00:00:00.000Z',
-        requestedBy: 'user:default/alice',
-        requestedAt: '2026-11-01T00:00:00.000Z',
-      },
-    };
     const grantExemption = jest.fn().mockResolvedValue({});
     const approver = setup({
       grantExemption,
