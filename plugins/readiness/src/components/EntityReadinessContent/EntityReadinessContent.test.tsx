@@ -82,7 +82,7 @@ function setup(
 }
 
 /** Task 1.2 with alice's pending exemption request. */
-const pending = {
+const requested = {
   ...done('1.2'),
   status: 'todo' as const,
   evidence: [],
@@ -226,7 +226,7 @@ describe('EntityReadinessContent', () => {
       {
         getEntityReadiness: jest
           .fn()
-          .mockResolvedValue(response([done('1.1'), pending])),
+          .mockResolvedValue(response([done('1.1'), requested])),
       },
       () => true,
       ['user:default/dave', 'group:default/team-a', 'group:default/sre-team'],
@@ -248,7 +248,7 @@ describe('EntityReadinessContent', () => {
       grantExemption,
       getEntityReadiness: jest
         .fn()
-        .mockResolvedValue(response([done('1.1'), pending])),
+        .mockResolvedValue(response([done('1.1'), requested])),
     });
     await approver.render();
     expect(
