@@ -141,6 +141,14 @@ export interface Config {
       /** Let members of the owning group approve its exemptions. Default false. */
       allowOwnerGroup?: boolean;
     };
+    /** Markdown report import. */
+    import?: {
+      /**
+       * Time budget of one preview, in milliseconds (default 2000). Parsing runs in a worker
+       * thread; a report that takes longer is refused with a 422.
+       */
+      timeoutMs?: number;
+    };
     /** Initial task states applied once per service (demo data, bulk migration). */
     seed?: {
       /** Path to a YAML seed file, relative to the backend's working directory. */

@@ -11,6 +11,7 @@ import { readinessPermissions } from '@internal/plugin-readiness-common';
 import { DatabaseReadinessStore } from './database/DatabaseReadinessStore';
 import { PlanSeeder } from './seed/PlanSeeder';
 import { MarkdownReports } from './import/MarkdownReports';
+import { PreviewRunner } from './import/PreviewRunner';
 import { CatalogSync } from './sync/CatalogSync';
 import { CheckRunner } from './checks/CheckRunner';
 import { builtinChecks } from './checks/builtinChecks';
@@ -52,6 +53,7 @@ export const readinessPlugin = createBackendPlugin({
         auditor: coreServices.auditor,
         auth: coreServices.auth,
         userInfo: coreServices.userInfo,
+        lifecycle: coreServices.lifecycle,
         scheduler: coreServices.scheduler,
         catalog: catalogServiceRef,
         notifications: notificationService,
@@ -109,6 +111,11 @@ export const readinessPlugin = createBackendPlugin({
         });
         deps.permissionsRegistry.addPermissions(readinessPermissions);
         const ciPrincipals = CiPrincipals.fromConfig(config);
+        const previews = new PreviewRunner({
+          timeoutMs:
+            config.getOptionalNumber('readiness.import.timeoutMs') ?? 2000,
+        });
+        deps.lifecycle.addShutdownHook(() => previews.close());
 
         httpRouter.use(
           await createRouter({
@@ -119,7 +126,7 @@ export const readinessPlugin = createBackendPlugin({
             ciPrincipals,
             service,
             templates,
-            reports: new MarkdownReports(service),
+            reports: new MarkdownReports(service, previews),
           }),
         );
 

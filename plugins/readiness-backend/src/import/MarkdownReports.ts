@@ -3,13 +3,13 @@ import {
   EntityReadinessResponse,
   ReadinessTemplate,
   RollupQuery,
-  TaskState,
   TaskStatus,
-  scorePlan,
 } from '@internal/plugin-readiness-common';
 import { ReadinessService } from '../service/ReadinessService';
-import { mapReport } from './mapTasks';
-import { parseReport } from './parseReport';
+import { ImportPreview } from './preview';
+import { PreviewRunner } from './PreviewRunner';
+
+export type { ImportPreview } from './preview';
 
 const STATUS_LABEL: Record<string, string> = {
   ready: 'Ready',
@@ -26,98 +26,22 @@ const TASK_MARK: Record<string, string> = {
   open: '[ ]',
 };
 
-/** What applying a report would do to a plan. @internal */
-export interface ImportPreview {
-  title?: string;
-  phases: Array<{
-    title: string;
-    risk?: string;
-    estimateHours?: number;
-    tasks: Array<{
-      ref?: string;
-      title: string;
-      status: TaskStatus;
-      p0: boolean;
-      checklist: Array<{ text: string; done: boolean }>;
-      mappedTo?: { taskId: string; title: string; confidence: number };
-    }>;
-  }>;
-  mapping: Array<{
-    taskId: string;
-    title: string;
-    status: TaskStatus;
-    from: string[];
-  }>;
-  scoresFound: Array<{ text: string; value: number; kind: string }>;
-  claimedScore?: number;
-  /** The score the plan would get from the report alone: claims count as attestations. */
-  evidenceBasedScore: number;
-  dimensionScores: Array<{ dimension: string; values: number[] }>;
-  blockers: Array<{ text: string; open: boolean }>;
-  risks: string[];
-  warnings: string[];
-}
-
 /**
  * Markdown import (preview, then apply) and export of readiness reports.
  * @internal
  */
 export class MarkdownReports {
-  constructor(private readonly service: ReadinessService) {}
+  constructor(
+    private readonly service: ReadinessService,
+    private readonly runner: PreviewRunner,
+  ) {}
 
-  preview(markdown: string, template: ReadinessTemplate): ImportPreview {
-    const report = parseReport(markdown);
-    const { mapping, matches, unmapped } = mapReport(report, template);
-    const warnings = [...report.warnings];
-    for (const t of unmapped) {
-      warnings.push(
-        `Could not map "${t.ref ? `${t.ref} ` : ''}${
-          t.title
-        }" to a task of template "${template.id}"`,
-      );
-    }
-    const now = new Date();
-    const states: Record<string, TaskState> = Object.fromEntries(
-      mapping.map(m => [
-        m.taskId,
-        {
-          taskId: m.taskId,
-          status: m.status,
-          checklist: {},
-          evidence: [],
-          version: 0,
-        },
-      ]),
-    );
-    const claims = report.scores.filter(x => x.kind === 'current');
-    const others = report.scores.filter(x => x.kind === 'other');
-    const claimed = (claims.length ? claims : others).pop()?.value;
-    return {
-      title: report.title,
-      phases: report.phases.map(p => ({
-        title: p.title,
-        ...(p.risk ? { risk: p.risk } : {}),
-        ...(p.estimateHours !== undefined
-          ? { estimateHours: p.estimateHours }
-          : {}),
-        tasks: p.tasks.map(t => ({
-          ...(t.ref ? { ref: t.ref } : {}),
-          title: t.title,
-          status: t.status,
-          p0: t.p0,
-          checklist: t.checklist,
-          ...(matches.get(t) ? { mappedTo: matches.get(t) } : {}),
-        })),
-      })),
-      mapping,
-      scoresFound: report.scores,
-      ...(claimed !== undefined ? { claimedScore: claimed } : {}),
-      evidenceBasedScore: scorePlan(template, states, now).overall,
-      dimensionScores: report.dimensionScores,
-      blockers: report.blockers,
-      risks: report.risks,
-      warnings,
-    };
+  /** What applying `markdown` would do, computed off the event loop within the budget. */
+  preview(
+    markdown: string,
+    template: ReadinessTemplate,
+  ): Promise<ImportPreview> {
+    return this.runner.preview(markdown, template);
   }
 
   /**
@@ -127,7 +51,7 @@ export class MarkdownReports {
    */
   async apply(entityRef: string, markdown: string, actor: string) {
     const plan = await this.service.getPlanState(entityRef);
-    const preview = this.preview(markdown, plan.template);
+    const preview = await this.preview(markdown, plan.template);
     const applied: Array<{ taskId: string; status: TaskStatus }> = [];
     const skipped: Array<{ taskId: string; reason: string }> = [];
     for (const m of preview.mapping) {

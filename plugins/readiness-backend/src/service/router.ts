@@ -48,6 +48,7 @@ import { z } from 'zod';
 import { ReadinessService, StaleVersionError } from './ReadinessService';
 import { TemplateRegistry } from '../templates/TemplateRegistry';
 import { MarkdownReports } from '../import/MarkdownReports';
+import { ReportTooComplexError } from '../import/PreviewRunner';
 import { captureReadinessError } from '@internal/plugin-readiness-node';
 import { CiPrincipals } from './CiPrincipals';
 
@@ -157,7 +158,9 @@ function fieldWithNul(body: unknown): string | undefined {
     } else if (value && typeof value === 'object') {
       if (path.length >= MAX_BODY_DEPTH) {
         throw new InputError(
-          `Invalid request: ${path.slice(0, 3).join('.')}…: nested deeper than ${MAX_BODY_DEPTH} levels`,
+          `Invalid request: ${path
+            .slice(0, 3)
+            .join('.')}…: nested deeper than ${MAX_BODY_DEPTH} levels`,
         );
       }
       for (const [key, child] of Object.entries(value)) {
@@ -514,7 +517,7 @@ export async function createRouter(options: {
       const ref = parseRef(req.params);
       const credentials = await httpAuth.credentials(req, { allow: ['user'] });
       const data = await service.getEntityReadiness(ref, credentials);
-      res.json(reports.preview(markdown, data.template));
+      res.json(await reports.preview(markdown, data.template));
       return;
     }
     await write(req, res, {
@@ -724,9 +727,19 @@ export async function createRouter(options: {
     (
       error: Error,
       req: Request,
-      _res: Response,
+      res: Response,
       next: express.NextFunction,
     ) => {
+      // A report too complex to parse within the budget is well-formed but unprocessable.
+      if (error instanceof ReportTooComplexError) {
+        res.status(422).json({
+          error: {
+            name: error.name,
+            message: `Invalid report: ${error.message}`,
+          },
+        });
+        return;
+      }
       // A database outage is answered 503 so clients retry instead of seeing a 500.
       if (isDatabaseUnavailable(error)) {
         // The cause stays out of the response (it names hosts); Sentry gets it.

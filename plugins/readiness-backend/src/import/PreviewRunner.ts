@@ -1,0 +1,128 @@
+import { Worker } from 'node:worker_threads';
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import { ReadinessTemplate } from '@internal/plugin-readiness-common';
+import { ImportPreview } from './preview';
+import { PREVIEW_WORKER } from './previewWorker';
+
+/** A report whose preview did not finish within the time budget. @internal */
+export class ReportTooComplexError extends Error {
+  name = 'ReportTooComplexError';
+}
+
+/**
+ * Computes import previews in a worker thread with a time budget, so a pathological report
+ * can never stall the backend's event loop (which every plugin shares). One worker serves
+ * previews one at a time; a preview past the budget terminates it, and the next preview
+ * starts a fresh one.
+ * @internal
+ */
+export class PreviewRunner {
+  private worker?: Worker;
+  private queue: Promise<unknown> = Promise.resolve();
+  private nextId = 0;
+
+  constructor(private readonly options: { timeoutMs: number }) {}
+
+  preview(
+    markdown: string,
+    template: ReadinessTemplate,
+  ): Promise<ImportPreview> {
+    const run = this.queue.then(
+      () => this.runOne(markdown, template),
+      () => this.runOne(markdown, template),
+    );
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Stops the worker (backend shutdown). */
+  async close() {
+    await this.worker?.terminate();
+    this.worker = undefined;
+  }
+
+  private runOne(
+    markdown: string,
+    template: ReadinessTemplate,
+  ): Promise<ImportPreview> {
+    const worker = this.start();
+    const id = ++this.nextId;
+    return new Promise<ImportPreview>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        this.worker = undefined;
+        worker.terminate().catch(() => undefined);
+        reject(
+          new ReportTooComplexError(
+            `markdown: the report took longer than ${this.options.timeoutMs} ms to parse; split it or simplify its longest lines and tables`,
+          ),
+        );
+      }, this.options.timeoutMs);
+      this.pending.set(id, { resolve, reject, timer });
+      worker.postMessage({ id, markdown, template });
+    });
+  }
+
+  private readonly pending = new Map<
+    number,
+    {
+      resolve: (preview: ImportPreview) => void;
+      reject: (error: Error) => void;
+      timer: ReturnType<typeof setTimeout>;
+    }
+  >();
+
+  private settle(message: {
+    id: number;
+    preview?: ImportPreview;
+    error?: string;
+  }) {
+    const request = this.pending.get(message.id);
+    if (!request) return;
+    this.pending.delete(message.id);
+    clearTimeout(request.timer);
+    if (message.preview) request.resolve(message.preview);
+    else request.reject(new Error(`Import preview failed: ${message.error}`));
+  }
+
+  private failAll(error: Error) {
+    for (const [id, request] of this.pending) {
+      clearTimeout(request.timer);
+      this.pending.delete(id);
+      request.reject(error);
+    }
+  }
+
+  private start(): Worker {
+    if (this.worker) return this.worker;
+    // From source (development, tests) the worker is TypeScript and needs the same transform
+    // the backend runs with; a built package ships it as JavaScript next to this file.
+    const fromSource = __filename.endsWith('.ts');
+    const file = resolvePackagePath(
+      '@internal/plugin-readiness-backend',
+      fromSource
+        ? 'src/import/previewWorker.ts'
+        : 'dist/import/previewWorker.cjs.js',
+    );
+    const worker = new Worker(file, {
+      workerData: PREVIEW_WORKER,
+      ...(fromSource
+        ? {
+            execArgv: [
+              '--require',
+              require.resolve('@backstage/cli-node/config/nodeTransform.cjs'),
+            ],
+          }
+        : {}),
+    });
+    worker.on('message', message => this.settle(message));
+    worker.on('error', error => {
+      this.worker = undefined;
+      this.failAll(error as Error);
+    });
+    // An idle worker must not keep the backend process alive.
+    worker.unref();
+    this.worker = worker;
+    return worker;
+  }
+}

@@ -1,0 +1,19 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { previewReport } from './preview';
+
+/** Marks the worker thread PreviewRunner starts; imported elsewhere, this module does nothing. */
+export const PREVIEW_WORKER = 'readiness-import-preview';
+
+if (parentPort && workerData === PREVIEW_WORKER) {
+  const port = parentPort;
+  port.on('message', ({ id, markdown, template }) => {
+    try {
+      port.postMessage({ id, preview: previewReport(markdown, template) });
+    } catch (error) {
+      port.postMessage({
+        id,
+        error: String((error as Error)?.message ?? error),
+      });
+    }
+  });
+}
