@@ -180,3 +180,50 @@ describe('parseReport', () => {
     expect(report.warnings.join(' ')).toMatch(/No tasks found/);
   });
 });
+
+describe('parseReport on the worst cases of its expressions', () => {
+  // Each of these backtracked super-linearly in the old expressions (the first one froze the
+  // backend for 67 s at 8 000 spaces). Linear now: they finish long before Jest's timeout.
+  it('reads a phase whose risk line is padded with thousands of spaces', () => {
+    const report = parseReport(
+      `## Phase 1: Monitoring\n\nrisk${' '.repeat(
+        20_000,
+      )}x\n\n- [x] 1.1 Error tracking\n`,
+    );
+    expect(report.phases.map(p => p.title)).toEqual(['Monitoring']);
+    expect(report.phases[0].risk).toBeUndefined();
+    expect(report.phases[0].tasks.map(t => t.title)).toEqual([
+      'Error tracking',
+    ]);
+  });
+
+  it('still reads a risk and an estimate a few characters after their label', () => {
+    const report = parseReport(
+      '## Phase 1: Monitoring\n\n**Risk:** 🟡 **medium** · **Estimate:** ~ 12 hours\n\n- [ ] 1.1 Error tracking\n',
+    );
+    expect(report.phases[0]).toMatchObject({
+      risk: 'medium',
+      estimateHours: 12,
+    });
+  });
+
+  it('reads long estimate lines and long numeric table cells without blowing up', () => {
+    const report = parseReport(
+      [
+        '## Phase 1: Monitoring',
+        '',
+        `${'estimate '.repeat(20_000)}`,
+        '',
+        '| Area | Score |',
+        '| --- | --- |',
+        `| Security | ${'1'.repeat(50_000)} |`,
+        `| Ops | ${'7 '.repeat(20_000)}/ 100 |`,
+        '',
+        '- [x] 1.1 Error tracking',
+      ].join('\n'),
+    );
+    expect(report.phases[0].estimateHours).toBeUndefined();
+    expect(report.phases[0].tasks).toHaveLength(1);
+    for (const s of report.scores) expect(s.value).toBeLessThanOrEqual(100);
+  });
+});

@@ -69,9 +69,11 @@ const TEXT_STATUS: Array<[RegExp, TaskStatus]> = [
   ],
 ];
 
-const RISK = /\brisk\b[^a-z]*(?:🟢|🟡|🔴)?\s*\**\s*(low|medium|high)\b/i;
+// Bounded gaps, no adjacent overlapping quantifiers: linear on any line. (Emoji, asterisks
+// and spaces between a label and its value are all in the one bounded gap.)
+const RISK = /\brisk\b[^a-z]{0,40}(low|medium|high)\b/i;
 const DURATION =
-  /\b(?:duration|estimate)\b[^0-9]*(\d+(?:\.\d+)?)\s*(?:h|hours?)\b/i;
+  /\b(?:duration|estimate)\b[^0-9]{0,40}(\d{1,5}(?:\.\d{1,2})?) ?(?:h|hours?)\b/i;
 
 function statusFrom(
   text: string,
@@ -79,9 +81,8 @@ function statusFrom(
   for (const [re, status] of EMOJI_STATUS)
     if (re.test(text)) return { status, source: 'emoji' };
   // Parenthesised or bold markers are the most explicit: "(COMPLETE)", "**Status:** BLOCKED"
-  const explicit = /\(([^)]{2,40})\)\s*$|status\W+([a-z /'-]{2,40})/i.exec(
-    text,
-  );
+  const explicit =
+    /\(([^)]{2,40})\) {0,10}$|status\W{1,10}([a-z /'-]{2,40})/i.exec(text);
   const candidates = explicit ? [explicit[1] ?? explicit[2], text] : [text];
   for (const c of candidates) {
     for (const [re, status] of TEXT_STATUS)
@@ -196,7 +197,9 @@ export function parseReport(input: string): ParsedReport {
       /^(?:status|state|result|done\??|progress)$/.test(c),
     );
     const numeric = table.rows.every(r =>
-      r.slice(1).some(c => /\d+\s*\/\s*100|^\d+%?$/.test(stripMarkers(c))),
+      r
+        .slice(1)
+        .some(c => /\d{1,3} ?\/ ?100|^\d{1,3}%?$/.test(stripMarkers(c))),
     );
     if (taskCol >= 0 && statusCol >= 0) {
       for (const row of table.rows) {
@@ -216,9 +219,9 @@ export function parseReport(input: string): ParsedReport {
     } else if (numeric || section === 'scores') {
       for (const row of table.rows) {
         const cells = row.slice(1).map(stripMarkers);
-        const scored = cells.filter(c => /\d\s*(?:\/\s*100|%)/.test(c));
+        const scored = cells.filter(c => /\d ?(?:\/ ?100|%)/.test(c));
         const values = (scored.length ? scored : cells)
-          .map(c => /^(\d{1,3}(?:\.\d+)?)\s*(?:\/\s*100|%)?$/.exec(c))
+          .map(c => /^(\d{1,3}(?:\.\d{1,2})?) ?(?:\/ ?100|%)?$/.exec(c))
           .filter((m): m is RegExpExecArray => Boolean(m))
           .map(m => Number(m[1]))
           .filter(v => v >= 0 && v <= 100);
@@ -250,8 +253,8 @@ export function parseReport(input: string): ParsedReport {
 
     const scorePattern =
       section === 'scores' || /readiness|score|overall|status/i.test(line)
-        ? /(\d{1,3}(?:\.\d+)?)\+?\s*(?:\/\s*100\b|%)/g
-        : /(\d{1,3}(?:\.\d+)?)\+?\s*\/\s*100\b/g;
+        ? /(\d{1,3}(?:\.\d{1,2})?)\+? ?(?:\/ ?100\b|%)/g
+        : /(\d{1,3}(?:\.\d{1,2})?)\+? ?\/ ?100\b/g;
     for (const m of line.matchAll(scorePattern)) {
       const value = Number(m[1]);
       if (value > 100) continue;
