@@ -43,6 +43,13 @@ const steps = [
   ['end-to-end in headless Chromium', process.execPath, [path.join(repoRoot, 'e2e', 'run.mjs')]],
   // The benchmark harness on a small organisation, so it cannot rot; no timing is asserted.
   ['benchmark smoke run', process.execPath, [path.join(repoRoot, 'scripts', 'bench.mjs'), '--smoke']],
+  // The importer against hostile documents (64 KB each in the smoke run), off the event loop.
+  [
+    'import benchmark smoke run',
+    process.execPath,
+    ['--require', '@backstage/cli/config/nodeTransform.cjs', path.join(repoRoot, 'bench', 'src', 'importer.ts'), '--smoke'],
+    { cwd: repoRoot },
+  ],
 ];
 for (const [name, cmd, args, opts] of steps) {
   console.log(`\n=== ${name} ===`);

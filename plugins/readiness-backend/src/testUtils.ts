@@ -10,3 +10,5 @@ export { ReadinessService } from './service/ReadinessService';
 export { CatalogSync } from './sync/CatalogSync';
 export { TemplateRegistry } from './templates/TemplateRegistry';
 export { defaultTemplate } from './templates/defaultTemplate';
+export type { ImportPreview } from './import/preview';
+export { PreviewRunner } from './import/PreviewRunner';
