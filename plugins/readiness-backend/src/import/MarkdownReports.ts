@@ -8,6 +8,7 @@ import {
 import { ReadinessService } from '../service/ReadinessService';
 import { ImportPreview } from './preview';
 import { PreviewRunner } from './PreviewRunner';
+import { MappingOverrides } from './mapTasks';
 
 export type { ImportPreview } from './preview';
 
@@ -40,18 +41,25 @@ export class MarkdownReports {
   preview(
     markdown: string,
     template: ReadinessTemplate,
+    overrides: MappingOverrides = {},
   ): Promise<ImportPreview> {
-    return this.runner.preview(markdown, template);
+    return this.runner.preview(markdown, template, overrides);
   }
 
   /**
    * Applies a report: mapped tasks get the reported status; "done" is recorded as an
    * attestation (half points) until real evidence arrives. Tasks already done with
-   * evidence are never downgraded by a report.
+   * evidence are never downgraded by a report. `overrides` are the user's corrections of
+   * the preview's mapping.
    */
-  async apply(entityRef: string, markdown: string, actor: string) {
+  async apply(
+    entityRef: string,
+    markdown: string,
+    actor: string,
+    overrides: MappingOverrides = {},
+  ) {
     const plan = await this.service.getPlanState(entityRef);
-    const preview = await this.preview(markdown, plan.template);
+    const preview = await this.preview(markdown, plan.template, overrides);
     const applied: Array<{ taskId: string; status: TaskStatus }> = [];
     const skipped: Array<{ taskId: string; reason: string }> = [];
     for (const m of preview.mapping) {

@@ -1,10 +1,12 @@
 import { Worker } from 'node:worker_threads';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
 import { ReadinessTemplate } from '@internal/plugin-readiness-common';
 import { ImportPreview } from './preview';
 import { PREVIEW_WORKER } from './previewWorker';
+import { MappingOverrides } from './mapTasks';
 
-/** A report whose preview did not finish within the time budget. @internal */
+/** A report whose preview did not finish within the time and memory budget. @internal */
 export class ReportTooComplexError extends Error {
   name = 'ReportTooComplexError';
 }
@@ -26,10 +28,11 @@ export class PreviewRunner {
   preview(
     markdown: string,
     template: ReadinessTemplate,
+    overrides: MappingOverrides = {},
   ): Promise<ImportPreview> {
     const run = this.queue.then(
-      () => this.runOne(markdown, template),
-      () => this.runOne(markdown, template),
+      () => this.runOne(markdown, template, overrides),
+      () => this.runOne(markdown, template, overrides),
     );
     this.queue = run.catch(() => undefined);
     return run;
@@ -44,6 +47,7 @@ export class PreviewRunner {
   private runOne(
     markdown: string,
     template: ReadinessTemplate,
+    overrides: MappingOverrides,
   ): Promise<ImportPreview> {
     const worker = this.start();
     const id = ++this.nextId;
@@ -59,7 +63,7 @@ export class PreviewRunner {
         );
       }, this.options.timeoutMs);
       this.pending.set(id, { resolve, reject, timer });
-      worker.postMessage({ id, markdown, template });
+      worker.postMessage({ id, markdown, template, overrides });
     });
   }
 
@@ -76,13 +80,23 @@ export class PreviewRunner {
     id: number;
     preview?: ImportPreview;
     error?: string;
+    kind?: 'mapping' | 'parse';
   }) {
     const request = this.pending.get(message.id);
     if (!request) return;
     this.pending.delete(message.id);
     clearTimeout(request.timer);
     if (message.preview) request.resolve(message.preview);
-    else request.reject(new Error(`Import preview failed: ${message.error}`));
+    else if (message.kind === 'mapping')
+      request.reject(new InputError(String(message.error)));
+    // The parser never throws on text; what does throw is a document too deep or too big
+    // for the worker's stack and heap.
+    else
+      request.reject(
+        new ReportTooComplexError(
+          `markdown: the report could not be read (${message.error}); simplify its nesting or split it`,
+        ),
+      );
   }
 
   private failAll(error: Error) {
@@ -106,6 +120,8 @@ export class PreviewRunner {
     );
     const worker = new Worker(file, {
       workerData: PREVIEW_WORKER,
+      // A hostile document must not take the backend's memory either.
+      resourceLimits: { maxOldGenerationSizeMb: 512, stackSizeMb: 8 },
       ...(fromSource
         ? {
             execArgv: [
@@ -118,7 +134,13 @@ export class PreviewRunner {
     worker.on('message', message => this.settle(message));
     worker.on('error', error => {
       this.worker = undefined;
-      this.failAll(error as Error);
+      this.failAll(
+        new ReportTooComplexError(
+          `markdown: the report could not be read within the import's limits (${
+            (error as Error).message
+          })`,
+        ),
+      );
     });
     // An idle worker must not keep the backend process alive.
     worker.unref();

@@ -114,7 +114,29 @@ const hits = (words: string[][], target: string[][]) => {
 export interface TaskMatch {
   taskId: string;
   title: string;
+  /** 0..1 from the keyword match; 1 for a mapping the user chose. */
   confidence: number;
+}
+
+type TemplateWords = Array<{
+  id: string;
+  title: string;
+  titleWords: string[][];
+  bodyWords: string[][];
+}>;
+
+/** Keywords of every template task, computed once per report. */
+function templateWords(template: ReadinessTemplate): TemplateWords {
+  return template.phases
+    .flatMap(p => p.tasks)
+    .map(t => ({
+      id: t.id,
+      title: t.title,
+      titleWords: keywords(t.title),
+      bodyWords: keywords(
+        [t.description ?? '', ...t.checklist.map(c => c.title)].join(' '),
+      ),
+    }));
 }
 
 /**
@@ -123,22 +145,29 @@ export interface TaskMatch {
  */
 export function matchTask(
   parsed: ParsedTask,
-  template: ReadinessTemplate,
+  template: ReadinessTemplate | TemplateWords,
 ): TaskMatch | undefined {
+  const tasks = Array.isArray(template) ? template : templateWords(template);
   const title = keywords(parsed.title);
-  const checklist = keywords(parsed.checklist.map(c => c.text).join(' '));
+  // The first lines of a checklist say enough; a huge one must not cost more.
+  const checklist = keywords(
+    parsed.checklist
+      .slice(0, 50)
+      .map(c => c.text)
+      .join(' '),
+  ).slice(0, 200);
   let best: (TaskMatch & { score: number }) | undefined;
-  for (const t of template.phases.flatMap(p => p.tasks)) {
-    const tTitle = keywords(t.title);
-    const tBody = keywords(
-      [t.description ?? '', ...t.checklist.map(c => c.title)].join(' '),
-    );
-    const titleHits = hits(title, tTitle);
+  for (const t of tasks) {
+    const titleHits = hits(title, t.titleWords);
     if (titleHits === 0) continue;
     const score =
       3 * titleHits +
-      1.5 * hits(title, tBody) +
-      Math.min(3, 1.5 * hits(checklist, tTitle) + 0.5 * hits(checklist, tBody));
+      1.5 * hits(title, t.bodyWords) +
+      Math.min(
+        3,
+        1.5 * hits(checklist, t.titleWords) +
+          0.5 * hits(checklist, t.bodyWords),
+      );
     if (score >= 4 && (!best || score > best.score)) {
       best = {
         taskId: t.id,
@@ -167,17 +196,49 @@ export function combineStatuses(statuses: TaskStatus[]): TaskStatus {
   return 'todo';
 }
 
+/**
+ * The user's corrections of a preview: report item id (`L<line>`) → template task id, or
+ * `null` to leave the item out.
+ */
+export type MappingOverrides = Record<string, string | null>;
+
+/** A correction that names an item or a task the report and template do not have. */
+export class MappingOverrideError extends Error {
+  name = 'MappingOverrideError';
+}
+
 /** Template task id → the status the report claims, with the report items behind it. */
-export function mapReport(report: ParsedReport, template: ReadinessTemplate) {
+export function mapReport(
+  report: ParsedReport,
+  template: ReadinessTemplate,
+  overrides: MappingOverrides = {},
+) {
+  const words = templateWords(template);
+  const titles = new Map(words.map(w => [w.id, w.title]));
+  const items = new Set(report.phases.flatMap(p => p.tasks.map(t => t.id)));
+  for (const [itemId, taskId] of Object.entries(overrides)) {
+    if (!items.has(itemId))
+      throw new MappingOverrideError(
+        `mapping.${itemId}: the report has no item ${itemId}`,
+      );
+    if (taskId !== null && !titles.has(taskId))
+      throw new MappingOverrideError(
+        `mapping.${itemId}: template "${template.id}" has no task ${taskId}`,
+      );
+  }
   const byTask = new Map<string, { title: string; items: ParsedTask[] }>();
   const matches = new Map<ParsedTask, TaskMatch | undefined>();
   const unmapped: ParsedTask[] = [];
   for (const phase of report.phases) {
     for (const task of phase.tasks) {
-      const match = matchTask(task, template);
+      const chosen = overrides[task.id];
+      let match: TaskMatch | undefined;
+      if (chosen === undefined) match = matchTask(task, words);
+      else if (chosen !== null)
+        match = { taskId: chosen, title: titles.get(chosen)!, confidence: 1 };
       matches.set(task, match);
       if (!match) {
-        unmapped.push(task);
+        if (chosen === undefined) unmapped.push(task);
         continue;
       }
       const entry = byTask.get(match.taskId) ?? {
@@ -188,11 +249,13 @@ export function mapReport(report: ParsedReport, template: ReadinessTemplate) {
       byTask.set(match.taskId, entry);
     }
   }
-  const mapping = [...byTask.entries()].map(([taskId, { title, items }]) => ({
-    taskId,
-    title,
-    status: combineStatuses(items.map(i => i.status)),
-    from: items.map(i => (i.ref ? `${i.ref} ${i.title}` : i.title)),
-  }));
+  const mapping = [...byTask.entries()].map(
+    ([taskId, { title, items: from }]) => ({
+      taskId,
+      title,
+      status: combineStatuses(from.map(i => i.status)),
+      from: from.map(i => (i.ref ? `${i.ref} ${i.title}` : i.title)),
+    }),
+  );
   return { mapping, matches, unmapped };
 }

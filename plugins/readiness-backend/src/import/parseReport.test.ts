@@ -47,6 +47,7 @@ describe('parseReport', () => {
     expect(monitoring[0].checklist).toContainEqual({
       text: 'Installed @sentry/nextjs',
       done: true,
+      line: expect.any(Number),
     });
     expect(report.phases[2].tasks.map(t => [t.ref, t.status])).toEqual([
       ['3.1', 'todo'],
@@ -102,7 +103,8 @@ describe('parseReport', () => {
     );
     expect(status['2.4']).toBe('done'); // secure test endpoints
     expect(status['3.4']).toBe('todo'); // distributed rate limiting, not started
-    expect(status['1.3']).toBe('todo'); // performance monitoring enhancement
+    // performance monitoring enhancement: "Basic tracking in place, enhancements pending"
+    expect(status['1.3']).toBe('in_progress');
     expect(unmapped.map(t => t.title)).toEqual([
       'Gender Imbalance Visibility',
       'Wait Time Expectations',
@@ -154,8 +156,13 @@ describe('parseReport', () => {
     ]);
     expect(report.scores.map(s => s.value)).toEqual([64]);
     expect(report.blockers).toEqual([
-      { text: 'CVE-2026-1234 in xml parser', open: true },
-      { text: 'Missing on-call rotation', open: false },
+      { text: 'CVE-2026-1234 in xml parser', open: true, line: 16 },
+      { text: 'Missing on-call rotation', open: false, line: 17 },
+      {
+        text: 'Dependency vulnerability audit clean — blocked',
+        open: true,
+        line: 9,
+      },
     ]);
     expect(status).toMatchObject({
       '1.1': 'done',
@@ -225,5 +232,317 @@ describe('parseReport on the worst cases of its expressions', () => {
     expect(report.phases[0].estimateHours).toBeUndefined();
     expect(report.phases[0].tasks).toHaveLength(1);
     for (const s of report.scores) expect(s.value).toBeLessThanOrEqual(100);
+  });
+});
+
+/** [ref or title, checklist items, of which done] for every task, in report order. */
+const checklists = (name: string) =>
+  parseReport(fixture(name)).phases.flatMap(p =>
+    p.tasks.map(t => [
+      t.ref ?? t.title,
+      t.checklist.length,
+      t.checklist.filter(c => c.done).length,
+    ]),
+  );
+
+describe('parseReport reads what the reports say (counted by hand)', () => {
+  it('dance studio: nested ✅/⏸️ bullets are checklists; success criteria and commits are not', () => {
+    expect(checklists('dance-studio-platform.md')).toEqual([
+      ['1.1', 6, 5],
+      ['1.2', 4, 2],
+      ['1.3', 5, 5],
+      ['1.4', 4, 4],
+      ['2.1', 7, 6],
+      ['2.2', 6, 5],
+      ['3.1', 0, 0],
+      ['3.2', 0, 0],
+      ['3.3', 0, 0],
+      ['4.1', 0, 0],
+      ['4.2', 0, 0],
+    ]);
+    const report = parseReport(fixture('dance-studio-platform.md'));
+    expect(report.phases[2].tasks[0].title).toBe(
+      'Backup Verification and Testing',
+    );
+    // The "Critical Blockers" section (2 open, 3 resolved) and the closing "Blocking:" line.
+    expect(report.blockers.map(b => [b.text.split(' - ')[0], b.open])).toEqual([
+      ['Multi-Tenant Missing', true],
+      ['WebSocket Auth Bypass', false],
+      ['No Backup Testing', true],
+      ['xlsx Vulnerability', false],
+      ['No Error Tracking', false],
+      ['Phase 5 requires user supervision', true],
+    ]);
+    // "~70% ← CURRENT" among "Before: ~60%" and the projections after each phase.
+    expect(report.claimedScore).toBe(70);
+    expect(report.scores.filter(s => s.value === 75)[0].kind).toBe('other');
+  });
+
+  it('matching app: checkbox lines are the checklist, their plain sub-bullets are details', () => {
+    expect(checklists('matching-app.md')).toEqual([
+      ['1.1', 4, 4],
+      ['1.2', 5, 5],
+      ['2.1', 3, 1],
+      ['2.2', 3, 0],
+      ['3.1', 3, 2],
+      ['3.2', 3, 0],
+      ['3.3', 5, 3],
+      ['4.1', 4, 1],
+      ['4.2', 4, 1],
+    ]);
+    const report = parseReport(fixture('matching-app.md'));
+    // Nine tasks, as the report's own summary table says; the deployment checklist is not work.
+    expect(report.phases.flatMap(p => p.tasks)).toHaveLength(9);
+    expect(report.unread).toContainEqual(
+      expect.objectContaining({ text: 'Set all environment variables' }),
+    );
+    expect(report.blockers).toEqual([]);
+    expect(report.claimedScore).toBe(60);
+    // The progress table counts tasks; it holds no scores.
+    expect(report.dimensionScores).toEqual([]);
+    // "Basic version complete, enhancements pending" is work in progress.
+    expect(
+      report.phases[3].tasks.map(t => [t.ref, t.status, t.statusSource]),
+    ).toEqual([
+      ['4.1', 'in_progress', 'text'],
+      ['4.2', 'in_progress', 'text'],
+    ]);
+  });
+
+  it('numerology: sections name the groups, labelled work lists are checklists, P0s are blockers until done', () => {
+    const report = parseReport(fixture('numerology-app.md'));
+    expect(report.phases.map(p => [p.title, p.tasks.length])).toEqual([
+      ['Completed Tasks (Implementer)', 6],
+      ['In Progress (Waiting for Architect Deliverables)', 2],
+      ['Pending (Architect Assignments)', 4],
+    ]);
+    expect(checklists('numerology-app.md')).toEqual([
+      ['1', 0, 0], // Files / Results: details
+      ['2', 0, 0],
+      ['3', 0, 0],
+      ['4', 0, 0],
+      ['5', 3, 0], // Next Steps
+      ['6', 0, 0],
+      ['7', 5, 0], // Scope
+      ['6', 4, 0],
+      ['Master Blueprint Document', 8, 0], // Required Sections
+      ['Database Operations Runbook', 5, 0], // Required Content
+      ['Incident Response Playbook', 5, 0],
+      ['Error Logs Database Schema', 0, 0], // its schema is a code block
+    ]);
+    expect(report.blockers.map(b => [b.text, b.open])).toEqual([
+      // "Must Achieve (P0 - Week 1-2)"
+      ['Test coverage ≥ 60% for critical paths', true],
+      ['Web Vitals monitoring operational', false],
+      ['Security scanning in CI pipeline', false],
+      ['Backend error logging functional', true],
+      ['Database backup procedures documented', true],
+      [
+        'Awaiting Staging Environment — Blocked - requires staging URL from Architect',
+        true,
+      ],
+      [
+        '5 Backend Error Logging Infrastructure (P0-004) — P0, in progress',
+        true,
+      ],
+      ['7 Integration Test Suite Foundation (P0-001) — P0, todo', true],
+    ]);
+    // "78/100 → 82/100 → Target: 90+/100": 78 was, 82 is, 90 is the goal.
+    expect(
+      report.scores.filter(s => s.line === 5).map(s => [s.value, s.kind]),
+    ).toEqual([
+      [78, 'previous'],
+      [82, 'current'],
+      [90, 'target'],
+    ]);
+    expect(report.claimedScore).toBe(82);
+    expect(report.risks).toHaveLength(8);
+    expect(report.risks[0]).toEqual({
+      risk: 'Performance blindness',
+      mitigation: 'Web Vitals monitoring active',
+      status: 'mitigated',
+      line: expect.any(Number),
+    });
+    expect(report.risks[3]).toEqual({
+      risk: 'Low test coverage (55%)',
+      impact: 'Blocks production confidence',
+      status: 'open',
+      line: expect.any(Number),
+    });
+  });
+
+  it('a table-only report: phases from a column, P0s from priorities, an Overall row as the claim, a risk table', () => {
+    const report = parseReport(fixture('table-only-report.md'));
+    expect(report.title).toBe('checkout-api — production readiness');
+    expect(
+      report.phases.map(p => [
+        p.title,
+        p.tasks.map(t => [t.ref, t.status, t.p0]),
+      ]),
+    ).toEqual([
+      [
+        'Monitoring',
+        [
+          ['1.1', 'done', false],
+          ['1.2', 'in_progress', false],
+          ['1.3', 'todo', true],
+        ],
+      ],
+      [
+        'Security',
+        [
+          ['2.1', 'blocked', true],
+          ['2.2', 'done', true],
+        ],
+      ],
+      [
+        'Resilience',
+        [
+          ['3.1', 'todo', true],
+          ['3.2', 'done', false],
+        ],
+      ],
+      ['Compliance', [['4.1', 'not_applicable', false]]],
+      ['Scale', [['5.1', 'blocked', true]]],
+    ]);
+    expect(report.claimedScore).toBe(71);
+    expect(report.dimensionScores).toEqual([
+      { dimension: 'Security', values: [60] },
+      { dimension: 'Reliability', values: [75] },
+    ]);
+    expect(report.blockers.map(b => b.text)).toEqual([
+      '1.3 Alerting routed to PagerDuty — P0, todo',
+      '2.1 Dependency vulnerability scan clean — blocked',
+      '3.1 Backups verified by a restore drill — P0, todo',
+      '5.1 Production build and tests pass in CI — blocked',
+    ]);
+    expect(report.risks).toEqual([
+      {
+        risk: 'Single database instance',
+        mitigation: 'Add a read replica in Q3',
+        status: 'Open',
+        line: 23,
+      },
+      {
+        risk: 'Payment provider outage',
+        mitigation: 'Circuit breaker and retry queue',
+        status: 'Mitigated',
+        line: 24,
+      },
+    ]);
+    const { status } = summary('table-only-report.md');
+    expect(status).toMatchObject({ '5.1': 'blocked', '3.1': 'todo' });
+  });
+
+  it('a report that revises its score down and is blocked by its build', () => {
+    const report = parseReport(fixture('revised-report.md'));
+    // The latest stated score, not the 91 it used to claim.
+    expect(report.claimedScore).toBe(64);
+    // The header's 91 is what it used to say; the history table dates each claim.
+    expect(
+      report.scores.filter(s => s.line === 5).map(s => [s.value, s.kind]),
+    ).toEqual([
+      [64, 'current'],
+      [91, 'previous'],
+    ]);
+    expect(report.phases.map(p => p.title)).toEqual([
+      'Observability',
+      'Security',
+      'Build and release',
+    ]);
+    expect(checklists('revised-report.md')).toEqual([
+      ['1.1', 3, 2],
+      ['1.2', 2, 1],
+      ['2.1', 1, 1],
+      ['2.2', 0, 0],
+      ['3.1', 3, 1],
+      ['3.2', 0, 0],
+    ]);
+    const tasks = report.phases.flatMap(p => p.tasks);
+    expect(tasks.map(t => [t.title, t.status])).toEqual([
+      ['Error tracking', 'done'],
+      ['Uptime checks', 'in_progress'],
+      ['Dependency vulnerability audit', 'done'],
+      ['Authentication on all endpoints', 'blocked'],
+      ['Production build and tests pass in CI', 'blocked'],
+      ['Rollback procedure', 'todo'],
+    ]);
+    expect(tasks.find(t => t.ref === '3.1')).toMatchObject({ p0: true });
+    // Lessons learned are not tasks.
+    expect(tasks.map(t => t.title).join(' ')).not.toMatch(/publish a score/);
+    expect(report.blockers.map(b => [b.text, b.open])).toEqual([
+      [
+        'BLOCKED — the production build fails since the TypeScript upgrade',
+        true,
+      ],
+      ['pnpm build fails with 37 type errors in src/ledger', true],
+      ['Integration tests cannot run without a build', true],
+      ['Lint passes again (fixed 2026-02-28)', false],
+      ['2.2 Authentication on all endpoints — blocked', true],
+      ['3.1 Production build and tests pass in CI — blocked', true],
+    ]);
+    expect(report.risks).toEqual([
+      {
+        risk: 'Ledger totals drift after a partial restore',
+        mitigation: 'nightly reconciliation job',
+        status: 'open',
+        line: 60,
+      },
+      {
+        risk: 'Only one engineer on call',
+        mitigation: 'second rotation from April',
+        status: 'accepted',
+        line: 63,
+      },
+    ]);
+  });
+
+  it('does not take a heading about what is missing for 100 % as the claim', () => {
+    const report = parseReport(
+      [
+        '# payments readiness',
+        '',
+        '**Score:** 72/100',
+        '',
+        "## What's missing for 100/100",
+        '',
+        '## Path to 100% readiness',
+        '',
+        '## Phase 1: Monitoring',
+        '- [x] 1.1 Error tracking',
+      ].join('\n'),
+    );
+    expect(report.claimedScore).toBe(72);
+  });
+
+  it('groups "Risk / Mitigation / Status" lines into one risk each', () => {
+    const report = parseReport(
+      [
+        '## Risks',
+        '',
+        '- **Risk:** Database failover untested',
+        '- **Mitigation:** quarterly failover drill',
+        '- **Status:** open',
+        '- **Risk:** Vendor lock-in',
+        '- **Mitigation:** none planned',
+        '',
+        '**Risk:** Noisy alerts  ',
+        '**Mitigation:** alert review each sprint  ',
+        '**Status:** in progress',
+      ].join('\n'),
+    );
+    expect(report.risks.map(({ line: _line, ...r }) => r)).toEqual([
+      {
+        risk: 'Database failover untested',
+        mitigation: 'quarterly failover drill',
+        status: 'open',
+      },
+      { risk: 'Vendor lock-in', mitigation: 'none planned' },
+      {
+        risk: 'Noisy alerts',
+        mitigation: 'alert review each sprint',
+        status: 'in progress',
+      },
+    ]);
   });
 });

@@ -3,7 +3,6 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import fc from 'fast-check';
 import request from 'supertest';
 import { readinessPlugin } from '../plugin';
-import { parseReport } from '../import/parseReport';
 import { createTestDatabases } from '../__testUtils__/testDatabase';
 import { component } from '../__testUtils__/fixtures';
 
@@ -330,43 +329,4 @@ describe('bad input', () => {
       );
     },
   );
-
-  it('markdown reports of any shape never make the parser throw', () => {
-    fc.assert(
-      fc.property(
-        fc.oneof(
-          fc.string({ unit: 'binary', maxLength: 2_000 }),
-          fc
-            .array(
-              fc.oneof(
-                fc.constantFrom(
-                  '# Phase 1: x',
-                  '- [x] 1.1 Task',
-                  '| a | status |',
-                  '|---|---|',
-                  '✅',
-                  '‚úÖ',
-                  '```',
-                  '### Task 2.1: y ⏳',
-                  '**Status:** BLOCKED',
-                  '   - [ ] sub',
-                ),
-                fc.string(),
-              ),
-              { maxLength: 60 },
-            )
-            .map(lines => lines.join('\n')),
-        ),
-        text => {
-          const report = parseReport(text);
-          expect(Array.isArray(report.phases)).toBe(true);
-        },
-      ),
-      {
-        numRuns: 1_000,
-        seed: Number(process.env.FC_SEED ?? 20261125),
-        endOnFailure: true,
-      },
-    );
-  });
 });

@@ -128,7 +128,17 @@ const importQuerySchema = z
   .strict();
 
 const importBodySchema = z
-  .object({ markdown: z.string().min(1).max(1_000_000) })
+  .object({
+    markdown: z.string().min(1).max(1_000_000),
+    // The user's corrections of the preview: report item id ("L12") → template task id or null.
+    mapping: z
+      .record(
+        z.string().regex(/^L\d{1,7}$/, 'must be a report item id such as L12'),
+        z.string().min(1).max(64).nullable(),
+      )
+      .refine(m => Object.keys(m).length <= 2000, 'at most 2000 corrections')
+      .optional(),
+  })
   .strict();
 
 const actorOf = (
@@ -508,24 +518,28 @@ export async function createRouter(options: {
   router.post(`${entityPath}/import`, async (req, res) => {
     const query = parse(importQuerySchema, req.query);
     // NUL has no place in a report and cannot be stored: it is dropped, not refused.
-    const markdown = (
+    const body =
       typeof req.body === 'string'
-        ? req.body
-        : parse(importBodySchema, req.body).markdown
-    ).replaceAll('\u0000', '');
+        ? { markdown: req.body, mapping: undefined }
+        : parse(importBodySchema, req.body);
+    const markdown = body.markdown.replaceAll('\u0000', '');
+    const overrides = body.mapping ?? {};
     if (!query.apply) {
       const ref = parseRef(req.params);
       const credentials = await httpAuth.credentials(req, { allow: ['user'] });
       const data = await service.getEntityReadiness(ref, credentials);
-      res.json(await reports.preview(markdown, data.template));
+      res.json(await reports.preview(markdown, data.template, overrides));
       return;
     }
     await write(req, res, {
       eventId: 'plan-import',
       permission: 'update',
-      meta: { bytes: markdown.length },
+      meta: {
+        bytes: markdown.length,
+        corrections: Object.keys(overrides).length,
+      },
       run: async ({ entityRef, actor }) => ({
-        body: await reports.apply(entityRef, markdown, actor),
+        body: await reports.apply(entityRef, markdown, actor, overrides),
       }),
     });
   });
@@ -724,12 +738,7 @@ export async function createRouter(options: {
 
   // The backend's own failures (not bad input or denied access) go to Sentry when configured.
   router.use(
-    (
-      error: Error,
-      req: Request,
-      res: Response,
-      next: express.NextFunction,
-    ) => {
+    (error: Error, req: Request, res: Response, next: express.NextFunction) => {
       // A report too complex to parse within the budget is well-formed but unprocessable.
       if (error instanceof ReportTooComplexError) {
         res.status(422).json({
