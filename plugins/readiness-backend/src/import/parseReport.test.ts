@@ -349,7 +349,7 @@ describe('parseReport reads what the reports say (counted by hand)', () => {
     ]);
     // "78/100 → 82/100 → Target: 90+/100": 78 was, 82 is, 90 is the goal.
     expect(
-      report.scores.filter(s => s.line === 5).map(s => [s.value, s.kind]),
+      report.scores.filter(s => s.line === 4).map(s => [s.value, s.kind]),
     ).toEqual([
       [78, 'previous'],
       [82, 'current'],
