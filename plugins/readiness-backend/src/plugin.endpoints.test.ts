@@ -652,6 +652,80 @@ describe('readiness API', () => {
       expect(empty.body.error.message).toContain('markdown');
     });
 
+    it("applies the user's corrections of the mapping, and names a bad one", async () => {
+      const server = await start(id);
+      const markdown = fs.readFileSync(
+        path.join(
+          __dirname,
+          'import',
+          '__fixtures__',
+          'custom-table-report.md',
+        ),
+        'utf8',
+      );
+      const preview = await request(server)
+        .post(`${base}/import`)
+        .set(as(people.owner))
+        .send({ markdown });
+      expect(preview.status).toBe(200);
+      const items = preview.body.phases.flatMap((p: any) => p.tasks);
+      const byTitle = (t: string) => items.find((i: any) => i.title === t);
+      // The preview says where each item is and what it maps to; unmapped ones are listed.
+      expect(byTitle('Error tracking in Sentry')).toMatchObject({
+        id: 'L7',
+        line: 7,
+        mappedTo: { taskId: '1.1' },
+      });
+      expect(preview.body.unmapped).toContainEqual(
+        expect.objectContaining({ line: 12, text: 'Launch party' }),
+      );
+      expect(preview.body.templateTasks).toContainEqual({
+        id: '3.1',
+        title: expect.any(String),
+      });
+
+      // Leave Sentry out; the launch party is really the load test of 5.2.
+      const mapping = { L7: null, L12: '5.2' };
+      const corrected = await request(server)
+        .post(`${base}/import`)
+        .set(as(people.owner))
+        .send({ markdown, mapping });
+      expect(corrected.status).toBe(200);
+      const ids = corrected.body.mapping.map((m: any) => m.taskId);
+      expect(ids).not.toContain('1.1');
+      expect(corrected.body.unmapped).toEqual([]);
+      const applied = await request(server)
+        .post(`${base}/import?apply=true`)
+        .set(as(people.owner))
+        .send({ markdown, mapping });
+      expect(applied.status).toBe(200);
+      expect(applied.body.applied.map((a: any) => a.taskId)).not.toContain(
+        '1.1',
+      );
+      const after = await request(server).get(base).set(as(people.owner));
+      expect(after.body.tasks.find((t: any) => t.taskId === '1.1')).toBe(
+        undefined,
+      );
+      // "Load test 2x peak" (N/A) and the launch party (done) both map to 5.2
+      expect(
+        corrected.body.mapping.find((m: any) => m.taskId === '5.2').from,
+      ).toEqual(['Load test 2x peak', 'Launch party']);
+
+      for (const [bad, field] of [
+        [{ L999: '1.1' }, 'mapping.L999'],
+        [{ L7: '9.9' }, 'mapping.L7'],
+        [{ line7: '1.1' }, 'mapping'],
+        [{ L7: 5 }, 'mapping'],
+      ] as const) {
+        const res = await request(server)
+          .post(`${base}/import?apply=true`)
+          .set(as(people.owner))
+          .send({ markdown, mapping: bad });
+        expect(res.status).toBe(400);
+        expect(res.body.error.message).toContain(field);
+      }
+    });
+
     it('exports markdown for a service and for the org', async () => {
       const server = await start(id);
       const one = await request(server)
