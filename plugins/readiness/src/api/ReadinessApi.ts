@@ -37,20 +37,46 @@ export interface TaskWriteResult {
   score: ReadinessScore;
 }
 
+/** A task the importer found in a report. @public */
+export interface ImportedItem {
+  /** `L<line>`: the key of a mapping correction. */
+  id: string;
+  line: number;
+  ref?: string;
+  title: string;
+  status: string;
+  p0: boolean;
+  checklist: Array<{ text: string; done: boolean; line: number }>;
+  mappedTo?: { taskId: string; title: string; confidence: number };
+}
+
 /** Preview of a markdown import (see the backend's import endpoint). @public */
 export interface ImportPreview {
   title?: string;
+  phases?: Array<{ title: string; line: number; tasks: ImportedItem[] }>;
   mapping: Array<{
     taskId: string;
     title: string;
     status: string;
     from: string[];
   }>;
+  templateTasks?: Array<{ id: string; title: string }>;
   claimedScore?: number;
   evidenceBasedScore: number;
-  blockers: Array<{ text: string; open: boolean }>;
+  blockers: Array<{ text: string; open: boolean; line?: number }>;
+  risks?: Array<{
+    risk: string;
+    mitigation?: string;
+    impact?: string;
+    status?: string;
+    line: number;
+  }>;
+  unmapped?: Array<{ line: number; text: string; reason: string }>;
   warnings: string[];
 }
+
+/** Corrections of an import's mapping: item id → template task id, or null to leave it out. @public */
+export type ImportMapping = Record<string, string | null>;
 
 /** A reviewer's decision on a person's evidence. @public */
 export interface EvidenceReviewDecision {
@@ -118,10 +144,12 @@ export interface ReadinessApi {
   previewImport(
     ref: CompoundEntityRef,
     markdown: string,
+    mapping?: ImportMapping,
   ): Promise<ImportPreview>;
   applyImport(
     ref: CompoundEntityRef,
     markdown: string,
+    mapping?: ImportMapping,
   ): Promise<{ applied: Array<{ taskId: string; status: string }> }>;
   getRollup(
     groupBy: 'owner' | 'system' | 'domain',

@@ -8,6 +8,8 @@ import {
 import {
   EvidenceReviewDecision,
   ExemptionRequestInput,
+  ImportMapping,
+  ImportPreview,
   ReadinessApi,
   ReadinessConflictError,
   ReadinessFilters,
@@ -106,17 +108,25 @@ export class ReadinessClient implements ReadinessApi {
     );
   }
 
-  previewImport(ref: CompoundEntityRef, markdown: string) {
-    return this.request<any>(`${entityPath(ref)}/import`, {
+  previewImport(
+    ref: CompoundEntityRef,
+    markdown: string,
+    mapping?: ImportMapping,
+  ) {
+    return this.request<ImportPreview>(`${entityPath(ref)}/import`, {
       method: 'POST',
-      body: { markdown },
+      body: mapping ? { markdown, mapping } : { markdown },
     });
   }
 
-  applyImport(ref: CompoundEntityRef, markdown: string) {
+  applyImport(
+    ref: CompoundEntityRef,
+    markdown: string,
+    mapping?: ImportMapping,
+  ) {
     return this.request<any>(`${entityPath(ref)}/import?apply=true`, {
       method: 'POST',
-      body: { markdown },
+      body: mapping ? { markdown, mapping } : { markdown },
     });
   }
 

@@ -5,6 +5,8 @@ export type {
   ScoreSnapshot,
   TaskWriteResult,
   ImportPreview,
+  ImportedItem,
+  ImportMapping,
   EvidenceReviewDecision,
   ExemptionRequestInput,
 } from './ReadinessApi';

@@ -114,4 +114,106 @@ describe('ImportDialog', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Preview' }));
     expect((await screen.findAllByText(/too large/)).length).toBeGreaterThan(0);
   });
+
+  it('lists each report item with its line and lets the user correct its mapping before applying', async () => {
+    const detailed = {
+      ...preview,
+      phases: [
+        {
+          title: 'Monitoring',
+          line: 3,
+          tasks: [
+            {
+              id: 'L5',
+              line: 5,
+              ref: '1.1',
+              title: 'Add Sentry',
+              status: 'done',
+              p0: false,
+              checklist: [
+                { text: 'SDK installed', done: true, line: 6 },
+                { text: 'Alerts', done: false, line: 7 },
+              ],
+              mappedTo: {
+                taskId: '1.1',
+                title: 'Error tracking',
+                confidence: 0.8,
+              },
+            },
+            {
+              id: 'L9',
+              line: 9,
+              title: 'Launch party',
+              status: 'done',
+              p0: false,
+              checklist: [],
+            },
+          ],
+        },
+      ],
+      templateTasks: [
+        { id: '1.1', title: 'Error tracking' },
+        { id: '5.2', title: 'Load tested' },
+      ],
+      blockers: [{ text: 'Build fails on main', open: true, line: 2 }],
+      unmapped: [{ line: 9, text: 'Launch party', reason: 'no task matches' }],
+    };
+    const api = {
+      previewImport: jest.fn().mockResolvedValue(detailed),
+      applyImport: jest.fn().mockResolvedValue({ applied: [] }),
+    };
+    await open(api, true);
+    fireEvent.click(screen.getByRole('button', { name: 'Preview' }));
+    const table = await screen.findByRole('table', { name: 'Report items' });
+    expect(within(table).getByText('1.1 Add Sentry')).toBeInTheDocument();
+    expect(within(table).getByText('1/2')).toBeInTheDocument();
+    expect(
+      within(screen.getByRole('list', { name: 'Reported blockers' })).getByText(
+        'Build fails on main',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      within(screen.getByRole('list', { name: 'Not imported' })).getByText(
+        'Line 9: Launch party',
+      ),
+    ).toBeInTheDocument();
+
+    // The launch party is really the load test; Sentry stays out of this import.
+    fireEvent.mouseDown(screen.getByRole('button', { name: /Map line 9/ }));
+    fireEvent.click(
+      await screen.findByRole('option', { name: '5.2 Load tested' }),
+    );
+    await waitFor(() =>
+      expect(api.previewImport).toHaveBeenLastCalledWith(
+        ref,
+        '- [x] 1.1 Add Sentry',
+        {
+          L9: '5.2',
+        },
+      ),
+    );
+    fireEvent.mouseDown(screen.getByRole('button', { name: /Map line 5/ }));
+    fireEvent.click(await screen.findByRole('option', { name: 'Leave out' }));
+    await waitFor(() =>
+      expect(api.previewImport).toHaveBeenLastCalledWith(
+        ref,
+        '- [x] 1.1 Add Sentry',
+        {
+          L9: '5.2',
+          L5: null,
+        },
+      ),
+    );
+    fireEvent.click(screen.getByRole('button', { name: 'Apply' }));
+    await waitFor(() =>
+      expect(api.applyImport).toHaveBeenCalledWith(
+        ref,
+        '- [x] 1.1 Add Sentry',
+        {
+          L9: '5.2',
+          L5: null,
+        },
+      ),
+    );
+  });
 });

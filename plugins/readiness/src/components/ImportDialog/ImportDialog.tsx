@@ -12,7 +12,8 @@ import ListItemText from '@material-ui/core/ListItemText';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { useState } from 'react';
-import { ImportPreview, readinessApiRef } from '../../api';
+import { ImportMapping, ImportPreview, readinessApiRef } from '../../api';
+import { ImportMappingTable } from './ImportMappingTable';
 
 /** Paste a markdown readiness report, preview what it maps to, then apply it. */
 export function ImportDialog(props: {
@@ -25,6 +26,7 @@ export function ImportDialog(props: {
   const api = useApi(readinessApiRef);
   const [markdown, setMarkdown] = useState('');
   const [preview, setPreview] = useState<ImportPreview>();
+  const [corrections, setCorrections] = useState<ImportMapping>({});
   const [error, setError] = useState<Error>();
   const [busy, setBusy] = useState(false);
 
@@ -38,6 +40,26 @@ export function ImportDialog(props: {
     } finally {
       setBusy(false);
     }
+  };
+  // Only send corrections when there are some: the plain call stays the plain request.
+  const withCorrections = (c: ImportMapping) =>
+    Object.keys(c).length ? [c] : [];
+  const runPreview = (c: ImportMapping) =>
+    run(async () =>
+      setPreview(
+        await api.previewImport(
+          props.entityRef,
+          markdown,
+          ...withCorrections(c),
+        ),
+      ),
+    );
+  const correct = (itemId: string, taskId: string | null | undefined) => {
+    const next = { ...corrections };
+    if (taskId === undefined) delete next[itemId];
+    else next[itemId] = taskId;
+    setCorrections(next);
+    runPreview(next);
   };
 
   return (
@@ -63,6 +85,7 @@ export function ImportDialog(props: {
           onChange={e => {
             setMarkdown(e.target.value);
             setPreview(undefined);
+            setCorrections({});
           }}
         />
         {error && <ResponseErrorPanel error={error} />}
@@ -75,6 +98,11 @@ export function ImportDialog(props: {
                 preview.evidenceBasedScore
               }. Claimed "done" counts half until evidence is added.`}
             </Typography>
+            <ImportMappingTable
+              preview={preview}
+              corrections={corrections}
+              onCorrect={correct}
+            />
             <List dense aria-label="Import mapping">
               {preview.mapping.map(m => (
                 <ListItem key={m.taskId} disableGutters>
@@ -85,6 +113,40 @@ export function ImportDialog(props: {
                 </ListItem>
               ))}
             </List>
+            {preview.blockers.some(b => b.open) && (
+              <>
+                <Typography variant="subtitle2">
+                  Blockers the report names
+                </Typography>
+                <List dense aria-label="Reported blockers">
+                  {preview.blockers
+                    .filter(b => b.open)
+                    .map(b => (
+                      <ListItem key={`${b.line}-${b.text}`} disableGutters>
+                        <ListItemText
+                          primary={b.text}
+                          secondary={b.line ? `line ${b.line}` : undefined}
+                        />
+                      </ListItem>
+                    ))}
+                </List>
+              </>
+            )}
+            {(preview.unmapped ?? []).length > 0 && (
+              <>
+                <Typography variant="subtitle2">Not imported</Typography>
+                <List dense aria-label="Not imported">
+                  {preview.unmapped!.map(u => (
+                    <ListItem key={`${u.line}-${u.text}`} disableGutters>
+                      <ListItemText
+                        primary={`Line ${u.line}: ${u.text}`}
+                        secondary={u.reason}
+                      />
+                    </ListItem>
+                  ))}
+                </List>
+              </>
+            )}
             {preview.warnings.length > 0 && (
               <List dense aria-label="Import warnings">
                 {preview.warnings.map(w => (
@@ -101,11 +163,7 @@ export function ImportDialog(props: {
         <Button onClick={props.onClose}>Close</Button>
         <Button
           disabled={!markdown.trim() || busy}
-          onClick={() =>
-            run(async () =>
-              setPreview(await api.previewImport(props.entityRef, markdown)),
-            )
-          }
+          onClick={() => runPreview(corrections)}
         >
           Preview
         </Button>
@@ -116,7 +174,11 @@ export function ImportDialog(props: {
             disabled={!preview || busy}
             onClick={() =>
               run(async () => {
-                await api.applyImport(props.entityRef, markdown);
+                await api.applyImport(
+                  props.entityRef,
+                  markdown,
+                  ...withCorrections(corrections),
+                );
                 props.onApplied();
                 props.onClose();
               })
