@@ -28,26 +28,27 @@ const fill = (unit: string, prefix = '', suffix = '') =>
   ) +
   suffix;
 const phase = '## Phase 1: Monitoring\n\n';
-const reference = [
+const fixture = (f: string) =>
+  fs.readFileSync(
+    path.join(
+      repoRoot,
+      'plugins',
+      'readiness-backend',
+      'src',
+      'import',
+      '__fixtures__',
+      f,
+    ),
+    'utf8',
+  );
+const REPORTS = [
   'dance-studio-platform.md',
   'matching-app.md',
   'numerology-app.md',
-]
-  .map(f =>
-    fs.readFileSync(
-      path.join(
-        repoRoot,
-        'plugins',
-        'readiness-backend',
-        'src',
-        'import',
-        '__fixtures__',
-        f,
-      ),
-      'utf8',
-    ),
-  )
-  .join('\n\n');
+  'table-only-report.md',
+  'revised-report.md',
+];
+const reference = REPORTS.slice(0, 3).map(fixture).join('\n\n');
 
 const corpus: Array<[string, string]> = [
   ['risk line of spaces', fill(' ', `${phase}risk`, 'x\n')],
@@ -74,13 +75,17 @@ const corpus: Array<[string, string]> = [
   ],
   ['thousands of headings', fill('## Phase 1: x\n### 1.1 Task\n')],
   [
-    'deep nesting',
+    'deep list nesting',
     Array.from(
-      { length: smoke ? 500 : 5000 },
-      (_, i) => `${'  '.repeat(i)}- [x] item ${i}`,
+      { length: Math.floor(Math.sqrt(size)) - 20 },
+      (_, i) => `${' '.repeat(i)}- [x] 1.${i}`,
     ).join('\n'),
   ],
+  ['deep blockquotes', fill('>', '', ' - [x] 1.1 Error tracking\n')],
   ['pathological emphasis', fill('**a*', phase, '\n')],
+  ['mixed emphasis', fill('**a *b _c ', phase, '\n')],
+  ['unclosed links', fill('[a](', phase, '\n')],
+  ['score soup', fill('score 99/100 → 98% ready ', phase, '\n')],
   ['many checkboxes', fill('- [x] 1.1 Error tracking ✅\n', phase)],
   ['parentheses', fill('(', `${phase}- [ ] 1.1 Task `, '\n')],
   ['reference reports repeated', fill(`${reference}\n`)],
@@ -116,6 +121,31 @@ async function main() {
     log(`parse ${name}: ${ms} ms, ${tasks} tasks`);
   }
   await timer.close();
+
+  // What each reference (and self-written) report yields, and how long it takes.
+  const reports: string[] = [];
+  const reader = new PreviewRunner({ timeoutMs: budget });
+  for (const name of REPORTS) {
+    const markdown = fixture(name);
+    const started = Date.now();
+    const preview = await reader.preview(markdown, defaultTemplate);
+    const ms = Date.now() - started;
+    const tasks = preview.phases.flatMap(p => p.tasks);
+    reports.push(
+      `| ${name} | ${Buffer.byteLength(markdown)} | ${ms} | ${
+        preview.phases.length
+      } | ${tasks.length} | ${tasks.reduce(
+        (n, t) => n + t.checklist.length,
+        0,
+      )} | ${preview.blockers.filter(b => b.open).length}/${
+        preview.blockers.length
+      } | ${preview.claimedScore ?? '—'} | ${preview.risks.length} | ${
+        preview.mapping.length
+      } | ${preview.unmapped.length} |`,
+    );
+  }
+  await reader.close();
+  log(`reports:\n${reports.join('\n')}`);
 
   const measure = async (fn: () => Promise<void>) => {
     const h = monitorEventLoopDelay({ resolution: 5 });
@@ -193,6 +223,14 @@ async function main() {
         ),
         '',
         `Worst parse: **${worst.ms} ms** (${worst.name}). Longest event-loop stall through the worker: **${worker.maxStallMs} ms** (p99 ${worker.p99StallMs} ms) over ${worker.wallMs} ms, against **${idle.maxStallMs} ms** idle (ratio ${result.stallRatio}).`,
+        '',
+        '## What the reports yield',
+        '',
+        'Preview through the worker (first one includes starting it). Blockers: open/all; mapped: template tasks the report maps to; not imported: unmapped items and checkboxes outside any task.',
+        '',
+        '| report | bytes | ms | phases | tasks | checklist items | blockers | claimed score | risks | mapped | not imported |',
+        '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+        ...reports,
         '',
       ].join('\n'),
     );

@@ -146,8 +146,11 @@ describe('markdown import against hostile input', () => {
           .send({ markdown });
         statuses[name] = res.status;
         expect([200, 422]).toContain(res.status);
-        if (res.status === 422)
-          expect(res.body.error.message).toMatch(/markdown: the report/);
+        // A refusal says why: `markdown: the report ...`
+        expect(
+          res.status === 200 ||
+            /markdown: the report/.test(res.body.error?.message),
+        ).toBe(true);
       }
       done = true;
       await probe;

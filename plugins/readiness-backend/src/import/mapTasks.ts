@@ -93,22 +93,37 @@ export function keywords(text: string): string[][] {
   return [...out.values()];
 }
 
-/** Same word, or the same stem ("authentication" / "authenticated", "monitor" / "monitoring"). */
-function similar(a: string, b: string): boolean {
-  if (a === b) return true;
-  const n = Math.min(a.length, b.length);
-  if (n < 5) return false;
-  let i = 0;
-  while (i < n && a[i] === b[i]) i++;
-  return i >= Math.min(6, n);
+/**
+ * A set of words to match against: the same word, or the same stem ("authentication" /
+ * "authenticated", "monitor" / "monitoring": six shared first letters, or a five-letter
+ * word that starts the other). Lookups are constant time.
+ */
+class WordSet {
+  private readonly words = new Set<string>();
+  private readonly prefix6 = new Set<string>();
+  private readonly prefix5 = new Set<string>();
+  private readonly five = new Set<string>();
+
+  constructor(groups: string[][]) {
+    for (const w of groups.flat()) {
+      this.words.add(w);
+      if (w.length >= 6) this.prefix6.add(w.slice(0, 6));
+      if (w.length >= 5) this.prefix5.add(w.slice(0, 5));
+      if (w.length === 5) this.five.add(w);
+    }
+  }
+
+  has(w: string): boolean {
+    if (this.words.has(w)) return true;
+    if (w.length >= 6 && this.prefix6.has(w.slice(0, 6))) return true;
+    if (w.length === 5) return this.prefix5.has(w);
+    return w.length > 5 && this.five.has(w.slice(0, 5));
+  }
 }
 
 /** How many words (counting a word and its synonym once) occur in the target. */
-const hits = (words: string[][], target: string[][]) => {
-  const flat = target.flat();
-  return words.filter(forms => forms.some(w => flat.some(t => similar(w, t))))
-    .length;
-};
+const hits = (words: string[][], target: WordSet) =>
+  words.filter(forms => forms.some(w => target.has(w))).length;
 
 /** A parsed task matched to a template task. */
 export interface TaskMatch {
@@ -121,8 +136,8 @@ export interface TaskMatch {
 type TemplateWords = Array<{
   id: string;
   title: string;
-  titleWords: string[][];
-  bodyWords: string[][];
+  titleWords: WordSet;
+  bodyWords: WordSet;
 }>;
 
 /** Keywords of every template task, computed once per report. */
@@ -132,9 +147,11 @@ function templateWords(template: ReadinessTemplate): TemplateWords {
     .map(t => ({
       id: t.id,
       title: t.title,
-      titleWords: keywords(t.title),
-      bodyWords: keywords(
-        [t.description ?? '', ...t.checklist.map(c => c.title)].join(' '),
+      titleWords: new WordSet(keywords(t.title)),
+      bodyWords: new WordSet(
+        keywords(
+          [t.description ?? '', ...t.checklist.map(c => c.title)].join(' '),
+        ),
       ),
     }));
 }
@@ -228,12 +245,22 @@ export function mapReport(
   }
   const byTask = new Map<string, { title: string; items: ParsedTask[] }>();
   const matches = new Map<ParsedTask, TaskMatch | undefined>();
+  // Reports repeat items ("Build passing"); the same words match the same task.
+  const seen = new Map<string, TaskMatch | undefined>();
+  const automatic = (task: ParsedTask) => {
+    const key = `${task.title}\u0000${task.checklist
+      .slice(0, 50)
+      .map(c => c.text)
+      .join('\u0000')}`;
+    if (!seen.has(key)) seen.set(key, matchTask(task, words));
+    return seen.get(key);
+  };
   const unmapped: ParsedTask[] = [];
   for (const phase of report.phases) {
     for (const task of phase.tasks) {
       const chosen = overrides[task.id];
       let match: TaskMatch | undefined;
-      if (chosen === undefined) match = matchTask(task, words);
+      if (chosen === undefined) match = automatic(task);
       else if (chosen !== null)
         match = { taskId: chosen, title: titles.get(chosen)!, confidence: 1 };
       matches.set(task, match);

@@ -74,7 +74,10 @@ export const stripMarkers = (text: string) =>
     .slice(0, MAX_LINE)
     .replace(/^\[[ xX✓]\]/, '')
     .replace(/[\p{Extended_Pictographic}\u{FE0F}\u{200D}]/gu, '')
+    // Links and images are plain text to the parser: keep what they say.
+    .replace(/!?\[([^\]]{0,300})\]\([^)\s]{0,500}\)/g, '$1')
     .replace(/\*\*|__|`/g, '')
+    .replace(/(^|\s)[*_]{1,3}(?=\S)|(?<=\S)[*_]{1,3}(?=[\s:.,;)]|$)/g, '$1')
     .replace(
       /\((?:complete[d]?|done|in progress|blocked|pending|documented|not started|partial)\)/gi,
       '',

@@ -149,6 +149,21 @@ function checkedOf(item: ListItem, firstLine: string): boolean | undefined {
 
 const isNone = (text: string) => /^(?:none|n\/a|-|nothing)\.?$/i.test(text);
 
+/**
+ * Emphasis and links are read as plain text (stripMarkers removes their markup): micromark's
+ * resolution of unmatched `*` and `[` runs grows quadratically on hostile input, and what a
+ * report means never depends on them.
+ */
+const PLAIN_INLINE = {
+  disable: {
+    null: ['attention', 'labelStartLink', 'labelStartImage', 'labelEnd'],
+  },
+};
+
+/** Nesting no report needs: deeper quotes and indentation are flattened before parsing. */
+const DEEP_QUOTES = /^(?: {0,3}>){9,}/;
+const DEEP_INDENT = /^[ \t]{65,}/;
+
 const CHUNK = 16_000;
 // Micromark's list handling grows faster than linearly with the items of one list.
 const LIST_CHUNK = 4_000;
@@ -157,8 +172,8 @@ const ATX = /^ {0,3}#{1,6}(?:[ \t]|$)/;
 const LIST_ITEM = /^(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)/;
 
 /**
- * Cuts a report into pieces that parse on their own: before headings, and in long stretches
- * at paragraph or list-item starts, never inside a fenced code block. Micromark slows down
+ * Cuts a report into pieces of about 16 KB that parse on their own: before a heading or a
+ * paragraph, or (in long lists) before a top-level list item; never inside a fenced code block. Micromark slows down
  * more than linearly on one large document; pieces keep the whole parse linear in length.
  */
 export function chunks(
@@ -182,7 +197,7 @@ export function chunks(
         size > LIST_CHUNK && lines[i - 1]?.trim() !== '' && LIST_ITEM.test(l);
       const cut =
         i > start &&
-        (ATX.test(l) ||
+        ((size > CHUNK && ATX.test(l)) ||
           listCut ||
           (size > CHUNK &&
             l !== '' &&
@@ -196,7 +211,7 @@ export function chunks(
         });
         start = i;
         size = 0;
-        continuesList = listCut && !ATX.test(l);
+        continuesList = listCut;
       }
       if (f) fence = f[1];
     }
@@ -891,13 +906,19 @@ export function parseReport(input: string): ParsedReport {
       `Repaired broken character encoding on ${repaired.repairedLines} line(s)`,
     );
   }
+  text = text
+    .split('\n')
+    .map(l =>
+      l.replace(DEEP_QUOTES, '>>>>>>>> ').replace(DEEP_INDENT, ' '.repeat(64)),
+    )
+    .join('\n');
   const trees = chunks(text).map(chunk => ({
     line: chunk.line,
     continuesList: chunk.continuesList,
     tree: fromMarkdown(chunk.text, {
       // GFM tables and task list items are what reports use; the other GFM extensions
       // (autolinks, footnotes, strikethrough) only cost time here.
-      extensions: [gfmTable(), gfmTaskListItem()],
+      extensions: [gfmTable(), gfmTaskListItem(), PLAIN_INLINE],
       mdastExtensions: [gfmTableFromMarkdown(), gfmTaskListItemFromMarkdown()],
     }),
   }));
