@@ -186,6 +186,16 @@ export function chunks(
   let start = 0;
   let size = 0;
   let fence: string | undefined;
+  // The header and delimiter rows of the table being read: a long table is cut between
+  // rows, and each piece starts with them again.
+  let table: string[] | undefined;
+  let prefix: string[] = [];
+  const push = (end: number) =>
+    out.push({
+      text: [...prefix, ...lines.slice(start, end)].join('\n'),
+      line: start - prefix.length,
+      ...(continuesList ? { continuesList } : {}),
+    });
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i];
     const f = FENCE.exec(l);
@@ -193,36 +203,40 @@ export function chunks(
       if (f && f[1][0] === fence[0] && f[1].length >= fence.length)
         fence = undefined;
     } else {
+      if (!l.includes('|')) table = undefined;
+      else if (i > 0 && isDelimiterRow(l) && lines[i - 1].includes('|'))
+        table = [lines[i - 1], l];
       const listCut =
         size > LIST_CHUNK && lines[i - 1]?.trim() !== '' && LIST_ITEM.test(l);
+      const tableCut =
+        size > CHUNK && table !== undefined && i > start + 1 && l !== table[1];
       const cut =
         i > start &&
         ((size > CHUNK && ATX.test(l)) ||
           listCut ||
+          tableCut ||
           (size > CHUNK &&
             l !== '' &&
             !/^[\s>|]/.test(l) &&
             lines[i - 1].trim() === ''));
       if (cut) {
-        out.push({
-          text: lines.slice(start, i).join('\n'),
-          line: start,
-          ...(continuesList ? { continuesList } : {}),
-        });
+        push(i);
         start = i;
         size = 0;
         continuesList = listCut;
+        prefix = tableCut && table ? table : [];
       }
       if (f) fence = f[1];
     }
     size += l.length + 1;
   }
-  out.push({
-    text: lines.slice(start).join('\n'),
-    line: start,
-    ...(continuesList ? { continuesList } : {}),
-  });
+  push(lines.length);
   return out;
+}
+
+/** A GFM table's delimiter row ("| --- | :-: |"). */
+function isDelimiterRow(line: string): boolean {
+  return /^[\s|:-]+$/.test(line) && line.includes('-');
 }
 
 class ReportReader {
