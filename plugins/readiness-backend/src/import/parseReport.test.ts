@@ -275,6 +275,7 @@ describe('parseReport reads what the reports say (counted by hand)', () => {
     ]);
     // "~70% ← CURRENT" among "Before: ~60%" and the projections after each phase.
     expect(report.claimedScore).toBe(70);
+    expect(report.date).toBe('2025-10-20'); // "**Date**: October 20, 2025"
     expect(report.scores.filter(s => s.value === 75)[0].kind).toBe('other');
   });
 
@@ -356,6 +357,7 @@ describe('parseReport reads what the reports say (counted by hand)', () => {
       [90, 'target'],
     ]);
     expect(report.claimedScore).toBe(82);
+    expect(report.date).toBe('2025-10-27'); // "**Generated:** 2025-10-27"
     expect(report.risks).toHaveLength(8);
     expect(report.risks[0]).toEqual({
       risk: 'Performance blindness',

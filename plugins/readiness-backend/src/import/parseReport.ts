@@ -79,6 +79,8 @@ export interface UnreadItem {
 /** Everything the parser understood, plus what it did not. */
 export interface ParsedReport {
   title?: string;
+  /** The report's own date ("Date:", "Generated:", "Updated:" or in the title), YYYY-MM-DD. */
+  date?: string;
   phases: ParsedPhase[];
   /** Every score found; `kind` tells a current claim from a previous value or a target. */
   scores: StatedScore[];
@@ -872,6 +874,7 @@ class ReportReader {
       .filter(p => p.tasks.length > 0)
       .map(({ depth: _depth, ...p }: ParsedPhase & { depth?: number }) => p);
     report.claimedScore = headline(report.scores, this.reportDate);
+    if (this.reportDate) report.date = this.reportDate;
     if (report.phases.length === 0) {
       report.warnings.push(
         'No tasks found: expected numbered headings, "Task N.N" headings, checkbox lists or a status table',

@@ -11,6 +11,8 @@ import { StatedScore } from './markdownText';
 /** What applying a report would do to a plan. @internal */
 export interface ImportPreview {
   title?: string;
+  /** The report's own date, if it states one (YYYY-MM-DD). */
+  date?: string;
   phases: Array<{
     title: string;
     line: number;
@@ -77,6 +79,7 @@ export function previewReport(
   );
   return {
     title: report.title,
+    ...(report.date ? { date: report.date } : {}),
     phases: report.phases.map(p => ({
       title: p.title,
       line: p.line,
