@@ -19,7 +19,7 @@ export class ReportTooComplexError extends Error {
  * @internal
  */
 export class PreviewRunner {
-  private worker?: Worker;
+  private worker?: Promise<Worker>;
   private queue: Promise<unknown> = Promise.resolve();
   private nextId = 0;
 
@@ -40,16 +40,18 @@ export class PreviewRunner {
 
   /** Stops the worker (backend shutdown). */
   async close() {
-    await this.worker?.terminate();
+    const worker = this.worker;
     this.worker = undefined;
+    await worker?.then(w => w.terminate()).catch(() => undefined);
   }
 
-  private runOne(
+  private async runOne(
     markdown: string,
     template: ReadinessTemplate,
     overrides: MappingOverrides,
   ): Promise<ImportPreview> {
-    const worker = this.start();
+    // The budget is for the parse: starting a worker (loading its modules) does not count.
+    const worker = await this.start();
     const id = ++this.nextId;
     return new Promise<ImportPreview>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -107,7 +109,7 @@ export class PreviewRunner {
     }
   }
 
-  private start(): Worker {
+  private start(): Promise<Worker> {
     if (this.worker) return this.worker;
     // From source (development, tests) the worker is TypeScript and needs the same transform
     // the backend runs with; a built package ships it as JavaScript next to this file.
@@ -131,20 +133,27 @@ export class PreviewRunner {
           }
         : {}),
     });
-    worker.on('message', message => this.settle(message));
-    worker.on('error', error => {
-      this.worker = undefined;
-      this.failAll(
-        new ReportTooComplexError(
-          `markdown: the report could not be read within the import's limits (${
-            (error as Error).message
-          })`,
-        ),
-      );
+    const ready = new Promise<Worker>((resolve, reject) => {
+      worker.on('message', message => {
+        if (message?.ready) resolve(worker);
+        else this.settle(message);
+      });
+      worker.on('error', error => {
+        if (this.worker === ready) this.worker = undefined;
+        reject(error);
+        this.failAll(
+          new ReportTooComplexError(
+            `markdown: the report could not be read within the import's limits (${
+              (error as Error).message
+            })`,
+          ),
+        );
+      });
     });
+    ready.catch(() => undefined);
     // An idle worker must not keep the backend process alive.
     worker.unref();
-    this.worker = worker;
-    return worker;
+    this.worker = ready;
+    return ready;
   }
 }

@@ -7,6 +7,8 @@ export const PREVIEW_WORKER = 'readiness-import-preview';
 
 if (parentPort && workerData === PREVIEW_WORKER) {
   const port = parentPort;
+  // Modules are loaded: the runner's time budget starts with the first report.
+  port.postMessage({ ready: true });
   port.on('message', ({ id, markdown, template, overrides }) => {
     try {
       port.postMessage({
