@@ -238,7 +238,22 @@ async function main() {
   }
 }
 
-main().catch(error => {
-  console.error(error);
-  process.exit(1);
+let finished = false;
+// A run that ends because nothing keeps the process alive (an unref'd worker) is a failure,
+// not a silent success.
+process.on('beforeExit', () => {
+  if (!finished) {
+    console.error(
+      '[bench:import] the process ran out of work before the run finished',
+    );
+    process.exit(1);
+  }
 });
+main()
+  .then(() => {
+    finished = true;
+  })
+  .catch(error => {
+    console.error(error);
+    process.exit(1);
+  });

@@ -135,8 +135,12 @@ export class PreviewRunner {
     });
     const ready = new Promise<Worker>((resolve, reject) => {
       worker.on('message', message => {
-        if (message?.ready) resolve(worker);
-        else this.settle(message);
+        if (message?.ready) {
+          // Idle, the worker must not keep the backend process alive; while a report is
+          // parsed, the budget's timer does.
+          worker.unref();
+          resolve(worker);
+        } else this.settle(message);
       });
       worker.on('error', error => {
         if (this.worker === ready) this.worker = undefined;
@@ -151,8 +155,6 @@ export class PreviewRunner {
       });
     });
     ready.catch(() => undefined);
-    // An idle worker must not keep the backend process alive.
-    worker.unref();
     this.worker = ready;
     return ready;
   }
