@@ -24,7 +24,9 @@ const PROJECTS = {
 };
 
 const send = (res, status, body) =>
-  res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+  res
+    .writeHead(status, { 'Content-Type': 'application/json' })
+    .end(JSON.stringify(body));
 
 /** Starts the fake on `port`; resolves with a `close` function. */
 export function startFakeSentry({ port, token }) {
@@ -33,23 +35,48 @@ export function startFakeSentry({ port, token }) {
       return send(res, 401, { detail: 'Invalid token' });
     }
     const url = new URL(req.url, 'http://fake');
-    const m = /^\/api\/0\/projects\/([^/]+)\/([^/]+)\/(stats\/|issues\/)?$/.exec(url.pathname);
+    const m =
+      /^\/api\/0\/projects\/([^/]+)\/([^/]+)\/(stats\/|issues\/)?$/.exec(
+        url.pathname,
+      );
     const project = m && PROJECTS[decodeURIComponent(m[2])];
-    if (!project) return send(res, 404, { detail: 'The requested resource does not exist' });
+    if (!project)
+      return send(res, 404, {
+        detail: 'The requested resource does not exist',
+      });
     const [events, issues] = project;
-    if (!m[3]) return send(res, 200, { id: m[2], slug: m[2], name: `${m[2]} (fake Sentry)` });
+    if (!m[3])
+      return send(res, 200, {
+        id: m[2],
+        slug: m[2],
+        name: `${m[2]} (fake Sentry)`,
+      });
     if (m[3] === 'stats/') {
-      const since = Number(url.searchParams.get('since')) || Math.floor(Date.now() / 1000) - 86400;
+      const since =
+        Number(url.searchParams.get('since')) ||
+        Math.floor(Date.now() / 1000) - 86400;
       // Spread the day's events over 24 hourly buckets.
       return send(
         res,
         200,
-        Array.from({ length: 24 }, (_, h) => [since + h * 3600, Math.floor(events / 24) + (h < events % 24 ? 1 : 0)]),
+        Array.from({ length: 24 }, (_, h) => [
+          since + h * 3600,
+          Math.floor(events / 24) + (h < events % 24 ? 1 : 0),
+        ]),
       );
     }
-    return send(res, 200, Array.from({ length: Math.min(issues, 100) }, (_, i) => ({ id: String(i), status: 'unresolved' })));
+    return send(
+      res,
+      200,
+      Array.from({ length: Math.min(issues, 100) }, (_, i) => ({
+        id: String(i),
+        status: 'unresolved',
+      })),
+    );
   });
   return new Promise(resolve =>
-    server.listen(port, '127.0.0.1', () => resolve({ close: () => server.close() })),
+    server.listen(port, '127.0.0.1', () =>
+      resolve({ close: () => server.close() }),
+    ),
   );
 }

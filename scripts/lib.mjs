@@ -19,14 +19,57 @@ const yarnRelease = () => {
   return path.join(dir, file);
 };
 
+/** Whether `version` is too old for Backstage 1.55 (Node 22 or 24). */
+export const nodeTooOld = version => Number(version.split('.')[0]) < 22;
+
+/**
+ * Makes the entry scripts work on any Node >= 18: on an older Node, fetches node@22 from the
+ * npm registry into .tools (once) and re-runs the same script under it, saying so in one line.
+ */
 export function checkNode() {
-  const major = Number(process.versions.node.split('.')[0]);
-  if (major < 22) {
-    console.error(
-      `Node ${process.versions.node} is too old: Backstage needs Node 22 or 24.`,
+  if (!nodeTooOld(process.versions.node)) return;
+  const tools = path.join(repoRoot, '.tools');
+  const node22 = path.join(tools, 'node_modules', '.bin', 'node');
+  const version = () =>
+    spawnSync(node22, ['-p', 'process.versions.node'], {
+      encoding: 'utf8',
+    }).stdout?.trim() ?? '';
+  const ready = existsSync(node22) && !nodeTooOld(version() || '0');
+  console.log(
+    `Node ${process.versions.node} is too old for Backstage (22 or 24); ${
+      ready ? 'using' : 'fetching'
+    } node@22 from the npm registry in .tools and re-running under it.`,
+  );
+  if (!ready) {
+    mkdirSync(tools, { recursive: true });
+    const npm = spawnSync(
+      'npm',
+      [
+        'install',
+        '--no-save',
+        '--no-audit',
+        '--no-fund',
+        '--prefix',
+        tools,
+        'node@22',
+      ],
+      { stdio: ['ignore', 'ignore', 'inherit'] },
     );
-    process.exit(1);
+    if (npm.status !== 0 || !existsSync(node22)) {
+      console.error(
+        'Could not fetch node@22: install Node 22 or 24 and run this again.',
+      );
+      process.exit(1);
+    }
   }
+  const res = spawnSync(node22, [process.argv[1], ...process.argv.slice(2)], {
+    stdio: 'inherit',
+    env: {
+      ...process.env,
+      PATH: `${path.dirname(node22)}${path.delimiter}${process.env.PATH ?? ''}`,
+    },
+  });
+  process.exit(res.status ?? 1);
 }
 
 /** Runs the committed Yarn release (no global yarn or corepack needed). */
@@ -112,7 +155,10 @@ export const tmpDir = prefix =>
  * `graceMs` if anything of the group is still alive (a backend whose event loop is blocked
  * never handles SIGTERM). Resolves once the group is gone.
  */
-export async function stopGroup(child, { signal = 'SIGTERM', graceMs = 10_000 } = {}) {
+export async function stopGroup(
+  child,
+  { signal = 'SIGTERM', graceMs = 10_000 } = {},
+) {
   const alive = () => {
     try {
       process.kill(-child.pid, 0);
@@ -130,7 +176,8 @@ export async function stopGroup(child, { signal = 'SIGTERM', graceMs = 10_000 } 
   };
   send(signal);
   const until = Date.now() + graceMs;
-  while (alive() && Date.now() < until) await new Promise(r => setTimeout(r, 100));
+  while (alive() && Date.now() < until)
+    await new Promise(r => setTimeout(r, 100));
   if (!alive()) return 'exited';
   send('SIGKILL');
   while (alive()) await new Promise(r => setTimeout(r, 50));

@@ -24,7 +24,10 @@ const browser = await chromium.launch({
 const page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
 if (process.env.THEME) {
   // Backstage keeps the chosen theme in localStorage.
-  await page.addInitScript(theme => window.localStorage.setItem('theme', theme), process.env.THEME);
+  await page.addInitScript(
+    theme => window.localStorage.setItem('theme', theme),
+    process.env.THEME,
+  );
 }
 page.on(
   'console',

@@ -2,7 +2,13 @@
 // POSTGRES_HOST points at an external one), then the backend (:7007) and app (:3000).
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { checkNode, install, repoRoot, startEmbeddedPostgres, stopGroup } from './lib.mjs';
+import {
+  checkNode,
+  install,
+  repoRoot,
+  startEmbeddedPostgres,
+  stopGroup,
+} from './lib.mjs';
 
 checkNode();
 install();
@@ -58,9 +64,12 @@ const GRACE_MS = Number(process.env.START_STOP_GRACE_MS ?? 10_000);
 let stopping;
 for (const sig of ['SIGINT', 'SIGTERM']) {
   process.on(sig, () => {
-    stopping ??= stopGroup(child, { signal: sig, graceMs: GRACE_MS }).then(how => {
-      if (how === 'killed') console.error(`[start] still running after ${GRACE_MS} ms: killed`);
-    });
+    stopping ??= stopGroup(child, { signal: sig, graceMs: GRACE_MS }).then(
+      how => {
+        if (how === 'killed')
+          console.error(`[start] still running after ${GRACE_MS} ms: killed`);
+      },
+    );
   });
 }
 const code = await new Promise(resolve =>

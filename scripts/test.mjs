@@ -16,7 +16,9 @@ if (!existsSync(chromium)) {
     await run('apt-get', ['install', '-y', '-qq', 'chromium']);
   }
   if (!existsSync(chromium)) {
-    console.error(`No Chromium at ${chromium}: install Debian's chromium package or set CHROMIUM_PATH.`);
+    console.error(
+      `No Chromium at ${chromium}: install Debian's chromium package or set CHROMIUM_PATH.`,
+    );
     process.exit(1);
   }
 }
@@ -26,7 +28,11 @@ const steps = [
   ['type-check', bin('tsc'), []],
   ['lint', bin('backstage-cli'), ['repo', 'lint']],
   // The repo scripts' own helpers (process-group stop of `start.mjs`, …) with node:test.
-  ['script tests', process.execPath, ['--test', path.join(repoRoot, 'scripts', 'lib.test.mjs')]],
+  [
+    'script tests',
+    process.execPath,
+    ['--test', path.join(repoRoot, 'scripts', 'lib.test.mjs')],
+  ],
   [
     'unit + integration tests',
     process.execPath,
@@ -39,15 +45,33 @@ const steps = [
     ],
     { env: { ...process.env, CI: process.env.CI ?? 'true' } },
   ],
-  ['build the demo app', bin('backstage-cli'), ['package', 'build'], { cwd: path.join(repoRoot, 'packages', 'app') }],
-  ['end-to-end in headless Chromium', process.execPath, [path.join(repoRoot, 'e2e', 'run.mjs')]],
+  [
+    'build the demo app',
+    bin('backstage-cli'),
+    ['package', 'build'],
+    { cwd: path.join(repoRoot, 'packages', 'app') },
+  ],
+  [
+    'end-to-end in headless Chromium',
+    process.execPath,
+    [path.join(repoRoot, 'e2e', 'run.mjs')],
+  ],
   // The benchmark harness on a small organisation, so it cannot rot; no timing is asserted.
-  ['benchmark smoke run', process.execPath, [path.join(repoRoot, 'scripts', 'bench.mjs'), '--smoke']],
+  [
+    'benchmark smoke run',
+    process.execPath,
+    [path.join(repoRoot, 'scripts', 'bench.mjs'), '--smoke'],
+  ],
   // The importer against hostile documents (64 KB each in the smoke run), off the event loop.
   [
     'import benchmark smoke run',
     process.execPath,
-    ['--require', '@backstage/cli/config/nodeTransform.cjs', path.join(repoRoot, 'bench', 'src', 'importer.ts'), '--smoke'],
+    [
+      '--require',
+      '@backstage/cli/config/nodeTransform.cjs',
+      path.join(repoRoot, 'bench', 'src', 'importer.ts'),
+      '--smoke',
+    ],
     { cwd: repoRoot },
   ],
 ];

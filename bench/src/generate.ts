@@ -4,12 +4,12 @@ import {
   TaskState,
   TaskStatus,
   scorePlan,
-} from '@internal/plugin-readiness-common';
+} from '@prodready/plugin-readiness-common';
 import { Entity } from '@backstage/catalog-model';
 import {
   BulkPlan,
   defaultTemplate,
-} from '@internal/plugin-readiness-backend/testUtils';
+} from '@prodready/plugin-readiness-backend/testUtils';
 
 /** Shape of the generated organisation. */
 export interface OrgShape {

@@ -7,7 +7,7 @@ import {
   DatabaseReadinessStore,
   ReadinessService,
   TemplateRegistry,
-} from '@internal/plugin-readiness-backend/testUtils';
+} from '@prodready/plugin-readiness-backend/testUtils';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 
 /** Wall time and memory growth of one in-process job. */

@@ -56,7 +56,11 @@ export interface Config {
         restoreDrillEveryDays: number;
       };
     };
-    /** Sentry, for the automatic checks and for the backend's own error reporting. */
+    /**
+     * The Sentry API, for the automatic checks (without a token they answer unknown). The
+     * backend's own error reporting is the app's: the plugin reports through the Sentry SDK
+     * the backend's instrument file initialised, and never initialises one itself.
+     */
     sentry?: {
       /** Sentry base URL; defaults to https://sentry.io (self-hosted: your instance). */
       baseUrl?: string;
@@ -73,13 +77,6 @@ export interface Config {
       cacheTtlMinutes?: number;
       /** Limit for the unresolved-issues check (default 25). */
       maxUnresolvedIssues?: number;
-      /**
-       * DSN the readiness backend reports its own errors to (or SENTRY_DSN).
-       * @visibility secret
-       */
-      dsn?: string;
-      /** Environment tag for the backend's own error reports. */
-      environment?: string;
     };
     /**
      * Schedules of the background tasks (`frequency`, `timeout`, `initialDelay` as in

@@ -15,7 +15,7 @@ backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
 
 backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
-backend.add(import('@internal/plugin-catalog-backend-module-readiness'));
+backend.add(import('@prodready/plugin-catalog-backend-module-readiness'));
 
 backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(readinessDemoPermissionPolicy);
@@ -24,7 +24,7 @@ backend.add(import('@backstage/plugin-user-settings-backend'));
 backend.add(import('@backstage/plugin-notifications-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
 
-backend.add(import('@internal/plugin-readiness-backend'));
+backend.add(import('@prodready/plugin-readiness-backend'));
 backend.add(readinessStagingCheckModule);
 
 backend.start();

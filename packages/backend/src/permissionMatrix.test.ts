@@ -13,7 +13,7 @@ import {
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import permissionPlugin from '@backstage/plugin-permission-backend';
 import authPlugin from '@backstage/plugin-auth-backend';
-import readinessPlugin from '@internal/plugin-readiness-backend';
+import readinessPlugin from '@prodready/plugin-readiness-backend';
 import path from 'node:path';
 import request from 'supertest';
 import { readinessDemoPermissionPolicy } from './permissionPolicy';

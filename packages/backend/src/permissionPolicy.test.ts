@@ -4,7 +4,7 @@ import {
   readinessEvidenceReviewPermission,
   readinessExemptionApprovePermission,
   readinessPlanUpdatePermission,
-} from '@internal/plugin-readiness-common';
+} from '@prodready/plugin-readiness-common';
 import { ReadinessDemoPolicy } from './permissionPolicy';
 
 const user = (refs: string[]) =>

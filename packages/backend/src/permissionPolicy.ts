@@ -19,7 +19,7 @@ import {
   readinessEvidenceReviewPermission,
   readinessExemptionApprovePermission,
   readinessPlanUpdatePermission,
-} from '@internal/plugin-readiness-common';
+} from '@prodready/plugin-readiness-common';
 
 /** Members of this group administer readiness in the demo. */
 const ADMIN_GROUP = 'group:default/platform-team';

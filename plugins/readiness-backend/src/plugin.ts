@@ -7,7 +7,7 @@ import {
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { ReadinessNotifier } from './notify/ReadinessNotifier';
-import { readinessPermissions } from '@internal/plugin-readiness-common';
+import { readinessPermissions } from '@prodready/plugin-readiness-common';
 import { DatabaseReadinessStore } from './database/DatabaseReadinessStore';
 import { PlanSeeder } from './seed/PlanSeeder';
 import { MarkdownReports } from './import/MarkdownReports';
@@ -19,10 +19,9 @@ import { sentryChecks } from './checks/sentryChecks';
 import { SentryClient } from './sentry/SentryClient';
 import {
   ReadinessCheck,
-  captureReadinessError,
-  initBackendSentry,
   readinessChecksExtensionPoint,
-} from '@internal/plugin-readiness-node';
+} from '@prodready/plugin-readiness-node';
+import { captureReadinessError } from './sentry/reportErrors';
 import { ReadinessService } from './service/ReadinessService';
 import { createRouter } from './service/router';
 import { CiPrincipals } from './service/CiPrincipals';
@@ -60,11 +59,8 @@ export const readinessPlugin = createBackendPlugin({
       },
       async init(deps) {
         const { config, logger, database, httpRouter, scheduler } = deps;
-        initBackendSentry({
-          dsn: config.getOptionalString('readiness.sentry.dsn'),
-          environment: config.getOptionalString('readiness.sentry.environment'),
-        });
-        // Scheduled work reports its failures to Sentry (when configured) before the scheduler logs them.
+        // Scheduled work reports its failures to the backend's Sentry (when the adopter's
+        // instrument file started one) before the scheduler logs them.
         const schedule = (
           task: Parameters<typeof scheduler.scheduleTask>[0] & {
             fn: () => Promise<void>;

@@ -12,7 +12,7 @@ import {
   RunbookLink,
   TaskState,
   TemplateTask,
-} from '@internal/plugin-readiness-common';
+} from '@prodready/plugin-readiness-common';
 
 /** What a check gets to look at. @public */
 export interface ReadinessCheckContext {

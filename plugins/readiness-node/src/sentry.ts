@@ -1,5 +1,3 @@
-import * as Sentry from '@sentry/node';
-
 const SECRET_KEY =
   /authorization|cookie|token|password|passwd|secret|api[-_]?key|dsn/i;
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
@@ -31,13 +29,19 @@ function scrubValue(value: unknown, depth = 0): unknown {
   return value;
 }
 
+/** The parts of a Sentry event the scrubber changes beyond its strings. @public */
+export interface ScrubbableEvent {
+  request?: { cookies?: unknown; headers?: Record<string, unknown> };
+  user?: { id?: unknown; [key: string]: unknown };
+}
+
 /**
- * `beforeSend` for the backend's own error reports: drops cookies, Authorization headers
- * and user identity, and masks e-mails, bearer/API tokens and secret-looking fields anywhere
- * in the event.
+ * A `beforeSend` for the adopter's own `Sentry.init` (in the backend's instrument file): drops
+ * cookies, Authorization headers and user identity, and masks e-mails, bearer/API tokens and
+ * secret-looking fields anywhere in the event. Needs no Sentry SDK itself.
  * @public
  */
-export function scrubSentryEvent<T extends Sentry.Event>(event: T): T {
+export function scrubSentryEvent<T extends ScrubbableEvent>(event: T): T {
   const copy = scrubValue(event) as T;
   if (copy.request) {
     delete copy.request.cookies;
@@ -51,54 +55,3 @@ export function scrubSentryEvent<T extends Sentry.Event>(event: T): T {
   if (copy.user) copy.user = copy.user.id ? { id: String(copy.user.id) } : {};
   return copy;
 }
-
-/**
- * Initialises `@sentry/node` once per process for the backend's own errors. Call it from
- * the backend's first import (an instrument file). Does nothing without a DSN.
- * @public
- */
-export function initBackendSentry(options: {
-  dsn?: string;
-  environment?: string;
-  release?: string;
-}): boolean {
-  if (!options.dsn || Sentry.getClient()) return false;
-  Sentry.init({
-    dsn: options.dsn,
-    environment: options.environment,
-    release: options.release,
-    // @sentry/node 11 replaced sendDefaultPii with per-category switches: collect no PII.
-    dataCollection: {
-      userInfo: false,
-      cookies: false,
-      httpHeaders: false,
-      httpBodies: [],
-      urlQueryParams: false,
-    },
-    beforeSend: event => scrubSentryEvent(event),
-    beforeSendTransaction: event => scrubSentryEvent(event),
-    tracesSampleRate: 0,
-  });
-  return true;
-}
-
-/**
- * Reports an error of the readiness plugin, tagged with the plugin and what it was doing,
- * when Sentry was initialised; otherwise does nothing.
- * @public
- */
-export function captureReadinessError(
-  error: unknown,
-  context: { operation: string; entityRef?: string },
-) {
-  if (!Sentry.getClient()) return;
-  Sentry.withScope(scope => {
-    scope.setTag('plugin', 'readiness');
-    scope.setTag('operation', context.operation);
-    if (context.entityRef) scope.setTag('entityRef', context.entityRef);
-    Sentry.captureException(error);
-  });
-}
-
-/** Waits until queued reports are sent (tests, shutdown). @public */
-export const flushSentry = (timeoutMs = 2000) => Sentry.flush(timeoutMs);

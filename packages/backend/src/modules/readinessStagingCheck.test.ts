@@ -3,7 +3,7 @@ import { createBackendPlugin } from '@backstage/backend-plugin-api';
 import {
   ReadinessCheck,
   readinessChecksExtensionPoint,
-} from '@internal/plugin-readiness-node';
+} from '@prodready/plugin-readiness-node';
 import { readinessStagingCheckModule } from './readinessStagingCheck';
 
 describe('readinessStagingCheckModule', () => {

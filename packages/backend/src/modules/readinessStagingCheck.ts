@@ -1,5 +1,5 @@
 import { createBackendModule } from '@backstage/backend-plugin-api';
-import { readinessChecksExtensionPoint } from '@internal/plugin-readiness-node';
+import { readinessChecksExtensionPoint } from '@prodready/plugin-readiness-node';
 
 /**
  * Example custom check through the readiness extension point: task 5.4 ("Staging matches

@@ -16,7 +16,7 @@ import {
   ANNOTATION_TIER,
   RUNBOOK_LINK_TYPE_PATTERN,
   RUNBOOK_TYPES,
-} from '@internal/plugin-readiness-common';
+} from '@prodready/plugin-readiness-common';
 
 /** Sentry project slugs are lower-case words with dashes/underscores; numeric ids are accepted too. */
 const SENTRY_SLUG = /^(?:[a-z0-9][a-z0-9_-]{0,49}|\d{1,20})$/;

@@ -7,7 +7,7 @@ import {
   AuthorizeResult,
   isPermission,
 } from '@backstage/plugin-permission-common';
-import { readinessPlanUpdatePermission } from '@internal/plugin-readiness-common';
+import { readinessPlanUpdatePermission } from '@prodready/plugin-readiness-common';
 
 /** A component owned by `team`, part of `system`, with readiness annotations. */
 export function component(

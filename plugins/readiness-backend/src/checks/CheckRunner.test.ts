@@ -1,9 +1,9 @@
-import { scorePlan } from '@internal/plugin-readiness-common';
+import { scorePlan } from '@prodready/plugin-readiness-common';
 import { createTestService } from '../__testUtils__/testService';
 import { mockServices } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { ConfigReader } from '@backstage/config';
-import { ReadinessCheck } from '@internal/plugin-readiness-node';
+import { ReadinessCheck } from '@prodready/plugin-readiness-node';
 import { DatabaseReadinessStore } from '../database/DatabaseReadinessStore';
 import { ReadinessService } from '../service/ReadinessService';
 import { TemplateRegistry } from '../templates/TemplateRegistry';

@@ -4,7 +4,7 @@ import {
   RootConfigService,
 } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { ReadinessCheck } from '@internal/plugin-readiness-node';
+import { ReadinessCheck } from '@prodready/plugin-readiness-node';
 import { DatabaseReadinessStore } from '../database/DatabaseReadinessStore';
 import { ReadinessService } from '../service/ReadinessService';
 

@@ -1,5 +1,5 @@
 import { ConfigReader } from '@backstage/config';
-import { Evidence, TaskState } from '@internal/plugin-readiness-common';
+import { Evidence, TaskState } from '@prodready/plugin-readiness-common';
 import { builtinChecks } from './builtinChecks';
 import { component, backupPolicies } from '../__testUtils__/fixtures';
 import { defaultTemplate } from '../templates/defaultTemplate';

@@ -4,8 +4,8 @@ import {
   RunbookType,
   getBackupPolicyId,
   isTrusted,
-} from '@internal/plugin-readiness-common';
-import { ReadinessCheck } from '@internal/plugin-readiness-node';
+} from '@prodready/plugin-readiness-common';
+import { ReadinessCheck } from '@prodready/plugin-readiness-node';
 
 const RUNBOOK_TITLES: Record<RunbookType, string> = {
   dr: 'Disaster recovery',

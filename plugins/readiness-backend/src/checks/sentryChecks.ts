@@ -1,9 +1,9 @@
 import { Config } from '@backstage/config';
-import { getSentryProjectSlug } from '@internal/plugin-readiness-common';
+import { getSentryProjectSlug } from '@prodready/plugin-readiness-common';
 import {
   ReadinessCheck,
   ReadinessCheckResult,
-} from '@internal/plugin-readiness-node';
+} from '@prodready/plugin-readiness-node';
 import { SentryClient, SentryError } from '../sentry/SentryClient';
 
 const projectOf = (slug: string) =>

@@ -1,4 +1,4 @@
-import { scorePlan } from '@internal/plugin-readiness-common';
+import { scorePlan } from '@prodready/plugin-readiness-common';
 import {
   createTestDatabases,
   databaseServiceFor,

@@ -15,16 +15,33 @@ import {
   ServicesQuery,
   TaskState,
   TaskStatus,
-} from '@internal/plugin-readiness-common';
+} from '@prodready/plugin-readiness-common';
 import { InputError } from '@backstage/errors';
 import { Entity } from '@backstage/catalog-model';
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 
 const migrationsDir = resolvePackagePath(
-  '@internal/plugin-readiness-backend',
+  '@prodready/plugin-readiness-backend',
   'migrations',
 );
+
+/**
+ * The store uses PostgreSQL features (row locks with `lock_timeout`, `= any(?)`, JSONB,
+ * partial indexes). Backstage's generated apps default to SQLite, so this is the first thing
+ * an adopter meets: refuse at start-up, once, saying how to fix it.
+ */
+function requirePostgres(knex: Knex) {
+  const client = String(knex.client?.config?.client ?? '');
+  if (client === 'pg' || client === 'postgres' || client === 'postgresql')
+    return;
+  throw new Error(
+    `The readiness plugin needs PostgreSQL, but its database client is '${client}'. ` +
+      'Configure Postgres in app-config.yaml: backend.database.client: pg with a connection ' +
+      '(https://backstage.io/docs/getting-started/config/database), or give only this plugin ' +
+      'Postgres with backend.database.plugin.readiness.client: pg and its own connection.',
+  );
+}
 
 /** A stored readiness plan. @internal */
 export interface PlanRecord {
@@ -215,6 +232,7 @@ export class DatabaseReadinessStore {
     skipMigrations?: boolean;
   }): Promise<DatabaseReadinessStore> {
     const client = await database.getClient();
+    requirePostgres(client);
     if (!database.migrations?.skip && !skipMigrations) {
       try {
         await client.migrate.latest({ directory: migrationsDir });

@@ -4,7 +4,7 @@ import {
   ReadinessTemplate,
   RollupQuery,
   TaskStatus,
-} from '@internal/plugin-readiness-common';
+} from '@prodready/plugin-readiness-common';
 import { ReadinessService } from '../service/ReadinessService';
 import { ImportPreview } from './preview';
 import { PreviewRunner } from './PreviewRunner';

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
-import { ReadinessTemplate } from '@internal/plugin-readiness-common';
+import { ReadinessTemplate } from '@prodready/plugin-readiness-common';
 import { ImportPreview } from './preview';
 import { PREVIEW_WORKER } from './previewWorker';
 import { MappingOverrides } from './mapTasks';
@@ -115,7 +115,7 @@ export class PreviewRunner {
     // the backend runs with; a built package ships it as JavaScript next to this file.
     const fromSource = __filename.endsWith('.ts');
     const file = resolvePackagePath(
-      '@internal/plugin-readiness-backend',
+      '@prodready/plugin-readiness-backend',
       fromSource
         ? 'src/import/previewWorker.ts'
         : 'dist/import/previewWorker.cjs.js',

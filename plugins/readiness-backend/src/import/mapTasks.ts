@@ -1,7 +1,7 @@
 import {
   ReadinessTemplate,
   TaskStatus,
-} from '@internal/plugin-readiness-common';
+} from '@prodready/plugin-readiness-common';
 import { ParsedReport, ParsedTask } from './parseReport';
 
 const STOPWORDS = new Set(

@@ -1,4 +1,4 @@
-import { TaskStatus } from '@internal/plugin-readiness-common';
+import { TaskStatus } from '@prodready/plugin-readiness-common';
 
 /**
  * Single-line text helpers of the importer. Every expression here runs on one line of at

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { TASK_STATUSES } from '@internal/plugin-readiness-common';
+import { TASK_STATUSES } from '@prodready/plugin-readiness-common';
 import { PARSE_LIMITS, ParsedReport, parseReport } from './parseReport';
 
 jest.setTimeout(120_000);

@@ -1,4 +1,4 @@
-import { TaskStatus } from '@internal/plugin-readiness-common';
+import { TaskStatus } from '@prodready/plugin-readiness-common';
 import type {
   Heading,
   List,

@@ -3,7 +3,7 @@ import {
   TaskState,
   TaskStatus,
   scorePlan,
-} from '@internal/plugin-readiness-common';
+} from '@prodready/plugin-readiness-common';
 import { MappingOverrides, mapReport } from './mapTasks';
 import { ParsedRisk, UnreadItem, parseReport } from './parseReport';
 import { StatedScore } from './markdownText';

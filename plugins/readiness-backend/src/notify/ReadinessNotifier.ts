@@ -1,7 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { NotificationService } from '@backstage/plugin-notifications-node';
-import { ReadinessStatus } from '@internal/plugin-readiness-common';
+import { ReadinessStatus } from '@prodready/plugin-readiness-common';
 import { DatabaseReadinessStore } from '../database/DatabaseReadinessStore';
 
 const RANK: Record<string, number> = { ready: 2, at_risk: 1, not_ready: 0 };

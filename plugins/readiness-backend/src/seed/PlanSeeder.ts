@@ -1,6 +1,6 @@
 import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
-import { EvidenceInput, TaskStatus } from '@internal/plugin-readiness-common';
+import { EvidenceInput, TaskStatus } from '@prodready/plugin-readiness-common';
 import fs from 'node:fs/promises';
 import yaml from 'yaml';
 import { z } from 'zod';

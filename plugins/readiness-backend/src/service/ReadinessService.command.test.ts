@@ -1,4 +1,4 @@
-import { scorePlan } from '@internal/plugin-readiness-common';
+import { scorePlan } from '@prodready/plugin-readiness-common';
 import { DatabaseReadinessStore } from '../database/DatabaseReadinessStore';
 import { createTestDatabases } from '../__testUtils__/testDatabase';
 import { createTestService } from '../__testUtils__/testService';

@@ -47,7 +47,7 @@ import {
   isReadinessAnnotated,
   scorePlan,
   whatIf,
-} from '@internal/plugin-readiness-common';
+} from '@prodready/plugin-readiness-common';
 import {
   DatabaseReadinessStore,
   PlanRecord,

@@ -6,7 +6,7 @@ import {
   TaskState,
   getBackupPolicyId,
   getSentryProjectSlug,
-} from '@internal/plugin-readiness-common';
+} from '@prodready/plugin-readiness-common';
 
 /**
  * The Sentry project and backup policy of an entity, as the card shows them. The Sentry

@@ -41,7 +41,7 @@ import {
   runbookPatchSchema,
   servicesQuerySchema,
   taskUpdateSchema,
-} from '@internal/plugin-readiness-common';
+} from '@prodready/plugin-readiness-common';
 import express, { Request, Response } from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
@@ -49,7 +49,7 @@ import { ReadinessService, StaleVersionError } from './ReadinessService';
 import { TemplateRegistry } from '../templates/TemplateRegistry';
 import { MarkdownReports } from '../import/MarkdownReports';
 import { ReportTooComplexError } from '../import/PreviewRunner';
-import { captureReadinessError } from '@internal/plugin-readiness-node';
+import { captureReadinessError } from '../sentry/reportErrors';
 import { CiPrincipals } from './CiPrincipals';
 
 const CLIENT_ERRORS = new Set([

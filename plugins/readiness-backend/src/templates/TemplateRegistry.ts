@@ -6,7 +6,7 @@ import {
   formatZodIssues,
   getTemplateId,
   templateSchema,
-} from '@internal/plugin-readiness-common';
+} from '@prodready/plugin-readiness-common';
 import fs from 'node:fs';
 import path from 'node:path';
 import yaml from 'yaml';

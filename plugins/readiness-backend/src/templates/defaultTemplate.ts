@@ -1,4 +1,4 @@
-import { templateSchema } from '@internal/plugin-readiness-common';
+import { templateSchema } from '@prodready/plugin-readiness-common';
 
 /**
  * The default template, drawn from the teams' readiness reports (phases Monitoring →

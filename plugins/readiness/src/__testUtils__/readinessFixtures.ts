@@ -5,7 +5,7 @@ import {
   TaskState,
   scorePlan,
   whatIf,
-} from '@internal/plugin-readiness-common';
+} from '@prodready/plugin-readiness-common';
 
 export const template: ReadinessTemplate = {
   id: 'default',

@@ -10,7 +10,7 @@ import {
   ServiceScoreRow,
   TaskState,
   TaskUpdateInput,
-} from '@internal/plugin-readiness-common';
+} from '@prodready/plugin-readiness-common';
 
 /** Filters of the org views; each value is one or more comma-separated values. @public */
 export interface ReadinessFilters {

@@ -4,7 +4,7 @@ import { ResponseError } from '@backstage/errors';
 import {
   EntityReadinessResponse,
   ReviewQueueResponse,
-} from '@internal/plugin-readiness-common';
+} from '@prodready/plugin-readiness-common';
 import {
   EvidenceReviewDecision,
   ExemptionRequestInput,

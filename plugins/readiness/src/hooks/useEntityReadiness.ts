@@ -1,6 +1,6 @@
 import { useApi } from '@backstage/core-plugin-api';
 import { Entity, getCompoundEntityRef } from '@backstage/catalog-model';
-import { isReadinessAnnotated } from '@internal/plugin-readiness-common';
+import { isReadinessAnnotated } from '@prodready/plugin-readiness-common';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { readinessApiRef } from '../api';
 

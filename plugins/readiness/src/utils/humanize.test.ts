@@ -1,4 +1,4 @@
-import { Evidence } from '@internal/plugin-readiness-common';
+import { Evidence } from '@prodready/plugin-readiness-common';
 import { humanizeActor, provenance } from './humanize';
 
 const evidence = (e: Partial<Evidence>): Evidence => ({

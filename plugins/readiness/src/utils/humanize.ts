@@ -1,6 +1,6 @@
 import { parseEntityRef } from '@backstage/catalog-model';
 import { humanizeEntityRef } from '@backstage/plugin-catalog-react';
-import { Evidence } from '@internal/plugin-readiness-common';
+import { Evidence } from '@prodready/plugin-readiness-common';
 
 /**
  * A person or team as the rest of the UI names them (`user:default/alice` → `alice`);

@@ -13,7 +13,7 @@ import {
   EntityReadinessResponse,
   ReadinessStatus,
   TaskValueKind,
-} from '@internal/plugin-readiness-common';
+} from '@prodready/plugin-readiness-common';
 import Box from '@material-ui/core/Box';
 import Chip from '@material-ui/core/Chip';
 import Grid from '@material-ui/core/Grid';

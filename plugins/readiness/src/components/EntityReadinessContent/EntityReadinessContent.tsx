@@ -18,7 +18,7 @@ import {
   TaskStatus,
   readinessExemptionApprovePermission,
   readinessPlanUpdatePermission,
-} from '@internal/plugin-readiness-common';
+} from '@prodready/plugin-readiness-common';
 import Button from '@material-ui/core/Button';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';

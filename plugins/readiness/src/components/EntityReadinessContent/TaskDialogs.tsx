@@ -6,7 +6,7 @@ import DialogContentText from '@material-ui/core/DialogContentText';
 import DialogTitle from '@material-ui/core/DialogTitle';
 import MenuItem from '@material-ui/core/MenuItem';
 import TextField from '@material-ui/core/TextField';
-import { ExemptionRequest } from '@internal/plugin-readiness-common';
+import { ExemptionRequest } from '@prodready/plugin-readiness-common';
 import { useState } from 'react';
 import { humanizeActor } from '../../utils/humanize';
 

@@ -8,7 +8,7 @@ import {
   TaskState,
   TaskStatus,
   TemplateTask,
-} from '@internal/plugin-readiness-common';
+} from '@prodready/plugin-readiness-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Checkbox from '@material-ui/core/Checkbox';

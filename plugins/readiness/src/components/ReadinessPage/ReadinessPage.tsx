@@ -15,7 +15,7 @@ import { parseEntityRef } from '@backstage/catalog-model';
 import {
   RollupGroup,
   ServiceScoreRow,
-} from '@internal/plugin-readiness-common';
+} from '@prodready/plugin-readiness-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Grid from '@material-ui/core/Grid';

@@ -1,6 +1,6 @@
 import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
-import { ReviewQueueItem } from '@internal/plugin-readiness-common';
+import { ReviewQueueItem } from '@prodready/plugin-readiness-common';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { ReadinessApi, readinessApiRef } from '../../api';
 import { ReviewQueue } from './ReviewQueue';
