@@ -12,7 +12,7 @@ export const repoRoot = path.resolve(
   '..',
 );
 
-const yarnRelease = () => {
+export const yarnRelease = () => {
   const dir = path.join(repoRoot, '.yarn', 'releases');
   const file = readdirSync(dir).find(f => /^yarn-.*\.cjs$/.test(f));
   if (!file) throw new Error(`No yarn release in ${dir}`);

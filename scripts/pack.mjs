@@ -5,6 +5,7 @@
 // package needs at run time (migrations, config schema, the import worker).
 import { spawnSync } from 'node:child_process';
 import {
+  existsSync,
   mkdirSync,
   readdirSync,
   readFileSync,
@@ -17,7 +18,6 @@ import { checkNode, repoRoot, yarn } from './lib.mjs';
 /** Files a package must ship beyond its entry points. */
 const REQUIRED = {
   '@prodready/plugin-readiness-backend': [
-    'config.d.ts',
     'migrations/20261202_evidence_trust.js',
     'dist/import/previewWorker.cjs.js',
   ],
@@ -43,6 +43,7 @@ export const tarballDir = path.join(repoRoot, 'dist-tarballs');
 export function publishable() {
   return readdirSync(path.join(repoRoot, 'plugins'))
     .map(dir => path.join(repoRoot, 'plugins', dir))
+    .filter(dir => existsSync(path.join(dir, 'package.json')))
     .map(dir => ({
       dir,
       pkg: JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')),
@@ -76,14 +77,21 @@ export function checkTarball(file) {
   if (pkg.private) problems.push(`${pkg.name}: private`);
   for (const field of ['main', 'types', 'module']) {
     if (!pkg[field]) continue;
-    if (!pkg[field].startsWith('dist/'))
+    if (!/^(\.\/)?dist\//.test(pkg[field]))
       problems.push(`${pkg.name}: ${field} is ${pkg[field]}, not in dist/`);
     need(pkg[field], field);
   }
   if (!pkg.main) problems.push(`${pkg.name}: no main`);
+  // prepack turns config.d.ts into the JSON schema adopters' config is validated with.
+  if (pkg.configSchema) need(pkg.configSchema, 'configSchema');
   for (const [key, target] of Object.entries(pkg.exports ?? {})) {
+    // `backstage` marks what the entry point holds; it is not a file.
     const targets =
-      typeof target === 'string' ? [target] : Object.values(target);
+      typeof target === 'string'
+        ? [target]
+        : Object.entries(target)
+            .filter(([condition]) => condition !== 'backstage')
+            .map(([, t]) => t);
     for (const t of targets) {
       if (typeof t !== 'string' || t.endsWith('package.json')) continue;
       if (/\.tsx?$/.test(t) && !t.endsWith('.d.ts'))
@@ -132,6 +140,89 @@ export function packAll() {
   return out;
 }
 
+/**
+ * The built backend's import worker answers a preview: the file the package resolves at run
+ * time (`dist/import/previewWorker.cjs.js`) exists, loads and parses a report.
+ */
+export async function smokeWorker() {
+  const { Worker } = await import('node:worker_threads');
+  const file = path.join(
+    repoRoot,
+    'plugins',
+    'readiness-backend',
+    'dist',
+    'import',
+    'previewWorker.cjs.js',
+  );
+  const template = {
+    id: 'smoke',
+    version: 1,
+    title: 'Smoke',
+    readyThreshold: 80,
+    atRiskThreshold: 60,
+    blockerCap: 59,
+    dimensions: [{ id: 'observability', title: 'Observability' }],
+    phases: [
+      {
+        id: 'p1',
+        title: 'Monitoring',
+        tasks: [
+          {
+            id: '1.1',
+            title: 'Error tracking',
+            dimension: 'observability',
+            severity: 'p1',
+            points: 10,
+            checklist: [],
+            verification: 'manual',
+          },
+        ],
+      },
+    ],
+  };
+  // In this workspace the sibling packages resolve to their TypeScript sources, hence the
+  // transform; the worker file itself is the built JavaScript the tarball ships.
+  const worker = new Worker(file, {
+    workerData: 'readiness-import-preview',
+    execArgv: [
+      '--require',
+      path.join(
+        repoRoot,
+        'node_modules',
+        '@backstage',
+        'cli-node',
+        'config',
+        'nodeTransform.cjs',
+      ),
+    ],
+  });
+  try {
+    return await new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error('no answer in 30 s')),
+        30_000,
+      );
+      worker.on('error', reject);
+      worker.on('message', message => {
+        if (message.ready) {
+          worker.postMessage({
+            id: 1,
+            markdown: '## Phase 1: Monitoring\n\n- [x] 1.1 Error tracking\n',
+            template,
+            overrides: {},
+          });
+          return;
+        }
+        clearTimeout(timer);
+        if (message.error) reject(new Error(message.error));
+        else resolve(message.preview);
+      });
+    });
+  } finally {
+    await worker.terminate();
+  }
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   checkNode();
   const packed = packAll();
@@ -146,5 +237,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     for (const problem of problems) console.error(`  ${problem}`);
     failed ||= problems.length > 0;
   }
+  const preview = await smokeWorker().catch(error => ({ error }));
+  const mapped = preview.mapping?.map(m => `${m.taskId}:${m.status}`).join(',');
+  console.log(`built import worker: ${preview.error ?? `mapping ${mapped}`}`);
+  failed ||= mapped !== '1.1:done';
   process.exit(failed ? 1 : 0);
 }

@@ -2,7 +2,7 @@
 // once, database tests on a real PostgreSQL (see with-postgres.mjs).
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { checkNode, install, repoRoot, run } from './lib.mjs';
+import { checkNode, install, repoRoot, run, yarnRelease } from './lib.mjs';
 
 checkNode();
 install();
@@ -31,7 +31,30 @@ const steps = [
   [
     'script tests',
     process.execPath,
-    ['--test', path.join(repoRoot, 'scripts', 'lib.test.mjs')],
+    [
+      '--test',
+      path.join(repoRoot, 'scripts', 'lib.test.mjs'),
+      path.join(repoRoot, 'scripts', 'pack.test.mjs'),
+    ],
+  ],
+  // Publishable metadata (repository, pluginPackages, …) as `backstage-cli repo fix --publish` keeps it.
+  [
+    'publish metadata',
+    bin('backstage-cli'),
+    ['repo', 'fix', '--publish', '--check'],
+  ],
+  // The public surface of every package (and /alpha) against the checked-in report.api.md files;
+  // the type-check step above wrote the declarations they are read from.
+  [
+    'API reports',
+    process.execPath,
+    [yarnRelease(), 'build:api-reports', '--ci'],
+  ],
+  // Build and `yarn pack` every plugin, then check the tarballs install outside this workspace.
+  [
+    'pack the plugins',
+    process.execPath,
+    [path.join(repoRoot, 'scripts', 'pack.mjs')],
   ],
   [
     'unit + integration tests',

@@ -9,7 +9,7 @@ import { Entity } from '@backstage/catalog-model';
 import {
   BulkPlan,
   defaultTemplate,
-} from '@prodready/plugin-readiness-backend/testUtils';
+} from './backend';
 
 /** Shape of the generated organisation. */
 export interface OrgShape {

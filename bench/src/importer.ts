@@ -11,7 +11,7 @@ import path from 'node:path';
 import {
   PreviewRunner,
   defaultTemplate,
-} from '@prodready/plugin-readiness-backend/testUtils';
+} from './backend';
 
 const smoke = process.argv.includes('--smoke');
 // Run from the repository root (`yarn bench:import`), like the main benchmark.

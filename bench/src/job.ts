@@ -4,7 +4,7 @@
  * sync). Prints one JSON line with the measurement.
  */
 import knexFactory from 'knex';
-import { DatabaseReadinessStore } from '@prodready/plugin-readiness-backend/testUtils';
+import { DatabaseReadinessStore } from './backend';
 import { httpCatalog, measureJob, readinessJobs } from './jobs';
 
 async function main() {

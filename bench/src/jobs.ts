@@ -7,7 +7,7 @@ import {
   DatabaseReadinessStore,
   ReadinessService,
   TemplateRegistry,
-} from '@prodready/plugin-readiness-backend/testUtils';
+} from './backend';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 
 /** Wall time and memory growth of one in-process job. */

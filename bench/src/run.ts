@@ -11,7 +11,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import knexFactory, { Knex } from 'knex';
 import yaml from 'yaml';
-import { DatabaseReadinessStore } from '@prodready/plugin-readiness-backend/testUtils';
+import { DatabaseReadinessStore } from './backend';
 import {
   FULL_ORG,
   OrgShape,

@@ -1,8 +1,7 @@
-/**
- * Building blocks of the readiness backend for benchmarks and integration harnesses that
- * load data through the plugin's own store and run its jobs outside a backend.
- *
- * @packageDocumentation
+/*
+ * Building blocks of the readiness backend for the benchmark (bench/src/backend.ts), which
+ * loads data through the plugin's own store and runs its jobs outside a backend. Not exported
+ * from the package: these are internals.
  */
 export { DatabaseReadinessStore } from './database/DatabaseReadinessStore';
 export type { BulkPlan } from './database/DatabaseReadinessStore';

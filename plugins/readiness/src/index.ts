@@ -21,4 +21,9 @@ export type {
   ReadinessFilters,
   EvidenceReviewDecision,
   ExemptionRequestInput,
+  ImportMapping,
+  ImportPreview,
+  ImportedItem,
+  ScoreSnapshot,
+  TaskWriteResult,
 } from './api';

@@ -24,7 +24,7 @@ export const readinessPlugin = createPlugin({
 });
 
 /** Readiness card for an entity's overview page. @public */
-export const EntityReadinessCard = readinessPlugin.provide(
+export const EntityReadinessCard: () => JSX.Element = readinessPlugin.provide(
   createComponentExtension({
     name: 'EntityReadinessCard',
     component: {
@@ -37,20 +37,21 @@ export const EntityReadinessCard = readinessPlugin.provide(
 );
 
 /** The Readiness tab of an entity page. @public */
-export const EntityReadinessContent = readinessPlugin.provide(
-  createComponentExtension({
-    name: 'EntityReadinessContent',
-    component: {
-      lazy: () =>
-        import('./components/EntityReadinessContent').then(
-          m => m.EntityReadinessContent,
-        ),
-    },
-  }),
-);
+export const EntityReadinessContent: () => JSX.Element | null =
+  readinessPlugin.provide(
+    createComponentExtension({
+      name: 'EntityReadinessContent',
+      component: {
+        lazy: () =>
+          import('./components/EntityReadinessContent').then(
+            m => m.EntityReadinessContent,
+          ),
+      },
+    }),
+  );
 
 /** Readiness of a team's services, for Group entity pages. @public */
-export const GroupReadinessCard = readinessPlugin.provide(
+export const GroupReadinessCard: () => JSX.Element = readinessPlugin.provide(
   createComponentExtension({
     name: 'GroupReadinessCard',
     component: {
@@ -63,7 +64,7 @@ export const GroupReadinessCard = readinessPlugin.provide(
 );
 
 /** The org-wide readiness page for managers. @public */
-export const ReadinessPage = readinessPlugin.provide(
+export const ReadinessPage: () => JSX.Element = readinessPlugin.provide(
   createRoutableExtension({
     name: 'ReadinessPage',
     component: () =>
