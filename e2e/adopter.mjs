@@ -28,11 +28,16 @@ const timed = (name, fn) => {
 };
 const must = (cmd, args, opts) => {
   const res = spawnSync(cmd, args, { stdio: 'inherit', ...opts });
-  if (res.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed in ${opts?.cwd}`);
+  if (res.status !== 0)
+    throw new Error(`${cmd} ${args.join(' ')} failed in ${opts?.cwd}`);
 };
 
 if (!existsSync(tarballs) || readdirSync(tarballs).length < 5) {
-  timed('pack the plugins', () => must(process.execPath, [path.join(repoRoot, 'scripts', 'pack.mjs')], { cwd: repoRoot }));
+  timed('pack the plugins', () =>
+    must(process.execPath, [path.join(repoRoot, 'scripts', 'pack.mjs')], {
+      cwd: repoRoot,
+    }),
+  );
 }
 // Tarballs change with every build, so their checksums in the lockfile are refreshed; the
 // registry packages stay as the committed lockfile pins them.
@@ -43,9 +48,17 @@ timed('install the adopter app from the tarballs', () =>
   }),
 );
 const cli = path.join(adopter, 'node_modules', '.bin', 'backstage-cli');
-timed('build the adopter app', () => must(cli, ['package', 'build'], { cwd: path.join(adopter, 'packages', 'app') }));
+timed('build the adopter app', () =>
+  must(cli, ['package', 'build'], {
+    cwd: path.join(adopter, 'packages', 'app'),
+  }),
+);
 
-const pg = await startEmbeddedPostgres({ dataDir: tmpDir('readiness-adopter-pg'), port: await freePort(), persistent: false });
+const pg = await startEmbeddedPostgres({
+  dataDir: tmpDir('readiness-adopter-pg'),
+  port: await freePort(),
+  persistent: false,
+});
 const port = 7008;
 const base = `http://localhost:${port}`;
 const backend = spawn(cli, ['package', 'start'], {
@@ -65,6 +78,7 @@ backend.stdout.on('data', d => (backendLog += d));
 backend.stderr.on('data', d => (backendLog += d));
 
 let browser;
+let page;
 let exitCode = 0;
 try {
   const token = async () => {
@@ -77,25 +91,44 @@ try {
   for (;;) {
     try {
       const t = await token();
-      const res = await fetch(`${base}/api/readiness/entities/component/default/adopter-service`, {
-        headers: { Authorization: `Bearer ${t}` },
-      });
+      const res = await fetch(
+        `${base}/api/readiness/entities/component/default/adopter-service`,
+        {
+          headers: { Authorization: `Bearer ${t}` },
+        },
+      );
       const html = await (await fetch(base)).text();
       if (res.ok && html.includes('<div id="root">')) break;
     } catch {
       // not up yet
     }
-    if (Date.now() - started > 240_000) throw new Error(`adopter backend not ready in time\n${backendLog.slice(-4000)}`);
+    if (Date.now() - started > 240_000)
+      throw new Error(
+        `adopter backend not ready in time\n${backendLog.slice(-4000)}`,
+      );
     await new Promise(r => setTimeout(r, 1000));
   }
-  console.log(`  ✓ the adopter backend serves the app and the readiness API (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  console.log(
+    `  ✓ the adopter backend serves the app and the readiness API (${(
+      (Date.now() - started) /
+      1000
+    ).toFixed(1)} s)`,
+  );
 
   const { chromium } = await import('playwright-core');
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   page.setDefaultTimeout(60_000);
   const shot = async name => {
     await page.waitForTimeout(500);
@@ -105,23 +138,48 @@ try {
   await page.goto(`${base}/catalog/default/component/adopter-service`);
   await page.getByRole('button', { name: 'Enter' }).click();
   await page.getByText('Production readiness', { exact: true }).waitFor();
-  await page.getByRole('img', { name: /^Readiness score [\d.]+ of 100$/ }).first().waitFor();
+  await page
+    .getByRole('img', { name: /^Readiness score [\d.]+ of 100$/ })
+    .first()
+    .waitFor();
   await shot('card');
   console.log('  ✓ the entity page shows the readiness card');
 
-  await page.goto(`${base}/catalog/default/component/adopter-service/readiness`);
-  await page.getByText(/^Phase 1: /).first().waitFor();
+  await page.goto(
+    `${base}/catalog/default/component/adopter-service/readiness`,
+  );
+  await page
+    .getByText(/^Phase 1: /)
+    .first()
+    .waitFor();
   await shot('tab');
   console.log('  ✓ the Readiness tab shows the plan');
 
+  // A new service is scored by the registration job (every 30 s) and then rolls up.
+  const until = Date.now() + 120_000;
+  for (;;) {
+    const res = await fetch(`${base}/api/readiness/scores?groupBy=owner`, {
+      headers: { Authorization: `Bearer ${await token()}` },
+    });
+    if (res.ok && (await res.json()).items?.length) break;
+    if (Date.now() > until) throw new Error('the service was never scored');
+    await new Promise(r => setTimeout(r, 2000));
+  }
   await page.goto(`${base}/readiness`);
   await page.getByRole('table', { name: 'Scores by owner' }).waitFor();
-  await page.getByRole('table', { name: 'Scores by owner' }).getByText(/adopters/).first().waitFor();
+  await page
+    .getByRole('table', { name: 'Scores by owner' })
+    .getByText(/adopters/)
+    .first()
+    .waitFor();
   await shot('org');
   console.log('  ✓ the org page rolls the service up under its team');
 } catch (error) {
   exitCode = 1;
   console.error(`  ✕ ${error.message}`);
+  await page
+    ?.screenshot({ path: path.join(shotsDir, 'adopter-failure.png') })
+    .catch(() => undefined);
   console.error(backendLog.slice(-3000));
 } finally {
   await browser?.close().catch(() => undefined);

@@ -79,6 +79,13 @@ const steps = [
     process.execPath,
     [path.join(repoRoot, 'e2e', 'run.mjs')],
   ],
+  // An adopter's own app (e2e/adopter, outside this workspace) installs the packed tarballs as
+  // the READMEs say, builds, starts on PostgreSQL and shows the card, the tab and the org page.
+  [
+    'adopter app from the tarballs',
+    process.execPath,
+    [path.join(repoRoot, 'e2e', 'adopter.mjs')],
+  ],
   // The benchmark harness on a small organisation, so it cannot rot; no timing is asserted.
   [
     'benchmark smoke run',
