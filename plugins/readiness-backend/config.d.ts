@@ -122,6 +122,15 @@ export interface Config {
       }>;
     };
     /** Second-person review of a person's evidence. */
+    /** Backstage notifications (via the notifications backend). */
+    notifications?: {
+      /**
+       * Owners are told when evidence expires within 14 days or has expired and when a
+       * status drops or a score falls by 10 or more; reviewers (`review.notify`) when evidence
+       * awaits them. Default true; false sends nothing and skips the expiry job.
+       */
+      enabled?: boolean;
+    };
     review?: {
       /**
        * Let members of the owning group review its evidence (small organisations). The

@@ -4,8 +4,15 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { Knex } from 'knex';
 import { readinessPlugin } from './plugin';
 import { createTestDatabases } from './__testUtils__/testDatabase';
-import { startReadinessBackend } from './__testUtils__/testBackend';
-import { component } from './__testUtils__/fixtures';
+import {
+  registerPlans,
+  startReadinessBackend,
+} from './__testUtils__/testBackend';
+import { component, people } from './__testUtils__/fixtures';
+import { createServiceFactory } from '@backstage/backend-plugin-api';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import { mockCredentials } from '@backstage/backend-test-utils';
+import request from 'supertest';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import fs from 'node:fs';
 
@@ -69,6 +76,48 @@ describe('the readiness plugin as a guest in an adopter backend', () => {
           's',
         ),
       );
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'sends notifications unless readiness.notifications.enabled is false, %p',
+    async id => {
+      const sent = async (enabled?: boolean) => {
+        const send = jest.fn(async () => undefined);
+        const server = await startReadinessBackend({
+          knex: await databases.init(id),
+          entities: [component('payments', 'payments-team', 'pay')],
+          config: {
+            readiness: {
+              review: { notify: ['group:default/sre-team'] },
+              ...(enabled === undefined ? {} : { notifications: { enabled } }),
+            },
+          },
+          features: [
+            createServiceFactory({
+              service: notificationService,
+              deps: {},
+              factory: () => ({ send }),
+            }),
+          ],
+        });
+        await registerPlans(server, ['payments']);
+        // A link awaiting review tells the reviewers.
+        const res = await request(server)
+          .post(
+            '/api/readiness/entities/component/default/payments/tasks/1.2/evidence',
+          )
+          .set({ Authorization: mockCredentials.user.header(people.owner) })
+          .send({
+            kind: 'link',
+            url: 'https://uptime.example.com/payments',
+            summary: 'Uptime check',
+          });
+        expect(res.status).toBe(201);
+        return send.mock.calls.length;
+      };
+      expect(await sent()).toBeGreaterThan(0);
+      expect(await sent(false)).toBe(0);
     },
   );
 });

@@ -89,12 +89,19 @@ export const readinessPlugin = createBackendPlugin({
             : fallback;
         const templates = TemplateRegistry.fromConfig(config);
         const store = await DatabaseReadinessStore.create({ database });
-        const notifier = new ReadinessNotifier({
-          notifications: deps.notifications,
-          store,
-          logger,
-          reviewers: config.getOptionalStringArray('readiness.review.notify'),
-        });
+        // Backstage notifications to owners and reviewers; an adopter without the
+        // notifications backend (or who wants none) turns them off.
+        const notifier =
+          config.getOptionalBoolean('readiness.notifications.enabled') === false
+            ? undefined
+            : new ReadinessNotifier({
+                notifications: deps.notifications,
+                store,
+                logger,
+                reviewers: config.getOptionalStringArray(
+                  'readiness.review.notify',
+                ),
+              });
         const service = new ReadinessService({
           store,
           templates,
@@ -203,19 +210,20 @@ export const readinessPlugin = createBackendPlugin({
           },
         });
 
-        await schedule({
-          id: 'readiness-evidence-expiry',
-          ...schedule_('evidenceExpiry', {
-            frequency: { hours: 6 },
-            timeout: { minutes: 10 },
-            initialDelay: { minutes: 2 },
-          }),
-          fn: async () => {
-            const sent = await notifier.evidenceExpiry();
-            if (sent)
-              logger.info(`Sent ${sent} readiness evidence notifications`);
-          },
-        });
+        if (notifier)
+          await schedule({
+            id: 'readiness-evidence-expiry',
+            ...schedule_('evidenceExpiry', {
+              frequency: { hours: 6 },
+              timeout: { minutes: 10 },
+              initialDelay: { minutes: 2 },
+            }),
+            fn: async () => {
+              const sent = await notifier.evidenceExpiry();
+              if (sent)
+                logger.info(`Sent ${sent} readiness evidence notifications`);
+            },
+          });
 
         await schedule({
           id: 'readiness-reevaluate',

@@ -24,6 +24,8 @@ export async function startReadinessBackend(options: {
   knex: Knex;
   entities: Entity[];
   config?: JsonObject;
+  /** More service factories or features, e.g. a recording notification service. */
+  features?: Parameters<typeof startTestBackend>[0]['features'];
 }): Promise<Server> {
   const { server } = await startTestBackend({
     features: [
@@ -33,6 +35,7 @@ export async function startReadinessBackend(options: {
       catalogServiceMock.factory({ entities: options.entities }),
       demoPermissionsFactory(options.entities),
       demoUserInfoFactory(),
+      ...(options.features ?? []),
     ],
   });
   return server;
