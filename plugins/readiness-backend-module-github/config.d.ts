@@ -1,0 +1,21 @@
+export interface Config {
+  readiness?: {
+    /**
+     * GitHub checks (`@prodready/plugin-readiness-backend-module-github`). Credentials come from
+     * `integrations.github` (a token or a GitHub App), as for the rest of Backstage.
+     */
+    github?: {
+      /** A green run older than this no longer proves the build (default 7). */
+      ciMaxAgeDays?: number;
+      /**
+       * The `github.com/project-slug` annotation must name the repository the entity is
+       * registered from (its `backstage.io/source-location`), so a team cannot point it at
+       * someone else's green repository (default true). Turn off only where entities are
+       * registered from a central repository and the annotation is reviewed there.
+       */
+      requireSourceRepo?: boolean;
+      /** Per-request timeout in milliseconds (default 5000). */
+      timeoutMs?: number;
+    };
+  };
+}

@@ -1,0 +1,138 @@
+import { Entity } from '@backstage/catalog-model';
+import {
+  DefaultGithubCredentialsProvider,
+  GithubIntegrationConfig,
+  ScmIntegrations,
+} from '@backstage/integration';
+
+/** The standard annotation naming an entity's GitHub repository (`owner/name`). */
+export const GITHUB_PROJECT_SLUG = 'github.com/project-slug';
+
+/** A GitHub answer the check can act on; `unreachable` makes the check answer unknown. */
+export type GithubAnswer<T> =
+  | { ok: true; body: T; status: number }
+  | { ok: false; status: number; message: string }
+  | { ok: false; status: 'unreachable'; message: string };
+
+/** A repository a check reads, with the API and credentials to read it. */
+export interface GithubRepo {
+  owner: string;
+  name: string;
+  webUrl: string;
+  get<T>(path: string): Promise<GithubAnswer<T>>;
+}
+
+/**
+ * GitHub access through Backstage's integrations config: the entity's repository from
+ * `github.com/project-slug`, which must be the repository the entity is registered from
+ * (unless `readiness.github.requireSourceRepo: false`); a token or GitHub App credentials from
+ * `integrations.github`.
+ */
+export class GithubApi {
+  private readonly credentials: DefaultGithubCredentialsProvider;
+
+  constructor(
+    private readonly integrations: ScmIntegrations,
+    private readonly timeoutMs: number,
+    private readonly requireSourceRepo = true,
+  ) {
+    this.credentials =
+      DefaultGithubCredentialsProvider.fromIntegrations(integrations);
+  }
+
+  /**
+   * The entity's repository, `missing` when it names none, or `unconfigured` when no GitHub
+   * integration covers its host.
+   */
+  repoOf(
+    entity: Entity,
+  ): GithubRepo | 'missing' | 'unconfigured' | { unproven: string } {
+    const slug = entity.metadata.annotations?.[GITHUB_PROJECT_SLUG];
+    const m = slug ? /^([\w.-]{1,100})\/([\w.-]{1,100})$/.exec(slug) : null;
+    if (!m) return 'missing';
+    const source = this.sourceRepo(entity);
+    if (source && !this.integrations.github.byHost(source.host))
+      return 'unconfigured';
+    // The annotation is the team's word: pointed at someone else's green repository it would
+    // prove nothing. The catalog sets the source location from where the entity is registered.
+    if (this.requireSourceRepo) {
+      if (!source)
+        return {
+          unproven: `${entity.metadata.name} is not registered from a GitHub repository, so the repository it names is only the team's word`,
+        };
+      if (
+        `${source.owner}/${source.name}`.toLowerCase() !== slug!.toLowerCase()
+      )
+        return {
+          unproven: `${GITHUB_PROJECT_SLUG} names ${slug}, but the entity is registered from ${source.owner}/${source.name}`,
+        };
+    }
+    const host = source?.host ?? 'github.com';
+    const integration = this.integrations.github.byHost(host);
+    if (!integration?.config.apiBaseUrl) return 'unconfigured';
+    const [, owner, name] = m;
+    const webUrl = `https://${host}/${owner}/${name}`;
+    return {
+      owner,
+      name,
+      webUrl,
+      get: path =>
+        this.get(integration.config, webUrl, `/repos/${owner}/${name}${path}`),
+    };
+  }
+
+  /** The GitHub repository the entity was registered from, if any. */
+  private sourceRepo(entity: Entity) {
+    const location =
+      entity.metadata.annotations?.['backstage.io/source-location'] ?? '';
+    const m =
+      /^url:https?:\/\/([^/\s]{1,253})\/([\w.-]{1,100})\/([\w.-]{1,100})(?:[/?#]|$)/.exec(
+        location,
+      );
+    if (!m) return undefined;
+    return { host: m[1], owner: m[2], name: m[3].replace(/\.git$/, '') };
+  }
+
+  private async get<T>(
+    config: GithubIntegrationConfig,
+    webUrl: string,
+    path: string,
+  ): Promise<GithubAnswer<T>> {
+    try {
+      const { headers, token } = await this.credentials.getCredentials({
+        url: webUrl,
+      });
+      // Anonymous calls see only public repositories, at 60 an hour: not a basis for proof.
+      if (!token)
+        return {
+          ok: false,
+          status: 'unreachable',
+          message: `no GitHub token or app configured for ${
+            new URL(webUrl).host
+          }`,
+        };
+      const res = await fetch(`${config.apiBaseUrl}${path}`, {
+        headers: {
+          Accept: 'application/vnd.github+json',
+          'X-GitHub-Api-Version': '2022-11-28',
+          ...headers,
+        },
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+      if (res.ok)
+        return { ok: true, status: res.status, body: (await res.json()) as T };
+      const body = (await res.json().catch(() => ({}))) as { message?: string };
+      return {
+        ok: false,
+        status: res.status,
+        message: String(body.message ?? res.statusText).slice(0, 200),
+      };
+    } catch (error) {
+      return {
+        ok: false,
+        status: 'unreachable',
+        message: String((error as Error)?.message ?? error).slice(0, 200),
+      };
+    }
+  }
+}
