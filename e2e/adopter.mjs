@@ -9,6 +9,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import {
+  chromiumLaunchOptions,
   freePort,
   repoRoot,
   startEmbeddedPostgres,
@@ -198,18 +199,7 @@ let backend;
 let exitCode = 0;
 try {
   const { chromium } = await import('playwright-core');
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await chromium.launch(chromiumLaunchOptions());
   for (const [variant, appPackage] of [
     ['new-frontend-system', 'app'],
     ['legacy-frontend-system', 'app-legacy'],

@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { freePort, repoRoot, startEmbeddedPostgres, tmpDir } from '../scripts/lib.mjs';
+import { chromiumLaunchOptions, freePort, repoRoot, startEmbeddedPostgres, tmpDir } from '../scripts/lib.mjs';
 import { startFakeSentry } from '../scripts/fake-sentry.mjs';
 
 const results = [];
@@ -80,10 +80,7 @@ try {
     }
   });
 
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await chromium.launch(chromiumLaunchOptions());
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   page.setDefaultTimeout(60_000);
   const shot = async name => {

@@ -72,6 +72,20 @@ export function checkNode() {
   process.exit(res.status ?? 1);
 }
 
+/** How the repo's scripts launch Debian's Chromium headless (playwright cannot download one here). */
+export const chromiumLaunchOptions = () => ({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ],
+});
+
 /** Runs the committed Yarn release (no global yarn or corepack needed). */
 export function yarn(args, opts = {}) {
   const res = spawnSync(process.execPath, [yarnRelease(), ...args], {

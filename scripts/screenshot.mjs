@@ -1,6 +1,7 @@
 // Takes README screenshots of the running demo app in headless Chromium.
 // Usage: [CARD_ONLY=1] [THEME=dark] [BASE_URL=http://localhost:3000] node scripts/screenshot.mjs <path> <out.png> [waitForText]
 import { chromium } from 'playwright-core';
+import { chromiumLaunchOptions } from './lib.mjs';
 
 const [
   ,
@@ -9,18 +10,7 @@ const [
   out = 'docs/images/entity-card.png',
   waitFor,
 ] = process.argv;
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-  ],
-});
+const browser = await chromium.launch(chromiumLaunchOptions());
 const page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
 if (process.env.THEME) {
   // Backstage keeps the chosen theme in localStorage.
