@@ -1,3 +1,4 @@
+import { CacheService } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import {
   DefaultGithubCredentialsProvider,
@@ -30,11 +31,16 @@ export interface GithubRepo {
  */
 export class GithubApi {
   private readonly credentials: DefaultGithubCredentialsProvider;
+  /** Until when GitHub asked us to stop (429, or 403 with the rate limit spent). */
+  private pausedUntil = 0;
 
   constructor(
     private readonly integrations: ScmIntegrations,
     private readonly timeoutMs: number,
     private readonly requireSourceRepo = true,
+    /** Keeps ETags and bodies, so an unchanged answer is a 304 that costs no rate limit. */
+    private readonly cache?: CacheService,
+    private readonly clock: () => number = Date.now,
   ) {
     this.credentials =
       DefaultGithubCredentialsProvider.fromIntegrations(integrations);
@@ -93,11 +99,30 @@ export class GithubApi {
     return { host: m[1], owner: m[2], name: m[3].replace(/\.git$/, '') };
   }
 
+  /** Honours `Retry-After` (seconds) or `x-ratelimit-reset` (epoch seconds); 60 s otherwise. */
+  private pauseFor(headers: Headers) {
+    const retryAfter = Number(headers.get('retry-after'));
+    const reset = Number(headers.get('x-ratelimit-reset'));
+    let until = this.clock() + 60_000;
+    if (retryAfter > 0) until = this.clock() + retryAfter * 1000;
+    else if (reset > 0) until = reset * 1000;
+    this.pausedUntil = Math.max(this.pausedUntil, until);
+  }
+
   private async get<T>(
     config: GithubIntegrationConfig,
     webUrl: string,
     path: string,
   ): Promise<GithubAnswer<T>> {
+    if (this.clock() < this.pausedUntil)
+      return {
+        ok: false,
+        status: 'unreachable',
+        message: `rate limited by GitHub until ${new Date(
+          this.pausedUntil,
+        ).toISOString()}`,
+      };
+    const url = `${config.apiBaseUrl}${path}`;
     try {
       const { headers, token } = await this.credentials.getCredentials({
         url: webUrl,
@@ -111,22 +136,43 @@ export class GithubApi {
             new URL(webUrl).host
           }`,
         };
-      const res = await fetch(`${config.apiBaseUrl}${path}`, {
+      const cached = (await this.cache?.get(url)) as
+        | { etag: string; body: T }
+        | undefined;
+      const res = await fetch(url, {
         headers: {
           Accept: 'application/vnd.github+json',
           'X-GitHub-Api-Version': '2022-11-28',
+          ...(cached ? { 'If-None-Match': cached.etag } : {}),
           ...headers,
         },
         signal: AbortSignal.timeout(this.timeoutMs),
       });
-      if (res.ok)
-        return { ok: true, status: res.status, body: (await res.json()) as T };
+      if (res.status === 304 && cached)
+        return { ok: true, status: 200, body: cached.body };
+      if (res.ok) {
+        const body = (await res.json()) as T;
+        const etag = res.headers.get('etag');
+        if (etag && this.cache)
+          await this.cache.set(
+            url,
+            { etag, body } as Parameters<CacheService['set']>[1],
+            {
+              ttl: { hours: 24 },
+            },
+          );
+        return { ok: true, status: res.status, body };
+      }
       const body = (await res.json().catch(() => ({}))) as { message?: string };
-      return {
-        ok: false,
-        status: res.status,
-        message: String(body.message ?? res.statusText).slice(0, 200),
-      };
+      const message = String(body?.message ?? res.statusText).slice(0, 200);
+      if (
+        res.status === 429 ||
+        (res.status === 403 && res.headers.get('x-ratelimit-remaining') === '0')
+      ) {
+        this.pauseFor(res.headers);
+        return { ok: false, status: 429, message };
+      }
+      return { ok: false, status: res.status, message };
     } catch (error) {
       return {
         ok: false,

@@ -136,6 +136,7 @@ describe('github-ci', () => {
         outcome: 'failed',
         summary:
           'CI #42 on main ended failure: https://github.acme.test/acme/payments/actions/runs/42',
+        url: 'https://github.acme.test/acme/payments/actions/runs/42',
       });
     } finally {
       gh.close();
@@ -224,7 +225,7 @@ describe('github-ci', () => {
         await run(githubCiCheck(api(down.port), { maxAgeDays: 7 }), registered),
       ).toEqual({
         outcome: 'unknown',
-        summary: 'GitHub did not answer: down',
+        summary: 'GitHub did not answer (503): down',
       });
       expect(
         (

@@ -1,18 +1,46 @@
+import { Entity } from '@backstage/catalog-model';
 import { ReadinessCheck } from '@prodready/plugin-readiness-node';
 import { GITHUB_PROJECT_SLUG, GithubApi, GithubAnswer } from './GithubApi';
 
 const DAY = 86_400_000;
 
 const unknown = (summary: string) => ({ outcome: 'unknown' as const, summary });
-const failed = (summary: string) => ({ outcome: 'failed' as const, summary });
+const failed = (summary: string, url?: string) => ({
+  outcome: 'failed' as const,
+  summary,
+  ...(url ? { url } : {}),
+});
 
-/** What a GitHub error means for a check: unreachable is unknown, the rest is no proof. */
+/**
+ * What a GitHub error means for a check. Our side failing (unreachable, 5xx, rate limit, our
+ * credentials refused or lacking a permission) is unknown: never the team's score. The rest
+ * (no such repository, a feature the team turned off) is no proof.
+ */
 function refusal(answer: Exclude<GithubAnswer<unknown>, { ok: true }>) {
-  return answer.status === 'unreachable' ||
+  if (
+    answer.status === 'unreachable' ||
     answer.status >= 500 ||
-    answer.status === 429
-    ? unknown(`GitHub did not answer: ${answer.message}`)
-    : failed(`GitHub answered ${answer.status}: ${answer.message}`);
+    answer.status === 429 ||
+    answer.status === 401 ||
+    /not accessible by integration/i.test(answer.message)
+  )
+    return unknown(
+      `GitHub did not answer${
+        answer.status === 'unreachable' ? '' : ` (${answer.status})`
+      }: ${answer.message}`,
+    );
+  return failed(`GitHub answered ${answer.status}: ${answer.message}`);
+}
+
+/** The entity's repository, or the result the check gives without one. */
+function repoOrResult(github: GithubApi, entity: Entity, without: string) {
+  const repo = github.repoOf(entity);
+  if (repo === 'missing')
+    return failed(`No ${GITHUB_PROJECT_SLUG} annotation: ${without}`);
+  if (repo === 'unconfigured')
+    return unknown('No GitHub integration covers this repository');
+  if ('unproven' in repo) return failed(repo.unproven);
+  return repo;
 }
 
 interface WorkflowRun {
@@ -64,6 +92,7 @@ export function githubCiCheck(
           `${what} ended ${latest.conclusion ?? 'without a conclusion'}: ${
             latest.html_url
           }`,
+          latest.html_url,
         );
       const ageDays = (now.getTime() - Date.parse(latest.updated_at)) / DAY;
       if (!(ageDays <= options.maxAgeDays))
@@ -71,6 +100,7 @@ export function githubCiCheck(
           `${what} passed ${Math.floor(ageDays)} days ago, more than ${
             options.maxAgeDays
           }: ${latest.html_url}`,
+          latest.html_url,
         );
       return {
         outcome: 'passed',
@@ -126,6 +156,98 @@ export function githubVulnerabilitiesCheck(github: GithubApi): ReadinessCheck {
         outcome: 'passed',
         summary: '0 open high or critical Dependabot alerts',
         url: `${repo.webUrl}/security/dependabot`,
+      };
+    },
+  };
+}
+
+interface BranchRule {
+  type: string;
+  parameters?: {
+    required_approving_review_count?: number;
+    required_status_checks?: unknown[];
+  };
+}
+
+interface ClassicProtection {
+  required_status_checks?: { contexts?: string[]; checks?: unknown[] } | null;
+  required_pull_request_reviews?: {
+    required_approving_review_count?: number;
+  } | null;
+}
+
+/**
+ * `github-branch-protection`: merging to the default branch needs at least one approving
+ * review and passing status checks, by a ruleset (readable with read access) or classic
+ * branch protection (needs the `administration: read` permission).
+ */
+export function githubBranchProtectionCheck(github: GithubApi): ReadinessCheck {
+  return {
+    id: 'github-branch-protection',
+    title: 'Default branch requires reviews and status checks',
+    source: 'ci',
+    async run({ entity }) {
+      const repo = repoOrResult(
+        github,
+        entity,
+        'nothing shows changes are reviewed',
+      );
+      if (!('get' in repo)) return repo;
+      const meta = await repo.get<{ default_branch: string }>('');
+      if (!meta.ok) return refusal(meta);
+      const branch = encodeURIComponent(meta.body.default_branch);
+      const settings = `${repo.webUrl}/settings/branches`;
+      let reviews = 0;
+      let checks = false;
+      const rules = await repo.get<BranchRule[]>(`/rules/branches/${branch}`);
+      if (!rules.ok && rules.status !== 404) return refusal(rules);
+      for (const rule of rules.ok ? rules.body : []) {
+        if (rule.type === 'pull_request')
+          reviews = Math.max(
+            reviews,
+            rule.parameters?.required_approving_review_count ?? 0,
+          );
+        if (rule.type === 'required_status_checks')
+          checks ||= (rule.parameters?.required_status_checks ?? []).length > 0;
+      }
+      if (reviews === 0 || !checks) {
+        const classic = await repo.get<ClassicProtection>(
+          `/branches/${branch}/protection`,
+        );
+        if (classic.ok) {
+          reviews = Math.max(
+            reviews,
+            classic.body.required_pull_request_reviews
+              ?.required_approving_review_count ?? 0,
+          );
+          const required = classic.body.required_status_checks;
+          checks ||=
+            (required?.contexts ?? []).length +
+              (required?.checks ?? []).length >
+            0;
+        } else if (classic.status !== 404) {
+          return refusal(classic);
+        }
+      }
+      const missing = [
+        ...(reviews === 0 ? ['an approving review'] : []),
+        ...(checks ? [] : ['passing status checks']),
+      ];
+      if (missing.length)
+        return failed(
+          `${meta.body.default_branch} can be merged without ${missing.join(
+            ' or ',
+          )}`,
+          settings,
+        );
+      return {
+        outcome: 'passed',
+        summary: `${
+          meta.body.default_branch
+        } requires ${reviews} approving review${
+          reviews === 1 ? '' : 's'
+        } and passing status checks`,
+        url: settings,
       };
     },
   };

@@ -6,7 +6,7 @@ import {
 import readinessModuleGithub from '.';
 
 describe('readinessModuleGithub', () => {
-  it('adds the github-ci and github-vulnerabilities checks through the extension point', async () => {
+  it('adds the github-ci, github-vulnerabilities and github-branch-protection checks through the extension point', async () => {
     const added: ReadinessCheck[] = [];
     await startTestBackend({
       extensionPoints: [
@@ -23,6 +23,7 @@ describe('readinessModuleGithub', () => {
     expect(added.map(c => [c.id, c.source, c.trust ?? 'verified'])).toEqual([
       ['github-ci', 'ci', 'verified'],
       ['github-vulnerabilities', 'ci', 'verified'],
+      ['github-branch-protection', 'ci', 'verified'],
     ]);
   });
 });

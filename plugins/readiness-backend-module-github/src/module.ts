@@ -5,12 +5,17 @@ import {
 import { ScmIntegrations } from '@backstage/integration';
 import { readinessChecksExtensionPoint } from '@prodready/plugin-readiness-node';
 import { GithubApi } from './GithubApi';
-import { githubCiCheck, githubVulnerabilitiesCheck } from './checks';
+import {
+  githubBranchProtectionCheck,
+  githubCiCheck,
+  githubVulnerabilitiesCheck,
+} from './checks';
 
 /**
  * GitHub checks for the readiness plugin: `github-ci` (the default branch's latest CI run is
- * green and recent) and `github-vulnerabilities` (no open high/critical Dependabot alerts).
- * Template tasks opt in with `verification: github-ci` / `github-vulnerabilities`.
+ * green and recent), `github-vulnerabilities` (no open high/critical Dependabot alerts) and
+ * `github-branch-protection` (the default branch requires reviews and status checks).
+ * Template tasks opt in with `verification: <check id>`.
  * @public
  */
 export const readinessModuleGithub = createBackendModule({
@@ -21,13 +26,15 @@ export const readinessModuleGithub = createBackendModule({
       deps: {
         checks: readinessChecksExtensionPoint,
         config: coreServices.rootConfig,
+        cache: coreServices.cache,
       },
-      async init({ checks, config }) {
+      async init({ checks, config, cache }) {
         const github = new GithubApi(
           ScmIntegrations.fromConfig(config),
           config.getOptionalNumber('readiness.github.timeoutMs') ?? 5000,
           config.getOptionalBoolean('readiness.github.requireSourceRepo') ??
             true,
+          cache.withOptions({ defaultTtl: { hours: 24 } }),
         );
         checks.addCheck(
           githubCiCheck(github, {
@@ -35,6 +42,7 @@ export const readinessModuleGithub = createBackendModule({
               config.getOptionalNumber('readiness.github.ciMaxAgeDays') ?? 7,
           }),
           githubVulnerabilitiesCheck(github),
+          githubBranchProtectionCheck(github),
         );
       },
     });

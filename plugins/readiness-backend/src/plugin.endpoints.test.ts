@@ -389,7 +389,7 @@ describe('readiness API', () => {
     it('rolls scores up by owner, system and domain from stored rows, with filters', async () => {
       const server = await start(id);
       // Prove ledger's P0s except one; give search an attested claim.
-      for (const task of ['1.1', '2.1', '2.2', '3.1']) {
+      for (const task of ['1.1', '2.1', '2.2', '3.6']) {
         await request(server)
           .patch(
             `/api/readiness/entities/component/default/ledger/tasks/${task}`,
@@ -835,8 +835,8 @@ describe('readiness API', () => {
         .send({});
       expect(res.body).toMatchObject({
         templateId: 'default',
-        fromVersion: 2,
-        toVersion: 2,
+        fromVersion: 3,
+        toVersion: 3,
         addedTasks: [],
         removedTasks: [],
         changed: false,

@@ -74,7 +74,7 @@ describe('readiness plugin', () => {
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({
         entityRef: 'component:default/payments',
-        plan: { templateId: 'default', templateVersion: 2 },
+        plan: { templateId: 'default', templateVersion: 3 },
         tasks: [],
         runbooks: [
           {
@@ -90,7 +90,7 @@ describe('readiness plugin', () => {
         '1.1',
         '2.1',
         '2.2',
-        '3.1',
+        '3.6',
         '5.1',
       ]);
       expect(res.body.template.phases.map((p: any) => p.title)).toEqual([

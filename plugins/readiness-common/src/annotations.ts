@@ -8,6 +8,17 @@ export const ANNOTATION_BACKUP_POLICY = 'readiness/backup-policy';
 export const ANNOTATION_TEMPLATE = 'readiness/template';
 /** Criticality tier, `1` (most critical) to `4`. @public */
 export const ANNOTATION_TIER = 'readiness/tier';
+/** GitHub repository `owner/name` (Backstage convention), read by the GitHub checks. @public */
+export const ANNOTATION_GITHUB_PROJECT_SLUG = 'github.com/project-slug';
+/** PagerDuty service id (community convention), read by the on-call check. @public */
+export const ANNOTATION_PAGERDUTY_SERVICE_ID = 'pagerduty.com/service-id';
+/**
+ * URL the TLS and security-header probe reads, when the entity has no link of type `website`.
+ * @public
+ */
+export const ANNOTATION_PROBE_URL = 'readiness/probe-url';
+/** Health URL the health probe reads, when the entity has no link of type `health`. @public */
+export const ANNOTATION_HEALTH_URL = 'readiness/health-url';
 
 /** Annotations that register an entity for readiness tracking. @public */
 export const READINESS_ANNOTATIONS = [
@@ -37,6 +48,13 @@ export const getTier = (entity: Entity) => annotation(entity, ANNOTATION_TIER);
 /** True when the entity carries at least one readiness annotation. @public */
 export const isReadinessAnnotated = (entity: Entity): boolean =>
   READINESS_ANNOTATIONS.some(key => annotation(entity, key) !== undefined);
+
+/**
+ * The `verification` of a template task that no check runs: a CI principal bound to the task
+ * in `readiness.ci.principals` proves it (e.g. a test suite reports its result).
+ * @public
+ */
+export const VERIFICATION_CI_PRINCIPAL = 'ci-principal';
 
 /** Link `type` values that mark a runbook: `runbook` or `runbook-<type>`. @public */
 export const RUNBOOK_LINK_TYPE_PATTERN = /^runbook(?:-([a-z][a-z-]*))?$/;

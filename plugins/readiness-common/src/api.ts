@@ -26,10 +26,27 @@ export interface EntityReadinessResponse {
   runbooks: RunbookLink[];
   score: ReadinessScore;
   whatIf: WhatIf[];
+  /** The last run of the automatic check of each task that names one (absent before the first run). */
+  checkRuns?: CheckRun[];
   /** The Sentry project from `sentry.io/project-slug`, with its link when Sentry is configured. */
   sentry?: { project: string; url?: string };
   /** The backup policy named by `readiness/backup-policy` (absent or unknown → undefined). */
   backupPolicy?: BackupPolicy & { id: string; lastDrillAt?: string };
+}
+
+/**
+ * The last run of a task's automatic check: which check proves the task, when it last ran and
+ * what it found. `unknown` means the check could not tell (its integration did not answer).
+ * @public
+ */
+export interface CheckRun {
+  taskId: string;
+  checkId: string;
+  checkTitle: string;
+  outcome: 'passed' | 'failed' | 'unknown';
+  summary: string;
+  url?: string;
+  ranAt: string;
 }
 
 /** A backup policy from `readiness.backupPolicies`. @public */

@@ -41,7 +41,14 @@ export type EvidenceKind =
   | 'attestation';
 
 /** Who or what produced a piece of evidence. @public */
-export type EvidenceSource = 'manual' | 'ci' | 'sentry' | 'catalog' | 'backup';
+export type EvidenceSource =
+  | 'manual'
+  | 'ci'
+  | 'sentry'
+  | 'catalog'
+  | 'backup'
+  | 'pagerduty'
+  | 'probe';
 
 /** Phase risk level as written in readiness plans. @public */
 export type RiskLevel = 'low' | 'medium' | 'high';

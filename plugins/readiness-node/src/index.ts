@@ -27,13 +27,20 @@ export interface ReadinessCheckContext {
 }
 
 /**
- * Outcome of a check. `unknown` means the check could not decide (an external system
+ * Outcome of a check. `url` points at what the check read (a CI run, a status page), for a
+ * pass or a failure. `unknown` means the check could not decide (an external system
  * was down): previous evidence is left to expire on its own instead of flipping the score.
  * @public
  */
 export type ReadinessCheckResult =
-  | { outcome: 'passed'; summary: string; url?: string }
-  | { outcome: 'failed'; summary: string }
+  | {
+      outcome: 'passed';
+      summary: string;
+      url?: string;
+      /** Overrides the check's `trust` for this result (e.g. the URL read was only declared). */
+      trust?: 'verified' | 'claimed';
+    }
+  | { outcome: 'failed'; summary: string; url?: string }
   | { outcome: 'unknown'; summary: string };
 
 /**

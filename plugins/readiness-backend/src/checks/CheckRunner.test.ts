@@ -1,6 +1,6 @@
 import { scorePlan } from '@prodready/plugin-readiness-common';
 import { createTestService } from '../__testUtils__/testService';
-import { mockServices } from '@backstage/backend-test-utils';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { ConfigReader } from '@backstage/config';
 import { ReadinessCheck } from '@prodready/plugin-readiness-node';
@@ -72,10 +72,11 @@ describe('CheckRunner', () => {
       );
 
       const now = new Date();
-      // passed: 1.1 sentry, 3.1 backup, 3.3 DR runbook, 4.4 owner; failed: 3.2 drill, 3.5, 5.3
+      // passed: 1.1 sentry, 3.1 backup, 3.3 DR runbook, 4.4 owner;
+      // failed: 3.2 drill, 3.5, 3.6 no backup reported, 5.3
       expect(await runner.run(now)).toEqual({
         passed: 4,
-        failed: 3,
+        failed: 4,
         unknown: 0,
         errors: 0,
       });
@@ -105,9 +106,13 @@ describe('CheckRunner', () => {
       expect(tasks['4.4']).toMatchObject({ status: 'done' });
       expect(tasks['3.5']).toBeUndefined(); // no incident runbook: failed, nothing written
       const scored = await service.recompute(ref, 'test');
-      // A declared backup policy is the team's word: half points, and the P0 stays a blocker.
+      // A declared backup policy is the team's word: half points. It no longer proves that
+      // backups run: that is the P0 3.6, a blocker until a backup is reported within the RPO.
       expect(scored.tasks.find(t => t.taskId === '3.1')).toMatchObject({
         kind: 'attested',
+        blocker: false,
+      });
+      expect(scored.tasks.find(t => t.taskId === '3.6')).toMatchObject({
         blocker: true,
       });
       expect(scored.tasks.find(t => t.taskId === '4.4')).toMatchObject({
@@ -274,6 +279,139 @@ describe('CheckRunner for new and changed plans', () => {
       await service.registerEntity(changed);
       await runner.runPending();
       expect(seen).toEqual(['component:default/ledger']);
+    },
+  );
+});
+
+describe('CheckRunner records what each check last found', () => {
+  const databases = createTestDatabases();
+
+  it.each(databases.eachSupportedId())(
+    'serves the last run of every check with the plan: a red CI run with its link, an unknown, and when each ran, %p',
+    async id => {
+      const payments = component('payments', 'payments-team', 'pay');
+      const { store, catalog, auth, logger, service } = await createTestService(
+        { knex: await databases.init(id), entities: [payments], config },
+      );
+      await service.registerEntity(payments);
+      const ref = 'component:default/payments';
+      const red: ReadinessCheck = {
+        id: 'github-ci',
+        title: 'Default branch CI green on GitHub Actions',
+        source: 'ci',
+        async run() {
+          return {
+            outcome: 'failed',
+            summary: 'CI #42 on main ended failure',
+            url: 'https://github.example.com/acme/payments/actions/runs/42',
+          };
+        },
+      };
+      const down: ReadinessCheck = {
+        id: 'github-vulnerabilities',
+        title: 'No open high or critical Dependabot alerts',
+        source: 'ci',
+        async run() {
+          return { outcome: 'unknown', summary: 'GitHub did not answer' };
+        },
+      };
+      const runner = new CheckRunner(
+        { catalog, auth, config, store, service, logger },
+        [red, down],
+      );
+      const now = new Date('2026-11-27T10:00:00Z');
+      await runner.run(now);
+      const read = await service.getEntityReadiness(
+        { kind: 'component', namespace: 'default', name: 'payments' },
+        mockCredentials.user(),
+      );
+      expect(read.checkRuns).toEqual([
+        {
+          taskId: '2.1',
+          checkId: 'github-vulnerabilities',
+          checkTitle: 'No open high or critical Dependabot alerts',
+          outcome: 'unknown',
+          summary: 'GitHub did not answer',
+          ranAt: now.toISOString(),
+        },
+        {
+          taskId: '5.1',
+          checkId: 'github-ci',
+          checkTitle: 'Default branch CI green on GitHub Actions',
+          outcome: 'failed',
+          summary: 'CI #42 on main ended failure',
+          url: 'https://github.example.com/acme/payments/actions/runs/42',
+          ranAt: now.toISOString(),
+        },
+      ]);
+      // The P0 stays a blocker: a failing check writes no evidence on a task nobody calls done.
+      expect(read.score.blockers.map(b => b.taskId)).toContain('5.1');
+      // The next cycle replaces the rows instead of adding to them.
+      const later = new Date('2026-11-27T11:00:00Z');
+      await runner.run(later);
+      expect(
+        (await store.checkRuns.list(ref)).map(r => [r.taskId, r.ranAt]),
+      ).toEqual([
+        ['2.1', later.toISOString()],
+        ['5.1', later.toISOString()],
+      ]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    "proves 3.6 only with a backup a bound principal reported within the policy's RPO, %p",
+    async id => {
+      const payments = component('payments', 'payments-team', 'pay');
+      payments.metadata.annotations!['readiness/backup-policy'] = 'daily-35d';
+      const { store, catalog, auth, logger, service } = await createTestService(
+        { knex: await databases.init(id), entities: [payments], config },
+      );
+      await service.registerEntity(payments);
+      const ref = 'component:default/payments';
+      const runner = new CheckRunner(
+        { catalog, auth, config, store, service, logger },
+        builtinChecks(config),
+      );
+      const now = new Date();
+      const rpoRun = async (at: Date) => {
+        await runner.run(at);
+        return (await store.checkRuns.list(ref)).find(r => r.taskId === '3.6');
+      };
+      await runner.run(now);
+      expect(
+        (await store.checkRuns.list(ref)).find(r => r.taskId === '3.6'),
+      ).toMatchObject({
+        outcome: 'failed',
+        summary:
+          'No backup reported by a bound principal; policy daily-35d has an RPO of 24 h',
+      });
+      // The backup system's bound principal reports a backup taken two hours ago.
+      await service.addEvidence({
+        entityRef: ref,
+        taskId: '3.6',
+        actor: 'service:backup-system',
+        producer: 'ci',
+        input: {
+          kind: 'link',
+          url: 'https://backups.example.com/jobs/991',
+          summary: 'nightly snapshot completed',
+          source: 'manual',
+        },
+        recordedAt: new Date(now.getTime() - 2 * 3_600_000),
+      });
+      expect(await rpoRun(now)).toMatchObject({
+        outcome: 'passed',
+        url: 'https://backups.example.com/jobs/991',
+      });
+      // A day and a half later the same backup is beyond the 24 h RPO.
+      expect(
+        await rpoRun(new Date(now.getTime() + 36 * 3_600_000)),
+      ).toMatchObject({
+        outcome: 'failed',
+        summary: expect.stringMatching(
+          /^Last backup reported 38 h ago, beyond the 24 h RPO of policy daily-35d$/,
+        ),
+      });
     },
   );
 });

@@ -4,12 +4,31 @@ import {
   RootConfigService,
 } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { ReadinessCheck } from '@prodready/plugin-readiness-node';
+import {
+  ReadinessCheck,
+  ReadinessCheckResult,
+} from '@prodready/plugin-readiness-node';
+import { CheckRun } from '@prodready/plugin-readiness-common';
 import { DatabaseReadinessStore } from '../database/DatabaseReadinessStore';
 import { ReadinessService } from '../service/ReadinessService';
 
 /** Check evidence lives this long unless refreshed, so a stopped checker cannot keep a score up. */
 const CHECK_EVIDENCE_DAYS = 2;
+
+const checkRun = (
+  taskId: string,
+  check: ReadinessCheck,
+  result: ReadinessCheckResult,
+  now: Date,
+): CheckRun => ({
+  taskId,
+  checkId: check.id,
+  checkTitle: check.title,
+  outcome: result.outcome,
+  summary: result.summary,
+  ...('url' in result && result.url ? { url: result.url } : {}),
+  ranAt: now.toISOString(),
+});
 
 /**
  * Runs the automatic checks named by template tasks (`verification: <check id>`) for every
@@ -75,6 +94,7 @@ export class CheckRunner {
         const runbooks = await store.listRunbooks(entityRef);
         const results: Parameters<ReadinessService['applyCheckResults']>[1] =
           [];
+        const runs: CheckRun[] = [];
         for (const task of template.phases.flatMap(p => p.tasks)) {
           const check = this.checks.get(task.verification);
           if (!check) continue;
@@ -96,9 +116,18 @@ export class CheckRunner {
             logger.warn(
               `Readiness check ${check.id} failed for ${entityRef}: ${error}`,
             );
+            result = {
+              outcome: 'unknown' as const,
+              summary: `The check failed to run: ${String(error).slice(
+                0,
+                200,
+              )}`,
+            };
+            runs.push(checkRun(task.id, check, result, now));
             continue;
           }
           counts[result.outcome] += 1;
+          runs.push(checkRun(task.id, check, result, now));
           if (result.outcome === 'unknown') {
             logger.debug(
               `Readiness check ${check.id} for ${entityRef}: ${result.summary}`,
@@ -126,9 +155,7 @@ export class CheckRunner {
             evidence: {
               kind: 'check',
               summary: result.summary,
-              ...(result.outcome === 'passed' && result.url
-                ? { url: result.url }
-                : {}),
+              ...(result.url ? { url: result.url } : {}),
               source: check.source,
               recordedAt: now.toISOString(),
               recordedBy: actor,
@@ -136,10 +163,14 @@ export class CheckRunner {
                 now.getTime() + days * 86_400_000,
               ).toISOString(),
               // A check that only reads what the team declared cannot prove more than they do.
-              trust: check.trust ?? 'verified',
+              trust:
+                (result.outcome === 'passed' ? result.trust : undefined) ??
+                check.trust ??
+                'verified',
             },
           });
         }
+        await store.checkRuns.record(entityRef, runs);
         await service.applyCheckResults(entityRef, results);
       }
     }

@@ -130,6 +130,53 @@ export function builtinChecks(config: Config): ReadinessCheck[] {
             };
       },
     },
+    {
+      id: 'backup-within-rpo',
+      title: 'Latest backup younger than the policy RPO',
+      source: 'backup',
+      async run({ entity, state, now }) {
+        const id = getBackupPolicyId(entity);
+        const rpoHours = id
+          ? policies?.getOptionalConfig(id)?.getOptionalNumber('rpoHours')
+          : undefined;
+        if (!rpoHours) {
+          return {
+            outcome: 'failed',
+            summary: 'No known backup policy, so no RPO to hold backups to',
+          };
+        }
+        // Only the backup system's bound principal (or a reviewed report) proves a backup ran.
+        const backups = (state?.evidence ?? [])
+          .filter(e => isTrusted(e) && !e.recordedBy.startsWith('check:'))
+          .sort((a, b) => Date.parse(b.recordedAt) - Date.parse(a.recordedAt));
+        if (!backups.length) {
+          return {
+            outcome: 'failed',
+            summary: `No backup reported by a bound principal; policy ${id} has an RPO of ${rpoHours} h`,
+          };
+        }
+        const [last] = backups;
+        const ageHours =
+          (now.getTime() - Date.parse(last.recordedAt)) / 3_600_000;
+        return ageHours <= rpoHours
+          ? {
+              outcome: 'passed',
+              summary: `Last backup reported ${last.recordedAt.slice(
+                0,
+                16,
+              )}Z by ${
+                last.recordedBy
+              }, within the ${rpoHours} h RPO of policy ${id}`,
+              ...(last.url ? { url: last.url } : {}),
+            }
+          : {
+              outcome: 'failed',
+              summary: `Last backup reported ${Math.floor(
+                ageHours,
+              )} h ago, beyond the ${rpoHours} h RPO of policy ${id}`,
+            };
+      },
+    },
     ...RUNBOOK_TYPES.filter(t => t !== 'other').map(t =>
       runbookCheck(t, RUNBOOK_TITLES[t]),
     ),

@@ -19,6 +19,7 @@ import {
 import { InputError } from '@backstage/errors';
 import { Entity } from '@backstage/catalog-model';
 import { Knex } from 'knex';
+import { CheckRunStore } from './CheckRunStore';
 import { randomUUID } from 'node:crypto';
 
 const migrationsDir = resolvePackagePath(
@@ -220,7 +221,12 @@ const json = <T>(v: unknown): T =>
  * @internal
  */
 export class DatabaseReadinessStore {
-  private constructor(private readonly db: Knex) {}
+  /** The last run of each automatic check per task. */
+  readonly checkRuns: CheckRunStore;
+
+  private constructor(private readonly db: Knex) {
+    this.checkRuns = new CheckRunStore(db);
+  }
 
   private readonly templates = new Map<string, ReadinessTemplate>();
 

@@ -401,6 +401,9 @@ export class ReadinessService {
               }),
             ),
           });
+    const checkRuns = plan
+      ? await this.deps.store.checkRuns.list(entityRef)
+      : [];
     const now = new Date();
     const states = Object.fromEntries(tasks.map(t => [t.taskId, t]));
     return {
@@ -426,6 +429,7 @@ export class ReadinessService {
       ),
       score: scorePlan(template, states, now),
       whatIf: whatIf(template, states, now),
+      ...(checkRuns.length ? { checkRuns } : {}),
       ...entityLinks(entity, this.deps.config, template, tasks),
     };
   }

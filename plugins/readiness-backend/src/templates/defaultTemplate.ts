@@ -7,7 +7,7 @@ import { templateSchema } from '@prodready/plugin-readiness-common';
  */
 export const defaultTemplate = templateSchema.parse({
   id: 'default',
-  version: 2,
+  version: 3,
   title: 'Production readiness (default)',
   description:
     'Five phases from monitoring to capacity. P0 tasks block readiness until they are done with evidence.',
@@ -49,10 +49,12 @@ export const defaultTemplate = templateSchema.parse({
         {
           id: '1.2',
           title: 'External uptime monitoring on a health endpoint',
+          description:
+            'The health URL (a catalog link of type health) answers 2xx when probed.',
           dimension: 'monitoring',
           points: 10,
           severity: 'p1',
-          verification: 'manual',
+          verification: 'probe-health',
           checklist: [
             { id: 'health', title: 'Health endpoint checks dependencies' },
             { id: 'monitor', title: 'External monitor alerts on-call' },
@@ -85,10 +87,12 @@ export const defaultTemplate = templateSchema.parse({
         {
           id: '1.5',
           title: 'Alerts routed to on-call with a runbook link each',
+          description:
+            'The PagerDuty service named by pagerduty.com/service-id has someone on call now.',
           dimension: 'monitoring',
           points: 10,
           severity: 'p1',
-          verification: 'manual',
+          verification: 'pagerduty-on-call',
           checklist: [],
         },
         {
@@ -117,11 +121,11 @@ export const defaultTemplate = templateSchema.parse({
           title:
             'No high or critical vulnerabilities in production dependencies',
           description:
-            'Dependency audit clean; vulnerable packages replaced, not ignored.',
+            'No open high or critical Dependabot alerts on the repository; vulnerable packages replaced, not ignored.',
           dimension: 'security',
           points: 15,
           severity: 'p0',
-          verification: 'manual',
+          verification: 'github-vulnerabilities',
           maxAgeDays: 30,
           checklist: [
             { id: 'audit', title: 'Dependency audit runs in CI' },
@@ -131,10 +135,13 @@ export const defaultTemplate = templateSchema.parse({
         {
           id: '2.2',
           title: 'Every endpoint authenticated, including WebSockets',
+          description:
+            "An authentication test suite in CI calls every route without a token; the pipeline's bound principal reports the result.",
           dimension: 'security',
           points: 15,
           severity: 'p0',
-          verification: 'manual',
+          verification: 'ci-principal',
+          maxAgeDays: 14,
           checklist: [
             { id: 'http', title: 'HTTP routes require a verified token' },
             { id: 'ws', title: 'WebSocket handshake verifies a JWT' },
@@ -161,10 +168,12 @@ export const defaultTemplate = templateSchema.parse({
         {
           id: '2.5',
           title: 'TLS everywhere and security headers set',
+          description:
+            'The website link serves a certificate valid for 14 more days, HSTS, nosniff and a CSP.',
           dimension: 'security',
           points: 5,
           severity: 'p2',
-          verification: 'manual',
+          verification: 'probe-tls-headers',
           checklist: [],
         },
       ],
@@ -179,15 +188,30 @@ export const defaultTemplate = templateSchema.parse({
       tasks: [
         {
           id: '3.1',
-          title: 'Backup policy declared and backups verified',
+          title: 'Backup policy declared',
           description:
-            'The service names a backup policy (RPO/RTO, retention) and backups are known to run.',
+            'The service names a backup policy (RPO/RTO, retention) from readiness.backupPolicies.',
           dimension: 'resilience',
-          points: 12,
-          severity: 'p0',
+          points: 4,
+          severity: 'p1',
           verification: 'backup-policy-declared',
           checklist: [
             { id: 'policy', title: 'readiness/backup-policy annotation set' },
+          ],
+        },
+        {
+          id: '3.6',
+          title: 'Backups ran within the RPO',
+          description:
+            "The backup system's bound principal reports each successful backup; the latest is younger than the policy's RPO.",
+          dimension: 'resilience',
+          points: 8,
+          severity: 'p0',
+          verification: 'backup-within-rpo',
+          // A reported backup proves nothing after two days, whatever the policy's RPO.
+          maxAgeDays: 2,
+          checklist: [
+            { id: 'principal', title: 'Backup job reports to readiness' },
             { id: 'monitored', title: 'Backup job failures alert' },
           ],
         },
@@ -296,11 +320,11 @@ export const defaultTemplate = templateSchema.parse({
           id: '5.1',
           title: 'Production build and tests pass in CI',
           description:
-            'A readiness claim on a build that does not compile is worthless: CI posts the evidence.',
+            "A readiness claim on a build that does not compile is worthless: the default branch's latest CI run is green and recent (or the pipeline's bound principal reports it).",
           dimension: 'capacity',
           points: 15,
           severity: 'p0',
-          verification: 'manual',
+          verification: 'github-ci',
           maxAgeDays: 14,
           checklist: [],
         },
@@ -342,6 +366,17 @@ export const defaultTemplate = templateSchema.parse({
           points: 5,
           severity: 'p2',
           verification: 'manual',
+          checklist: [],
+        },
+        {
+          id: '5.6',
+          title: 'Changes reviewed: the default branch is protected',
+          description:
+            'Merging to the default branch needs an approving review and passing status checks.',
+          dimension: 'capacity',
+          points: 6,
+          severity: 'p1',
+          verification: 'github-branch-protection',
           checklist: [],
         },
       ],

@@ -1,0 +1,55 @@
+import { Knex } from 'knex';
+import { CheckRun } from '@prodready/plugin-readiness-common';
+
+/** A row of `readiness_check_runs`. */
+interface CheckRunRow {
+  entity_ref: string;
+  task_id: string;
+  check_id: string;
+  check_title: string;
+  outcome: CheckRun['outcome'];
+  summary: string;
+  url: string | null;
+  ran_at: Date | string;
+}
+
+const normalize = (ref: string) => ref.toLocaleLowerCase('en-US');
+
+/** The last run of each automatic check per task (`readiness_check_runs`). @internal */
+export class CheckRunStore {
+  constructor(private readonly db: Knex) {}
+
+  /** Replaces the last runs of `entityRef`'s tasks with these, one upsert per entity. */
+  async record(entityRef: string, runs: CheckRun[]): Promise<void> {
+    if (runs.length === 0) return;
+    const rows: CheckRunRow[] = runs.map(r => ({
+      entity_ref: normalize(entityRef),
+      task_id: r.taskId,
+      check_id: r.checkId,
+      check_title: r.checkTitle,
+      outcome: r.outcome,
+      summary: r.summary.slice(0, 2000),
+      url: r.url ?? null,
+      ran_at: r.ranAt,
+    }));
+    await this.db<CheckRunRow>('readiness_check_runs')
+      .insert(rows)
+      .onConflict(['entity_ref', 'task_id'])
+      .merge();
+  }
+
+  async list(entityRef: string): Promise<CheckRun[]> {
+    const rows = await this.db<CheckRunRow>('readiness_check_runs')
+      .where({ entity_ref: normalize(entityRef) })
+      .orderBy('task_id');
+    return rows.map(r => ({
+      taskId: r.task_id,
+      checkId: r.check_id,
+      checkTitle: r.check_title,
+      outcome: r.outcome,
+      summary: r.summary,
+      ...(r.url ? { url: r.url } : {}),
+      ranAt: new Date(r.ran_at).toISOString(),
+    }));
+  }
+}
