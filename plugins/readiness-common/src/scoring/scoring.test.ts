@@ -226,6 +226,40 @@ describe('evaluateTask', () => {
     expect(evaluateTask(p0, state('1.1'), now).blocker).toBe(false);
   });
 
+  it("lets a machine's later \"no\" outweigh an earlier \"yes\": a red CI run voids the pipeline's older report", () => {
+    const p0 = template.phases[0].tasks[0];
+    const failedCheck = proof({
+      id: 'c',
+      kind: 'check',
+      url: 'https://github.example.com/acme/pay/actions/runs/42',
+      summary: 'Failed: CI #42 on main ended failure',
+      recordedBy: 'check:github-ci',
+      recordedAt: daysFromNow(-0.5),
+      expiresAt: daysFromNow(-0.5),
+    });
+    const voided = evaluateTask(
+      p0,
+      state('1.1', {
+        evidence: [proof({ recordedBy: 'service:ci' }), failedCheck],
+      }),
+      now,
+    );
+    expect(voided).toMatchObject({ kind: 'expired', earned: 0, blocker: true });
+    // A report after the failure counts again.
+    expect(
+      evaluateTask(
+        p0,
+        state('1.1', {
+          evidence: [
+            failedCheck,
+            proof({ recordedBy: 'service:ci', recordedAt: daysFromNow(-0.1) }),
+          ],
+        }),
+        now,
+      ),
+    ).toMatchObject({ kind: 'proven', blocker: false });
+  });
+
   it('never gives more points for less proof', () => {
     const proven = evaluateTask(task, state('1.2'), now).earned;
     const claimed = evaluateTask(

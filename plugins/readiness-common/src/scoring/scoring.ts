@@ -115,6 +115,19 @@ export function isValidProof(evidence: Evidence, now: Date): boolean {
   return isTrusted(evidence) && !isExpired(evidence.expiresAt, now);
 }
 
+/**
+ * True for the record of an automatic check that failed: the backend writes it (people cannot
+ * send `kind: check`) as already expired, its summary starting with "Failed: ".
+ * @public
+ */
+export function isFailedCheck(evidence: Evidence): boolean {
+  return (
+    evidence.kind === 'check' &&
+    evidence.recordedBy.startsWith('check:') &&
+    evidence.summary.startsWith('Failed: ')
+  );
+}
+
 /** Scores one task according to the honesty rules. @public */
 export function evaluateTask(
   task: TemplateTask,
@@ -123,7 +136,17 @@ export function evaluateTask(
 ): TaskEvaluation {
   const base = { taskId: task.id, possible: task.points };
   const status = state?.status ?? 'todo';
-  const evidence = state?.evidence ?? [];
+  // A machine's later "no" outweighs every earlier "yes": evidence recorded before the latest
+  // failed check (a red CI run after the pipeline reported green) no longer counts.
+  const refutedAt = Math.max(
+    -Infinity,
+    ...(state?.evidence ?? [])
+      .filter(isFailedCheck)
+      .map(e => Date.parse(e.recordedAt)),
+  );
+  const evidence = (state?.evidence ?? []).filter(
+    e => isFailedCheck(e) || Date.parse(e.recordedAt) > refutedAt,
+  );
   const exemption =
     state?.exemption && !isExpired(state.exemption.expiresAt, now)
       ? state.exemption

@@ -27,6 +27,32 @@ async function renderCard(api: Partial<ReadinessApi>, e: Entity = annotated) {
 }
 
 describe('EntityReadinessCard', () => {
+  it('says which check proves a blocker, when it last ran and links the red CI run', async () => {
+    const data = structuredClone(response([done('1.1'), done('2.1')]));
+    data.template.phases[0].tasks[1].verification = 'github-ci';
+    data.checkRuns = [
+      {
+        taskId: '1.2',
+        checkId: 'github-ci',
+        checkTitle: 'Default branch CI green on GitHub Actions',
+        outcome: 'failed',
+        summary: 'CI #42 on main ended failure',
+        url: 'https://github.example.com/acme/payments/actions/runs/42',
+        ranAt: new Date(Date.now() - 3 * 3_600_000).toISOString(),
+      },
+    ];
+    await renderCard({ getEntityReadiness: jest.fn().mockResolvedValue(data) });
+    expect(await screen.findByLabelText('Proof of task 1.2')).toHaveTextContent(
+      'Checked by Default branch CI green on GitHub Actions · failed 3 h ago: CI #42 on main ended failure',
+    );
+    expect(
+      screen.getByRole('link', { name: /CI #42 on main ended failure/ }),
+    ).toHaveAttribute(
+      'href',
+      'https://github.example.com/acme/payments/actions/runs/42',
+    );
+  });
+
   it('shows the computed score, status, dimensions, phases and blockers', async () => {
     const getEntityReadiness = jest
       .fn()
@@ -51,9 +77,9 @@ describe('EntityReadinessCard', () => {
     expect(
       within(blockers).getByText('1.2 Production build passes'),
     ).toBeInTheDocument();
-    // An open task needs no explanation.
+    // An open task needs no reason, only what would prove it.
     expect(within(blockers).getByRole('listitem')).toHaveTextContent(
-      /^1\.2 Production build passes$/,
+      /^1\.2 Production build passesProven by a second person’s review of the evidence$/,
     );
     const phases = screen.getByRole('list', { name: 'Phase progress' });
     expect(

@@ -24,6 +24,7 @@ import ListItemText from '@material-ui/core/ListItemText';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import { useEntityReadiness } from '../../hooks/useEntityReadiness';
+import { ProofLine } from '../ProofLine';
 
 const useStyles = makeStyles(theme => ({
   ready: {
@@ -167,6 +168,10 @@ export function ReadinessSummary({ data }: { data: EntityReadinessResponse }) {
   const classes = useStyles();
   const { score } = data;
   const next = data.whatIf.filter(w => w.gain > 0).slice(0, 3);
+  const tasks = new Map(
+    data.template.phases.flatMap(p => p.tasks).map(t => [t.id, t]),
+  );
+  const runs = new Map((data.checkRuns ?? []).map(r => [r.taskId, r]));
   return (
     <Grid container spacing={2}>
       <Grid item xs={12} sm={4}>
@@ -244,15 +249,26 @@ export function ReadinessSummary({ data }: { data: EntityReadinessResponse }) {
           </Typography>
         ) : (
           <List dense disablePadding aria-label="Open P0 blockers">
-            {score.blockers.map(b => (
-              <ListItem key={b.taskId} disableGutters>
-                <ListItemText
-                  classes={{ primary: classes.wrap }}
-                  primary={`${b.taskId} ${b.title}`}
-                  secondary={BLOCKER_REASONS[b.kind]}
-                />
-              </ListItem>
-            ))}
+            {score.blockers.map(b => {
+              const task = tasks.get(b.taskId);
+              return (
+                <ListItem key={b.taskId} disableGutters>
+                  <ListItemText
+                    classes={{ primary: classes.wrap }}
+                    primary={`${b.taskId} ${b.title}`}
+                    secondaryTypographyProps={{ component: 'div' }}
+                    secondary={
+                      <>
+                        {BLOCKER_REASONS[b.kind]}
+                        {task && (
+                          <ProofLine task={task} run={runs.get(b.taskId)} />
+                        )}
+                      </>
+                    }
+                  />
+                </ListItem>
+              );
+            })}
           </List>
         )}
         <Typography variant="subtitle2" className={classes.section}>

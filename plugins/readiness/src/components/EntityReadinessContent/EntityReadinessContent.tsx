@@ -98,6 +98,7 @@ export function EntityReadinessContent() {
 
   const states = new Map(data.tasks.map(t => [t.taskId, t]));
   const evals = new Map(data.score.tasks.map(t => [t.taskId, t]));
+  const runs = new Map((data.checkRuns ?? []).map(r => [r.taskId, r]));
   const gains = new Map(data.whatIf.map(w => [w.taskId, w.gain]));
 
   const write = async (fn: () => Promise<unknown>) => {
@@ -191,6 +192,7 @@ export function EntityReadinessContent() {
                     key={task.id}
                     task={task}
                     state={states.get(task.id)}
+                    checkRun={runs.get(task.id)}
                     evaluation={evals.get(task.id)}
                     gain={gains.get(task.id)}
                     canEdit={canEdit}

@@ -1,5 +1,6 @@
 import { Link } from '@backstage/core-components';
 import {
+  CheckRun,
   Evidence,
   Exemption,
   ExemptionRequest,
@@ -19,6 +20,7 @@ import Select from '@material-ui/core/Select';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import { humanizeActor, provenance } from '../../utils/humanize';
+import { ProofLine } from '../ProofLine';
 
 const useStyles = makeStyles(theme => ({
   evidence: {
@@ -128,6 +130,8 @@ function requestText(r: ExemptionRequest): string {
 export function TaskRow(props: {
   task: TemplateTask;
   state?: TaskState;
+  /** The last run of the task's automatic check. */
+  checkRun?: CheckRun;
   evaluation?: TaskEvaluation;
   gain?: number;
   canEdit: boolean;
@@ -206,6 +210,7 @@ export function TaskRow(props: {
           {task.description}
         </Typography>
       )}
+      <ProofLine task={task} run={props.checkRun} />
       {task.checklist.length > 0 && (
         <Box display="flex" flexWrap="wrap">
           {task.checklist.map(item => (

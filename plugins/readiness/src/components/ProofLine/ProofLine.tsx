@@ -1,0 +1,32 @@
+import { Link } from '@backstage/core-components';
+import { CheckRun, TemplateTask } from '@prodready/plugin-readiness-common';
+import Typography from '@material-ui/core/Typography';
+import { describeProof } from '../../utils/proof';
+
+const COLORS = {
+  passed: 'textSecondary',
+  failed: 'error',
+  unknown: 'textSecondary',
+} as const;
+
+/** One line saying which check proves a task and when it last ran, linking what it read. */
+export function ProofLine(props: { task: TemplateTask; run?: CheckRun }) {
+  const proof = describeProof(props.task, props.run);
+  return (
+    <Typography
+      variant="body2"
+      component="span"
+      display="block"
+      color={proof.outcome ? COLORS[proof.outcome] : 'textSecondary'}
+      aria-label={`Proof of task ${props.task.id}`}
+    >
+      {proof.by}
+      {proof.lastRun && ' · '}
+      {proof.lastRun && proof.url ? (
+        <Link to={proof.url}>{proof.lastRun}</Link>
+      ) : (
+        proof.lastRun
+      )}
+    </Typography>
+  );
+}
