@@ -9,7 +9,7 @@ export interface Config {
       ciMaxAgeDays?: number;
       /**
        * The `github.com/project-slug` annotation must name the repository the entity is
-       * registered from (its `backstage.io/source-location`), so a team cannot point it at
+       * registered from (its `backstage.io/managed-by-location`), so a team cannot point it at
        * someone else's green repository (default true). Turn off only where entities are
        * registered from a central repository and the annotation is reviewed there.
        */

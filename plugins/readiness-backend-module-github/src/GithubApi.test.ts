@@ -61,8 +61,8 @@ const registered: Entity = {
     name: 'payments',
     annotations: {
       'github.com/project-slug': 'acme/payments',
-      'backstage.io/source-location':
-        'url:https://github.acme.test/acme/payments/tree/main/',
+      'backstage.io/managed-by-location':
+        'url:https://github.acme.test/acme/payments/blob/main/catalog-info.yaml',
     },
   },
   spec: {

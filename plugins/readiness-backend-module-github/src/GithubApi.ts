@@ -60,7 +60,7 @@ export class GithubApi {
     if (source && !this.integrations.github.byHost(source.host))
       return 'unconfigured';
     // The annotation is the team's word: pointed at someone else's green repository it would
-    // prove nothing. The catalog sets the source location from where the entity is registered.
+    // prove nothing. The catalog sets managed-by-location from where the entity is registered.
     if (this.requireSourceRepo) {
       if (!source)
         return {
@@ -87,10 +87,15 @@ export class GithubApi {
     };
   }
 
-  /** The GitHub repository the entity was registered from, if any. */
+  /**
+   * The GitHub repository the entity was registered from, if any. Read from
+   * `backstage.io/managed-by-location`, which the catalog always sets itself: a team's
+   * catalog-info.yaml can set `backstage.io/managed-by-location` (the catalog keeps an entity's
+   * own value there), so that one would prove nothing.
+   */
   private sourceRepo(entity: Entity) {
     const location =
-      entity.metadata.annotations?.['backstage.io/source-location'] ?? '';
+      entity.metadata.annotations?.['backstage.io/managed-by-location'] ?? '';
     const m =
       /^url:https?:\/\/([^/\s]{1,253})\/([\w.-]{1,100})\/([\w.-]{1,100})(?:[/?#]|$)/.exec(
         location,

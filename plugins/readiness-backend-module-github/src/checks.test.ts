@@ -44,8 +44,8 @@ function entity(annotations: Record<string, string>): Entity {
 }
 const registered = entity({
   'github.com/project-slug': 'acme/payments',
-  'backstage.io/source-location':
-    'url:https://github.acme.test/acme/payments/tree/main/',
+  'backstage.io/managed-by-location':
+    'url:https://github.acme.test/acme/payments/blob/main/catalog-info.yaml',
 });
 
 function api(
@@ -175,8 +175,8 @@ describe('github-ci', () => {
     try {
       const borrowed = entity({
         'github.com/project-slug': 'acme/payments',
-        'backstage.io/source-location':
-          'url:https://github.acme.test/acme/cart/tree/main/',
+        'backstage.io/managed-by-location':
+          'url:https://github.acme.test/acme/cart/blob/main/catalog-info.yaml',
       });
       expect(
         await run(githubCiCheck(api(gh.port), { maxAgeDays: 7 }), borrowed),
@@ -184,6 +184,21 @@ describe('github-ci', () => {
         outcome: 'failed',
         summary:
           'github.com/project-slug names acme/payments, but the entity is registered from acme/cart',
+      });
+      // The team's own catalog-info.yaml can set source-location (the catalog keeps an
+      // entity's own value), but not managed-by-location (the catalog always sets it).
+      const forged = entity({
+        'github.com/project-slug': 'acme/payments',
+        'backstage.io/source-location':
+          'url:https://github.acme.test/acme/payments/tree/main/',
+        'backstage.io/managed-by-location':
+          'url:https://github.acme.test/acme/cart/blob/main/catalog-info.yaml',
+      });
+      expect(
+        await run(githubCiCheck(api(gh.port), { maxAgeDays: 7 }), forged),
+      ).toMatchObject({
+        outcome: 'failed',
+        summary: expect.stringContaining('registered from acme/cart'),
       });
       const unregistered = entity({
         'github.com/project-slug': 'acme/payments',
