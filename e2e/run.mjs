@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromiumLaunchOptions, freePort, repoRoot, startEmbeddedPostgres, tmpDir } from '../scripts/lib.mjs';
-import { startFakeSentry } from '../scripts/fake-sentry.mjs';
+import { startDemoFakes } from '../scripts/demo-fakes.mjs';
 
 const results = [];
 const shotsDir = path.join(repoRoot, 'e2e-screenshots');
@@ -26,8 +26,7 @@ const step = async (name, fn) => {
 };
 
 const pg = await startEmbeddedPostgres({ dataDir: tmpDir('readiness-e2e-pg'), port: await freePort(), persistent: false });
-const sentryPort = await freePort();
-const sentry = await startFakeSentry({ port: sentryPort, token: 'e2e-token' });
+const fakes = await startDemoFakes({});
 const port = 7007;
 const base = `http://localhost:${port}`;
 const backend = spawn(path.join(repoRoot, 'node_modules', '.bin', 'backstage-cli'), ['package', 'start'], {
@@ -38,8 +37,13 @@ const backend = spawn(path.join(repoRoot, 'node_modules', '.bin', 'backstage-cli
     POSTGRES_PORT: String(pg.port),
     POSTGRES_USER: pg.user,
     POSTGRES_PASSWORD: pg.password,
-    READINESS_SENTRY_BASE_URL: `http://127.0.0.1:${sentryPort}`,
-    READINESS_SENTRY_TOKEN: 'e2e-token',
+    ...fakes.env,
+    // The next check cycle within seconds, so a build turned green shows up during the test.
+    APP_CONFIG_readiness_schedules_checks: JSON.stringify({
+      frequency: { seconds: 10 },
+      timeout: { minutes: 5 },
+      initialDelay: { seconds: 5 },
+    }),
     // The built app is served by the backend's app plugin.
     APP_CONFIG_app_baseUrl: base,
     APP_CONFIG_backend_cors_origin: base,
@@ -129,6 +133,45 @@ try {
     await shot('e2e-entity-tab');
   });
 
+  await step("keeps checkout-web Not ready on a red CI run, naming the run; a green run makes it Ready after the next check cycle", async () => {
+    const headers = { Authorization: `Bearer ${await token()}` };
+    const read = async () =>
+      (await fetch(`${base}/api/readiness/entities/component/default/checkout-web`, { headers })).json();
+    const waitFor = async (what, ok) => {
+      const until = Date.now() + 120_000;
+      for (;;) {
+        const plan = await read();
+        if (ok(plan)) return plan;
+        if (Date.now() > until)
+          throw new Error(`${what} not seen in time: ${JSON.stringify({ score: plan.score?.overall, status: plan.score?.status, checkRuns: plan.checkRuns })}`);
+        await new Promise(r => setTimeout(r, 2000));
+      }
+    };
+    const ci = plan => plan.checkRuns?.find(r => r.taskId === '5.1');
+    const red = await waitFor('a failed github-ci run on 5.1', plan => ci(plan)?.outcome === 'failed');
+    if (!/\/acme\/checkout-web\/actions\/runs\/\d+$/.test(ci(red).url ?? ''))
+      throw new Error(`5.1 failed without the run's link: ${JSON.stringify(ci(red))}`);
+    if (red.score.status !== 'not_ready' || !red.score.blockers.some(b => b.taskId === '5.1'))
+      throw new Error(`checkout-web with a red build is ${red.score.status}`);
+    await page.goto(`${base}/catalog/default/component/checkout-web`);
+    await page.getByLabel('Proof of task 5.1').getByRole('link').waitFor();
+    await page.getByLabel('Proof of task 5.1').scrollIntoViewIfNeeded();
+    await shot('e2e-ci-red');
+    console.log(`    red: ${red.score.overall} ${red.score.status} · ${ci(red).summary}`);
+
+    const turned = await fetch(`${fakes.env.READINESS_GITHUB_API_URL}/_demo/repos/acme/checkout-web/runs`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ conclusion: 'success' }),
+    });
+    if (turned.status !== 201) throw new Error(`the fake GitHub answered ${turned.status}`);
+    const green = await waitFor('checkout-web Ready after a green run', plan => ci(plan)?.outcome === 'passed' && plan.score.status === 'ready');
+    console.log(`    green: ${green.score.overall} ${green.score.status} · ${ci(green).summary}`);
+    await page.reload();
+    await page.getByLabel('Status: Ready').waitFor();
+    await shot('e2e-ci-green');
+  });
+
   await step('opens the org page and sees rollups and a chart', async () => {
     await page.goto(`${base}/readiness`);
     await page.getByRole('table', { name: 'Scores by owner' }).waitFor();
@@ -169,7 +212,7 @@ try {
     // gone
   }
   await new Promise(r => setTimeout(r, 1500));
-  sentry.close();
+  fakes.close();
   await pg.stop().catch(() => {});
 }
 const passed = results.filter(r => r[1] === 'passed').length;

@@ -36,17 +36,18 @@ if (process.env.POSTGRES_HOST) {
   );
 }
 
-if (!process.env.READINESS_SENTRY_BASE_URL) {
-  const { startFakeSentry } = await import('./fake-sentry.mjs');
-  const port = Number(process.env.FAKE_SENTRY_PORT ?? 7009);
-  await startFakeSentry({ port, token: 'demo-token' });
-  Object.assign(process.env, {
-    READINESS_SENTRY_BASE_URL: `http://127.0.0.1:${port}`,
-    READINESS_SENTRY_TOKEN: 'demo-token',
+{
+  const { startDemoFakes } = await import('./demo-fakes.mjs');
+  const fakes = await startDemoFakes(process.env, {
+    sentry: Number(process.env.FAKE_SENTRY_PORT ?? 7009),
+    github: Number(process.env.FAKE_GITHUB_PORT ?? 7010),
+    pagerduty: Number(process.env.FAKE_PAGERDUTY_PORT ?? 7011),
   });
-  console.log(
-    `[start] DEMO ONLY: fake Sentry on port ${port} (set READINESS_SENTRY_BASE_URL and READINESS_SENTRY_TOKEN for a real one)`,
-  );
+  Object.assign(process.env, fakes.env);
+  if (fakes.started.length)
+    console.log(
+      `[start] DEMO ONLY: fake ${fakes.started.join(', ')} (set READINESS_SENTRY_BASE_URL, READINESS_GITHUB_API_URL or READINESS_PAGERDUTY_BASE_URL, with their tokens, for real ones)`,
+    );
 }
 
 // The backend and app run in their own process group so that one signal (Ctrl-C, or a

@@ -25,6 +25,9 @@ backend.add(import('@backstage/plugin-notifications-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
 
 backend.add(import('@prodready/plugin-readiness-backend'));
+backend.add(import('@prodready/plugin-readiness-backend-module-github'));
+backend.add(import('@prodready/plugin-readiness-backend-module-pagerduty'));
+backend.add(import('@prodready/plugin-readiness-backend-module-probes'));
 backend.add(readinessStagingCheckModule);
 
 backend.start();

@@ -226,7 +226,7 @@ describe('evaluateTask', () => {
     expect(evaluateTask(p0, state('1.1'), now).blocker).toBe(false);
   });
 
-  it("lets a machine's later \"no\" outweigh an earlier \"yes\": a red CI run voids the pipeline's older report", () => {
+  it('lets a machine\'s later "no" outweigh an earlier "yes": a red CI run voids the pipeline\'s older report', () => {
     const p0 = template.phases[0].tasks[0];
     const failedCheck = proof({
       id: 'c',
@@ -245,6 +245,23 @@ describe('evaluateTask', () => {
       now,
     );
     expect(voided).toMatchObject({ kind: 'expired', earned: 0, blocker: true });
+    // A check that only reads what the team declared (a runbook link) refutes nothing.
+    expect(
+      evaluateTask(
+        p0,
+        state('1.1', {
+          evidence: [
+            proof({ recordedBy: 'service:ci' }),
+            {
+              ...failedCheck,
+              trust: 'claimed',
+              recordedBy: 'check:runbook-dr',
+            },
+          ],
+        }),
+        now,
+      ),
+    ).toMatchObject({ kind: 'proven' });
     // A report after the failure counts again.
     expect(
       evaluateTask(

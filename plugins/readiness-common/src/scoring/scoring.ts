@@ -116,13 +116,15 @@ export function isValidProof(evidence: Evidence, now: Date): boolean {
 }
 
 /**
- * True for the record of an automatic check that failed: the backend writes it (people cannot
- * send `kind: check`) as already expired, its summary starting with "Failed: ".
+ * True for the record of a machine-verified automatic check that failed: the backend writes it
+ * (people cannot send `kind: check`) as already expired, its summary starting with "Failed: ".
+ * A check that only reads what the team declared (trust `claimed`) refutes nothing.
  * @public
  */
 export function isFailedCheck(evidence: Evidence): boolean {
   return (
     evidence.kind === 'check' &&
+    evidence.trust === 'verified' &&
     evidence.recordedBy.startsWith('check:') &&
     evidence.summary.startsWith('Failed: ')
   );
