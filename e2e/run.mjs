@@ -183,10 +183,16 @@ try {
 
   await step("reviews another team's evidence as an SRE, never the own team's", async () => {
     const headers = { Authorization: `Bearer ${await token()}` };
-    const queue = await (await fetch(`${base}/api/readiness/reviews`, { headers })).json();
+    // The seed job writes the demo's evidence in the background: wait for it.
+    let queue;
+    let item;
+    for (const until = Date.now() + 60_000; !item && Date.now() < until; ) {
+      queue = await (await fetch(`${base}/api/readiness/reviews`, { headers })).json();
+      item = queue.items.find(i => i.entityRef === 'component:default/pricing-service' && i.taskId === '1.4');
+      if (!item) await new Promise(r => setTimeout(r, 2000));
+    }
     const mine = queue.items.filter(i => i.owner === 'group:default/payments-team');
     if (mine.length) throw new Error(`the guest may not review its own team's evidence: ${JSON.stringify(mine)}`);
-    const item = queue.items.find(i => i.entityRef === 'component:default/pricing-service' && i.taskId === '1.4');
     if (!item) throw new Error(`pricing-service 1.4 is not in the review queue: ${JSON.stringify(queue.items)}`);
     await page.goto(`${base}/readiness`);
     const approve = page.getByRole('button', { name: `Approve evidence "${item.evidence.summary}" on task 1.4 of ${item.entityRef}` });

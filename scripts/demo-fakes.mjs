@@ -56,7 +56,8 @@ function startBackupReporter({ backendUrl, everyMs = 10 * 60_000 }) {
   };
   const loop = async () => {
     const ok = await report();
-    if (!stopped) timer = setTimeout(loop, ok ? everyMs : 10_000);
+    // Until every service's plan exists (the catalog sync registers them), retry soon.
+    if (!stopped) timer = setTimeout(loop, ok === services.length ? everyMs : 10_000);
   };
   timer = setTimeout(loop, 10_000);
   return () => {

@@ -254,7 +254,7 @@ export function ReadinessSummary({ data }: { data: EntityReadinessResponse }) {
               return (
                 <ListItem key={b.taskId} disableGutters>
                   <ListItemText
-                    classes={{ primary: classes.wrap }}
+                    classes={{ primary: classes.wrap, secondary: classes.wrap }}
                     primary={`${b.taskId} ${b.title}`}
                     secondaryTypographyProps={{ component: 'div' }}
                     secondary={

@@ -19,6 +19,7 @@ export function ProofLine(props: { task: TemplateTask; run?: CheckRun }) {
       display="block"
       color={proof.outcome ? COLORS[proof.outcome] : 'textSecondary'}
       aria-label={`Proof of task ${props.task.id}`}
+      style={{ whiteSpace: 'normal', overflowWrap: 'anywhere' }}
     >
       {proof.by}
       {proof.lastRun && ' · '}
