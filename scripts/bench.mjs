@@ -1,6 +1,7 @@
 // `yarn bench [--smoke]` (node scripts/bench.mjs): starts a throw-away embedded PostgreSQL and runs the benchmark
 // (bench/src/run.ts) against it. The full run writes bench/RESULTS.md; --smoke runs the same
-// harness on a small organisation and writes bench/RESULTS.smoke.md (git-ignored).
+// harness on a small organisation and writes bench/RESULTS.smoke.md (git-ignored). With
+// --checks it runs bench/src/checks.ts instead (bench/RESULTS.checks.md).
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import {
@@ -28,8 +29,9 @@ const res = spawnSync(
     '--expose-gc',
     '--require',
     '@backstage/cli/config/nodeTransform.cjs',
-    path.join('bench', 'src', 'run.ts'),
-    ...process.argv.slice(2),
+    // --checks: one full cycle of the automatic checks against local fakes (bench/src/checks.ts).
+    path.join('bench', 'src', process.argv.includes('--checks') ? 'checks.ts' : 'run.ts'),
+    ...process.argv.slice(2).filter(a => a !== '--checks'),
   ],
   {
     cwd: repoRoot,

@@ -21,6 +21,8 @@ export interface GithubRepo {
   name: string;
   webUrl: string;
   get<T>(path: string): Promise<GithubAnswer<T>>;
+  /** The default branch, cached an hour. */
+  defaultBranch(): Promise<GithubAnswer<string>>;
 }
 
 /**
@@ -84,6 +86,12 @@ export class GithubApi {
       webUrl,
       get: path =>
         this.get(integration.config, webUrl, `/repos/${owner}/${name}${path}`),
+      defaultBranch: () =>
+        this.defaultBranch(
+          integration.config,
+          webUrl,
+          `/repos/${owner}/${name}`,
+        ),
     };
   }
 
@@ -102,6 +110,36 @@ export class GithubApi {
       );
     if (!m) return undefined;
     return { host: m[1], owner: m[2], name: m[3].replace(/\.git$/, '') };
+  }
+
+  /**
+   * The repository's default branch, kept an hour: it rarely changes, and every check of a
+   * cycle needs it (one request per repository an hour instead of one per check).
+   */
+  private async defaultBranch(
+    config: GithubIntegrationConfig,
+    webUrl: string,
+    path: string,
+  ): Promise<GithubAnswer<string>> {
+    const key = `branch:${config.apiBaseUrl}${path}`;
+    const known = await this.cache?.get(key);
+    if (typeof known === 'string')
+      return { ok: true, status: 200, body: known };
+    const meta = await this.get<{ default_branch?: unknown }>(
+      config,
+      webUrl,
+      path,
+    );
+    if (!meta.ok) return meta;
+    const branch = meta.body?.default_branch;
+    if (typeof branch !== 'string' || !branch)
+      return {
+        ok: false,
+        status: 'unreachable',
+        message: 'no default_branch in the repository answer',
+      };
+    await this.cache?.set(key, branch, { ttl: { hours: 1 } });
+    return { ok: true, status: 200, body: branch };
   }
 
   /** Honours `Retry-After` (seconds) or `x-ratelimit-reset` (epoch seconds); 60 s otherwise. */

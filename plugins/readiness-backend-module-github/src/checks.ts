@@ -73,9 +73,9 @@ export function githubCiCheck(
       if (repo === 'unconfigured')
         return unknown('No GitHub integration covers this repository');
       if ('unproven' in repo) return failed(repo.unproven);
-      const meta = await repo.get<{ default_branch: string }>('');
+      const meta = await repo.defaultBranch();
       if (!meta.ok) return refusal(meta);
-      const branch = meta.body.default_branch;
+      const branch = meta.body;
       const runs = await repo.get<{ workflow_runs: WorkflowRun[] }>(
         `/actions/runs?branch=${encodeURIComponent(
           branch,
@@ -193,9 +193,9 @@ export function githubBranchProtectionCheck(github: GithubApi): ReadinessCheck {
         'nothing shows changes are reviewed',
       );
       if (!('get' in repo)) return repo;
-      const meta = await repo.get<{ default_branch: string }>('');
+      const meta = await repo.defaultBranch();
       if (!meta.ok) return refusal(meta);
-      const branch = encodeURIComponent(meta.body.default_branch);
+      const branch = encodeURIComponent(meta.body);
       const settings = `${repo.webUrl}/settings/branches`;
       let reviews = 0;
       let checks = false;
@@ -235,16 +235,12 @@ export function githubBranchProtectionCheck(github: GithubApi): ReadinessCheck {
       ];
       if (missing.length)
         return failed(
-          `${meta.body.default_branch} can be merged without ${missing.join(
-            ' or ',
-          )}`,
+          `${meta.body} can be merged without ${missing.join(' or ')}`,
           settings,
         );
       return {
         outcome: 'passed',
-        summary: `${
-          meta.body.default_branch
-        } requires ${reviews} approving review${
+        summary: `${meta.body} requires ${reviews} approving review${
           reviews === 1 ? '' : 's'
         } and passing status checks`,
         url: settings,

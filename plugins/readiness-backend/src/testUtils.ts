@@ -11,3 +11,5 @@ export { TemplateRegistry } from './templates/TemplateRegistry';
 export { defaultTemplate } from './templates/defaultTemplate';
 export type { ImportPreview } from './import/preview';
 export { PreviewRunner } from './import/PreviewRunner';
+export { CheckRunner } from './checks/CheckRunner';
+export { builtinChecks } from './checks/builtinChecks';
