@@ -94,6 +94,12 @@ const steps = [
     process.execPath,
     [path.join(repoRoot, 'scripts', 'bench.mjs'), '--smoke'],
   ],
+  // One check cycle (built-in, GitHub and PagerDuty checks against local fakes) on 200 services.
+  [
+    'check cycle benchmark smoke run',
+    process.execPath,
+    [path.join(repoRoot, 'scripts', 'bench.mjs'), '--checks', '--smoke'],
+  ],
   // The importer against hostile documents (64 KB each in the smoke run), off the event loop.
   [
     'import benchmark smoke run',

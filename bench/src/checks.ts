@@ -19,12 +19,13 @@ import { CacheService } from '@backstage/backend-plugin-api';
 import { ReadinessCheck } from '@prodready/plugin-readiness-node';
 // eslint-disable-next-line @backstage/no-relative-monorepo-imports
 import { GithubApi } from '../../plugins/readiness-backend-module-github/src/GithubApi';
+/* eslint-disable @backstage/no-relative-monorepo-imports */
 import {
   githubBranchProtectionCheck,
   githubCiCheck,
   githubVulnerabilitiesCheck,
-  // eslint-disable-next-line @backstage/no-relative-monorepo-imports
 } from '../../plugins/readiness-backend-module-github/src/checks';
+/* eslint-enable @backstage/no-relative-monorepo-imports */
 // eslint-disable-next-line @backstage/no-relative-monorepo-imports
 import { PagerDutyApi } from '../../plugins/readiness-backend-module-pagerduty/src/PagerDutyApi';
 // eslint-disable-next-line @backstage/no-relative-monorepo-imports
@@ -266,7 +267,7 @@ async function main() {
     ].join('\n');
     console.log(table);
     if (!smoke)
-      fs.writeFileSync(path.join(__dirname, '..', 'RESULTS.checks.md'), table);
+      fs.writeFileSync(path.join(process.cwd(), 'bench', 'RESULTS.checks.md'), table);
   } finally {
     apis.close();
     await db.destroy();
