@@ -41,6 +41,8 @@ export function startFakeGithub({ port, token }) {
         conclusion: REPOS[name]?.ci ?? 'success',
         updated_at: new Date(Date.now() - 3_600_000).toISOString(),
         head_sha: createHash('sha1').update(name).digest('hex'),
+        event: 'push',
+        head_branch: 'main',
       });
     }
     const run = runs.get(name);
@@ -61,6 +63,8 @@ export function startFakeGithub({ port, token }) {
           run_number: previous.run_number + 1,
           conclusion,
           updated_at: new Date().toISOString(),
+          // A new commit on main, built by this run.
+          head_sha: createHash('sha1').update(`${control[1]}-${previous.run_number + 1}`).digest('hex'),
         });
         send(req, res, 201, runOf(control[1]));
       });
@@ -86,7 +90,14 @@ export function startFakeGithub({ port, token }) {
     const repo = REPOS[name] ?? {};
     const rest = m[2] ?? '';
     if (rest === '') send(req, res, 200, { full_name: `acme/${name}`, default_branch: 'main' });
-    else if (rest === '/actions/runs') send(req, res, 200, { total_count: 1, workflow_runs: [runOf(name)] });
+    else if (rest === '/branches/main') send(req, res, 200, { name: 'main', commit: { sha: runOf(name).head_sha } });
+    else if (rest === '/actions/runs') {
+      // The latest run built the tip of main; filter as GitHub does by head_sha.
+      const run = runOf(name);
+      const sha = url.searchParams.get('head_sha');
+      const runsOf = sha && sha !== run.head_sha ? [] : [run];
+      send(req, res, 200, { total_count: runsOf.length, workflow_runs: runsOf });
+    }
     else if (rest === '/dependabot/alerts')
       send(
         req,

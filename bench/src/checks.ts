@@ -82,6 +82,7 @@ async function fakeApis() {
     const rest = m?.[2] ?? '';
     let body: unknown = { message: 'Not Found' };
     if (rest === '') body = { default_branch: 'main' };
+    else if (rest === '/branches/main') body = { commit: { sha: 'f00d' } };
     else if (rest === '/actions/runs')
       body = {
         workflow_runs: [
@@ -89,6 +90,8 @@ async function fakeApis() {
             name: 'CI',
             run_number: 7,
             conclusion: 'success',
+            event: 'push',
+            head_sha: 'f00d',
             html_url: `https://github.example.com/acme/${m![1]}/actions/runs/7`,
             updated_at: new Date(Date.now() - 3_600_000).toISOString(),
           },

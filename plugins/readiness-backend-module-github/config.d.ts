@@ -8,6 +8,12 @@ export interface Config {
       /** A green run older than this no longer proves the build (default 7). */
       ciMaxAgeDays?: number;
       /**
+       * Workflow names (as in the workflow file's `name:`) that must have succeeded on the
+       * default branch's tip commit, e.g. your organisation's required CI workflow; without
+       * it, any set of push runs on the tip counts if none of them failed.
+       */
+      requiredWorkflows?: string[];
+      /**
        * The `github.com/project-slug` annotation must name the repository the entity is
        * registered from (its `backstage.io/managed-by-location`), so a team cannot point it at
        * someone else's green repository (default true). Turn off only where entities are

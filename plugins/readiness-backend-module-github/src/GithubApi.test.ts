@@ -106,6 +106,8 @@ const green = {
   conclusion: 'success',
   html_url: 'https://github.acme.test/acme/payments/actions/runs/41',
   updated_at: '2026-11-26T12:00:00Z',
+  head_sha: 'abc1234',
+  event: 'push',
 };
 
 describe('GithubApi against a failing GitHub', () => {
@@ -184,6 +186,10 @@ describe('GithubApi against a failing GitHub', () => {
         body: { default_branch: 'main' },
         headers: { etag: '"repo-1"' },
       },
+      '/repos/acme/payments/branches/main': {
+        body: { commit: { sha: 'abc1234' } },
+        headers: { etag: '"tip-1"' },
+      },
       '/repos/acme/payments/actions/runs': {
         body: { workflow_runs: [green] },
         headers: { etag: '"runs-7"' },
@@ -222,9 +228,11 @@ describe('GithubApi against a failing GitHub', () => {
       expect((await check.run(ctx)).outcome).toBe('passed');
       expect((await check.run(ctx)).outcome).toBe('passed');
       // The default branch is kept an hour; the runs are revalidated with their ETag.
-      expect(gh.seen.slice(2)).toEqual([
+      expect(gh.seen.slice(3)).toEqual([
         { path: '/repos/acme/payments', ifNoneMatch: undefined },
         expect.objectContaining({ ifNoneMatch: undefined }),
+        expect.objectContaining({ ifNoneMatch: undefined }),
+        expect.objectContaining({ ifNoneMatch: '"tip-1"' }),
         expect.objectContaining({ ifNoneMatch: '"runs-7"' }),
       ]);
     } finally {

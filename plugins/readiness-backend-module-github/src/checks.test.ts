@@ -79,6 +79,9 @@ const run = (check: ReturnType<typeof githubCiCheck>, e: Entity) =>
 
 const repoRoute = {
   '/repos/acme/payments': { body: { default_branch: 'main' } },
+  '/repos/acme/payments/branches/main': {
+    body: { name: 'main', commit: { sha: 'abcdef1234567' } },
+  },
 };
 const runs = (...r: object[]) => ({
   '/repos/acme/payments/actions/runs': { body: { workflow_runs: r } },
@@ -90,6 +93,7 @@ const green = {
   html_url: 'https://github.acme.test/acme/payments/actions/runs/41',
   updated_at: daysAgo(1),
   head_sha: 'abcdef1234567',
+  event: 'push',
 };
 
 describe('github-ci', () => {
@@ -107,7 +111,8 @@ describe('github-ci', () => {
       });
       expect(gh.seen.map(s => s.path)).toEqual([
         '/repos/acme/payments',
-        '/repos/acme/payments/actions/runs?branch=main&status=completed&exclude_pull_requests=true&per_page=1',
+        '/repos/acme/payments/branches/main',
+        '/repos/acme/payments/actions/runs?branch=main&event=push&head_sha=abcdef1234567&status=completed&per_page=100',
       ]);
       expect(
         gh.seen.every(
@@ -313,6 +318,90 @@ describe('github-vulnerabilities', () => {
       });
     } finally {
       off.close();
+    }
+  });
+});
+
+describe('github-ci against a team gaming its CI', () => {
+  const tip = {
+    '/repos/acme/payments/branches/main': {
+      body: { name: 'main', commit: { sha: 'abcdef1234567' } },
+    },
+  };
+  const push = { ...green, event: 'push', head_branch: 'main' };
+
+  it('fails when any run on the tip commit failed, even beside a green no-op workflow', async () => {
+    const gh = await fakeGithub({
+      ...repoRoute,
+      ...tip,
+      ...runs(
+        { ...push, name: 'noop', run_number: 3, conclusion: 'success' },
+        {
+          ...push,
+          name: 'CI',
+          run_number: 42,
+          conclusion: 'failure',
+          html_url: 'https://github.acme.test/acme/payments/actions/runs/42',
+        },
+      ),
+    });
+    try {
+      expect(
+        await run(githubCiCheck(api(gh.port), { maxAgeDays: 7 }), registered),
+      ).toMatchObject({
+        outcome: 'failed',
+        url: 'https://github.acme.test/acme/payments/actions/runs/42',
+      });
+      expect(gh.seen.map(s => s.path)).toContain(
+        '/repos/acme/payments/actions/runs?branch=main&event=push&head_sha=abcdef1234567&status=completed&per_page=100',
+      );
+    } finally {
+      gh.close();
+    }
+  });
+
+  it("counts neither a pull request's run from a fork branch named main nor a run of an older commit", async () => {
+    const gh = await fakeGithub({
+      ...repoRoute,
+      ...tip,
+      ...runs(
+        { ...green, event: 'pull_request', head_branch: 'main' },
+        { ...push, head_sha: '0000000old' },
+      ),
+    });
+    try {
+      expect(
+        await run(githubCiCheck(api(gh.port), { maxAgeDays: 7 }), registered),
+      ).toMatchObject({
+        outcome: 'unknown',
+        summary: expect.stringContaining('No completed push run on abcdef1'),
+      });
+    } finally {
+      gh.close();
+    }
+  });
+
+  it('requires the configured workflows among the green runs', async () => {
+    const gh = await fakeGithub({
+      ...repoRoute,
+      ...tip,
+      ...runs({ ...push, name: 'noop' }),
+    });
+    try {
+      expect(
+        await run(
+          githubCiCheck(api(gh.port), {
+            maxAgeDays: 7,
+            requiredWorkflows: ['CI'],
+          }),
+          registered,
+        ),
+      ).toMatchObject({
+        outcome: 'failed',
+        summary: expect.stringContaining('CI did not run on abcdef1'),
+      });
+    } finally {
+      gh.close();
     }
   });
 });

@@ -45,6 +45,7 @@ function repoOrResult(github: GithubApi, entity: Entity, without: string) {
 
 interface WorkflowRun {
   name?: string;
+  event?: string;
   run_number?: number;
   conclusion?: string | null;
   html_url: string;
@@ -52,61 +53,104 @@ interface WorkflowRun {
   head_sha?: string;
 }
 
+/** Conclusions that do not count against a commit. */
+const HARMLESS = new Set(['success', 'skipped', 'neutral']);
+
 /**
- * `github-ci`: the latest completed CI run on the repository's default branch succeeded
- * and is at most `maxAgeDays` old. A red run fails the task, naming the run.
+ * `github-ci`: every completed run that a push to the default branch's tip commit started
+ * succeeded (at least one, and each of `requiredWorkflows` when set), the latest at most
+ * `maxAgeDays` old. One red run fails the task, naming and linking it: a green no-op workflow
+ * beside a red build proves nothing, and neither do pull requests' or older commits' runs.
  */
 export function githubCiCheck(
   github: GithubApi,
-  options: { maxAgeDays: number },
+  options: { maxAgeDays: number; requiredWorkflows?: string[] },
 ): ReadinessCheck {
   return {
     id: 'github-ci',
     title: 'Default branch CI green on GitHub Actions',
     source: 'ci',
     async run({ entity, now }) {
-      const repo = github.repoOf(entity);
-      if (repo === 'missing')
-        return failed(
-          `No ${GITHUB_PROJECT_SLUG} annotation: nothing shows the build passes`,
-        );
-      if (repo === 'unconfigured')
-        return unknown('No GitHub integration covers this repository');
-      if ('unproven' in repo) return failed(repo.unproven);
+      const repo = repoOrResult(
+        github,
+        entity,
+        'nothing shows the build passes',
+      );
+      if (!('get' in repo)) return repo;
       const meta = await repo.defaultBranch();
       if (!meta.ok) return refusal(meta);
       const branch = meta.body;
-      const runs = await repo.get<{ workflow_runs: WorkflowRun[] }>(
+      const head = await repo.get<{ commit?: { sha?: string } }>(
+        `/branches/${encodeURIComponent(branch)}`,
+      );
+      if (!head.ok) return refusal(head);
+      const sha = head.body?.commit?.sha;
+      if (typeof sha !== 'string' || !sha)
+        return unknown(`GitHub named no tip commit for ${branch}`);
+      const short = sha.slice(0, 7);
+      const listed = await repo.get<{ workflow_runs: WorkflowRun[] }>(
         `/actions/runs?branch=${encodeURIComponent(
           branch,
-        )}&status=completed&exclude_pull_requests=true&per_page=1`,
+        )}&event=push&head_sha=${sha}&status=completed&per_page=100`,
       );
-      if (!runs.ok) return refusal(runs);
-      const latest = runs.body.workflow_runs?.[0];
-      if (!latest) return failed(`No completed CI run on ${branch}`);
-      const what = `${latest.name ?? 'CI'} #${
-        latest.run_number ?? '?'
-      } on ${branch}`;
-      if (latest.conclusion !== 'success')
+      if (!listed.ok) return refusal(listed);
+      // The query filters already; checked again so nothing else can count.
+      const runs = (listed.body?.workflow_runs ?? []).filter(
+        r => r.event === 'push' && r.head_sha === sha,
+      );
+      if (runs.length === 0) {
+        // Still building, or no CI at all? Only the latter is a failure.
+        const any = await repo.get<{ workflow_runs: WorkflowRun[] }>(
+          `/actions/runs?branch=${encodeURIComponent(
+            branch,
+          )}&event=push&status=completed&per_page=1`,
+        );
+        if (any.ok && (any.body?.workflow_runs ?? []).length === 0)
+          return failed(`No completed CI run on ${branch}`);
+        return unknown(
+          `No completed push run on ${short} (the tip of ${branch}) yet`,
+        );
+      }
+      const red = runs.find(r => !HARMLESS.has(r.conclusion ?? ''));
+      const label = (r: WorkflowRun) =>
+        `${r.name ?? 'CI'} #${r.run_number ?? '?'} on ${branch}`;
+      if (red)
         return failed(
-          `${what} ended ${latest.conclusion ?? 'without a conclusion'}: ${
-            latest.html_url
+          `${label(red)} ended ${red.conclusion ?? 'without a conclusion'}: ${
+            red.html_url
           }`,
-          latest.html_url,
+          red.html_url,
+        );
+      const missing = (options.requiredWorkflows ?? []).filter(
+        w => !runs.some(r => r.name === w && r.conclusion === 'success'),
+      );
+      if (missing.length)
+        return failed(
+          `Required workflow ${missing.join(
+            ', ',
+          )} did not run on ${short} (the tip of ${branch})`,
+        );
+      const latest = runs
+        .filter(r => r.conclusion === 'success')
+        .sort((a, b) => Date.parse(b.updated_at) - Date.parse(a.updated_at))[0];
+      if (!latest)
+        return unknown(
+          `Only skipped or neutral runs on ${short} (the tip of ${branch})`,
         );
       const ageDays = (now.getTime() - Date.parse(latest.updated_at)) / DAY;
       if (!(ageDays <= options.maxAgeDays))
         return failed(
-          `${what} passed ${Math.floor(ageDays)} days ago, more than ${
+          `${label(latest)} passed ${Math.floor(ageDays)} days ago, more than ${
             options.maxAgeDays
           }: ${latest.html_url}`,
           latest.html_url,
         );
       return {
         outcome: 'passed',
-        summary: `${what} passed on ${latest.updated_at.slice(0, 10)}${
-          latest.head_sha ? ` (${latest.head_sha.slice(0, 7)})` : ''
-        }`,
+        summary: `${label(latest)} passed on ${latest.updated_at.slice(
+          0,
+          10,
+        )} (${short}${runs.length > 1 ? `, ${runs.length} runs green` : ''})`,
         url: latest.html_url,
       };
     },

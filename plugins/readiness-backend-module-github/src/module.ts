@@ -40,6 +40,9 @@ export const readinessModuleGithub = createBackendModule({
           githubCiCheck(github, {
             maxAgeDays:
               config.getOptionalNumber('readiness.github.ciMaxAgeDays') ?? 7,
+            requiredWorkflows: config.getOptionalStringArray(
+              'readiness.github.requiredWorkflows',
+            ),
           }),
           githubVulnerabilitiesCheck(github),
           githubBranchProtectionCheck(github),

@@ -1,3 +1,4 @@
+import { pagerdutyOnCallCheck } from './checks';
 import {
   api,
   fakePagerDuty,
@@ -49,6 +50,30 @@ describe('pagerduty-on-call', () => {
         url: 'https://acme.pagerduty.com/service-directory/PSVC9',
         trust: 'claimed',
       });
+    } finally {
+      pd.close();
+    }
+  });
+
+  it('does not bind through metadata.title, which the team writes freely', async () => {
+    const pd = await fakePagerDuty({
+      '/services/PSVC9': service('PSVC9', { name: 'Payments API' }),
+      '/oncalls': oncalls(onCallUser('Ada Lovelace')),
+    });
+    try {
+      const result = await pagerdutyOnCallCheck(api(pd.port)).run({
+        entity: {
+          apiVersion: 'backstage.io/v1alpha1',
+          kind: 'Component',
+          metadata: {
+            name: 'checkout-web',
+            title: 'Payments API',
+            annotations: { 'pagerduty.com/service-id': 'PSVC9' },
+          },
+          spec: {},
+        },
+      } as any);
+      expect(result).toMatchObject({ outcome: 'passed', trust: 'claimed' });
     } finally {
       pd.close();
     }

@@ -99,9 +99,8 @@ export function pagerdutyOnCallCheck(pagerduty: PagerDutyApi): ReadinessCheck {
         );
       // The annotation is the team's word: pointed at another team's well-staffed service it
       // would prove nothing. Only a service named after the entity proves more than a claim.
-      const bound = [entity.metadata.name, entity.metadata.title].some(
-        n => n && normalise(n) === normalise(name),
-      );
+      // Not metadata.title: the team writes it freely, unlike the entity's name.
+      const bound = normalise(entity.metadata.name) === normalise(name);
       return {
         outcome: 'passed',
         summary: noEmail(

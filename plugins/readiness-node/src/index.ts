@@ -9,6 +9,7 @@ import { Config } from '@backstage/config';
 import { Entity } from '@backstage/catalog-model';
 import {
   EvidenceSource,
+  ReadinessTemplate,
   RunbookLink,
   TaskState,
   TemplateTask,
@@ -22,6 +23,9 @@ export interface ReadinessCheckContext {
   /** The template task being verified and its current state (evidence included). */
   task: TemplateTask;
   state?: TaskState;
+  /** The plan's template and every task's state, for checks that depend on other tasks. */
+  template?: ReadinessTemplate;
+  tasks?: TaskState[];
   config: Config;
   now: Date;
 }

@@ -415,3 +415,132 @@ describe('CheckRunner records what each check last found', () => {
     },
   );
 });
+
+describe('CheckRunner against a team borrowing facts', () => {
+  const databases = createTestDatabases();
+
+  it.each(databases.eachSupportedId())(
+    "keeps a machine's failure standing when the check then passes only as a claim (the annotation re-pointed at another team's system), %p",
+    async id => {
+      const payments = component('payments', 'payments-team', 'pay');
+      const { store, catalog, auth, logger, service } = await createTestService(
+        { knex: await databases.init(id), entities: [payments], config },
+      );
+      await service.registerEntity(payments);
+      const ref = 'component:default/payments';
+      // The pipeline's bound principal proved 1.5 earlier.
+      await service.addEvidence({
+        entityRef: ref,
+        taskId: '1.5',
+        actor: 'service:ci',
+        producer: 'ci',
+        input: {
+          kind: 'link',
+          url: 'https://ci.example.com/oncall',
+          summary: 'rota checked',
+          source: 'manual',
+        },
+        recordedAt: new Date(Date.now() - 86_400_000),
+      });
+      let borrowed = false;
+      const onCall: ReadinessCheck = {
+        id: 'pagerduty-on-call',
+        title: 'Someone on call now in PagerDuty',
+        source: 'pagerduty',
+        async run() {
+          return borrowed
+            ? {
+                outcome: 'passed',
+                summary: 'On call now for another team',
+                trust: 'claimed',
+              }
+            : { outcome: 'failed', summary: 'Nobody is on call' };
+        },
+      };
+      const runner = new CheckRunner(
+        { catalog, auth, config, store, service, logger },
+        [onCall],
+      );
+      const evaluated = async () =>
+        (await service.recompute(ref, 'test')).tasks.find(
+          t => t.taskId === '1.5',
+        );
+      await runner.run(new Date());
+      expect(await evaluated()).toMatchObject({ kind: 'expired', earned: 0 });
+      borrowed = true;
+      await runner.run(new Date(Date.now() + 1000));
+      expect(await evaluated()).toMatchObject({ kind: 'expired', earned: 0 });
+      expect(
+        (await store.checkRuns.list(ref)).find(r => r.taskId === '1.5'),
+      ).toMatchObject({ outcome: 'passed' });
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    "holds backups to the team's declared policy only as a claim until a second person has reviewed the declaration (3.1), %p",
+    async id => {
+      const payments = component('payments', 'payments-team', 'pay');
+      payments.metadata.annotations!['readiness/backup-policy'] = 'daily-35d';
+      const { service } = await createTestService({
+        knex: await databases.init(id),
+        entities: [payments],
+        config,
+      });
+      await service.registerEntity(payments);
+      const ref = 'component:default/payments';
+      const [rpo] = builtinChecks(config).filter(
+        c => c.id === 'backup-within-rpo',
+      );
+      const now = new Date();
+      await service.addEvidence({
+        entityRef: ref,
+        taskId: '3.6',
+        actor: 'service:backup-system',
+        producer: 'ci',
+        input: {
+          kind: 'link',
+          url: 'https://backups.example.com/jobs/1',
+          summary: 'backup completed',
+          source: 'manual',
+        },
+        recordedAt: new Date(now.getTime() - 3_600_000),
+      });
+      const run = async () => {
+        const { template, tasks } = await service.getPlanState(ref);
+        return rpo.run({
+          entity: payments,
+          entityRef: ref,
+          runbooks: [],
+          task: template.phases
+            .flatMap(p => p.tasks)
+            .find(t => t.id === '3.6')!,
+          state: tasks.find(t => t.taskId === '3.6'),
+          template,
+          tasks,
+          config,
+          now,
+        });
+      };
+      expect(await run()).toMatchObject({
+        outcome: 'passed',
+        trust: 'claimed',
+        summary: expect.stringContaining('until a second person reviews'),
+      });
+      // A reviewed (or verified) declaration of the policy makes the RPO the org's, not the team's.
+      await service.addEvidence({
+        entityRef: ref,
+        taskId: '3.1',
+        actor: 'service:ci',
+        producer: 'ci',
+        input: {
+          kind: 'link',
+          url: 'https://policies.example.com/payments',
+          summary: 'backup policy approved',
+          source: 'manual',
+        },
+        recordedAt: now,
+      });
+      expect(await run()).not.toHaveProperty('trust');
+    },
+  );
+});

@@ -108,6 +108,8 @@ export class CheckRunner {
               runbooks,
               task,
               state,
+              template,
+              tasks,
               config,
               now,
             });

@@ -4,6 +4,7 @@ import {
   RunbookType,
   getBackupPolicyId,
   isTrusted,
+  isValidProof,
 } from '@prodready/plugin-readiness-common';
 import { ReadinessCheck } from '@prodready/plugin-readiness-node';
 
@@ -134,7 +135,7 @@ export function builtinChecks(config: Config): ReadinessCheck[] {
       id: 'backup-within-rpo',
       title: 'Latest backup younger than the policy RPO',
       source: 'backup',
-      async run({ entity, state, now }) {
+      async run({ entity, state, template, tasks, now }) {
         const id = getBackupPolicyId(entity);
         const rpoHours = id
           ? policies?.getOptionalConfig(id)?.getOptionalNumber('rpoHours')
@@ -158,6 +159,24 @@ export function builtinChecks(config: Config): ReadinessCheck[] {
         const [last] = backups;
         const ageHours =
           (now.getTime() - Date.parse(last.recordedAt)) / 3_600_000;
+        // The policy (so the RPO) is the team's own choice: it holds backups to the org's
+        // standard only once a second person (or a bound principal) proved the declaration.
+        const declarations = new Set(
+          (template?.phases ?? [])
+            .flatMap(p => p.tasks)
+            .filter(t => t.verification === 'backup-policy-declared')
+            .map(t => t.id),
+        );
+        const approved = (tasks ?? []).some(
+          t =>
+            declarations.has(t.taskId) &&
+            t.evidence.some(
+              e => isValidProof(e, now) && !e.recordedBy.startsWith('check:'),
+            ),
+        );
+        const unreviewed = approved
+          ? ''
+          : " (the policy is the team's declaration until a second person reviews it)";
         return ageHours <= rpoHours
           ? {
               outcome: 'passed',
@@ -166,8 +185,9 @@ export function builtinChecks(config: Config): ReadinessCheck[] {
                 16,
               )}Z by ${
                 last.recordedBy
-              }, within the ${rpoHours} h RPO of policy ${id}`,
+              }, within the ${rpoHours} h RPO of policy ${id}${unreviewed}`,
               ...(last.url ? { url: last.url } : {}),
+              ...(approved ? {} : { trust: 'claimed' as const }),
             }
           : {
               outcome: 'failed',

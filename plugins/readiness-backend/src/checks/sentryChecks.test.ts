@@ -88,6 +88,26 @@ describe('sentryChecks', () => {
     });
   });
 
+  it("proves only a claim through a project not named after the entity: a team cannot borrow another team's quiet project", async () => {
+    events = 5;
+    issues = 1;
+    down = false;
+    const cart = component('cart', 'growth-team', 'shop');
+    cart.metadata.annotations!['sentry.io/project-slug'] = 'payments';
+    const [active, underLimit] = sentryChecks(client, config);
+    expect(await active.run(ctx(cart))).toMatchObject({
+      outcome: 'passed',
+      trust: 'claimed',
+      summary: expect.stringContaining('not named after cart'),
+    });
+    expect(await underLimit.run(ctx(cart))).toMatchObject({
+      outcome: 'passed',
+      trust: 'claimed',
+    });
+    // The entity's own project proves in full.
+    expect(await active.run(ctx())).not.toHaveProperty('trust');
+  });
+
   it('is unknown, never failing, when Sentry is not configured', async () => {
     const [active] = sentryChecks(undefined, config);
     expect(await active.run(ctx())).toEqual({

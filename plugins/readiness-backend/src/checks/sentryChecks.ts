@@ -1,4 +1,5 @@
 import { Config } from '@backstage/config';
+import { Entity } from '@backstage/catalog-model';
 import { getSentryProjectSlug } from '@prodready/plugin-readiness-common';
 import {
   ReadinessCheck,
@@ -33,6 +34,27 @@ export function sentryChecks(
 ): ReadinessCheck[] {
   const maxIssues =
     config.getOptionalNumber('readiness.sentry.maxUnresolvedIssues') ?? 25;
+  const requireOwnProject =
+    config.getOptionalBoolean(
+      'readiness.sentry.requireProjectNamedAfterEntity',
+    ) ?? true;
+  // The annotation is the team's word: pointed at another team's busy or quiet project it
+  // would prove nothing, so a pass through a project not named after the entity is a claim.
+  const bind = (
+    entity: Entity,
+    project: string,
+    result: ReadinessCheckResult,
+  ): ReadinessCheckResult =>
+    result.outcome !== 'passed' ||
+    !requireOwnProject ||
+    project.toLocaleLowerCase('en-US') ===
+      entity.metadata.name.toLocaleLowerCase('en-US')
+      ? result
+      : {
+          ...result,
+          summary: `${result.summary} (Sentry project "${project}" is not named after ${entity.metadata.name}: a claim until reviewed)`,
+          trust: 'claimed',
+        };
   const needs = async (
     slug: string | undefined,
     run: (
@@ -66,16 +88,20 @@ export function sentryChecks(
             };
           }
           const events = await c.eventsLast24h(project, now);
-          return events > 0
-            ? {
-                outcome: 'passed',
-                summary: `${events} events received in the last 24 h`,
-                url: c.projectUrl(project),
-              }
-            : {
-                outcome: 'failed',
-                summary: `Sentry project "${project}" received no events in the last 24 h`,
-              };
+          return bind(
+            entity,
+            project,
+            events > 0
+              ? {
+                  outcome: 'passed',
+                  summary: `${events} events received in the last 24 h`,
+                  url: c.projectUrl(project),
+                }
+              : {
+                  outcome: 'failed',
+                  summary: `Sentry project "${project}" received no events in the last 24 h`,
+                },
+          );
         }),
     },
     {
@@ -85,16 +111,20 @@ export function sentryChecks(
       run: ({ entity }) =>
         needs(getSentryProjectSlug(entity), async (c, project) => {
           const open = await c.unresolvedIssues(project);
-          return open <= maxIssues
-            ? {
-                outcome: 'passed',
-                summary: `${open} unresolved issues (limit ${maxIssues})`,
-                url: c.projectUrl(project),
-              }
-            : {
-                outcome: 'failed',
-                summary: `${open} unresolved issues, above the limit of ${maxIssues}`,
-              };
+          return bind(
+            entity,
+            project,
+            open <= maxIssues
+              ? {
+                  outcome: 'passed',
+                  summary: `${open} unresolved issues (limit ${maxIssues})`,
+                  url: c.projectUrl(project),
+                }
+              : {
+                  outcome: 'failed',
+                  summary: `${open} unresolved issues, above the limit of ${maxIssues}`,
+                },
+          );
         }),
     },
   ];

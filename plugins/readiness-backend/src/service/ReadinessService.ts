@@ -47,6 +47,7 @@ import {
   isReadinessAnnotated,
   scorePlan,
   whatIf,
+  isFailedCheck,
 } from '@prodready/plugin-readiness-common';
 import {
   DatabaseReadinessStore,
@@ -1250,6 +1251,16 @@ export class ReadinessService {
         );
         for (const r of results) {
           const state = states.get(r.taskId);
+          // A pass the check itself rates a claim (the annotation points at someone else's
+          // system) cannot take back a machine's verified "no": the failure stands.
+          if (
+            r.outcome === 'passed' &&
+            r.evidence.trust === 'claimed' &&
+            state?.evidence.some(
+              e => e.recordedBy === r.actor && isFailedCheck(e),
+            )
+          )
+            continue;
           if (r.outcome === 'passed') {
             await store.replaceCheckEvidence(
               entityRef,
