@@ -77,6 +77,13 @@ export interface Config {
       cacheTtlMinutes?: number;
       /** Limit for the unresolved-issues check (default 25). */
       maxUnresolvedIssues?: number;
+      /**
+       * A Sentry check's pass is `verified` only through a project whose slug is the entity's
+       * name; through another project it is a claim, so a team cannot borrow another team's
+       * busy or quiet project (default true). Turn off only where project slugs differ from
+       * entity names and the annotation is reviewed centrally.
+       */
+      requireProjectNamedAfterEntity?: boolean;
     };
     /**
      * Schedules of the background tasks (`frequency`, `timeout`, `initialDelay` as in

@@ -208,7 +208,8 @@ export const defaultTemplate = templateSchema.parse({
           points: 8,
           severity: 'p0',
           verification: 'backup-within-rpo',
-          // A reported backup proves nothing after two days, whatever the policy's RPO.
+          // The backup system's own report counts for two days at most; the check holds the
+          // latest report to the policy's RPO (the org's, once the declaration in 3.1 is proven).
           maxAgeDays: 2,
           checklist: [
             { id: 'principal', title: 'Backup job reports to readiness' },
