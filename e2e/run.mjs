@@ -155,7 +155,11 @@ try {
       throw new Error(`checkout-web with a red build is ${red.score.status}`);
     await page.goto(`${base}/catalog/default/component/checkout-web`);
     await page.getByLabel('Proof of task 5.1').getByRole('link').waitFor();
-    await page.getByLabel('Proof of task 5.1').scrollIntoViewIfNeeded();
+    const proof = page.getByLabel('Proof of task 5.1');
+    await proof.scrollIntoViewIfNeeded();
+    const said = await proof.innerText();
+    if (!/^Checked by .+ · failed .+ ago: CI #\d+ on main ended failure/.test(said))
+      throw new Error(`the card's proof line for 5.1 says: ${said}`);
     await shot('e2e-ci-red');
     console.log(`    red: ${red.score.overall} ${red.score.status} · ${ci(red).summary}`);
 

@@ -23,6 +23,23 @@ const config = new ConfigReader({
   },
 });
 
+/** Evidence a bound service principal (CI, the backup system) reports on a task. */
+const report = (
+  service: ReadinessService,
+  taskId: string,
+  actor: string,
+  url: string,
+  recordedAt: Date,
+) =>
+  service.addEvidence({
+    entityRef: 'component:default/payments',
+    taskId,
+    actor,
+    producer: 'ci',
+    input: { kind: 'link', url, summary: 'reported', source: 'manual' },
+    recordedAt,
+  });
+
 describe('CheckRunner', () => {
   const databases = createTestDatabases();
 
@@ -386,19 +403,13 @@ describe('CheckRunner records what each check last found', () => {
           'No backup reported by a bound principal; policy daily-35d has an RPO of 24 h',
       });
       // The backup system's bound principal reports a backup taken two hours ago.
-      await service.addEvidence({
-        entityRef: ref,
-        taskId: '3.6',
-        actor: 'service:backup-system',
-        producer: 'ci',
-        input: {
-          kind: 'link',
-          url: 'https://backups.example.com/jobs/991',
-          summary: 'nightly snapshot completed',
-          source: 'manual',
-        },
-        recordedAt: new Date(now.getTime() - 2 * 3_600_000),
-      });
+      await report(
+        service,
+        '3.6',
+        'service:backup-system',
+        'https://backups.example.com/jobs/991',
+        new Date(now.getTime() - 2 * 3_600_000),
+      );
       expect(await rpoRun(now)).toMatchObject({
         outcome: 'passed',
         url: 'https://backups.example.com/jobs/991',
@@ -429,19 +440,13 @@ describe('CheckRunner against a team borrowing facts', () => {
       await service.registerEntity(payments);
       const ref = 'component:default/payments';
       // The pipeline's bound principal proved 1.5 earlier.
-      await service.addEvidence({
-        entityRef: ref,
-        taskId: '1.5',
-        actor: 'service:ci',
-        producer: 'ci',
-        input: {
-          kind: 'link',
-          url: 'https://ci.example.com/oncall',
-          summary: 'rota checked',
-          source: 'manual',
-        },
-        recordedAt: new Date(Date.now() - 86_400_000),
-      });
+      await report(
+        service,
+        '1.5',
+        'service:ci',
+        'https://ci.example.com/oncall',
+        new Date(Date.now() - 86_400_000),
+      );
       let borrowed = false;
       const onCall: ReadinessCheck = {
         id: 'pagerduty-on-call',
@@ -492,19 +497,13 @@ describe('CheckRunner against a team borrowing facts', () => {
         c => c.id === 'backup-within-rpo',
       );
       const now = new Date();
-      await service.addEvidence({
-        entityRef: ref,
-        taskId: '3.6',
-        actor: 'service:backup-system',
-        producer: 'ci',
-        input: {
-          kind: 'link',
-          url: 'https://backups.example.com/jobs/1',
-          summary: 'backup completed',
-          source: 'manual',
-        },
-        recordedAt: new Date(now.getTime() - 3_600_000),
-      });
+      await report(
+        service,
+        '3.6',
+        'service:backup-system',
+        'https://backups.example.com/jobs/1',
+        new Date(now.getTime() - 3_600_000),
+      );
       const run = async () => {
         const { template, tasks } = await service.getPlanState(ref);
         return rpo.run({
@@ -527,19 +526,13 @@ describe('CheckRunner against a team borrowing facts', () => {
         summary: expect.stringContaining('until a second person reviews'),
       });
       // A reviewed (or verified) declaration of the policy makes the RPO the org's, not the team's.
-      await service.addEvidence({
-        entityRef: ref,
-        taskId: '3.1',
-        actor: 'service:ci',
-        producer: 'ci',
-        input: {
-          kind: 'link',
-          url: 'https://policies.example.com/payments',
-          summary: 'backup policy approved',
-          source: 'manual',
-        },
-        recordedAt: now,
-      });
+      await report(
+        service,
+        '3.1',
+        'service:ci',
+        'https://policies.example.com/payments',
+        now,
+      );
       expect(await run()).not.toHaveProperty('trust');
     },
   );
