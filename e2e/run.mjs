@@ -158,7 +158,7 @@ try {
     const proof = page.getByLabel('Proof of task 5.1');
     await proof.scrollIntoViewIfNeeded();
     const said = await proof.innerText();
-    if (!/^Checked by .+ · failed .+ ago: CI #\d+ on main ended failure/.test(said))
+    if (!/^Checked by .+ · failed (just now|\d+ min ago): CI #\d+ on main ended failure/.test(said))
       throw new Error(`the card's proof line for 5.1 says: ${said}`);
     await shot('e2e-ci-red');
     console.log(`    red: ${red.score.overall} ${red.score.status} · ${ci(red).summary}`);

@@ -593,6 +593,23 @@ describe('readiness API', () => {
         .set(as(people.owner));
       expect(bad.status).toBe(400);
       expect(bad.body.error.message).toContain('minScore');
+      // A minimum phase stage: nothing is proven, so stage 0 of 5 is below 2.
+      const staged = await request(server)
+        .get(`${base}/gate?minStage=2`)
+        .set(as(people.owner));
+      expect(staged.status).toBe(412);
+      expect(staged.body).toMatchObject({
+        minStage: 2,
+        stage: { reached: 0, of: 5 },
+      });
+      expect(staged.body.reasons).toContain(
+        'stage 0 of 5 is below the required 2',
+      );
+      const badStage = await request(server)
+        .get(`${base}/gate?minStage=1.5`)
+        .set(as(people.owner));
+      expect(badStage.status).toBe(400);
+      expect(badStage.body.error.message).toContain('minStage');
     });
 
     it('previews and applies a markdown report; claims count half', async () => {

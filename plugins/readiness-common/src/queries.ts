@@ -29,11 +29,17 @@ export const serviceFiltersSchema = z.object({
   status: list
     .pipe(z.array(z.enum(['ready', 'at_risk', 'not_ready'])))
     .optional(),
+  /** Only services that reached at least this phase stage. */
+  minStage: z.coerce.number().int().min(0).max(50).optional(),
 });
 
 /** Query of `GET /scores` (org rollup). @public */
 export const rollupQuerySchema = serviceFiltersSchema
-  .extend({ groupBy: z.enum(['owner', 'system', 'domain']).default('owner') })
+  .extend({
+    groupBy: z.enum(['owner', 'system', 'domain', 'group']).default('owner'),
+    /** With `groupBy=group`: the group whose sub-groups to roll up (default: the roots). */
+    parent: text(300).optional(),
+  })
   .strict();
 
 /** Query of `GET /services` (cursor-paginated list of scored services). @public */
@@ -65,6 +71,8 @@ export const expiringQuerySchema = z
 export const gateQuerySchema = z
   .object({
     minScore: z.coerce.number().min(0).max(100).default(0),
+    /** The least phase stage the service must have reached (0: none required). */
+    minStage: z.coerce.number().int().min(0).max(50).default(0),
     /** A release gate is strict by default: At risk fails unless the caller opts in. */
     allowAtRisk: z
       .enum(['true', 'false'])
@@ -133,6 +141,8 @@ export interface ServiceScoreRow {
   overall: number;
   status: 'ready' | 'at_risk' | 'not_ready';
   blockers: number;
+  /** The phase stage reached (see `ReadinessStage`). */
+  stage: number;
   dimensions: Record<string, number | null>;
   computedAt: string;
 }
@@ -148,4 +158,6 @@ export interface RollupGroup {
   blockers: number;
   /** Services per 10-point score bucket: [0-9], [10-19], …, [90-100]. */
   distribution: number[];
+  /** Services per phase stage reached: index 0 is none, 1 the first phase, … */
+  stageCounts: number[];
 }

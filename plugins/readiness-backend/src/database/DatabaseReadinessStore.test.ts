@@ -287,6 +287,76 @@ describe('DatabaseReadinessStore', () => {
   );
 });
 
+describe('phase stages in the stored scores', () => {
+  const databases = createTestDatabases();
+
+  it.each(databases.eachSupportedId())(
+    "stores each plan's stage, counts services per stage in rollups and filters by a minimum stage, %p",
+    async id => {
+      const knex = await databases.init(id);
+      const store = await DatabaseReadinessStore.create({
+        database: databaseServiceFor(knex),
+      });
+      const proven = (taskIds: string[]) =>
+        Object.fromEntries(
+          taskIds.map(taskId => [
+            taskId,
+            {
+              taskId,
+              status: 'done' as const,
+              checklist: {},
+              version: 1,
+              evidence: [
+                {
+                  id: taskId,
+                  kind: 'link' as const,
+                  url: 'https://ci.example.com/1',
+                  summary: 'proven',
+                  source: 'ci' as const,
+                  trust: 'verified' as const,
+                  recordedAt: new Date().toISOString(),
+                  recordedBy: 'service:ci',
+                },
+              ],
+            },
+          ]),
+        );
+      const phase1 = defaultTemplate.phases[0].tasks
+        .filter(t => t.severity !== 'p2')
+        .map(t => t.id);
+      for (const [name, states] of [
+        ['none', {}],
+        ['first', proven(phase1)],
+        ['also-first', proven(phase1)],
+      ] as const) {
+        const ref = `component:default/${name}`;
+        await store.upsertPlan({
+          entityRef: ref,
+          templateId: 'default',
+          templateVersion: defaultTemplate.version,
+          templateSnapshot: defaultTemplate,
+          owner: 'group:default/team',
+        });
+        const score = scorePlan(defaultTemplate, states);
+        await store.saveScore(ref, score, 'test');
+      }
+      const [team] = await store.rollup('owner', {});
+      expect(team.stageCounts).toEqual([1, 2]);
+      const { items, total } = await store.listScores({
+        sort: 'entityRef',
+        order: 'asc',
+        limit: 10,
+        minStage: 1,
+      });
+      expect(total).toBe(2);
+      expect(items.map(i => [i.entityRef, i.stage])).toEqual([
+        ['component:default/also-first', 1],
+        ['component:default/first', 1],
+      ]);
+    },
+  );
+});
+
 describe('re-evaluation and retention', () => {
   const databases = createTestDatabases();
 

@@ -20,6 +20,7 @@ import { InputError } from '@backstage/errors';
 import { Entity } from '@backstage/catalog-model';
 import { Knex } from 'knex';
 import { CheckRunStore } from './CheckRunStore';
+import { OrgStore } from './OrgStore';
 import { randomUUID } from 'node:crypto';
 
 const migrationsDir = resolvePackagePath(
@@ -223,9 +224,12 @@ const json = <T>(v: unknown): T =>
 export class DatabaseReadinessStore {
   /** The last run of each automatic check per task. */
   readonly checkRuns: CheckRunStore;
+  /** The org chart the catalog sync stores. */
+  readonly org: OrgStore;
 
   private constructor(private readonly db: Knex) {
     this.checkRuns = new CheckRunStore(db);
+    this.org = new OrgStore(db);
   }
 
   private readonly templates = new Map<string, ReadinessTemplate>();
@@ -829,6 +833,7 @@ export class DatabaseReadinessStore {
       overall: score.overall,
       status: score.status,
       blockers: score.blockers.length,
+      stage: score.stage.reached,
       blocker_list: JSON.stringify(score.blockers),
       dimensions: Object.fromEntries(
         score.dimensions.map(d => [d.id, d.score]),
@@ -1146,8 +1151,9 @@ export class DatabaseReadinessStore {
       tier: 'p.tier',
       status: 's.status',
     } as const;
+    if (filters.minStage) q.where('s.stage', '>=', filters.minStage);
     for (const [key, column] of Object.entries(columns)) {
-      const values = filters[key as keyof ServiceFilters];
+      const values = filters[key as keyof typeof columns];
       if (values?.length) {
         q.whereIn(
           column,
@@ -1160,15 +1166,29 @@ export class DatabaseReadinessStore {
     return q;
   }
 
-  /** Org rollup by owner, system or domain, from the stored score rows. */
+  /**
+   * Org rollup by owner, system or domain, from the stored score rows; or by group of the
+   * org chart, each group over everything beneath it (the roots, or `parent`'s children).
+   */
   async rollup(
-    groupBy: 'owner' | 'system' | 'domain',
-    filters: Scoped<ServiceFilters>,
+    groupBy: 'owner' | 'system' | 'domain' | 'group',
+    filters: Scoped<ServiceFilters & { parent?: string }>,
   ): Promise<RollupGroup[]> {
-    const column = `p.${groupBy}`;
+    const column = groupBy === 'group' ? 'm.ancestor_ref' : `p.${groupBy}`;
+    const scope = () => {
+      const q = this.filtered(filters);
+      if (groupBy !== 'group') return q;
+      const level = this.db('readiness_org_groups').select('group_ref');
+      if (filters.parent)
+        level.where('parent_ref', filters.parent.toLocaleLowerCase('en-US'));
+      else level.whereNull('parent_ref');
+      return q
+        .join('readiness_org_members as m', 'm.member_ref', 'p.owner')
+        .whereIn('m.ancestor_ref', level);
+    };
     const key = this.db.raw(`coalesce(${column}, '(none)')`);
-    const [groups, buckets] = await Promise.all([
-      this.filtered(filters)
+    const [groups, buckets, stages] = await Promise.all([
+      scope()
         .select({ key })
         .count({ services: '*' })
         .avg({ average: 's.overall' })
@@ -1188,18 +1208,27 @@ export class DatabaseReadinessStore {
         )
         .groupByRaw(`coalesce(${column}, '(none)')`)
         .orderBy('key'),
-      this.filtered(filters)
+      scope()
         .select({ key })
         .select(this.db.raw('least(floor(s.overall / 10), 9)::int as bucket'))
         .count({ n: '*' })
         .groupByRaw(
           `coalesce(${column}, '(none)'), least(floor(s.overall / 10), 9)`,
         ),
+      scope()
+        .select({ key }, 's.stage')
+        .count({ n: '*' })
+        .groupByRaw(`coalesce(${column}, '(none)'), s.stage`),
     ]);
+    const deepest = Math.max(0, ...stages.map((s: any) => Number(s.stage)));
     return groups.map((g: any) => {
       const distribution = new Array(10).fill(0);
       for (const b of buckets as any[]) {
         if (b.key === g.key) distribution[Number(b.bucket)] = Number(b.n);
+      }
+      const stageCounts = new Array(deepest + 1).fill(0);
+      for (const s of stages as any[]) {
+        if (s.key === g.key) stageCounts[Number(s.stage)] = Number(s.n);
       }
       return {
         key: g.key,
@@ -1214,6 +1243,7 @@ export class DatabaseReadinessStore {
         },
         blockers: Number(g.blockers),
         distribution,
+        stageCounts,
       };
     });
   }
@@ -1238,6 +1268,7 @@ export class DatabaseReadinessStore {
       's.overall',
       's.status',
       's.blockers',
+      's.stage',
       's.dimensions',
       's.computed_at',
     );
@@ -1272,6 +1303,7 @@ export class DatabaseReadinessStore {
       overall: Number(r.overall),
       status: r.status,
       blockers: r.blockers,
+      stage: Number(r.stage),
       dimensions: json(r.dimensions),
       computedAt: iso(r.computed_at)!,
     }));

@@ -902,7 +902,12 @@ export class ReadinessService {
    */
   async gate(
     ref: CompoundEntityRef,
-    query: { minScore: number; allowAtRisk: boolean; allowExpired: boolean },
+    query: {
+      minScore: number;
+      minStage?: number;
+      allowAtRisk: boolean;
+      allowExpired: boolean;
+    },
     credentials: BackstageCredentials,
   ) {
     const { entityRef, score } = await this.getEntityReadiness(
@@ -920,6 +925,16 @@ export class ReadinessService {
     if (score.overall < query.minScore) {
       reasons.push(
         `score ${score.overall} is below the required ${query.minScore}`,
+      );
+    }
+    const minStage = query.minStage ?? 0;
+    if (score.stage.reached < minStage) {
+      reasons.push(
+        `stage ${score.stage.reached} of ${
+          score.stage.of
+        } is below the required ${minStage}${
+          score.stage.title ? ` (last phase proven: ${score.stage.title})` : ''
+        }`,
       );
     }
     if (score.status === 'not_ready' && !score.blockers.length) {
@@ -941,6 +956,8 @@ export class ReadinessService {
       blockers: score.blockers,
       expired: score.counts.expired,
       minScore: query.minScore,
+      stage: score.stage,
+      minStage,
       allowAtRisk: query.allowAtRisk,
       allowExpired: query.allowExpired,
       reasons,

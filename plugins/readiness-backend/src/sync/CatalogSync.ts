@@ -79,6 +79,11 @@ export class CatalogSync {
         logger.warn(`Readiness sync could not register ${ref}: ${error}`);
       }
     }
+    try {
+      await this.syncOrgChart(credentials);
+    } catch (error) {
+      logger.warn(`Readiness sync could not read the org chart: ${error}`);
+    }
     // An empty answer is more likely a catalog still starting than an empty catalog.
     const archived = entities.length
       ? await store.archiveMissing(entities.map(e => stringifyEntityRef(e)))
@@ -89,5 +94,42 @@ export class CatalogSync {
       );
     }
     return { synced: entities.length, registered, archived };
+  }
+
+  /** Stores the groups with their parents and the users' memberships, for group rollups. */
+  private async syncOrgChart(
+    credentials: Awaited<ReturnType<AuthService['getOwnServiceCredentials']>>,
+  ) {
+    const { catalog, store } = this.deps;
+    const fields = ['kind', 'metadata.namespace', 'metadata.name', 'relations'];
+    const [{ items: groups }, { items: users }] = await Promise.all([
+      catalog.getEntities(
+        {
+          filter: { kind: 'group' },
+          fields: [...fields, 'metadata.title', 'spec.profile.displayName'],
+        },
+        { credentials },
+      ),
+      catalog.getEntities(
+        { filter: { kind: 'user' }, fields },
+        { credentials },
+      ),
+    ]);
+    const targets = (e: Entity, type: string) =>
+      (e.relations ?? []).filter(r => r.type === type).map(r => r.targetRef);
+    await store.org.replace(
+      groups.map(g => {
+        const title =
+          (g.spec?.profile as { displayName?: string } | undefined)
+            ?.displayName ?? g.metadata.title;
+        const [parent] = targets(g, 'childOf');
+        return {
+          ref: stringifyEntityRef(g),
+          ...(parent ? { parent } : {}),
+          ...(title ? { title } : {}),
+        };
+      }),
+      new Map(users.map(u => [stringifyEntityRef(u), targets(u, 'memberOf')])),
+    );
   }
 }

@@ -491,6 +491,33 @@ describe('scorePlan', () => {
   });
 });
 
+describe('stage', () => {
+  it('is the last phase, counted from the first, whose P0 and P1 tasks are all proven', () => {
+    // Phase 1 holds P0 1.1 and P1 1.2; phase 2 holds P1 2.1 (and P2 2.2, which never counts).
+    expect(scorePlan(template, {}, now).stage).toEqual({ reached: 0, of: 2 });
+    const p1 = { '1.1': state('1.1'), '1.2': state('1.2') };
+    expect(scorePlan(template, p1, now).stage).toEqual({
+      reached: 1,
+      of: 2,
+      phaseId: 'p1',
+      title: 'Phase 1',
+    });
+    // A claim is not proof: phase 2 stays unreached on a bare attestation.
+    const claimed = {
+      ...p1,
+      '2.1': state('2.1', { evidence: [proof({ trust: 'claimed' })] }),
+    };
+    expect(scorePlan(template, claimed, now).stage.reached).toBe(1);
+    expect(
+      scorePlan(template, { ...p1, '2.1': state('2.1') }, now).stage,
+    ).toMatchObject({ reached: 2, phaseId: 'p2' });
+    // Stages are climbed in order: phase 2 proven without phase 1 is still stage 0.
+    expect(
+      scorePlan(template, { '2.1': state('2.1') }, now).stage.reached,
+    ).toBe(0);
+  });
+});
+
 describe('whatIf', () => {
   it('lists open tasks with the overall points each would add, lifting the cap', () => {
     const states = {

@@ -58,6 +58,19 @@ export interface PhaseProgress {
   possible: number;
 }
 
+/**
+ * How far a service has climbed the template's phases: the last phase, counted from the first,
+ * whose P0 and P1 tasks are all proven (or exempt, or not applicable). `reached: 0` is none.
+ * @public
+ */
+export interface ReadinessStage {
+  reached: number;
+  of: number;
+  /** The last phase reached. */
+  phaseId?: string;
+  title?: string;
+}
+
 /** A blocking P0 task. @public */
 export interface Blocker {
   taskId: string;
@@ -77,6 +90,8 @@ export interface ReadinessScore {
   dimensions: DimensionScore[];
   phases: PhaseProgress[];
   blockers: Blocker[];
+  /** The phase stage ("Phase 3 of 5 — Operational resilience"). */
+  stage: ReadinessStage;
   tasks: TaskEvaluation[];
   counts: {
     proven: number;
@@ -220,8 +235,11 @@ function aggregate(
     template.dimensions.map(d => [d.id, { ...d, earned: 0, possible: 0 }]),
   );
   const phases: PhaseProgress[] = [];
+  const stage: ReadinessStage = { reached: 0, of: template.phases.length };
+  let climbing = true;
 
   for (const phase of template.phases) {
+    let phaseProven = true;
     const progress: PhaseProgress = {
       id: phase.id,
       title: phase.title,
@@ -250,6 +268,14 @@ function aggregate(
           progress.satisfied += 1;
         }
       }
+      if (
+        (task.severity === 'p0' || task.severity === 'p1') &&
+        ev.kind !== 'proven' &&
+        ev.kind !== 'exempt' &&
+        ev.kind !== 'not_applicable'
+      ) {
+        phaseProven = false;
+      }
       if (ev.blocker) {
         blockers.push({
           taskId: task.id,
@@ -260,6 +286,12 @@ function aggregate(
       }
     }
     phases.push(progress);
+    climbing &&= phaseProven;
+    if (climbing) {
+      stage.reached += 1;
+      stage.phaseId = phase.id;
+      stage.title = phase.title;
+    }
   }
 
   const dimensions: DimensionScore[] = [...dims.values()].map(d => ({
@@ -318,6 +350,7 @@ function aggregate(
     dimensions,
     phases,
     blockers,
+    stage,
     tasks,
     counts,
     evaluatedAt: now.toISOString(),

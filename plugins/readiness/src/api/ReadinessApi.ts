@@ -152,8 +152,10 @@ export interface ReadinessApi {
     mapping?: ImportMapping,
   ): Promise<{ applied: Array<{ taskId: string; status: string }> }>;
   getRollup(
-    groupBy: 'owner' | 'system' | 'domain',
+    groupBy: 'owner' | 'system' | 'domain' | 'group',
     filters?: ReadinessFilters,
+    /** With `groupBy: 'group'`: the group whose sub-groups to roll up (default: the roots). */
+    parent?: string,
   ): Promise<RollupGroup[]>;
   listServices(
     query: ReadinessFilters & {
@@ -189,7 +191,7 @@ export interface ReadinessApi {
   >;
   /** The org status report as markdown. */
   exportOrg(
-    groupBy: 'owner' | 'system' | 'domain',
+    groupBy: 'owner' | 'system' | 'domain' | 'group',
     filters?: ReadinessFilters,
   ): Promise<string>;
 }

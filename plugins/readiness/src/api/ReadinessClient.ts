@@ -131,12 +131,17 @@ export class ReadinessClient implements ReadinessApi {
   }
 
   async getRollup(
-    groupBy: 'owner' | 'system' | 'domain',
+    groupBy: 'owner' | 'system' | 'domain' | 'group',
     filters: ReadinessFilters = {},
+    parent?: string,
   ) {
     return (
       await this.request<{ items: any[] }>(
-        `/scores${query({ groupBy, ...filters })}`,
+        `/scores${query({
+          groupBy,
+          ...filters,
+          ...(parent ? { parent } : {}),
+        })}`,
       )
     ).items;
   }
@@ -175,7 +180,7 @@ export class ReadinessClient implements ReadinessApi {
   }
 
   exportOrg(
-    groupBy: 'owner' | 'system' | 'domain',
+    groupBy: 'owner' | 'system' | 'domain' | 'group',
     filters: ReadinessFilters = {},
   ) {
     return this.request<string>(`/export${query({ groupBy, ...filters })}`, {

@@ -64,6 +64,10 @@ describe('EntityReadinessCard', () => {
       await screen.findByRole('img', { name: 'Readiness score 59 of 100' }),
     ).toBeInTheDocument();
     expect(screen.getByLabelText('Status: Not ready')).toBeInTheDocument();
+    // The P0 of phase 1 is open: no phase is proven yet.
+    expect(screen.getByLabelText('Phase stage')).toHaveTextContent(
+      'Phase 0 of 2 — no phase proven yet',
+    );
     expect(
       screen.getByText(/Capped at 59 by open P0 blockers \(uncapped 91.7\)/),
     ).toBeInTheDocument();

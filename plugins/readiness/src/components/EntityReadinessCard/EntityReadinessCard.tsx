@@ -25,6 +25,7 @@ import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import { useEntityReadiness } from '../../hooks/useEntityReadiness';
 import { ProofLine } from '../ProofLine';
+import { stageLabel } from '../../utils/stage';
 
 const useStyles = makeStyles(theme => ({
   ready: {
@@ -199,6 +200,14 @@ export function ReadinessSummary({ data }: { data: EntityReadinessResponse }) {
             className={classes[score.status]}
             aria-label={`Status: ${STATUS_LABELS[score.status]}`}
           />
+          <Typography
+            variant="body2"
+            align="center"
+            aria-label="Phase stage"
+            title="The last phase, counted from the first, whose P0 and P1 tasks are all proven"
+          >
+            {stageLabel(score.stage)}
+          </Typography>
           {score.capped && (
             <Typography variant="caption" color="textSecondary" align="center">
               Capped at {score.overall} by open P0 blockers (uncapped{' '}

@@ -18,6 +18,7 @@ const group = (
   statusCounts: { ready, at_risk: atRisk, not_ready: notReady },
   blockers: notReady,
   distribution: [0, 0, 0, 0, 0, notReady, 0, atRisk, 0, ready],
+  stageCounts: [notReady, atRisk + ready],
 });
 
 const service = (name: string, overall: number) => ({
@@ -26,6 +27,7 @@ const service = (name: string, overall: number) => ({
   overall,
   status: overall >= 90 ? ('ready' as const) : ('not_ready' as const),
   blockers: overall >= 90 ? 0 : 1,
+  stage: overall >= 90 ? 5 : 1,
   dimensions: {},
   computedAt: '2026-11-25T00:00:00.000Z',
 });
@@ -170,6 +172,48 @@ describe('ReadinessPage', () => {
     expect(
       await screen.findByText('Nothing is waiting for your review.'),
     ).toBeInTheDocument();
+  });
+
+  it('drills down the org chart from the root, with a breadcrumb back', async () => {
+    const api = mockApi({
+      getRollup: jest
+        .fn()
+        .mockImplementation(async (_groupBy, _filters, parent) =>
+          parent
+            ? [
+                group('group:default/team-a', 1, 0, 1),
+                group('group:default/team-b', 0, 1, 0),
+              ]
+            : [group('group:default/left', 1, 1, 1)],
+        ),
+    });
+    await render(api);
+    await screen.findByRole('table', { name: 'Services' });
+    fireEvent.mouseDown(screen.getByRole('button', { name: /Owner group/ }));
+    fireEvent.click(await screen.findByRole('option', { name: 'Org chart' }));
+    fireEvent.click(
+      await screen.findByRole('button', {
+        name: 'Sub-teams of group:default/left',
+      }),
+    );
+    await waitFor(() =>
+      expect(api.getRollup).toHaveBeenLastCalledWith(
+        'group',
+        {},
+        'group:default/left',
+      ),
+    );
+    expect(
+      await screen.findByRole('button', {
+        name: 'Sub-teams of group:default/team-a',
+      }),
+    ).toBeInTheDocument();
+    const crumbs = screen.getByRole('navigation', { name: 'Org chart path' });
+    expect(crumbs).toHaveTextContent('All groups/left');
+    fireEvent.click(within(crumbs).getByRole('button', { name: 'All groups' }));
+    await waitFor(() =>
+      expect(api.getRollup).toHaveBeenLastCalledWith('group', {}),
+    );
   });
 
   it('regroups and filters through the API, and pages with the cursor', async () => {

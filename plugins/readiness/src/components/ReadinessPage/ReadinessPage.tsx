@@ -17,9 +17,11 @@ import {
   ServiceScoreRow,
 } from '@prodready/plugin-readiness-common';
 import Box from '@material-ui/core/Box';
+import Breadcrumbs from '@material-ui/core/Breadcrumbs';
 import Button from '@material-ui/core/Button';
 import Grid from '@material-ui/core/Grid';
 import MenuItem from '@material-ui/core/MenuItem';
+import MuiLink from '@material-ui/core/Link';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
@@ -44,7 +46,7 @@ import { STATUS_LABELS } from '../EntityReadinessCard';
 import { ReviewQueue } from '../ReviewQueue';
 import { ScoreHistoryChart } from '../ScoreHistoryChart';
 
-type GroupBy = 'owner' | 'system' | 'domain';
+type GroupBy = 'owner' | 'system' | 'domain' | 'group';
 type Sort = 'overall' | 'entityRef' | 'blockers';
 
 /** Why a P0 still blocks when it is not simply open. */
@@ -122,6 +124,7 @@ function Filters(props: {
         <MenuItem value="owner">Owner group</MenuItem>
         <MenuItem value="system">System</MenuItem>
         <MenuItem value="domain">Domain</MenuItem>
+        <MenuItem value="group">Org chart</MenuItem>
       </TextField>
       <TextField
         id="filter-status"
@@ -176,9 +179,12 @@ function Filters(props: {
 function Rollup({
   groups,
   groupBy,
+  onDrill,
 }: {
   groups: RollupGroup[];
   groupBy: GroupBy;
+  /** With the org chart: opens a group's sub-teams. */
+  onDrill?: (group: string) => void;
 }) {
   return (
     <Table size="small" aria-label={`Scores by ${groupBy}`}>
@@ -192,6 +198,7 @@ function Rollup({
             'At risk',
             'Not ready',
             'Open P0',
+            'Services by phase stage',
           ].map((title, i) => (
             <TableCell
               key={title}
@@ -223,6 +230,23 @@ function Rollup({
             <TableCell align="right">{g.statusCounts.at_risk}</TableCell>
             <TableCell align="right">{g.statusCounts.not_ready}</TableCell>
             <TableCell align="right">{g.blockers}</TableCell>
+            <TableCell
+              align="right"
+              title="Services per phase stage reached, from none to the last phase"
+            >
+              {(g.stageCounts ?? []).join(' · ')}
+            </TableCell>
+            {onDrill && (
+              <TableCell>
+                <Button
+                  size="small"
+                  onClick={() => onDrill(g.key)}
+                  aria-label={`Sub-teams of ${g.key}`}
+                >
+                  Sub-teams
+                </Button>
+              </TableCell>
+            )}
           </TableRow>
         ))}
       </TableBody>
@@ -267,6 +291,7 @@ function Services({ filters }: { filters: ReadinessFilters }) {
             {header('overall', 'Score', 'right')}
             <TableCell>Status</TableCell>
             {header('blockers', 'Open P0', 'right')}
+            <TableCell align="right">Stage</TableCell>
           </TableRow>
         </TableHead>
         <TableBody>
@@ -279,6 +304,7 @@ function Services({ filters }: { filters: ReadinessFilters }) {
               <TableCell align="right">{s.overall}</TableCell>
               <TableCell>{STATUS_LABELS[s.status]}</TableCell>
               <TableCell align="right">{s.blockers}</TableCell>
+              <TableCell align="right">{s.stage}</TableCell>
             </TableRow>
           ))}
         </TableBody>
@@ -324,10 +350,13 @@ export function ReadinessPage() {
   const theme = useTheme();
   const [groupBy, setGroupBy] = useState<GroupBy>('owner');
   const [filters, setFilters] = useState<ReadinessFilters>({});
+  // The org chart's drill-down: the groups opened from the root, in order.
+  const [path, setPath] = useState<string[]>([]);
+  const parent = groupBy === 'group' ? path[path.length - 1] : undefined;
   const key = JSON.stringify(filters);
   const rollup = useAsync(
-    () => api.getRollup(groupBy, filters),
-    [api, groupBy, key],
+    () => api.getRollup(groupBy, filters, ...(parent ? [parent] : [])),
+    [api, groupBy, key, parent],
   );
   const trend = useAsync(() => api.getTrend(90, filters), [api, key]);
   const blockers = useAsync(() => api.listBlockers(filters), [api, key]);
@@ -389,6 +418,7 @@ export function ReadinessPage() {
           filters={filters}
           onChange={(g, f) => {
             setGroupBy(g);
+            setPath([]);
             setFilters(f);
           }}
         />
@@ -420,8 +450,38 @@ export function ReadinessPage() {
               </Grid>
             ))}
             <Grid item xs={12} md={7}>
-              <InfoCard title={`Scores by ${groupBy}`}>
-                <Rollup groups={groups} groupBy={groupBy} />
+              <InfoCard
+                title={
+                  groupBy === 'group'
+                    ? 'Scores by group'
+                    : `Scores by ${groupBy}`
+                }
+              >
+                {groupBy === 'group' && (
+                  <Breadcrumbs aria-label="Org chart path">
+                    <MuiLink component="button" onClick={() => setPath([])}>
+                      All groups
+                    </MuiLink>
+                    {path.map((g, i) => (
+                      <MuiLink
+                        key={g}
+                        component="button"
+                        onClick={() => setPath(path.slice(0, i + 1))}
+                      >
+                        {humanizeEntityRef(parseEntityRef(g), {
+                          defaultKind: 'group',
+                        })}
+                      </MuiLink>
+                    ))}
+                  </Breadcrumbs>
+                )}
+                <Rollup
+                  groups={groups}
+                  groupBy={groupBy}
+                  {...(groupBy === 'group'
+                    ? { onDrill: (g: string) => setPath([...path, g]) }
+                    : {})}
+                />
               </InfoCard>
             </Grid>
             <Grid item xs={12} md={5}>

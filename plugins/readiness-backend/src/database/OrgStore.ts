@@ -1,0 +1,102 @@
+import { Knex } from 'knex';
+
+/** A group of the org chart. */
+export interface OrgGroup {
+  ref: string;
+  parent?: string;
+  title?: string;
+}
+
+interface GroupRow {
+  group_ref: string;
+  parent_ref: string | null;
+  title: string | null;
+}
+
+const normalize = (ref: string) => ref.toLocaleLowerCase('en-US');
+
+/**
+ * The org chart the catalog sync stores (`readiness_org_groups`, `readiness_org_members`):
+ * groups with their parents and, for every group, all the groups and users beneath it.
+ * @internal
+ */
+export class OrgStore {
+  constructor(private readonly db: Knex) {}
+
+  /**
+   * Replaces the stored chart. `users` maps each user to the groups it is a direct member
+   * of. A cycle in the catalog's parents is cut where it closes.
+   */
+  async replace(groups: OrgGroup[], users: Map<string, string[]>) {
+    const parentOf = new Map(
+      groups.map(g => [
+        normalize(g.ref),
+        g.parent ? normalize(g.parent) : undefined,
+      ]),
+    );
+    const ancestors = (ref: string) => {
+      const chain: string[] = [];
+      for (
+        let at: string | undefined = ref;
+        at && parentOf.has(at) && !chain.includes(at);
+        at = parentOf.get(at)
+      )
+        chain.push(at);
+      return chain;
+    };
+    const pairs = new Set<string>();
+    for (const ref of parentOf.keys())
+      for (const a of ancestors(ref)) pairs.add(`${a}\n${ref}`);
+    for (const [user, memberOf] of users)
+      for (const g of memberOf)
+        for (const a of ancestors(normalize(g)))
+          pairs.add(`${a}\n${normalize(user)}`);
+    const members = [...pairs].map(p => {
+      const [ancestor_ref, member_ref] = p.split('\n');
+      return { ancestor_ref, member_ref };
+    });
+    await this.db.transaction(async tx => {
+      await tx('readiness_org_members').delete();
+      await tx('readiness_org_groups').delete();
+      const rows: GroupRow[] = groups.map(g => ({
+        group_ref: normalize(g.ref),
+        parent_ref: g.parent ? normalize(g.parent) : null,
+        title: g.title ?? null,
+      }));
+      for (let i = 0; i < rows.length; i += 1000)
+        await tx('readiness_org_groups').insert(rows.slice(i, i + 1000));
+      for (let i = 0; i < members.length; i += 1000)
+        await tx('readiness_org_members').insert(members.slice(i, i + 1000));
+    });
+  }
+
+  /** The groups directly under `parent`, or the roots of the chart without one. */
+  async children(parent?: string): Promise<OrgGroup[]> {
+    const q = this.db<GroupRow>('readiness_org_groups').orderBy('group_ref');
+    if (parent) q.where({ parent_ref: normalize(parent) });
+    else q.whereNull('parent_ref');
+    return (await q).map(r => ({
+      ref: r.group_ref,
+      ...(r.parent_ref ? { parent: r.parent_ref } : {}),
+      ...(r.title ? { title: r.title } : {}),
+    }));
+  }
+
+  /** The chain of groups from the root down to `group` (empty for an unknown group). */
+  async path(group: string): Promise<OrgGroup[]> {
+    const rows = await this.db<GroupRow>('readiness_org_groups');
+    const byRef = new Map(rows.map(r => [r.group_ref, r]));
+    const chain: OrgGroup[] = [];
+    for (
+      let at = byRef.get(normalize(group));
+      at && !chain.some(c => c.ref === at!.group_ref);
+      at = at.parent_ref ? byRef.get(at.parent_ref) : undefined
+    )
+      chain.unshift({
+        ref: at.group_ref,
+        ...(at.parent_ref ? { parent: at.parent_ref } : {}),
+        ...(at.title ? { title: at.title } : {}),
+      });
+    return chain;
+  }
+}
