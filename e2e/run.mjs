@@ -185,6 +185,20 @@ try {
     await shot('e2e-org-page');
   });
 
+  await step('drills down the org chart from the root to its teams, with a breadcrumb', async () => {
+    await page.goto(`${base}/readiness`);
+    await page.getByRole('table', { name: 'Scores by owner' }).waitFor();
+    await page.getByRole('button', { name: /Owner group/ }).click();
+    await page.getByRole('option', { name: 'Org chart' }).click();
+    const root = page.getByRole('button', { name: 'Sub-teams of group:default/engineering' });
+    await root.click();
+    await page.getByRole('button', { name: 'Sub-teams of group:default/payments-team' }).waitFor();
+    const crumbs = await page.getByRole('navigation', { name: 'Org chart path' }).innerText();
+    if (!/All groups\s*\/\s*engineering/.test(crumbs)) throw new Error(`breadcrumb says: ${crumbs}`);
+    await page.getByRole('table', { name: 'Scores by group' }).scrollIntoViewIfNeeded();
+    await shot('e2e-org-chart');
+  });
+
   await step("reviews another team's evidence as an SRE, never the own team's", async () => {
     const headers = { Authorization: `Bearer ${await token()}` };
     // The seed job writes the demo's evidence in the background: wait for it.

@@ -26,6 +26,11 @@ export interface EntityReadinessResponse {
   runbooks: RunbookLink[];
   score: ReadinessScore;
   whatIf: WhatIf[];
+  /**
+   * The stored readiness of the components and resources this entity `dependsOn` (those with
+   * a plan, and that the caller may see). A not-ready one is flagged on the card and the gate.
+   */
+  dependencies?: DependencyReadiness[];
   /** The last run of the automatic check of each task that names one (absent before the first run). */
   checkRuns?: CheckRun[];
   /** The Sentry project from `sentry.io/project-slug`, with its link when Sentry is configured. */
@@ -47,6 +52,13 @@ export interface CheckRun {
   summary: string;
   url?: string;
   ranAt: string;
+}
+
+/** The stored readiness of a dependency. @public */
+export interface DependencyReadiness {
+  entityRef: string;
+  overall: number;
+  status: 'ready' | 'at_risk' | 'not_ready';
 }
 
 /** A backup policy from `readiness.backupPolicies`. @public */

@@ -83,6 +83,11 @@ export const gateQuerySchema = z
       .enum(['true', 'false'])
       .default('false')
       .transform(v => v === 'true'),
+    /** Fail the gate when a dependency (`dependsOn`) is Not ready. */
+    requireDependencies: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform(v => v === 'true'),
   })
   .strict();
 

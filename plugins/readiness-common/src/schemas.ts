@@ -119,7 +119,9 @@ export const taskUpdateSchema = z
 export const isoDateTimeSchema = z
   .string()
   .datetime({ offset: true })
-  .refine(v => !Number.isNaN(Date.parse(v)), { message: 'not a valid instant' });
+  .refine(v => !Number.isNaN(Date.parse(v)), {
+    message: 'not a valid instant',
+  });
 
 /**
  * An http(s) URL: `javascript:`, `data:` and other schemes are refused, as the catalog

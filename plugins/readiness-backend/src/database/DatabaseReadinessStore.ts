@@ -1321,6 +1321,33 @@ export class DatabaseReadinessStore {
     return { items, total, ...(nextCursor ? { nextCursor } : {}) };
   }
 
+  /** The stored scores of the plans (not archived) among `refs`. */
+  async scoresOf(
+    refs: string[],
+  ): Promise<
+    Array<{
+      entityRef: string;
+      overall: number;
+      status: ServiceScoreRow['status'];
+    }>
+  > {
+    if (refs.length === 0) return [];
+    const rows = await this.db('readiness_scores as s')
+      .join('readiness_plans as p', 'p.entity_ref', 's.entity_ref')
+      .whereNull('p.archived_at')
+      .whereIn(
+        's.entity_ref',
+        refs.map(r => r.toLocaleLowerCase('en-US')),
+      )
+      .select('s.entity_ref', 's.overall', 's.status')
+      .orderBy('s.entity_ref');
+    return rows.map((r: any) => ({
+      entityRef: r.entity_ref,
+      overall: Number(r.overall),
+      status: r.status,
+    }));
+  }
+
   /** The stored score of a plan, if any. */
   async getScore(
     entityRef: string,

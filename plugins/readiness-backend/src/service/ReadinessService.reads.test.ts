@@ -215,4 +215,62 @@ describe('ReadinessService reads', () => {
       expect(trend.every(d => d.services <= 1)).toBe(true);
     },
   );
+
+  it.each(databases.eachSupportedId())(
+    'flags a service that depends on a not-ready component, and fails the gate on it when asked, %p',
+    async id => {
+      const store = await DatabaseReadinessStore.create({
+        database: databaseServiceFor(await databases.init(id)),
+      });
+      const payments = component('payments', 'payments-team', 'pay');
+      const ledger = component('ledger', 'payments-team', 'pay');
+      payments.relations = [
+        ...(payments.relations ?? []),
+        { type: 'dependsOn', targetRef: 'component:default/ledger' },
+        { type: 'dependsOn', targetRef: 'resource:default/unplanned-db' },
+      ];
+      const catalog = catalogServiceMock({ entities: [payments, ledger] });
+      const service = new ReadinessService({
+        store,
+        templates: TemplateRegistry.fromConfig(new ConfigReader({})),
+        catalog,
+        auth: mockServices.auth(),
+        logger: mockServices.logger.mock(),
+        config: new ConfigReader({}),
+      });
+      await service.registerEntity(payments);
+      await service.registerEntity(ledger);
+      const ref = { kind: 'component', namespace: 'default', name: 'payments' };
+      const user = mockCredentials.user();
+      const read = await service.getEntityReadiness(ref, user);
+      // Only dependencies with a plan are judged; the unplanned resource is not.
+      expect(read.dependencies).toEqual([
+        {
+          entityRef: 'component:default/ledger',
+          overall: 0,
+          status: 'not_ready',
+        },
+      ]);
+      const gate = (requireDependencies: boolean) =>
+        service.gate(
+          ref,
+          {
+            minScore: 0,
+            allowAtRisk: true,
+            allowExpired: true,
+            requireDependencies,
+          },
+          user,
+        );
+      expect((await gate(false)).reasons).not.toContain(
+        'depends on not-ready component:default/ledger (0)',
+      );
+      expect((await gate(false)).notReadyDependencies).toEqual([
+        'component:default/ledger',
+      ]);
+      expect((await gate(true)).reasons).toContain(
+        'depends on not-ready component:default/ledger (0)',
+      );
+    },
+  );
 });

@@ -405,6 +405,7 @@ export class ReadinessService {
     const checkRuns = plan
       ? await this.deps.store.checkRuns.list(entityRef)
       : [];
+    const dependencies = await this.dependenciesOf(entity, credentials);
     const now = new Date();
     const states = Object.fromEntries(tasks.map(t => [t.taskId, t]));
     return {
@@ -431,6 +432,7 @@ export class ReadinessService {
       score: scorePlan(template, states, now),
       whatIf: whatIf(template, states, now),
       ...(checkRuns.length ? { checkRuns } : {}),
+      ...(dependencies.length ? { dependencies } : {}),
       ...entityLinks(entity, this.deps.config, template, tasks),
     };
   }
@@ -896,6 +898,21 @@ export class ReadinessService {
     return report;
   }
 
+  /** The stored readiness of what `entity` dependsOn, among what the caller may see. */
+  private async dependenciesOf(
+    entity: Entity,
+    credentials: BackstageCredentials,
+  ) {
+    const refs = (entity.relations ?? [])
+      .filter(r => r.type === 'dependsOn')
+      .map(r => r.targetRef.toLocaleLowerCase('en-US'));
+    if (refs.length === 0) return [];
+    const visible = await this.visibleRefs(credentials);
+    return this.deps.store.scoresOf(
+      visible ? refs.filter(r => visible.includes(r)) : refs,
+    );
+  }
+
   /**
    * Answers a CI pipeline: does the service meet `minScore` with no blockers? Evaluated
    * now, so expired evidence counts even before the scheduled re-evaluation.
@@ -907,14 +924,20 @@ export class ReadinessService {
       minStage?: number;
       allowAtRisk: boolean;
       allowExpired: boolean;
+      requireDependencies?: boolean;
     },
     credentials: BackstageCredentials,
   ) {
-    const { entityRef, score } = await this.getEntityReadiness(
+    const { entityRef, score, dependencies } = await this.getEntityReadiness(
       ref,
       credentials,
     );
     const reasons: string[] = [];
+    const notReady = (dependencies ?? []).filter(d => d.status === 'not_ready');
+    if (query.requireDependencies) {
+      for (const d of notReady)
+        reasons.push(`depends on not-ready ${d.entityRef} (${d.overall})`);
+    }
     if (score.blockers.length) {
       reasons.push(
         `${score.blockers.length} open P0 blocker(s): ${score.blockers
@@ -958,6 +981,8 @@ export class ReadinessService {
       minScore: query.minScore,
       stage: score.stage,
       minStage,
+      notReadyDependencies: notReady.map(d => d.entityRef),
+      requireDependencies: query.requireDependencies ?? false,
       allowAtRisk: query.allowAtRisk,
       allowExpired: query.allowExpired,
       reasons,

@@ -27,6 +27,26 @@ async function renderCard(api: Partial<ReadinessApi>, e: Entity = annotated) {
 }
 
 describe('EntityReadinessCard', () => {
+  it('flags the not-ready services this one depends on', async () => {
+    const data = structuredClone(response([done('1.1'), done('2.1')]));
+    data.dependencies = [
+      {
+        entityRef: 'component:default/ledger',
+        overall: 59,
+        status: 'not_ready',
+      },
+      { entityRef: 'resource:default/db', overall: 95, status: 'ready' },
+    ];
+    await renderCard({ getEntityReadiness: jest.fn().mockResolvedValue(data) });
+    const list = await screen.findByRole('list', {
+      name: 'Not-ready dependencies',
+    });
+    expect(
+      within(list).getByRole('link', { name: 'component:default/ledger' }),
+    ).toHaveAttribute('href', '/catalog/default/component/ledger');
+    expect(within(list).queryByText('resource:default/db')).toBeNull();
+  });
+
   it('says which check proves a blocker, when it last ran and links the red CI run', async () => {
     const data = structuredClone(response([done('1.1'), done('2.1')]));
     data.template.phases[0].tasks[1].verification = 'github-ci';

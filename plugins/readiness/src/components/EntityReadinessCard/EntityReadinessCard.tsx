@@ -25,7 +25,15 @@ import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import { useEntityReadiness } from '../../hooks/useEntityReadiness';
 import { ProofLine } from '../ProofLine';
+import { parseEntityRef } from '@backstage/catalog-model';
+
 import { stageLabel } from '../../utils/stage';
+
+/** The catalog page of an entity ref. */
+const entityPath = (ref: string) => {
+  const { kind, namespace, name } = parseEntityRef(ref);
+  return `/catalog/${namespace}/${kind}/${name}`;
+};
 
 const useStyles = makeStyles(theme => ({
   ready: {
@@ -173,6 +181,9 @@ export function ReadinessSummary({ data }: { data: EntityReadinessResponse }) {
     data.template.phases.flatMap(p => p.tasks).map(t => [t.id, t]),
   );
   const runs = new Map((data.checkRuns ?? []).map(r => [r.taskId, r]));
+  const notReadyDependencies = (data.dependencies ?? []).filter(
+    d => d.status === 'not_ready',
+  );
   return (
     <Grid container spacing={2}>
       <Grid item xs={12} sm={4}>
@@ -279,6 +290,26 @@ export function ReadinessSummary({ data }: { data: EntityReadinessResponse }) {
               );
             })}
           </List>
+        )}
+        {notReadyDependencies.length > 0 && (
+          <>
+            <Typography variant="subtitle2" className={classes.section}>
+              Depends on not-ready services
+            </Typography>
+            <List dense disablePadding aria-label="Not-ready dependencies">
+              {notReadyDependencies.map(d => (
+                <ListItem key={d.entityRef} disableGutters>
+                  <ListItemText
+                    classes={{ primary: classes.wrap }}
+                    primary={
+                      <Link to={entityPath(d.entityRef)}>{d.entityRef}</Link>
+                    }
+                    secondary={`Not ready, ${d.overall}: a failure there reaches this service`}
+                  />
+                </ListItem>
+              ))}
+            </List>
+          </>
         )}
         <Typography variant="subtitle2" className={classes.section}>
           Worth the most next

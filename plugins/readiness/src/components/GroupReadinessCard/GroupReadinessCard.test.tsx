@@ -36,7 +36,7 @@ describe('GroupReadinessCard', () => {
         },
       ],
     });
-    await render({ listServices });
+    await render({ listServices, getRollup: jest.fn().mockResolvedValue([]) });
     const table = await screen.findByRole('table', {
       name: 'Team services readiness',
     });
@@ -53,9 +53,42 @@ describe('GroupReadinessCard', () => {
     });
   });
 
+  it('shows the sub-teams beneath the group, each over everything beneath it', async () => {
+    const getRollup = jest.fn().mockResolvedValue([
+      {
+        key: 'group:default/checkout-team',
+        services: 4,
+        average: 71.5,
+        min: 40,
+        max: 95,
+        statusCounts: { ready: 1, at_risk: 1, not_ready: 2 },
+        blockers: 3,
+        distribution: [],
+        stageCounts: [2, 2],
+      },
+    ]);
+    await render({
+      listServices: jest.fn().mockResolvedValue({ total: 0, items: [] }),
+      getRollup,
+    });
+    const table = await screen.findByRole('table', {
+      name: 'Sub-teams readiness',
+    });
+    expect(
+      within(table).getByRole('link', { name: 'checkout-team' }),
+    ).toHaveAttribute('href', '/catalog/default/group/checkout-team');
+    expect(within(table).getByText('71.5')).toBeInTheDocument();
+    expect(getRollup).toHaveBeenCalledWith(
+      'group',
+      {},
+      'group:default/payments-team',
+    );
+  });
+
   it('says when the team owns nothing registered', async () => {
     await render({
       listServices: jest.fn().mockResolvedValue({ total: 0, items: [] }),
+      getRollup: jest.fn().mockResolvedValue([]),
     });
     expect(
       await screen.findByText(
@@ -67,6 +100,7 @@ describe('GroupReadinessCard', () => {
   it('shows errors', async () => {
     await render({
       listServices: jest.fn().mockRejectedValue(new Error('nope')),
+      getRollup: jest.fn().mockResolvedValue([]),
     });
     expect((await screen.findAllByText(/nope/)).length).toBeGreaterThan(0);
   });

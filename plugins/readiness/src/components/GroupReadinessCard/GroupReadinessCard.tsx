@@ -30,6 +30,11 @@ export function GroupReadinessCard() {
       api.listServices({ owner, sort: 'overall', order: 'asc', limit: 100 }),
     [api, owner],
   );
+  // The groups beneath this one (org chart), each over everything beneath it.
+  const subTeams = useAsync(
+    () => api.getRollup('group', {}, owner),
+    [api, owner],
+  );
   let content;
   if (loading) content = <Progress />;
   else if (error) content = <ResponseErrorPanel error={error} />;
@@ -73,6 +78,44 @@ export function GroupReadinessCard() {
   return (
     <InfoCard title="Production readiness of the team's services">
       {content}
+      {(subTeams.value ?? []).length > 0 && (
+        <>
+          <Typography variant="subtitle2" style={{ marginTop: 16 }}>
+            Sub-teams
+          </Typography>
+          <Table size="small" aria-label="Sub-teams readiness">
+            <TableHead>
+              <TableRow>
+                <TableCell>Group</TableCell>
+                <TableCell align="right">Services</TableCell>
+                <TableCell align="right">Average</TableCell>
+                <TableCell align="right">Not ready</TableCell>
+                <TableCell align="right">Open P0</TableCell>
+              </TableRow>
+            </TableHead>
+            <TableBody>
+              {subTeams.value!.map(g => {
+                const { kind, namespace, name } = parseEntityRef(g.key);
+                return (
+                  <TableRow key={g.key}>
+                    <TableCell>
+                      <Link to={`/catalog/${namespace}/${kind}/${name}`}>
+                        {name}
+                      </Link>
+                    </TableCell>
+                    <TableCell align="right">{g.services}</TableCell>
+                    <TableCell align="right">{g.average}</TableCell>
+                    <TableCell align="right">
+                      {g.statusCounts.not_ready}
+                    </TableCell>
+                    <TableCell align="right">{g.blockers}</TableCell>
+                  </TableRow>
+                );
+              })}
+            </TableBody>
+          </Table>
+        </>
+      )}
     </InfoCard>
   );
 }
