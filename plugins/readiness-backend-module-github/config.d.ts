@@ -8,9 +8,9 @@ export interface Config {
       /** A green run older than this no longer proves the build (default 7). */
       ciMaxAgeDays?: number;
       /**
-       * Workflow names (as in the workflow file's `name:`) that must have succeeded on the
-       * default branch's tip commit, e.g. your organisation's required CI workflow; without
-       * it, any set of push runs on the tip counts if none of them failed.
+       * Workflow files (`.github/workflows/ci.yml`) that must have succeeded on the default
+       * branch's tip commit, e.g. your organisation's required CI workflow (until then the
+       * check is unknown); without it, any set of push runs on the tip counts if none failed.
        */
       requiredWorkflows?: string[];
       /**

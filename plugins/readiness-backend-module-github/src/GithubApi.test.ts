@@ -138,6 +138,43 @@ describe('GithubApi against a failing GitHub', () => {
     }
   });
 
+  it("never fails a team for what the platform's token cannot see or do: 404, a token's missing permission, a secondary rate limit", async () => {
+    let t = now.getTime();
+    const hidden = await fakeGithub({});
+    const pat = await fakeGithub({
+      '/repos/acme/payments': {
+        status: 403,
+        body: { message: 'Resource not accessible by personal access token' },
+      },
+    });
+    const secondary = await fakeGithub({
+      '/repos/acme/payments': {
+        status: 403,
+        body: { message: 'You have exceeded a secondary rate limit.' },
+        headers: { 'retry-after': '60' },
+      },
+    });
+    try {
+      for (const gh of [hidden, pat]) {
+        expect(
+          (await githubCiCheck(api(gh.port), { maxAgeDays: 7 }).run(ctx))
+            .outcome,
+        ).toBe('unknown');
+      }
+      const paused = githubCiCheck(api(secondary.port, { clock: () => t }), {
+        maxAgeDays: 7,
+      });
+      expect((await paused.run(ctx)).outcome).toBe('unknown');
+      t += 30_000;
+      await paused.run(ctx);
+      expect(secondary.seen).toHaveLength(1);
+    } finally {
+      hidden.close();
+      pat.close();
+      secondary.close();
+    }
+  });
+
   it('is unknown when GitHub does not answer in time', async () => {
     const gh = await fakeGithub({
       '/repos/acme/payments': { body: {}, hang: true },

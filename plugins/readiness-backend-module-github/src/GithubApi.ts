@@ -57,7 +57,7 @@ export class GithubApi {
   ): GithubRepo | 'missing' | 'unconfigured' | { unproven: string } {
     const slug = entity.metadata.annotations?.[GITHUB_PROJECT_SLUG];
     const m = slug ? /^([\w.-]{1,100})\/([\w.-]{1,100})$/.exec(slug) : null;
-    if (!m) return 'missing';
+    if (!m || /^\.+$/.test(m[1]) || /^\.+$/.test(m[2])) return 'missing';
     const source = this.sourceRepo(entity);
     if (source && !this.integrations.github.byHost(source.host))
       return 'unconfigured';
@@ -108,7 +108,8 @@ export class GithubApi {
       /^url:https?:\/\/([^/\s]{1,253})\/([\w.-]{1,100})\/([\w.-]{1,100})(?:[/?#]|$)/.exec(
         location,
       );
-    if (!m) return undefined;
+    // `.` and `..` are path segments, not repositories (`acme/green/../../team/x`).
+    if (!m || /^\.+$/.test(m[2]) || /^\.+$/.test(m[3])) return undefined;
     return { host: m[1], owner: m[2], name: m[3].replace(/\.git$/, '') };
   }
 
@@ -210,7 +211,10 @@ export class GithubApi {
       const message = String(body?.message ?? res.statusText).slice(0, 200);
       if (
         res.status === 429 ||
-        (res.status === 403 && res.headers.get('x-ratelimit-remaining') === '0')
+        (res.status === 403 &&
+          (res.headers.get('x-ratelimit-remaining') === '0' ||
+            res.headers.has('retry-after') ||
+            /secondary rate limit/i.test(message)))
       ) {
         this.pauseFor(res.headers);
         return { ok: false, status: 429, message };

@@ -385,20 +385,23 @@ describe('github-ci against a team gaming its CI', () => {
     const gh = await fakeGithub({
       ...repoRoute,
       ...tip,
-      ...runs({ ...push, name: 'noop' }),
+      // A no-op workflow that names its runs "CI" does not stand in for the real one.
+      ...runs({ ...push, name: 'CI', path: '.github/workflows/noop.yml' }),
     });
     try {
       expect(
         await run(
           githubCiCheck(api(gh.port), {
             maxAgeDays: 7,
-            requiredWorkflows: ['CI'],
+            requiredWorkflows: ['.github/workflows/ci.yml'],
           }),
           registered,
         ),
       ).toMatchObject({
-        outcome: 'failed',
-        summary: expect.stringContaining('CI did not run on abcdef1'),
+        outcome: 'unknown',
+        summary: expect.stringContaining(
+          '.github/workflows/ci.yml has no green run on abcdef1',
+        ),
       });
     } finally {
       gh.close();

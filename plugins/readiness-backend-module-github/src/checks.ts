@@ -11,25 +11,24 @@ const failed = (summary: string, url?: string) => ({
   ...(url ? { url } : {}),
 });
 
+/** GitHub refusals that are the team's doing: a feature its repository turned off. */
+const TEAM_FAULT = /alerts are disabled/i;
+
 /**
- * What a GitHub error means for a check. Our side failing (unreachable, 5xx, rate limit, our
- * credentials refused or lacking a permission) is unknown: never the team's score. The rest
- * (no such repository, a feature the team turned off) is no proof.
+ * What a GitHub error means for a check. A refusal only fails the task when it is the team's
+ * doing (Dependabot alerts turned off); anything else — unreachable, 5xx, rate limits, our
+ * credentials refused, lacking a permission or not seeing the repository (a 404 for a private
+ * repository the token cannot read) — is unknown, because a failure would void the team's
+ * earlier proof for a fault of the platform.
  */
 function refusal(answer: Exclude<GithubAnswer<unknown>, { ok: true }>) {
-  if (
-    answer.status === 'unreachable' ||
-    answer.status >= 500 ||
-    answer.status === 429 ||
-    answer.status === 401 ||
-    /not accessible by integration/i.test(answer.message)
-  )
-    return unknown(
-      `GitHub did not answer${
-        answer.status === 'unreachable' ? '' : ` (${answer.status})`
-      }: ${answer.message}`,
-    );
-  return failed(`GitHub answered ${answer.status}: ${answer.message}`);
+  if (answer.status !== 'unreachable' && TEAM_FAULT.test(answer.message))
+    return failed(`GitHub answered ${answer.status}: ${answer.message}`);
+  return unknown(
+    `GitHub did not answer${
+      answer.status === 'unreachable' ? '' : ` (${answer.status})`
+    }: ${answer.message}`,
+  );
 }
 
 /** The entity's repository, or the result the check gives without one. */
@@ -45,6 +44,8 @@ function repoOrResult(github: GithubApi, entity: Entity, without: string) {
 
 interface WorkflowRun {
   name?: string;
+  /** The workflow file, e.g. `.github/workflows/ci.yml`. */
+  path?: string;
   event?: string;
   run_number?: number;
   conclusion?: string | null;
@@ -121,14 +122,16 @@ export function githubCiCheck(
           }`,
           red.html_url,
         );
+      // By file path: a run's name can be set per run (`run-name:`), its workflow file cannot.
       const missing = (options.requiredWorkflows ?? []).filter(
-        w => !runs.some(r => r.name === w && r.conclusion === 'success'),
+        w => !runs.some(r => r.path === w && r.conclusion === 'success'),
       );
+      // Still running, or not run at all: neither proves nor refutes the build.
       if (missing.length)
-        return failed(
+        return unknown(
           `Required workflow ${missing.join(
             ', ',
-          )} did not run on ${short} (the tip of ${branch})`,
+          )} has no green run on ${short} (the tip of ${branch}) yet`,
         );
       const latest = runs
         .filter(r => r.conclusion === 'success')

@@ -372,6 +372,13 @@ describe('CheckRunner records what each check last found', () => {
         ['2.1', later.toISOString()],
         ['5.1', later.toISOString()],
       ]);
+      // A check that is no longer installed leaves no stale line behind.
+      await new CheckRunner({ catalog, auth, config, store, service, logger }, [
+        red,
+      ]).run(later);
+      expect((await store.checkRuns.list(ref)).map(r => r.taskId)).toEqual([
+        '5.1',
+      ]);
     },
   );
 

@@ -165,10 +165,12 @@ export class CheckRunner {
                 now.getTime() + days * 86_400_000,
               ).toISOString(),
               // A check that only reads what the team declared cannot prove more than they do.
+              // A result may lower its check's trust, never raise it.
               trust:
-                (result.outcome === 'passed' ? result.trust : undefined) ??
-                check.trust ??
-                'verified',
+                check.trust === 'claimed' ||
+                (result.outcome === 'passed' && result.trust === 'claimed')
+                  ? 'claimed'
+                  : 'verified',
             },
           });
         }

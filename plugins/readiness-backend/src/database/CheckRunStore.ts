@@ -19,8 +19,20 @@ const normalize = (ref: string) => ref.toLocaleLowerCase('en-US');
 export class CheckRunStore {
   constructor(private readonly db: Knex) {}
 
-  /** Replaces the last runs of `entityRef`'s tasks with these, one upsert per entity. */
+  /**
+   * Replaces the last runs of `entityRef`'s tasks with these: tasks no check ran this time
+   * (the check left the template, its module was uninstalled) lose their old line.
+   */
   async record(entityRef: string, runs: CheckRun[]): Promise<void> {
+    const stale = this.db<CheckRunRow>('readiness_check_runs').where({
+      entity_ref: normalize(entityRef),
+    });
+    if (runs.length)
+      stale.whereNotIn(
+        'task_id',
+        runs.map(r => r.taskId),
+      );
+    await stale.delete();
     if (runs.length === 0) return;
     const rows: CheckRunRow[] = runs.map(r => ({
       entity_ref: normalize(entityRef),

@@ -1182,9 +1182,14 @@ export class DatabaseReadinessStore {
       if (filters.parent)
         level.where('parent_ref', filters.parent.toLocaleLowerCase('en-US'));
       else level.whereNull('parent_ref');
-      return q
-        .join('readiness_org_members as m', 'm.member_ref', 'p.owner')
-        .whereIn('m.ancestor_ref', level);
+      q.join('readiness_org_members as m', 'm.member_ref', 'p.owner').whereIn(
+        'm.ancestor_ref',
+        level,
+      );
+      // Groups the caller cannot see in the catalog are not named to them.
+      if (filters.visible)
+        q.whereRaw('m.ancestor_ref = any(?)', [filters.visible]);
+      return q;
     };
     const key = this.db.raw(`coalesce(${column}, '(none)')`);
     const [groups, buckets, stages] = await Promise.all([
@@ -1322,9 +1327,7 @@ export class DatabaseReadinessStore {
   }
 
   /** The stored scores of the plans (not archived) among `refs`. */
-  async scoresOf(
-    refs: string[],
-  ): Promise<
+  async scoresOf(refs: string[]): Promise<
     Array<{
       entityRef: string;
       overall: number;

@@ -34,6 +34,21 @@ export class OrgStore {
         g.parent ? normalize(g.parent) : undefined,
       ]),
     );
+    // A parent the catalog does not have, or one that closes a cycle, is no parent: the
+    // group becomes a root instead of vanishing from the chart with everything beneath it.
+    for (const [ref, parent] of parentOf) {
+      if (parent && !parentOf.has(parent)) parentOf.set(ref, undefined);
+    }
+    for (const ref of parentOf.keys()) {
+      const seen = new Set<string>([ref]);
+      for (let at = parentOf.get(ref); at; at = parentOf.get(at)) {
+        if (seen.has(at)) {
+          parentOf.set(ref, undefined);
+          break;
+        }
+        seen.add(at);
+      }
+    }
     const ancestors = (ref: string) => {
       const chain: string[] = [];
       for (
@@ -60,7 +75,7 @@ export class OrgStore {
       await tx('readiness_org_groups').delete();
       const rows: GroupRow[] = groups.map(g => ({
         group_ref: normalize(g.ref),
-        parent_ref: g.parent ? normalize(g.parent) : null,
+        parent_ref: parentOf.get(normalize(g.ref)) ?? null,
         title: g.title ?? null,
       }));
       for (let i = 0; i < rows.length; i += 1000)

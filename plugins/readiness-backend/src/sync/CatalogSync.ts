@@ -115,6 +115,8 @@ export class CatalogSync {
         { credentials },
       ),
     ]);
+    // An empty answer is more likely a catalog still starting than an org without groups.
+    if (groups.length === 0) return;
     const targets = (e: Entity, type: string) =>
       (e.relations ?? []).filter(r => r.type === type).map(r => r.targetRef);
     await store.org.replace(

@@ -135,11 +135,37 @@ describe('the org chart in rollups', () => {
         { ref: 'group:default/team-d', parent: 'group:default/right' },
       ]);
 
+      // A user who may not see `left` in the catalog is not told about it.
+      const visible = [
+        'group:default/root',
+        'group:default/right',
+        ...services.map(s => `component:default/${s.metadata.name}`),
+      ];
+      expect(
+        (
+          await store.rollup('group', {
+            parent: 'group:default/root',
+            visible,
+          })
+        ).map(g => g.key),
+      ).toEqual(['group:default/right']);
+
       // team-d moves under left: its two services (one a user's) move with it.
       await sync([...chart('left'), ...services]);
       expect(await counts('group:default/root')).toEqual({
         'group:default/left': 5,
         'group:default/right': 3,
+      });
+
+      // A parent the catalog does not have, or a cycle, makes a root instead of losing the team.
+      await sync([
+        ...chart('left').filter(e => e.metadata.name !== 'team-d'),
+        group('team-d', 'gone'),
+        ...services,
+      ]);
+      expect(await counts()).toEqual({
+        'group:default/root': 6,
+        'group:default/team-d': 2,
       });
     },
   );
