@@ -20,7 +20,8 @@ export interface GithubRepo {
   owner: string;
   name: string;
   webUrl: string;
-  get<T>(path: string): Promise<GithubAnswer<T>>;
+  /** GET `path`; `pick` keeps only what the check reads (that is what is cached). */
+  get<T>(path: string, pick?: (body: any) => T): Promise<GithubAnswer<T>>;
   /** The default branch, cached an hour. */
   defaultBranch(): Promise<GithubAnswer<string>>;
 }
@@ -84,8 +85,13 @@ export class GithubApi {
       owner,
       name,
       webUrl,
-      get: path =>
-        this.get(integration.config, webUrl, `/repos/${owner}/${name}${path}`),
+      get: (path, pick) =>
+        this.get(
+          integration.config,
+          webUrl,
+          `/repos/${owner}/${name}${path}`,
+          pick,
+        ),
       defaultBranch: () =>
         this.defaultBranch(
           integration.config,
@@ -157,6 +163,7 @@ export class GithubApi {
     config: GithubIntegrationConfig,
     webUrl: string,
     path: string,
+    pick: (body: any) => T = body => body,
   ): Promise<GithubAnswer<T>> {
     if (this.clock() < this.pausedUntil)
       return {
@@ -195,7 +202,7 @@ export class GithubApi {
       if (res.status === 304 && cached)
         return { ok: true, status: 200, body: cached.body };
       if (res.ok) {
-        const body = (await res.json()) as T;
+        const body = pick(await res.json());
         const etag = res.headers.get('etag');
         if (etag && this.cache)
           await this.cache.set(

@@ -54,6 +54,25 @@ interface WorkflowRun {
   head_sha?: string;
 }
 
+/** Only what the check reads of a runs listing (a run is kilobytes; this is what is cached). */
+const pickRuns = (body: any): { workflow_runs: WorkflowRun[] } => ({
+  workflow_runs: (Array.isArray(body?.workflow_runs)
+    ? body.workflow_runs
+    : []
+  ).map(
+    (r: any): WorkflowRun => ({
+      name: r?.name,
+      path: r?.path,
+      event: r?.event,
+      run_number: r?.run_number,
+      conclusion: r?.conclusion,
+      html_url: r?.html_url,
+      updated_at: r?.updated_at,
+      head_sha: r?.head_sha,
+    }),
+  ),
+});
+
 /** Conclusions that do not count against a commit. */
 const HARMLESS = new Set(['success', 'skipped', 'neutral']);
 
@@ -89,10 +108,11 @@ export function githubCiCheck(
       if (typeof sha !== 'string' || !sha)
         return unknown(`GitHub named no tip commit for ${branch}`);
       const short = sha.slice(0, 7);
-      const listed = await repo.get<{ workflow_runs: WorkflowRun[] }>(
+      const listed = await repo.get(
         `/actions/runs?branch=${encodeURIComponent(
           branch,
         )}&event=push&head_sha=${sha}&status=completed&per_page=100`,
+        pickRuns,
       );
       if (!listed.ok) return refusal(listed);
       // The query filters already; checked again so nothing else can count.
@@ -183,8 +203,15 @@ export function githubVulnerabilitiesCheck(github: GithubApi): ReadinessCheck {
       if (repo === 'unconfigured')
         return unknown('No GitHub integration covers this repository');
       if ('unproven' in repo) return failed(repo.unproven);
-      const alerts = await repo.get<DependabotAlert[]>(
+      const alerts = await repo.get(
         '/dependabot/alerts?state=open&severity=critical,high&per_page=100',
+        (body: any): DependabotAlert[] =>
+          (Array.isArray(body) ? body : []).map((a: any) => ({
+            security_advisory: { severity: a?.security_advisory?.severity },
+            security_vulnerability: {
+              severity: a?.security_vulnerability?.severity,
+            },
+          })),
       );
       if (!alerts.ok) return refusal(alerts);
       const severity = (a: DependabotAlert) =>

@@ -1,6 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import yaml from 'yaml';
+import {
+  gateQuerySchema,
+  rollupQuerySchema,
+  servicesQuerySchema,
+} from '@prodready/plugin-readiness-common';
 import { createRouter } from '../service/router';
 
 describe('openapi.yaml', () => {
@@ -27,5 +32,39 @@ describe('openapi.yaml', () => {
       .sort();
     expect(served.length).toBeGreaterThan(15);
     expect(documented).toEqual(served);
+  });
+
+  const spec = () =>
+    yaml.parse(fs.readFileSync(path.join(__dirname, 'openapi.yaml'), 'utf8'));
+
+  it('parses without keys a stray comma made up (every key has a value)', () => {
+    const broken: string[] = [];
+    const walk = (node: unknown, at: string) => {
+      if (!node || typeof node !== 'object') return;
+      for (const [key, value] of Object.entries(node)) {
+        if (value === null) broken.push(`${at}.${key}`);
+        walk(value, `${at}.${key}`);
+      }
+    };
+    walk(spec(), '');
+    expect(broken).toEqual([]);
+  });
+
+  it('documents exactly the query parameters the validation accepts', () => {
+    const paths = spec().paths;
+    const names = (p: string) =>
+      paths[p].get.parameters
+        .map((x: any) => (x.$ref ? x.$ref.split('/').pop() : x.name))
+        .filter((n: string) => !['kind', 'namespace', 'name'].includes(n))
+        .sort();
+    expect(names('/scores')).toEqual(
+      Object.keys(rollupQuerySchema.shape).sort(),
+    );
+    expect(names('/services')).toEqual(
+      Object.keys(servicesQuerySchema.shape).sort(),
+    );
+    expect(names('/entities/{kind}/{namespace}/{name}/gate')).toEqual(
+      Object.keys(gateQuerySchema.shape).sort(),
+    );
   });
 });

@@ -966,9 +966,21 @@ export class ReadinessService {
     if (score.status === 'at_risk' && !query.allowAtRisk) {
       reasons.push('status is at_risk (pass allowAtRisk=true to accept it)');
     }
-    if (score.counts.expired > 0 && !query.allowExpired) {
+    // A machine's "no" is not stale proof: allowExpired does not waive it.
+    const refuted = score.tasks.filter(t => t.refuted).map(t => t.taskId);
+    if (refuted.length) {
       reasons.push(
-        `${score.counts.expired} task(s) rest on expired evidence (pass allowExpired=true to accept it)`,
+        `${
+          refuted.length
+        } task(s) failed an automatic check after their last proof: ${refuted.join(
+          ', ',
+        )}`,
+      );
+    }
+    const expired = score.counts.expired - refuted.length;
+    if (expired > 0 && !query.allowExpired) {
+      reasons.push(
+        `${expired} task(s) rest on expired evidence (pass allowExpired=true to accept it)`,
       );
     }
     return {

@@ -244,7 +244,12 @@ describe('evaluateTask', () => {
       }),
       now,
     );
-    expect(voided).toMatchObject({ kind: 'expired', earned: 0, blocker: true });
+    expect(voided).toMatchObject({
+      kind: 'expired',
+      earned: 0,
+      blocker: true,
+      refuted: true,
+    });
     // A check that only reads what the team declared (a runbook link) refutes nothing.
     expect(
       evaluateTask(

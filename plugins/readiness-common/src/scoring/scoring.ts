@@ -35,6 +35,8 @@ export interface TaskEvaluation {
   possible: number;
   /** A P0 task without verified or reviewed, unexpired proof (and not exempt). */
   blocker: boolean;
+  /** Done, but a machine check failed after its last proof (worth nothing, like expired). */
+  refuted?: true;
 }
 
 /** Score of one dimension; `score` is null when nothing in it applies. @public */
@@ -100,6 +102,8 @@ export interface ReadinessScore {
     exempt: number;
     notApplicable: number;
     open: number;
+    /** Of the expired: tasks a machine check refuted after their last proof. */
+    refuted: number;
   };
   evaluatedAt: string;
 }
@@ -200,7 +204,15 @@ export function evaluateTask(
     case 'attested':
       return { ...base, kind, earned: task.points / 2, blocker };
     default:
-      return { ...base, kind, earned: 0, blocker };
+      return {
+        ...base,
+        kind,
+        earned: 0,
+        blocker,
+        ...(kind === 'expired' && refutedAt > -Infinity
+          ? { refuted: true as const }
+          : {}),
+      };
   }
 }
 
@@ -331,6 +343,7 @@ function aggregate(
     exempt: byKind.exempt,
     notApplicable: byKind.not_applicable,
     open: byKind.open,
+    refuted: tasks.filter(t => t.refuted).length,
   };
 
   let status: ReadinessStatus;

@@ -181,7 +181,9 @@ export function TaskRow(props: {
         <Typography variant="body2" color="textSecondary">
           {evaluation
             ? `${evaluation.earned}/${task.points} pts · ${
-                KIND_LABELS[evaluation.kind]
+                evaluation.refuted
+                  ? 'an automatic check failed after its last proof'
+                  : KIND_LABELS[evaluation.kind]
               }`
             : `${task.points} pts`}
           {props.gain ? ` · +${props.gain} overall once proven` : ''}
