@@ -195,7 +195,7 @@ try {
     await page.getByRole('button', { name: 'Sub-teams of group:default/payments-team' }).waitFor();
     const crumbs = await page.getByRole('navigation', { name: 'Org chart path' }).innerText();
     if (!/All groups\s*\/\s*engineering/.test(crumbs)) throw new Error(`breadcrumb says: ${crumbs}`);
-    await page.getByRole('table', { name: 'Scores by group' }).scrollIntoViewIfNeeded();
+    await page.getByRole('navigation', { name: 'Org chart path' }).scrollIntoViewIfNeeded();
     await shot('e2e-org-chart');
   });
 

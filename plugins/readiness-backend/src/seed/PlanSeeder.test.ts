@@ -66,6 +66,25 @@ describe('PlanSeeder', () => {
         logger,
         ciPrincipals,
       });
+      // An automatic check that ran before the seed does not keep the seed out.
+      await service.registerEntity(
+        component('payments', 'payments-team', 'pay'),
+      );
+      await service.applyCheckResults('component:default/payments', [
+        {
+          taskId: '4.4',
+          actor: 'check:catalog-owner-set',
+          outcome: 'passed',
+          evidence: {
+            kind: 'check',
+            summary: 'owned',
+            source: 'catalog',
+            recordedAt: new Date().toISOString(),
+            recordedBy: 'check:catalog-owner-set',
+            trust: 'verified',
+          },
+        },
+      ]);
       expect(await seeder.run()).toEqual(['component:default/payments']);
       expect(await seeder.run()).toEqual([]);
 

@@ -59,8 +59,8 @@ const DEMO_APPROVER = 'user:default/sre-lead';
 
 /**
  * Applies initial task states from a YAML file (`readiness.seed.file`) through the same
- * service methods the API uses, once per service: a plan that already has task state is
- * left alone. Used by the demo app and to bulk-load plans kept elsewhere.
+ * service methods the API uses, once per service: a plan seeded before or changed by a
+ * person is left alone (automatic checks and bound principals may have run first). Used by the demo app and to bulk-load plans kept elsewhere.
  * @internal
  */
 export class PlanSeeder {
@@ -86,8 +86,18 @@ export class PlanSeeder {
     for (const [rawRef, spec] of Object.entries(parsed.services)) {
       const ref = parseEntityRef(rawRef);
       const entityRef = stringifyEntityRef(ref);
+      // Seeded already, or touched by anyone but the machines (checks and bound principals
+      // may run before the seed does): left alone.
       const existing = await store.getPlan(entityRef);
-      if (existing && (await store.listTaskStates(entityRef)).length > 0)
+      if (
+        existing &&
+        (await store.listTaskStates(entityRef)).some(
+          t =>
+            t.updatedBy === ACTOR ||
+            t.updatedBy === DEMO_CI ||
+            !/^(check|service):/.test(t.updatedBy ?? ''),
+        )
+      )
         continue;
       const entity = await service
         .getEntity(ref, credentials)
