@@ -449,7 +449,7 @@ export function ReadinessPage() {
                 </InfoCard>
               </Grid>
             ))}
-            <Grid item xs={12} md={7}>
+            <Grid item xs={12}>
               <InfoCard
                 title={
                   groupBy === 'group'
@@ -484,7 +484,7 @@ export function ReadinessPage() {
                 />
               </InfoCard>
             </Grid>
-            <Grid item xs={12} md={5}>
+            <Grid item xs={12} md={6}>
               <InfoCard title="Score distribution">
                 <figure aria-label="Score distribution" style={{ margin: 0 }}>
                   <ResponsiveContainer width="100%" height={220}>
