@@ -38,11 +38,13 @@ const backend = spawn(path.join(repoRoot, 'node_modules', '.bin', 'backstage-cli
     POSTGRES_USER: pg.user,
     POSTGRES_PASSWORD: pg.password,
     ...fakes.env,
-    // The next check cycle within seconds, so a build turned green shows up during the test.
+    // The next check cycle within seconds, so a build turned green shows up during the test;
+    // the first one after the demo seed has been applied (the sync registers the plans at
+    // 15 s, the seed job applies the seed at 35 s), so the two never write the same plan.
     APP_CONFIG_readiness_schedules_checks: JSON.stringify({
       frequency: { seconds: 10 },
       timeout: { minutes: 5 },
-      initialDelay: { seconds: 5 },
+      initialDelay: { seconds: 60 },
     }),
     // The built app is served by the backend's app plugin.
     APP_CONFIG_app_baseUrl: base,

@@ -72,7 +72,7 @@ describe('PlanSeeder', () => {
       );
       await service.applyCheckResults('component:default/payments', [
         {
-          taskId: '4.4',
+          taskId: '1.1',
           actor: 'check:catalog-owner-set',
           outcome: 'passed',
           evidence: {

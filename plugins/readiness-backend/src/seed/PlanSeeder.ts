@@ -108,11 +108,15 @@ export class PlanSeeder {
       }
       await service.registerEntity(entity);
       const now = Date.now();
-      const setStatus = (taskId: string, status: TaskStatus) =>
+      // Checks and bound principals may have written the plan first: apply over their version.
+      const versionOf = async (taskId: string) =>
+        (await store.listTaskStates(entityRef)).find(t => t.taskId === taskId)
+          ?.version ?? 0;
+      const setStatus = async (taskId: string, status: TaskStatus) =>
         service.updateTask({
           entityRef,
           taskId,
-          input: { expectedVersion: 0, status },
+          input: { expectedVersion: await versionOf(taskId), status },
           actor: ACTOR,
         });
       const link = (taskId: string) =>
@@ -203,7 +207,7 @@ export class PlanSeeder {
           taskId,
           actor: ACTOR,
           input: {
-            expectedVersion: 0,
+            expectedVersion: await versionOf(taskId),
             reason: 'Does not apply to this service',
             expiresAt,
             notApplicable: true,
