@@ -41,6 +41,45 @@ export interface Config {
      * backend's working directory. Validated like `templates`.
      */
     templateFiles?: string[];
+    /**
+     * Initiatives (campaigns) defined as code: a goal for a selection of services by a
+     * deadline. Read-only in the API; admins add others through `POST /initiatives`.
+     * Validated at start (a bad entry stops the plugin, naming the field).
+     */
+    initiatives?: Array<{
+      /** Lowercase letters, digits and dashes. */
+      id: string;
+      title: string;
+      description?: string;
+      /** Who drives it: a group or user entity ref. */
+      owner: string;
+      /** Every given list must match; owner groups include everything beneath them. */
+      selection?: {
+        owners?: string[];
+        systems?: string[];
+        domains?: string[];
+        lifecycles?: string[];
+        tiers?: string[];
+        types?: string[];
+      };
+      /** Every given part must hold; at least one is required. */
+      goal: {
+        /** Task ids that must be proven (or exempt by approval). */
+        tasks?: string[];
+        minScore?: number;
+        minStage?: number;
+        noOpenP0?: boolean;
+      };
+      /** YYYY-MM-DD */
+      startsAt: string;
+      /** YYYY-MM-DD, the last day (UTC). */
+      deadline: string;
+    }>;
+    /**
+     * YAML files holding more initiatives (one per file, or a list), relative to the
+     * backend's working directory. Validated like `initiatives`.
+     */
+    initiativeFiles?: string[];
     /** Template used when no annotation or selector picks one. Defaults to `default`. */
     defaultTemplate?: string;
     /**
@@ -89,7 +128,8 @@ export interface Config {
      * Schedules of the background tasks (`frequency`, `timeout`, `initialDelay` as in
      * other Backstage task schedules): `reevaluate` (hourly), `checks` (hourly), `sync`
      * (every 10 minutes), `evidenceExpiry` (every 6 hours) and `registration` (every 30 s:
-     * plans first read before the sync, and checks of new or changed plans).
+     * plans first read before the sync, and checks of new or changed plans), `initiatives`
+     * (hourly: the burn-up's daily point and the deadline reminders).
      */
     schedules?: {
       reevaluate?: { [key: string]: any };
@@ -97,6 +137,7 @@ export interface Config {
       sync?: { [key: string]: any };
       evidenceExpiry?: { [key: string]: any };
       registration?: { [key: string]: any };
+      initiatives?: { [key: string]: any };
     };
     /**
      * How long a catalog answer for one user and entity is reused by readiness reads, in

@@ -11,3 +11,4 @@ export * from './schemas';
 export * from './scoring';
 export * from './api';
 export * from './queries';
+export * from './initiatives';

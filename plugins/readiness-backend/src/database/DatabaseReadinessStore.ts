@@ -21,6 +21,7 @@ import { Entity } from '@backstage/catalog-model';
 import { Knex } from 'knex';
 import { CheckRunStore } from './CheckRunStore';
 import { OrgStore } from './OrgStore';
+import { InitiativeStore } from './InitiativeStore';
 import { randomUUID } from 'node:crypto';
 
 const migrationsDir = resolvePackagePath(
@@ -217,6 +218,12 @@ const cursorValue = (v: unknown, sort: string): number | Date => {
 const json = <T>(v: unknown): T =>
   (typeof v === 'string' ? JSON.parse(v) : v) as T;
 
+/** The tasks an initiative's goal counts as proven: proven, or exempt by approval. */
+const provenTasks = (score: ReadinessScore) =>
+  score.tasks
+    .filter(t => ['proven', 'exempt', 'not_applicable'].includes(t.kind))
+    .map(t => t.taskId);
+
 /**
  * Owns all SQL of the readiness plugin. Rows are keyed by the lower-cased entity ref.
  * @internal
@@ -226,10 +233,13 @@ export class DatabaseReadinessStore {
   readonly checkRuns: CheckRunStore;
   /** The org chart the catalog sync stores. */
   readonly org: OrgStore;
+  /** Initiatives and their burn-up history. */
+  readonly initiatives: InitiativeStore;
 
   private constructor(private readonly db: Knex) {
     this.checkRuns = new CheckRunStore(db);
     this.org = new OrgStore(db);
+    this.initiatives = new InitiativeStore(db);
   }
 
   private readonly templates = new Map<string, ReadinessTemplate>();
@@ -378,6 +388,7 @@ export class DatabaseReadinessStore {
           status: b.score.status,
           blockers: b.score.blockers.length,
           blocker_list: JSON.stringify(b.score.blockers),
+          proven_tasks: JSON.stringify(provenTasks(b.score)),
           dimensions: JSON.stringify(
             Object.fromEntries(b.score.dimensions.map(d => [d.id, d.score])),
           ),
@@ -835,6 +846,7 @@ export class DatabaseReadinessStore {
       blockers: score.blockers.length,
       stage: score.stage.reached,
       blocker_list: JSON.stringify(score.blockers),
+      proven_tasks: JSON.stringify(provenTasks(score)),
       dimensions: Object.fromEntries(
         score.dimensions.map(d => [d.id, d.score]),
       ),

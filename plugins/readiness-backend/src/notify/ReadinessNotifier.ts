@@ -1,7 +1,11 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { NotificationService } from '@backstage/plugin-notifications-node';
-import { ReadinessStatus } from '@prodready/plugin-readiness-common';
+import {
+  Initiative,
+  InitiativeMilestone,
+  ReadinessStatus,
+} from '@prodready/plugin-readiness-common';
 import { DatabaseReadinessStore } from '../database/DatabaseReadinessStore';
 
 const RANK: Record<string, number> = { ready: 2, at_risk: 1, not_ready: 0 };
@@ -130,6 +134,36 @@ export class ReadinessNotifier {
     return sent;
   }
 
+  /**
+   * Reminds `recipient` (a team owning services that miss the goal, or the initiative's
+   * owner) of an initiative's deadline: 14 and 7 days before, and once overdue; each once.
+   */
+  async initiativeDeadline(options: {
+    initiative: Pick<Initiative, 'id' | 'title' | 'deadline'>;
+    milestone: InitiativeMilestone;
+    recipient: string;
+    /** The recipient's services that miss the goal (all of them, for the owner). */
+    lacking: number;
+    of: number;
+  }): Promise<boolean> {
+    const { initiative, milestone, recipient, lacking, of } = options;
+    const when =
+      milestone === 'overdue'
+        ? `was due ${initiative.deadline}`
+        : `is due ${initiative.deadline} (${milestone.replace('d', ' days')})`;
+    return this.send(
+      `initiative:${initiative.id}`,
+      recipient,
+      `${milestone}:${recipient.toLocaleLowerCase('en-US')}`,
+      {
+        title: `${initiative.title} ${when}`,
+        description: `${lacking} of ${of} services still miss the goal.`,
+        severity: milestone === 'overdue' ? 'high' : 'normal',
+      },
+      `/readiness/initiatives/${encodeURIComponent(initiative.id)}`,
+    );
+  }
+
   private async send(
     entityRef: string,
     owner: string,
@@ -139,6 +173,7 @@ export class ReadinessNotifier {
       description: string;
       severity: 'high' | 'normal';
     },
+    link: string = entityLink(entityRef),
   ): Promise<boolean> {
     const { store, notifications, logger } = this.deps;
     if (!(await store.claimNotification(entityRef, eventKey))) return false;
@@ -147,7 +182,7 @@ export class ReadinessNotifier {
         recipients: { type: 'entity', entityRef: owner },
         payload: {
           ...payload,
-          link: entityLink(entityRef),
+          link,
           topic: 'production-readiness',
           scope: `readiness:${entityRef}:${eventKey}`,
         },

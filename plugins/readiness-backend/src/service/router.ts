@@ -51,6 +51,8 @@ import { MarkdownReports } from '../import/MarkdownReports';
 import { ReportTooComplexError } from '../import/PreviewRunner';
 import { captureReadinessError } from '../sentry/reportErrors';
 import { CiPrincipals } from './CiPrincipals';
+import { InitiativeService } from './InitiativeService';
+import { addInitiativeRoutes } from './initiativeRoutes';
 
 const CLIENT_ERRORS = new Set([
   'InputError',
@@ -192,6 +194,7 @@ export async function createRouter(options: {
   templates: TemplateRegistry;
   reports: MarkdownReports;
   ciPrincipals: CiPrincipals;
+  initiatives: InitiativeService;
 }): Promise<express.Router> {
   const {
     httpAuth,
@@ -732,6 +735,13 @@ export async function createRouter(options: {
   });
 
   // Unknown paths get the same JSON error shape as everything else.
+  addInitiativeRoutes(router, {
+    httpAuth,
+    auditor,
+    initiatives: options.initiatives,
+    authorizeAdmin: credentials => authorize(credentials, '', 'admin'),
+  });
+
   router.use((req: Request) => {
     throw new NotFoundError(`No readiness endpoint ${req.method} ${req.path}`);
   });

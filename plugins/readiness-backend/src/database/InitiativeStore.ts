@@ -1,0 +1,211 @@
+import { Knex } from 'knex';
+import {
+  Initiative,
+  InitiativeProgressPoint,
+  InitiativeSelection,
+} from '@prodready/plugin-readiness-common';
+
+/** An initiative as stored, with where it came from. */
+export interface StoredInitiative {
+  definition: Initiative;
+  source: 'config' | 'api';
+  updatedBy: string;
+  updatedAt: string;
+}
+
+/** The stored score facts of a service an initiative covers. */
+export interface CoveredService {
+  entityRef: string;
+  owner?: string;
+  overall: number;
+  stage: number;
+  blockers: number;
+  provenTasks: string[];
+}
+
+const json = <T>(v: unknown): T =>
+  (typeof v === 'string' ? JSON.parse(v) : v) as T;
+const lower = (values: string[]) =>
+  values.map(v => v.toLocaleLowerCase('en-US'));
+const toStored = (r: any): StoredInitiative => ({
+  definition: json(r.definition),
+  source: r.source,
+  updatedBy: r.updated_by,
+  updatedAt: new Date(r.updated_at).toISOString(),
+});
+
+/**
+ * Initiatives (`readiness_initiatives`) and their daily burn-up points
+ * (`readiness_initiative_progress`), and the stored scores of the services one covers.
+ * @internal
+ */
+export class InitiativeStore {
+  constructor(private readonly db: Knex) {}
+
+  async list(): Promise<StoredInitiative[]> {
+    return (await this.db('readiness_initiatives').orderBy('id')).map(toStored);
+  }
+
+  async get(id: string): Promise<StoredInitiative | undefined> {
+    const row = await this.db('readiness_initiatives').where({ id }).first();
+    return row ? toStored(row) : undefined;
+  }
+
+  /** Inserts a new initiative; false when the id is taken. */
+  async create(definition: Initiative, actor: string): Promise<boolean> {
+    const rows = await this.db('readiness_initiatives')
+      .insert({
+        id: definition.id,
+        definition: JSON.stringify(definition),
+        source: 'api',
+        updated_by: actor,
+        updated_at: new Date(),
+      })
+      .onConflict('id')
+      .ignore()
+      .returning('id');
+    return rows.length === 1;
+  }
+
+  /** Replaces an initiative defined through the API; false when there is none. */
+  async update(definition: Initiative, actor: string): Promise<boolean> {
+    const n = await this.db('readiness_initiatives')
+      .where({ id: definition.id, source: 'api' })
+      .update({
+        definition: JSON.stringify(definition),
+        updated_by: actor,
+        updated_at: new Date(),
+      });
+    return n === 1;
+  }
+
+  /** Deletes an initiative defined through the API (with its history); false when none. */
+  async delete(id: string): Promise<boolean> {
+    return (
+      (await this.db('readiness_initiatives')
+        .where({ id, source: 'api' })
+        .delete()) === 1
+    );
+  }
+
+  /**
+   * Makes the config-defined initiatives exactly `definitions`: each is written (taking over
+   * an API one of the same id), and those no longer in config are deleted.
+   */
+  async replaceConfig(definitions: Initiative[]): Promise<void> {
+    await this.db.transaction(async tx => {
+      const ids = definitions.map(d => d.id);
+      await tx('readiness_initiatives')
+        .where({ source: 'config' })
+        .whereNotIn('id', ids)
+        .delete();
+      if (definitions.length === 0) return;
+      await tx('readiness_initiatives')
+        .insert(
+          definitions.map(d => ({
+            id: d.id,
+            definition: JSON.stringify(d),
+            source: 'config',
+            updated_by: 'app-config',
+            updated_at: new Date(),
+          })),
+        )
+        .onConflict('id')
+        .merge();
+    });
+  }
+
+  /**
+   * The active services a selection covers, with their stored score facts; `visible` limits
+   * them to the caller's catalog view. Owner groups take everything beneath them.
+   */
+  async covered(
+    selection: InitiativeSelection,
+    visible?: string[],
+  ): Promise<CoveredService[]> {
+    const q = this.db('readiness_plans as p')
+      .join('readiness_scores as s', 's.entity_ref', 'p.entity_ref')
+      .whereNull('p.archived_at')
+      .select(
+        'p.entity_ref',
+        'p.owner',
+        's.overall',
+        's.stage',
+        's.blockers',
+        's.proven_tasks',
+      )
+      .orderBy('p.entity_ref');
+    if (visible) q.whereRaw('p.entity_ref = any(?)', [visible]);
+    if (selection.owners?.length) {
+      const owners = lower(selection.owners);
+      q.where(w =>
+        w
+          .whereIn('p.owner', owners)
+          .orWhereIn(
+            'p.owner',
+            this.db('readiness_org_members')
+              .select('member_ref')
+              .whereIn('ancestor_ref', owners),
+          ),
+      );
+    }
+    const columns = {
+      systems: 'p.system',
+      domains: 'p.domain',
+      lifecycles: 'p.lifecycle',
+      tiers: 'p.tier',
+    } as const;
+    for (const [key, column] of Object.entries(columns)) {
+      const values = selection[key as keyof typeof columns];
+      if (values?.length) q.whereIn(column, lower(values));
+    }
+    if (selection.types?.length) {
+      q.whereRaw(`lower(p.entity_snapshot->'spec'->>'type') = any(?)`, [
+        lower(selection.types),
+      ]);
+    }
+    return (await q).map((r: any) => ({
+      entityRef: r.entity_ref,
+      owner: r.owner ?? undefined,
+      overall: Number(r.overall),
+      stage: Number(r.stage),
+      blockers: Number(r.blockers),
+      provenTasks: json<string[]>(r.proven_tasks),
+    }));
+  }
+
+  /** Stores the day's burn-up point (the day's last recording wins). */
+  async recordProgress(
+    id: string,
+    point: InitiativeProgressPoint,
+    at: Date,
+  ): Promise<void> {
+    await this.db('readiness_initiative_progress')
+      .insert({
+        initiative_id: id,
+        day: point.day,
+        services: point.services,
+        met: point.met,
+        recorded_at: at,
+      })
+      .onConflict(['initiative_id', 'day'])
+      .merge();
+  }
+
+  /** The burn-up points of an initiative, oldest first. */
+  async history(id: string): Promise<InitiativeProgressPoint[]> {
+    const rows = await this.db('readiness_initiative_progress')
+      .where({ initiative_id: id })
+      .select(
+        this.db.raw(`to_char(day, 'YYYY-MM-DD') as day`),
+        'services',
+        'met',
+      )
+      .orderBy('day');
+    return rows.map((r: any) => ({
+      day: r.day,
+      services: Number(r.services),
+      met: Number(r.met),
+    }));
+  }
+}

@@ -1,0 +1,314 @@
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import { Entity } from '@backstage/catalog-model';
+import { NotificationSendOptions } from '@backstage/plugin-notifications-node';
+import { Initiative } from '@prodready/plugin-readiness-common';
+import { CatalogSync } from '../sync/CatalogSync';
+import { ReadinessNotifier } from '../notify/ReadinessNotifier';
+import { TemplateRegistry } from '../templates/TemplateRegistry';
+import { InitiativeService } from './InitiativeService';
+import { createTestDatabases } from '../__testUtils__/testDatabase';
+import { createTestService } from '../__testUtils__/testService';
+import { component } from '../__testUtils__/fixtures';
+
+jest.setTimeout(60_000);
+
+const group = (name: string, parent?: string): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Group',
+  metadata: { name, namespace: 'default' },
+  spec: { type: 'team', children: [], ...(parent ? { parent } : {}) },
+  relations: parent
+    ? [{ type: 'childOf', targetRef: `group:default/${parent}` }]
+    : [],
+});
+
+const DAY = 86_400_000;
+
+describe('InitiativeService', () => {
+  const databases = createTestDatabases();
+
+  it.each(databases.eachSupportedId())(
+    'follows a goal over a group and its sub-teams on proof alone, records the burn-up and reminds once per milestone, %p',
+    async id => {
+      // root > left > team-a, team-b; root > right > team-c.
+      const entities = [
+        group('root'),
+        group('left', 'root'),
+        group('right', 'root'),
+        group('team-a', 'left'),
+        group('team-b', 'left'),
+        group('team-c', 'right'),
+        component('a1', 'team-a', 'sys', { tier: '1' }),
+        component('a2', 'team-a', 'sys', { tier: '2' }),
+        component('b1', 'team-b', 'sys', { tier: '1' }),
+        component('c1', 'team-c', 'sys', { tier: '1' }),
+      ];
+      const { store, service, catalog, auth, logger, config } =
+        await createTestService({ knex: await databases.init(id), entities });
+      await new CatalogSync({
+        catalog,
+        auth,
+        store,
+        service,
+        templates: TemplateRegistry.fromConfig(config),
+        logger,
+      }).run();
+
+      const sent: NotificationSendOptions[] = [];
+      const notifier = new ReadinessNotifier({
+        notifications: {
+          async send(n: NotificationSendOptions) {
+            sent.push(n);
+          },
+        },
+        store,
+        logger,
+      });
+      let visible: string[] | undefined;
+      const initiatives = new InitiativeService({
+        store: store.initiatives,
+        visibleRefs: async () => visible,
+        notifier,
+        logger,
+        definitions: [],
+      });
+      await initiatives.start();
+      const now = new Date();
+      const day = (offset: number) =>
+        new Date(now.getTime() + offset * DAY).toISOString().slice(0, 10);
+      const drills: Initiative = {
+        id: 'tier1-restore-drills',
+        title: 'Tier-1 restore drills',
+        owner: 'group:default/root',
+        selection: { owners: ['group:default/left'], tiers: ['1'] },
+        goal: { tasks: ['3.2'] },
+        startsAt: day(-30),
+        deadline: day(20),
+      };
+      const admin = 'user:default/root';
+      await initiatives.create(drills, admin);
+      const user = mockCredentials.user();
+
+      const prove = async (ref: string, actor: string, producer: 'ci' | 'person') => {
+        const state = (await store.listTaskStates(ref)).find(
+          t => t.taskId === '3.2',
+        );
+        await service.updateTask({
+          entityRef: ref,
+          taskId: '3.2',
+          input: { expectedVersion: state?.version ?? 0, status: 'done' },
+          actor,
+        });
+        await service.addEvidence({
+          entityRef: ref,
+          taskId: '3.2',
+          actor,
+          producer,
+          input: {
+            kind: 'link',
+            url: 'https://drills.example.com/1',
+            summary: 'restore drill',
+            source: 'manual',
+          },
+        });
+      };
+
+      // team-b marks its own drill done with its own link: a claim, not proof.
+      await prove('component:default/b1', 'user:default/bea', 'person');
+      let detail = await initiatives.get(drills.id, user, now);
+      expect(detail.services).toEqual([
+        {
+          entityRef: 'component:default/a1',
+          owner: 'group:default/team-a',
+          met: false,
+          lacking: ['task 3.2 not proven'],
+        },
+        {
+          entityRef: 'component:default/b1',
+          owner: 'group:default/team-b',
+          met: false,
+          lacking: ['task 3.2 not proven'],
+        },
+      ]);
+      expect(await initiatives.recordAll(new Date(now.getTime() - DAY))).toEqual({
+        recorded: 1,
+        sent: 0,
+      });
+
+      // The restore system proves a1's drill (a machine-made record).
+      await prove('component:default/a1', 'service:restore-bot', 'ci');
+      detail = await initiatives.get(drills.id, user, now);
+      expect(detail.progress).toEqual({ services: 2, met: 1 });
+      expect(detail.state).toBe('active');
+      expect(detail.teams).toEqual([
+        { owner: 'group:default/team-a', services: 1, met: 1 },
+        { owner: 'group:default/team-b', services: 1, met: 0 },
+      ]);
+      expect(await initiatives.forEntity('component:default/b1', user, now))
+        .toEqual([
+          {
+            id: drills.id,
+            title: drills.title,
+            deadline: drills.deadline,
+            state: 'active',
+            met: false,
+            lacking: ['task 3.2 not proven'],
+          },
+        ]);
+      expect(
+        await initiatives.forEntity('component:default/c1', user, now),
+      ).toEqual([]);
+
+      // Burn-up: one point per day, the day's last recording wins.
+      await initiatives.recordAll(now);
+      await initiatives.recordAll(now);
+      expect((await initiatives.get(drills.id, user, now)).history).toEqual([
+        { day: day(-1), services: 2, met: 0 },
+        { day: day(0), services: 2, met: 1 },
+      ]);
+
+      // Reminders: 14 days before, 7 days before and overdue, once each, to team-b (its
+      // service misses the goal) and the initiative's owner; team-a is not bothered.
+      const at = (daysBeforeEnd: number) =>
+        new Date(
+          Date.parse(`${drills.deadline}T00:00:00Z`) + DAY - daysBeforeEnd * DAY,
+        );
+      const recipients = () =>
+        sent.map(n => [
+          (n.recipients as any).entityRef,
+          n.payload.title,
+          n.payload.link,
+        ]);
+      expect((await initiatives.recordAll(at(15))).sent).toBe(0);
+      expect((await initiatives.recordAll(at(13))).sent).toBe(2);
+      expect((await initiatives.recordAll(at(12))).sent).toBe(0);
+      expect((await initiatives.recordAll(at(6))).sent).toBe(2);
+      expect((await initiatives.recordAll(at(-1))).sent).toBe(2);
+      expect((await initiatives.recordAll(at(-2))).sent).toBe(0);
+      expect(recipients()).toEqual([
+        [
+          'group:default/team-b',
+          `Tier-1 restore drills is due ${drills.deadline} (14 days)`,
+          '/readiness/initiatives/tier1-restore-drills',
+        ],
+        [
+          'group:default/root',
+          `Tier-1 restore drills is due ${drills.deadline} (14 days)`,
+          '/readiness/initiatives/tier1-restore-drills',
+        ],
+        [
+          'group:default/team-b',
+          `Tier-1 restore drills is due ${drills.deadline} (7 days)`,
+          '/readiness/initiatives/tier1-restore-drills',
+        ],
+        [
+          'group:default/root',
+          `Tier-1 restore drills is due ${drills.deadline} (7 days)`,
+          '/readiness/initiatives/tier1-restore-drills',
+        ],
+        [
+          'group:default/team-b',
+          `Tier-1 restore drills was due ${drills.deadline}`,
+          '/readiness/initiatives/tier1-restore-drills',
+        ],
+        [
+          'group:default/root',
+          `Tier-1 restore drills was due ${drills.deadline}`,
+          '/readiness/initiatives/tier1-restore-drills',
+        ],
+      ]);
+      expect(sent[0].payload.description).toBe(
+        '1 of 1 services still miss the goal.',
+      );
+      expect(sent[1].payload.description).toBe(
+        '1 of 2 services still miss the goal.',
+      );
+
+      // A caller sees progress over the services they can see, and nothing else.
+      visible = ['component:default/a1'];
+      expect((await initiatives.list(user, now))[0].progress).toEqual({
+        services: 1,
+        met: 1,
+      });
+      expect(
+        await initiatives.forEntity('component:default/b1', user, now),
+      ).toEqual([]);
+      visible = undefined;
+
+      // Exports: a CSV row per service, and a markdown report.
+      const csv = await initiatives.export(drills.id, 'csv', user, now);
+      expect(csv.split('\r\n')).toEqual([
+        'initiative,deadline,service,owner,meets goal,lacking',
+        `tier1-restore-drills,${drills.deadline},component:default/a1,group:default/team-a,yes,`,
+        `tier1-restore-drills,${drills.deadline},component:default/b1,group:default/team-b,no,task 3.2 not proven`,
+        '',
+      ]);
+      const md = await initiatives.export(drills.id, 'markdown', user, now);
+      expect(md).toContain('# Tier-1 restore drills');
+      expect(md).toContain('- Goal: tasks 3.2 proven');
+      expect(md).toContain('| group:default/team-b | 1 | 0 (0 %) |');
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'keeps initiatives defined as code read-only and refuses bad definitions naming the field, %p',
+    async id => {
+      const { store, logger } = await createTestService({
+        knex: await databases.init(id),
+        entities: [],
+      });
+      const config = new ConfigReader({
+        readiness: {
+          initiatives: [
+            {
+              id: 'no-p0',
+              title: 'No open P0 anywhere',
+              owner: 'group:default/platform-team',
+              goal: { noOpenP0: true },
+              startsAt: '2027-01-01',
+              deadline: '2027-06-30',
+            },
+          ],
+        },
+      });
+      const definitions = InitiativeService.readConfig(config);
+      const initiatives = new InitiativeService({
+        store: store.initiatives,
+        visibleRefs: async () => undefined,
+        logger,
+        definitions,
+      });
+      await initiatives.start();
+      await expect(
+        initiatives.update('no-p0', { ...definitions[0], title: 'Changed' }, 'user:default/root'),
+      ).rejects.toThrow('Initiative no-p0 is defined in app-config; change it there');
+      await expect(initiatives.delete('no-p0')).rejects.toThrow(
+        'defined in app-config',
+      );
+      await expect(
+        initiatives.create({ ...definitions[0] }, 'user:default/root'),
+      ).rejects.toThrow('Initiative no-p0 already exists');
+      expect(() =>
+        InitiativeService.readConfig(
+          new ConfigReader({
+            readiness: {
+              initiatives: [{ ...definitions[0], goal: { minScore: 120 } }],
+            },
+          }),
+        ),
+      ).toThrow(
+        'Invalid initiative in readiness.initiatives[0]: goal.minScore: Number must be less than or equal to 100',
+      );
+
+      // Dropped from config: gone from the store on the next start.
+      await new InitiativeService({
+        store: store.initiatives,
+        visibleRefs: async () => undefined,
+        logger: mockServices.logger.mock(),
+        definitions: [],
+      }).start();
+      expect(await store.initiatives.list()).toEqual([]);
+    },
+  );
+});

@@ -1,0 +1,412 @@
+import {
+  BackstageCredentials,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import { Config } from '@backstage/config';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import {
+  EntityInitiative,
+  Initiative,
+  InitiativeDetail,
+  InitiativeServiceProgress,
+  InitiativeSummary,
+  InitiativeTeamProgress,
+  formatZodIssues,
+  initiativeGaps,
+  initiativeMilestone,
+  initiativeSchema,
+  initiativeState,
+} from '@prodready/plugin-readiness-common';
+import fs from 'node:fs';
+import path from 'node:path';
+import yaml from 'yaml';
+import {
+  CoveredService,
+  InitiativeStore,
+  StoredInitiative,
+} from '../database/InitiativeStore';
+import { ReadinessNotifier } from '../notify/ReadinessNotifier';
+
+/** Parses one definition, naming where it came from and the field at fault. */
+function parseDefinition(value: unknown, where: string): Initiative {
+  const parsed = initiativeSchema.safeParse(value);
+  if (!parsed.success) {
+    throw new InputError(
+      `Invalid initiative in ${where}: ${formatZodIssues(parsed.error)}`,
+    );
+  }
+  return parsed.data;
+}
+
+const dayOf = (now: Date) => now.toISOString().slice(0, 10);
+
+/** Covered services with what each lacks, teams (direct owners) and the totals. */
+function progressOf(initiative: Initiative, covered: CoveredService[]) {
+  const services: InitiativeServiceProgress[] = covered.map(s => {
+    const lacking = initiativeGaps(initiative.goal, s);
+    return {
+      entityRef: s.entityRef,
+      ...(s.owner ? { owner: s.owner } : {}),
+      met: lacking.length === 0,
+      lacking,
+    };
+  });
+  const teams = new Map<string, InitiativeTeamProgress>();
+  for (const s of services) {
+    const owner = s.owner ?? '(none)';
+    const team = teams.get(owner) ?? { owner, services: 0, met: 0 };
+    team.services += 1;
+    if (s.met) team.met += 1;
+    teams.set(owner, team);
+  }
+  return {
+    services,
+    teams: [...teams.values()].sort((a, b) => a.owner.localeCompare(b.owner)),
+    progress: {
+      services: services.length,
+      met: services.filter(s => s.met).length,
+    },
+  };
+}
+
+/**
+ * Initiatives (campaigns): definitions from `readiness.initiatives` / `readiness.initiativeFiles`
+ * and from admins, each one's progress from the stored scores (within the caller's catalog
+ * view), the daily burn-up point and the deadline reminders.
+ * @internal
+ */
+export class InitiativeService {
+  constructor(
+    private readonly deps: {
+      store: InitiativeStore;
+      /** The entity refs the caller may see, or undefined for all. */
+      visibleRefs: (
+        credentials: BackstageCredentials,
+      ) => Promise<string[] | undefined>;
+      notifier?: ReadinessNotifier;
+      logger: LoggerService;
+      /** Initiatives defined as code; kept in the store by `start`. */
+      definitions?: Initiative[];
+    },
+  ) {}
+
+  /**
+   * Reads `readiness.initiatives` (a list of definitions) and `readiness.initiativeFiles`
+   * (YAML files, each one definition or a list); throws naming the entry and field at fault.
+   */
+  static readConfig(config: Config, baseDir = process.cwd()): Initiative[] {
+    const found: Initiative[] = [];
+    (config.getOptionalConfigArray('readiness.initiatives') ?? []).forEach(
+      (c, i) => found.push(parseDefinition(c.get(), `readiness.initiatives[${i}]`)),
+    );
+    for (const file of config.getOptionalStringArray(
+      'readiness.initiativeFiles',
+    ) ?? []) {
+      const full = path.resolve(baseDir, file);
+      const doc = yaml.parse(fs.readFileSync(full, 'utf8'));
+      const list: unknown[] = Array.isArray(doc) ? doc : [doc];
+      list.forEach((d, i) => found.push(parseDefinition(d, `${file}[${i}]`)));
+    }
+    const ids = new Set<string>();
+    for (const d of found) {
+      if (ids.has(d.id))
+        throw new InputError(`Initiative id ${d.id} is defined twice in config`);
+      ids.add(d.id);
+    }
+    return found;
+  }
+
+  /** Brings the stored config-defined initiatives in step with the config. */
+  async start() {
+    await this.deps.store.replaceConfig(this.deps.definitions ?? []);
+  }
+
+  private summary(
+    stored: StoredInitiative,
+    progress: { services: number; met: number },
+    now: Date,
+  ): InitiativeSummary {
+    return {
+      ...stored.definition,
+      source: stored.source,
+      state: initiativeState(stored.definition, progress, now),
+      progress,
+    };
+  }
+
+  /** Every initiative with its progress over the services the caller can see. */
+  async list(
+    credentials: BackstageCredentials,
+    now = new Date(),
+  ): Promise<InitiativeSummary[]> {
+    const visible = await this.deps.visibleRefs(credentials);
+    const out: InitiativeSummary[] = [];
+    for (const stored of await this.deps.store.list()) {
+      const covered = await this.deps.store.covered(
+        stored.definition.selection,
+        visible,
+      );
+      out.push(
+        this.summary(
+          stored,
+          progressOf(stored.definition, covered).progress,
+          now,
+        ),
+      );
+    }
+    return out;
+  }
+
+  /** One initiative with its teams, services and burn-up history. */
+  async get(
+    id: string,
+    credentials: BackstageCredentials,
+    now = new Date(),
+  ): Promise<InitiativeDetail> {
+    const stored = await this.deps.store.get(id);
+    if (!stored) throw new NotFoundError(`No initiative ${id}`);
+    const visible = await this.deps.visibleRefs(credentials);
+    const covered = await this.deps.store.covered(
+      stored.definition.selection,
+      visible,
+    );
+    const { services, teams, progress } = progressOf(
+      stored.definition,
+      covered,
+    );
+    return {
+      ...this.summary(stored, progress, now),
+      teams,
+      services,
+      history: await this.deps.store.history(id),
+    };
+  }
+
+  /** The initiatives a service is in, and what it still lacks for each. */
+  async forEntity(
+    entityRef: string,
+    credentials: BackstageCredentials,
+    now = new Date(),
+  ): Promise<EntityInitiative[]> {
+    const ref = entityRef.toLocaleLowerCase('en-US');
+    const visible = await this.deps.visibleRefs(credentials);
+    if (visible && !visible.includes(ref)) return [];
+    const out: EntityInitiative[] = [];
+    for (const stored of await this.deps.store.list()) {
+      const [service] = await this.deps.store.covered(
+        stored.definition.selection,
+        [ref],
+      );
+      if (!service) continue;
+      const lacking = initiativeGaps(stored.definition.goal, service);
+      out.push({
+        id: stored.definition.id,
+        title: stored.definition.title,
+        deadline: stored.definition.deadline,
+        state: initiativeState(
+          stored.definition,
+          { services: 1, met: lacking.length === 0 ? 1 : 0 },
+          now,
+        ),
+        met: lacking.length === 0,
+        lacking,
+      });
+    }
+    return out;
+  }
+
+  /** Adds an initiative (admins); 409 when the id is taken. */
+  async create(input: unknown, actor: string): Promise<Initiative> {
+    const definition = parseDefinition(input, 'the request');
+    if (!(await this.deps.store.create(definition, actor))) {
+      throw new ConflictError(`Initiative ${definition.id} already exists`);
+    }
+    return definition;
+  }
+
+  /** Replaces an initiative defined through the API (admins). */
+  async update(id: string, input: unknown, actor: string): Promise<Initiative> {
+    const definition = parseDefinition(input, 'the request');
+    if (definition.id !== id) {
+      throw new InputError(
+        `Invalid request: id: must be ${id}, the initiative in the path`,
+      );
+    }
+    await this.assertEditable(id);
+    await this.deps.store.update(definition, actor);
+    return definition;
+  }
+
+  /** Deletes an initiative defined through the API, with its history (admins). */
+  async delete(id: string): Promise<void> {
+    await this.assertEditable(id);
+    await this.deps.store.delete(id);
+  }
+
+  private async assertEditable(id: string) {
+    const stored = await this.deps.store.get(id);
+    if (!stored) throw new NotFoundError(`No initiative ${id}`);
+    if (stored.source === 'config') {
+      throw new ConflictError(
+        `Initiative ${id} is defined in app-config; change it there`,
+      );
+    }
+  }
+
+  /**
+   * Scheduled: stores today's burn-up point of every started initiative (over all
+   * services), and sends the deadline reminder due now to each team owning a service that
+   * misses the goal and to the initiative's owner, each once.
+   */
+  async recordAll(now = new Date()): Promise<{ recorded: number; sent: number }> {
+    let recorded = 0;
+    let sent = 0;
+    for (const stored of await this.deps.store.list()) {
+      const initiative = stored.definition;
+      if (dayOf(now) < initiative.startsAt) continue;
+      const covered = await this.deps.store.covered(initiative.selection);
+      const { services, progress } = progressOf(initiative, covered);
+      // The burn-up ends at the deadline: later days would only repeat or blur it.
+      if (dayOf(now) <= initiative.deadline) {
+        await this.deps.store.recordProgress(
+          initiative.id,
+          { day: dayOf(now), ...progress },
+          now,
+        );
+        recorded += 1;
+      }
+      const milestone = initiativeMilestone(initiative.deadline, now);
+      const { notifier } = this.deps;
+      if (!milestone || !notifier || progress.met === progress.services)
+        continue;
+      const missing = new Map<string, { lacking: number; of: number }>();
+      for (const s of services) {
+        if (!s.owner) continue;
+        const team = missing.get(s.owner) ?? { lacking: 0, of: 0 };
+        team.of += 1;
+        if (!s.met) team.lacking += 1;
+        missing.set(s.owner, team);
+      }
+      const recipients: Array<[string, { lacking: number; of: number }]> = [
+        ...[...missing].filter(([, t]) => t.lacking > 0),
+        [
+          initiative.owner,
+          {
+            lacking: progress.services - progress.met,
+            of: progress.services,
+          },
+        ],
+      ];
+      for (const [recipient, counts] of recipients) {
+        if (
+          await notifier.initiativeDeadline({
+            initiative,
+            milestone,
+            recipient,
+            ...counts,
+          })
+        )
+          sent += 1;
+      }
+    }
+    return { recorded, sent };
+  }
+
+  /** An initiative as CSV (one row per covered service) or markdown. */
+  async export(
+    id: string,
+    format: 'csv' | 'markdown',
+    credentials: BackstageCredentials,
+    now = new Date(),
+  ): Promise<string> {
+    const detail = await this.get(id, credentials, now);
+    return format === 'csv' ? toCsv(detail) : toMarkdown(detail);
+  }
+}
+
+const csvCell = (value: string) => {
+  // A leading =, +, - or @ would run as a formula in a spreadsheet.
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+};
+
+function toCsv(detail: InitiativeDetail): string {
+  const rows = [
+    ['initiative', 'deadline', 'service', 'owner', 'meets goal', 'lacking'],
+    ...detail.services.map(s => [
+      detail.id,
+      detail.deadline,
+      s.entityRef,
+      s.owner ?? '',
+      s.met ? 'yes' : 'no',
+      s.lacking.join('; '),
+    ]),
+  ];
+  return `${rows.map(r => r.map(csvCell).join(',')).join('\r\n')}\r\n`;
+}
+
+const mdCell = (value: string) =>
+  value.replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ');
+
+function describeGoal(goal: Initiative['goal']): string {
+  const parts: string[] = [];
+  if (goal.tasks?.length) parts.push(`tasks ${goal.tasks.join(', ')} proven`);
+  if (goal.minScore !== undefined) parts.push(`score at least ${goal.minScore}`);
+  if (goal.minStage !== undefined)
+    parts.push(`phase stage at least ${goal.minStage}`);
+  if (goal.noOpenP0) parts.push('no open P0');
+  return parts.join('; ');
+}
+
+function toMarkdown(detail: InitiativeDetail): string {
+  const pct = (met: number, of: number) =>
+    of === 0 ? '—' : `${Math.round((met / of) * 100)} %`;
+  const lines = [
+    `# ${mdCell(detail.title)}`,
+    '',
+    `- Owner: ${detail.owner}`,
+    `- Goal: ${describeGoal(detail.goal)}`,
+    `- From ${detail.startsAt} to ${detail.deadline} (${detail.state})`,
+    `- Progress: ${detail.progress.met} of ${
+      detail.progress.services
+    } services meet the goal (${pct(
+      detail.progress.met,
+      detail.progress.services,
+    )})`,
+    '',
+    '## Teams',
+    '',
+    '| Team | Services | Meet the goal |',
+    '|---|---|---|',
+    ...detail.teams.map(
+      t =>
+        `| ${mdCell(t.owner)} | ${t.services} | ${t.met} (${pct(
+          t.met,
+          t.services,
+        )}) |`,
+    ),
+    '',
+    '## Services',
+    '',
+    '| Service | Owner | Meets the goal | Lacking |',
+    '|---|---|---|---|',
+    ...detail.services.map(
+      s =>
+        `| ${mdCell(s.entityRef)} | ${mdCell(s.owner ?? '')} | ${
+          s.met ? 'yes' : 'no'
+        } | ${mdCell(s.lacking.join('; '))} |`,
+    ),
+    '',
+  ];
+  if (detail.history.length) {
+    lines.push(
+      '## Burn-up',
+      '',
+      '| Day | Services | Meet the goal |',
+      '|---|---|---|',
+      ...detail.history.map(h => `| ${h.day} | ${h.services} | ${h.met} |`),
+      '',
+    );
+  }
+  return lines.join('\n');
+}

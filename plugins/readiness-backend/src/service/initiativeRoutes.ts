@@ -1,0 +1,131 @@
+import {
+  AuditorService,
+  BackstageCredentials,
+  HttpAuthService,
+} from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import { formatZodIssues } from '@prodready/plugin-readiness-common';
+import { Request, Response, Router } from 'express';
+import { z } from 'zod';
+import { InitiativeService } from './InitiativeService';
+
+const idSchema = z.object({
+  id: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be an initiative id'),
+});
+const listQuerySchema = z
+  .object({
+    /** Only the initiatives this service is in, with what it lacks. */
+    entityRef: z
+      .string()
+      .max(300)
+      .regex(/^[^:/]+:[^:/]+\/[^:/]+$/, 'must be a full entity ref')
+      .optional(),
+  })
+  .strict();
+const exportQuerySchema = z
+  .object({ format: z.enum(['csv', 'markdown']).default('markdown') })
+  .strict();
+
+function parse<T extends z.ZodTypeAny>(schema: T, value: unknown): z.infer<T> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    throw new InputError(`Invalid request: ${formatZodIssues(parsed.error)}`);
+  }
+  return parsed.data;
+}
+
+/**
+ * The initiative endpoints: everyone reads (over the services they can see); admins define.
+ * @internal
+ */
+export function addInitiativeRoutes(
+  router: Router,
+  deps: {
+    httpAuth: HttpAuthService;
+    auditor: AuditorService;
+    initiatives: InitiativeService;
+    authorizeAdmin: (credentials: BackstageCredentials) => Promise<void>;
+  },
+) {
+  const { httpAuth, auditor, initiatives } = deps;
+
+  router.get('/initiatives', async (req, res) => {
+    const { entityRef } = parse(listQuerySchema, req.query);
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    res.json({
+      items: entityRef
+        ? await initiatives.forEntity(entityRef, credentials)
+        : await initiatives.list(credentials),
+    });
+  });
+
+  router.get('/initiatives/:id', async (req, res) => {
+    const { id } = parse(idSchema, req.params);
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    res.json(await initiatives.get(id, credentials));
+  });
+
+  router.get('/initiatives/:id/export', async (req, res) => {
+    const { id } = parse(idSchema, req.params);
+    const { format } = parse(exportQuerySchema, req.query);
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const body = await initiatives.export(id, format, credentials);
+    res
+      .type(format === 'csv' ? 'text/csv' : 'text/markdown')
+      .attachment(`${id}.${format === 'csv' ? 'csv' : 'md'}`)
+      .send(body);
+  });
+
+  /** An admin's audited change of a definition. */
+  async function change(
+    req: Request,
+    res: Response,
+    eventId: string,
+    run: (actor: string) => Promise<{ status: number; body?: unknown }>,
+  ) {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const audit = await auditor.createEvent({
+      eventId,
+      severityLevel: 'medium',
+      request: req,
+      meta: { initiative: req.params.id ?? req.body?.id },
+    });
+    try {
+      await deps.authorizeAdmin(credentials);
+      const { status, body } = await run(
+        credentials.principal.userEntityRef,
+      );
+      await audit.success();
+      if (body === undefined) res.status(status).end();
+      else res.status(status).json(body);
+    } catch (error) {
+      await audit.fail({ error: error as Error });
+      throw error;
+    }
+  }
+
+  router.post('/initiatives', async (req, res) => {
+    await change(req, res, 'initiative-create', async actor => ({
+      status: 201,
+      body: await initiatives.create(req.body, actor),
+    }));
+  });
+
+  router.put('/initiatives/:id', async (req, res) => {
+    const { id } = parse(idSchema, req.params);
+    await change(req, res, 'initiative-update', async actor => ({
+      status: 200,
+      body: await initiatives.update(id, req.body, actor),
+    }));
+  });
+
+  router.delete('/initiatives/:id', async (req, res) => {
+    const { id } = parse(idSchema, req.params);
+    await change(req, res, 'initiative-delete', async () => {
+      await initiatives.delete(id);
+      return { status: 204 };
+    });
+  });
+}
