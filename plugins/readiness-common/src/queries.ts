@@ -31,6 +31,11 @@ export const serviceFiltersSchema = z.object({
     .optional(),
   /** Only services that reached at least this phase stage. */
   minStage: z.coerce.number().int().min(0).max(50).optional(),
+  /** `true`: only services that depend on a Not ready service. */
+  blockedByDependencies: z
+    .enum(['true', 'false'])
+    .transform(v => v === 'true')
+    .optional(),
 });
 
 /** Query of `GET /scores` (org rollup). @public */
@@ -165,4 +170,6 @@ export interface RollupGroup {
   distribution: number[];
   /** Services per phase stage reached: index 0 is none, 1 the first phase, … */
   stageCounts: number[];
+  /** Services that depend on (catalog `dependsOn`) a service that is Not ready. */
+  blockedByDependencies: number;
 }

@@ -225,6 +225,23 @@ const provenTasks = (score: ReadinessScore) =>
     .map(t => t.taskId);
 
 /**
+ * SQL condition on a plan row `p`: one of its catalog `dependsOn` targets (as of the last
+ * sync) is an active plan whose stored status is Not ready, among `visible` when given.
+ */
+const blockedByDependencies = (visible?: string[]) => `exists (
+  select 1
+  from jsonb_array_elements(
+    case when jsonb_typeof(p.entity_snapshot->'relations') = 'array'
+      then p.entity_snapshot->'relations' else '[]'::jsonb end
+  ) as rel
+  join readiness_scores as ds on ds.entity_ref = lower(rel->>'targetRef')
+  join readiness_plans as dp on dp.entity_ref = ds.entity_ref and dp.archived_at is null
+  where rel->>'type' = 'dependsOn' and ds.status = 'not_ready'${
+    visible ? ' and ds.entity_ref = any(?)' : ''
+  })`;
+const visibleBinding = (visible?: string[]) => (visible ? [visible] : []);
+
+/**
  * Owns all SQL of the readiness plugin. Rows are keyed by the lower-cased entity ref.
  * @internal
  */
@@ -1164,6 +1181,9 @@ export class DatabaseReadinessStore {
       status: 's.status',
     } as const;
     if (filters.minStage) q.where('s.stage', '>=', filters.minStage);
+    if (filters.blockedByDependencies) {
+      q.whereRaw(blockedByDependencies(filters.visible), visibleBinding(filters.visible));
+    }
     for (const [key, column] of Object.entries(columns)) {
       const values = filters[key as keyof typeof columns];
       if (values?.length) {
@@ -1214,6 +1234,14 @@ export class DatabaseReadinessStore {
         .sum({ blockers: 's.blockers' })
         .select(
           this.db.raw(
+            `sum(case when ${blockedByDependencies(
+              filters.visible,
+            )} then 1 else 0 end) as blocked_by_dependencies`,
+            visibleBinding(filters.visible),
+          ),
+        )
+        .select(
+          this.db.raw(
             `sum(case when s.status = 'ready' then 1 else 0 end) as ready`,
           ),
           this.db.raw(
@@ -1259,6 +1287,7 @@ export class DatabaseReadinessStore {
           not_ready: Number(g.not_ready),
         },
         blockers: Number(g.blockers),
+        blockedByDependencies: Number(g.blocked_by_dependencies),
         distribution,
         stageCounts,
       };
