@@ -20,7 +20,10 @@ const listQuerySchema = z
     entityRef: z
       .string()
       .max(300)
-      .regex(/^[^:/]+:[^:/]+\/[^:/]+$/, 'must be a full entity ref')
+      .regex(
+        /^[A-Za-z0-9][\w.-]*:[A-Za-z0-9][\w.-]*\/[A-Za-z0-9][\w.-]*$/,
+        'must be a full entity ref such as component:default/payments',
+      )
       .optional(),
   })
   .strict();
