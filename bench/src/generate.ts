@@ -6,10 +6,7 @@ import {
   scorePlan,
 } from '@prodready/plugin-readiness-common';
 import { Entity } from '@backstage/catalog-model';
-import {
-  BulkPlan,
-  defaultTemplate,
-} from './backend';
+import { BulkPlan, defaultTemplate } from './backend';
 
 /** Shape of the generated organisation. */
 export interface OrgShape {
@@ -76,6 +73,40 @@ export const domainName = (i: number) => `dom-${pad(i, 2)}`;
 export const ownerOf = (i: number, shape: OrgShape) => i % shape.groups;
 export const systemOf = (i: number, shape: OrgShape) =>
   (i * 7 + 3) % shape.systems;
+
+/** The org chart's root group (level 1). */
+export const ROOT_GROUP = 'org-root';
+export const divisionName = (i: number) => `div-${pad(i, 2)}`;
+export const departmentName = (i: number) => `dept-${pad(i, 2)}`;
+
+/**
+ * The org chart above the owner groups, four levels deep: one root, divisions, departments
+ * and the owner groups (teams) as leaves. At full scale 1 root, 4 divisions of 5 departments,
+ * 200 teams (10 per department); smaller organisations scale down and stay four levels deep
+ * (two divisions of two departments once there are four teams). Departments and teams are
+ * split into contiguous, near-equal blocks.
+ */
+export function orgChart(shape: OrgShape) {
+  const teams = shape.groups;
+  const divisions = Math.max(
+    1,
+    Math.min(Math.floor(teams / 2), Math.max(2, Math.round(teams / 50))),
+  );
+  const departments = Math.max(
+    divisions,
+    Math.min(teams, Math.max(2 * divisions, Math.round(teams / 10))),
+  );
+  return {
+    divisions,
+    departments,
+    teams,
+    /** Group counts from the root down. */
+    levels: [1, divisions, departments, teams],
+    divisionOf: (department: number) =>
+      Math.floor((department * divisions) / departments),
+    departmentOf: (team: number) => Math.floor((team * departments) / teams),
+  };
+}
 
 /** Service `i` as a catalog entity (relations as the catalog would compute them). */
 export function componentEntity(i: number, shape: OrgShape): Entity {
@@ -144,13 +175,29 @@ export function catalogEntities(shape: OrgShape): object[] {
       },
     });
   }
+  // The org chart: each group names its parent (`spec.parent`); the catalog derives the
+  // childOf/parentOf relations the readiness sync stores. `children` is required but may
+  // stay empty when the children name their parent.
+  const chart = orgChart(shape);
+  const group = (name: string, type: string, parent?: string) => ({
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Group',
+    metadata: { name },
+    spec: { type, ...(parent ? { parent } : {}), children: [] },
+  });
+  docs.push(group(ROOT_GROUP, 'organization'));
+  for (let v = 0; v < chart.divisions; v++) {
+    docs.push(group(divisionName(v), 'division', ROOT_GROUP));
+  }
+  for (let d = 0; d < chart.departments; d++) {
+    docs.push(
+      group(departmentName(d), 'department', divisionName(chart.divisionOf(d))),
+    );
+  }
   for (let g = 0; g < shape.groups; g++) {
-    docs.push({
-      apiVersion: 'backstage.io/v1alpha1',
-      kind: 'Group',
-      metadata: { name: groupName(g) },
-      spec: { type: 'team', children: [] },
-    });
+    docs.push(
+      group(groupName(g), 'team', departmentName(chart.departmentOf(g))),
+    );
   }
   for (let i = 0; i < shape.services; i++) {
     const { relations: _computedByTheCatalog, ...doc } = componentEntity(
