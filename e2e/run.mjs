@@ -46,6 +46,12 @@ const backend = spawn(path.join(repoRoot, 'node_modules', '.bin', 'backstage-cli
       timeout: { minutes: 5 },
       initialDelay: { seconds: 60 },
     }),
+    // The initiatives' burn-up point and reminders within seconds, after the seed too.
+    APP_CONFIG_readiness_schedules_initiatives: JSON.stringify({
+      frequency: { seconds: 10 },
+      timeout: { minutes: 5 },
+      initialDelay: { seconds: 60 },
+    }),
     // The built app is served by the backend's app plugin.
     APP_CONFIG_app_baseUrl: base,
     APP_CONFIG_backend_cors_origin: base,
@@ -199,6 +205,34 @@ try {
     if (!/All groups\s*\/\s*engineering/.test(crumbs)) throw new Error(`breadcrumb says: ${crumbs}`);
     await page.getByRole('navigation', { name: 'Org chart path' }).scrollIntoViewIfNeeded();
     await shot('e2e-org-chart');
+  });
+
+  await step('follows an initiative from the org page: burn-up, teams and what each service lacks', async () => {
+    const headers = { Authorization: `Bearer ${await token()}` };
+    const id = 'tier1-restore-drills';
+    let detail;
+    for (const until = Date.now() + 120_000; ; ) {
+      detail = await (await fetch(`${base}/api/readiness/initiatives/${id}`, { headers })).json();
+      if (detail.history?.length) break;
+      if (Date.now() > until) throw new Error(`no burn-up point recorded: ${JSON.stringify(detail)}`);
+      await new Promise(r => setTimeout(r, 2000));
+    }
+    if (!(detail.progress.services >= 5)) throw new Error(`the initiative covers ${detail.progress.services} services`);
+    if (detail.services.some(s => s.met !== (s.lacking.length === 0))) throw new Error('met and lacking disagree');
+    await page.goto(`${base}/readiness`);
+    await page.getByRole('table', { name: 'Initiatives' }).waitFor();
+    await page.getByRole('link', { name: detail.title }).click();
+    await page.waitForURL(`**/readiness/initiatives/${id}`);
+    const chart = page.getByRole('img', { name: /^Burn-up of / });
+    const said = await chart.getAttribute('aria-label');
+    const want = `${detail.history.at(-1).met} of ${detail.history.at(-1).services} services met the goal`;
+    if (!said.includes(want)) throw new Error(`the burn-up says "${said}", expected "${want}"`);
+    const teams = await page.getByRole('table', { name: 'Teams' }).getByRole('row').count();
+    if (teams - 1 !== detail.teams.length) throw new Error(`${teams - 1} team rows for ${detail.teams.length} teams`);
+    const lacking = detail.services.find(s => !s.met);
+    if (lacking) await page.getByRole('table', { name: 'Covered services' }).getByText(lacking.lacking[0]).first().waitFor();
+    console.log(`    ${detail.progress.met} of ${detail.progress.services} services meet "${detail.title}"`);
+    await shot('initiative');
   });
 
   await step("reviews another team's evidence as an SRE, never the own team's", async () => {

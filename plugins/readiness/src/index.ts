@@ -24,6 +24,7 @@ export type {
   ImportMapping,
   ImportPreview,
   ImportedItem,
+  InitiativeExportFormat,
   ScoreSnapshot,
   TaskWriteResult,
 } from './api';

@@ -1,9 +1,12 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import { CompoundEntityRef } from '@backstage/catalog-model';
 import {
+  EntityInitiative,
   EntityReadinessResponse,
   Evidence,
   EvidenceInput,
+  InitiativeDetail,
+  InitiativeSummary,
   ReadinessScore,
   ReviewQueueItem,
   RollupGroup,
@@ -93,6 +96,9 @@ export interface ExemptionRequestInput {
   /** Ask for the task to be treated as not applicable (never on a P0). */
   notApplicable?: boolean;
 }
+
+/** The formats of an initiative's export: one row per covered service, or a report. @public */
+export type InitiativeExportFormat = 'csv' | 'markdown';
 
 /** Client for the readiness backend. @public */
 export interface ReadinessApi {
@@ -194,6 +200,14 @@ export interface ReadinessApi {
     groupBy: 'owner' | 'system' | 'domain' | 'group',
     filters?: ReadinessFilters,
   ): Promise<string>;
+  /** Every initiative (campaign) with its progress over the services the caller can see. */
+  listInitiatives(): Promise<InitiativeSummary[]>;
+  /** The initiatives a service is in, with what it still lacks for each. */
+  getEntityInitiatives(ref: CompoundEntityRef): Promise<EntityInitiative[]>;
+  /** One initiative with its teams, services and daily burn-up points. */
+  getInitiative(id: string): Promise<InitiativeDetail>;
+  /** An initiative as CSV (one row per covered service) or a markdown report. */
+  exportInitiative(id: string, format: InitiativeExportFormat): Promise<string>;
 }
 
 /** ApiRef of {@link ReadinessApi}. @public */

@@ -73,6 +73,61 @@ describe('ReadinessClient', () => {
     });
   });
 
+  it('lists the initiatives', async () => {
+    const items = [{ id: 'tier1-drills', progress: { services: 4, met: 1 } }];
+    const { client, call } = setup({ items });
+    await expect(client.listInitiatives()).resolves.toEqual(items);
+    expect(call()).toEqual({
+      url: 'http://backend/api/readiness/initiatives',
+      method: 'GET',
+      body: undefined,
+    });
+  });
+
+  it('asks for the initiatives of one service by its full entity ref', async () => {
+    const items = [{ id: 'tier1-drills', met: false, lacking: ['x'] }];
+    const { client, call } = setup({ items });
+    await expect(client.getEntityInitiatives(ref)).resolves.toEqual(items);
+    expect(call().url).toBe(
+      'http://backend/api/readiness/initiatives?entityRef=component%3Adefault%2Fpay+ments',
+    );
+    expect(new URL(call().url).searchParams.get('entityRef')).toBe(
+      'component:default/pay ments',
+    );
+  });
+
+  it('gets one initiative by its encoded id', async () => {
+    const { client, call } = setup({ id: 'q1 drills', teams: [] });
+    await expect(client.getInitiative('q1 drills')).resolves.toEqual({
+      id: 'q1 drills',
+      teams: [],
+    });
+    expect(call().url).toBe(
+      'http://backend/api/readiness/initiatives/q1%20drills',
+    );
+  });
+
+  it('exports an initiative as text in the asked format', async () => {
+    const fetch = jest.fn(
+      async (_url: string) =>
+        new Response('service,owner\r\ncomponent:default/a,team\r\n', {
+          headers: { 'content-type': 'text/csv' },
+        }),
+    );
+    const client = new ReadinessClient({
+      discoveryApi: { getBaseUrl: async () => 'http://backend/api/readiness' },
+      fetchApi: { fetch: fetch as any },
+    });
+    await expect(client.exportInitiative('tier1-drills', 'csv')).resolves.toBe(
+      'service,owner\r\ncomponent:default/a,team\r\n',
+    );
+    await client.exportInitiative('tier1-drills', 'markdown');
+    expect(fetch.mock.calls.map(c => c[0])).toEqual([
+      'http://backend/api/readiness/initiatives/tier1-drills/export?format=csv',
+      'http://backend/api/readiness/initiatives/tier1-drills/export?format=markdown',
+    ]);
+  });
+
   it('turns a refused review into a ResponseError', async () => {
     const { client } = setup(
       {

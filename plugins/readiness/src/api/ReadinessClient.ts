@@ -1,8 +1,14 @@
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
-import { CompoundEntityRef } from '@backstage/catalog-model';
+import {
+  CompoundEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
 import {
+  EntityInitiative,
   EntityReadinessResponse,
+  InitiativeDetail,
+  InitiativeSummary,
   ReviewQueueResponse,
 } from '@prodready/plugin-readiness-common';
 import {
@@ -10,6 +16,7 @@ import {
   ExemptionRequestInput,
   ImportMapping,
   ImportPreview,
+  InitiativeExportFormat,
   ReadinessApi,
   ReadinessConflictError,
   ReadinessFilters,
@@ -186,6 +193,32 @@ export class ReadinessClient implements ReadinessApi {
     return this.request<string>(`/export${query({ groupBy, ...filters })}`, {
       text: true,
     });
+  }
+
+  async listInitiatives() {
+    return (await this.request<{ items: InitiativeSummary[] }>('/initiatives'))
+      .items;
+  }
+
+  async getEntityInitiatives(ref: CompoundEntityRef) {
+    return (
+      await this.request<{ items: EntityInitiative[] }>(
+        `/initiatives${query({ entityRef: stringifyEntityRef(ref) })}`,
+      )
+    ).items;
+  }
+
+  getInitiative(id: string) {
+    return this.request<InitiativeDetail>(
+      `/initiatives/${encodeURIComponent(id)}`,
+    );
+  }
+
+  exportInitiative(id: string, format: InitiativeExportFormat) {
+    return this.request<string>(
+      `/initiatives/${encodeURIComponent(id)}/export${query({ format })}`,
+      { text: true },
+    );
   }
 
   private async request<T>(

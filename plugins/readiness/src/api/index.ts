@@ -9,5 +9,6 @@ export type {
   ImportMapping,
   EvidenceReviewDecision,
   ExemptionRequestInput,
+  InitiativeExportFormat,
 } from './ReadinessApi';
 export { ReadinessClient } from './ReadinessClient';

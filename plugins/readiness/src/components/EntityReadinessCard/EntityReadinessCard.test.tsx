@@ -17,8 +17,12 @@ const entity = (annotations: Record<string, string>): Entity => ({
 const annotated = entity({ 'sentry.io/project-slug': 'payments' });
 
 async function renderCard(api: Partial<ReadinessApi>, e: Entity = annotated) {
+  const full = {
+    getEntityInitiatives: jest.fn().mockResolvedValue([]),
+    ...api,
+  } as ReadinessApi;
   return renderInTestApp(
-    <TestApiProvider apis={[[readinessApiRef, api as ReadinessApi]]}>
+    <TestApiProvider apis={[[readinessApiRef, full]]}>
       <EntityProvider entity={e}>
         <EntityReadinessCard />
       </EntityProvider>
@@ -240,6 +244,59 @@ describe('EntityReadinessCard', () => {
     expect(
       screen.getByRole('img', { name: 'Readiness score 100 of 100' }),
     ).toBeInTheDocument();
+  });
+
+  it('lists the initiatives the service is in, with what it still lacks', async () => {
+    const getEntityInitiatives = jest.fn().mockResolvedValue([
+      {
+        id: 'tier1-drills',
+        title: 'Tier-1 restore drills',
+        deadline: '2000-01-31',
+        state: 'overdue',
+        met: false,
+        lacking: ['task 3.2 not proven'],
+      },
+    ]);
+    await renderCard({
+      getEntityReadiness: jest.fn().mockResolvedValue(response([done('1.1')])),
+      getEntityInitiatives,
+    });
+    const list = await screen.findByRole('list', { name: 'Initiatives' });
+    expect(
+      within(list).getByRole('link', { name: 'Tier-1 restore drills' }),
+    ).toHaveAttribute('href', '/readiness/initiatives/tier1-drills');
+    expect(list).toHaveTextContent('Deadline 2000-01-31 (overdue by');
+    expect(list).toHaveTextContent('Still lacks: task 3.2 not proven');
+    expect(getEntityInitiatives).toHaveBeenCalledWith({
+      kind: 'Component',
+      namespace: 'default',
+      name: 'payments',
+    });
+  });
+
+  it('keeps the card whole when the initiatives cannot be loaded, and shows none when there are none', async () => {
+    const failed = await renderCard({
+      getEntityReadiness: jest.fn().mockResolvedValue(response([done('1.1')])),
+      getEntityInitiatives: jest.fn().mockRejectedValue(new Error('boom')),
+    });
+    expect(
+      await screen.findByText('Initiatives could not be loaded.'),
+    ).toBeInTheDocument();
+    expect(screen.getByLabelText('Status: Not ready')).toBeInTheDocument();
+    expect(screen.queryByText(/boom/)).toBeNull();
+    failed.unmount();
+
+    const getEntityInitiatives = jest.fn().mockResolvedValue([]);
+    await renderCard({
+      getEntityReadiness: jest.fn().mockResolvedValue(response([done('1.1')])),
+      getEntityInitiatives,
+    });
+    expect(
+      await screen.findByLabelText('Status: Not ready'),
+    ).toBeInTheDocument();
+    expect(getEntityInitiatives).toHaveBeenCalled();
+    expect(screen.queryByText('Initiatives')).toBeNull();
+    expect(screen.queryByText('Initiatives could not be loaded.')).toBeNull();
   });
 
   it('names the annotations to add when the entity is not registered', async () => {

@@ -24,8 +24,9 @@ import ListItemText from '@material-ui/core/ListItemText';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import { useEntityReadiness } from '../../hooks/useEntityReadiness';
+import { EntityInitiatives } from '../EntityInitiatives';
 import { ProofLine } from '../ProofLine';
-import { parseEntityRef } from '@backstage/catalog-model';
+import { getCompoundEntityRef, parseEntityRef } from '@backstage/catalog-model';
 
 import { stageLabel } from '../../utils/stage';
 
@@ -368,7 +369,15 @@ export function EntityReadinessCard() {
   } else if (error) {
     content = <ResponseErrorPanel error={error} />;
   } else if (value) {
-    content = <ReadinessSummary data={value} />;
+    content = (
+      <>
+        <ReadinessSummary data={value} />
+        <EntityInitiatives
+          entityRef={getCompoundEntityRef(entity)}
+          evaluatedAt={value.score.evaluatedAt}
+        />
+      </>
+    );
   }
   return <InfoCard title="Production readiness">{content}</InfoCard>;
 }

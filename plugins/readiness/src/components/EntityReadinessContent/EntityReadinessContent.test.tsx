@@ -47,6 +47,7 @@ function setup(
     ]),
     updateTask: jest.fn(),
     addEvidence: jest.fn(),
+    getEntityInitiatives: jest.fn().mockResolvedValue([]),
     ...api,
   } as unknown as ReadinessApi;
   const permissions = mockApis.permission({
@@ -134,6 +135,35 @@ describe('EntityReadinessContent', () => {
     await waitFor(() =>
       expect(api.getEntityReadiness).toHaveBeenCalledTimes(2),
     );
+  });
+
+  it('lists the initiatives the service is in beside its score', async () => {
+    const { api, render } = setup({
+      getEntityInitiatives: jest.fn().mockResolvedValue([
+        {
+          id: 'q1-hardening',
+          title: 'Q1 hardening',
+          deadline: '2999-03-31',
+          state: 'active',
+          met: false,
+          lacking: ['score 40 below 80', '1 open P0 blocker'],
+        },
+      ]),
+    });
+    await render();
+    const list = await screen.findByRole('list', { name: 'Initiatives' });
+    expect(
+      within(list).getByRole('link', { name: 'Q1 hardening' }),
+    ).toHaveAttribute('href', '/readiness/initiatives/q1-hardening');
+    expect(list).toHaveTextContent(
+      'Still lacks: score 40 below 80; 1 open P0 blocker',
+    );
+    expect(list).toHaveTextContent(/Deadline 2999-03-31 \(\d+ days left\)/);
+    expect(api.getEntityInitiatives).toHaveBeenCalledWith({
+      kind: 'Component',
+      namespace: 'default',
+      name: 'payments',
+    });
   });
 
   it('shows a conflict with the newer state instead of losing it silently', async () => {

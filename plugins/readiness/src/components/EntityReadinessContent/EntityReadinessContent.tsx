@@ -27,6 +27,7 @@ import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { ReadinessConflictError, readinessApiRef } from '../../api';
 import { useEntityReadiness } from '../../hooks/useEntityReadiness';
+import { EntityInitiatives } from '../EntityInitiatives';
 import { ReadinessSummary } from '../EntityReadinessCard';
 import { ImportDialog } from '../ImportDialog';
 import { ScoreHistoryChart } from '../ScoreHistoryChart';
@@ -141,6 +142,10 @@ export function EntityReadinessContent() {
       <Grid item xs={12} md={7}>
         <InfoCard title="Readiness score">
           <ReadinessSummary data={data} />
+          <EntityInitiatives
+            entityRef={ref}
+            evaluatedAt={data.score.evaluatedAt}
+          />
         </InfoCard>
       </Grid>
       <Grid item xs={12} md={5}>

@@ -1,7 +1,9 @@
 import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { Route, Routes } from 'react-router-dom';
 import { ReadinessApi, readinessApiRef } from '../../api';
+import { detail, summary } from '../../__testUtils__/initiativeFixtures';
 import { ReadinessPage, servicesToCsv } from './ReadinessPage';
 
 const group = (
@@ -76,17 +78,25 @@ function mockApi(overrides: Partial<ReadinessApi> = {}) {
       ),
     exportOrg: jest.fn().mockResolvedValue('# report'),
     listReviews: jest.fn().mockResolvedValue([]),
+    listInitiatives: jest.fn().mockResolvedValue([summary()]),
+    getInitiative: jest.fn().mockResolvedValue(detail()),
     reviewEvidence: jest.fn().mockResolvedValue({}),
     ...overrides,
   } as unknown as ReadinessApi;
 }
 
-const render = (api: ReadinessApi) =>
+/** The page as an app mounts it: at `/readiness`, with its sub-paths. */
+const render = (api: ReadinessApi, path = '/readiness') =>
   renderInTestApp(
     <TestApiProvider apis={[[readinessApiRef, api]]}>
-      <ReadinessPage />
+      <Routes>
+        <Route path="/readiness/*" element={<ReadinessPage />} />
+      </Routes>
     </TestApiProvider>,
-    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+    {
+      routeEntries: [path],
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+    },
   );
 
 // The page renders several cards and a chart: under a loaded CI machine 5 s is too tight.
@@ -126,6 +136,42 @@ describe('ReadinessPage', () => {
     expect(
       screen.getByRole('figure', { name: 'Average score trend' }),
     ).toBeInTheDocument();
+  });
+
+  it('lists the initiatives, opens one at its sub-path and comes back', async () => {
+    const api = mockApi();
+    await render(api);
+    const initiatives = await screen.findByRole('table', {
+      name: 'Initiatives',
+    });
+    const link = within(initiatives).getByRole('link', {
+      name: 'Tier-1 restore drills',
+    });
+    expect(link).toHaveAttribute('href', '/readiness/initiatives/tier1-drills');
+    expect(initiatives).toHaveTextContent('1 of 3 (33 %)');
+    fireEvent.click(link);
+    expect(
+      await screen.findByRole('table', { name: 'Covered services' }),
+    ).toBeInTheDocument();
+    expect(api.getInitiative).toHaveBeenCalledWith('tier1-drills');
+    expect(screen.queryByRole('table', { name: 'Initiatives' })).toBeNull();
+    fireEvent.click(screen.getByRole('link', { name: 'Production readiness' }));
+    expect(
+      await screen.findByRole('table', { name: 'Initiatives' }),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByRole('table', { name: 'Covered services' }),
+    ).toBeNull();
+  });
+
+  it('opens an initiative straight from its link (as the notifications send it)', async () => {
+    const api = mockApi();
+    await render(api, '/readiness/initiatives/tier1-drills');
+    expect(
+      await screen.findByRole('table', { name: 'Teams' }),
+    ).toBeInTheDocument();
+    expect(api.getInitiative).toHaveBeenCalledWith('tier1-drills');
+    expect(api.getRollup).not.toHaveBeenCalled();
   });
 
   it('shows the review queue, whose decisions go through the API', async () => {

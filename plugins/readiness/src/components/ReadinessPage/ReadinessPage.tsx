@@ -32,6 +32,7 @@ import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { useTheme } from '@material-ui/core/styles';
 import { useState } from 'react';
+import { Route, Routes } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import {
   Bar,
@@ -42,7 +43,10 @@ import {
   YAxis,
 } from 'recharts';
 import { ReadinessFilters, readinessApiRef } from '../../api';
+import { download } from '../../utils/download';
 import { STATUS_LABELS } from '../EntityReadinessCard';
+import { InitiativeList } from '../InitiativeList';
+import { InitiativeView } from '../InitiativeView';
 import { ReviewQueue } from '../ReviewQueue';
 import { ScoreHistoryChart } from '../ScoreHistoryChart';
 
@@ -59,15 +63,6 @@ const entityLink = (ref: string) => {
   const { kind, namespace, name } = parseEntityRef(ref);
   return `/catalog/${namespace}/${kind}/${name}`;
 };
-
-function download(name: string, type: string, content: string) {
-  const url = URL.createObjectURL(new Blob([content], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.click();
-  URL.revokeObjectURL(url);
-}
 
 const csvCell = (v: unknown) => {
   const s = v === undefined || v === null ? '' : String(v);
@@ -341,11 +336,10 @@ function Services({ filters }: { filters: ReadinessFilters }) {
 }
 
 /**
- * Org-wide readiness for managers: the review queue, rollups, distribution, trend,
- * blockers, expiring evidence and the services list, with CSV and markdown export.
- * @public
+ * The org overview: the review queue, initiatives, rollups, distribution, trend, blockers,
+ * expiring evidence and the services list, with CSV and markdown export.
  */
-export function ReadinessPage() {
+function OrgOverview() {
   const api = useApi(readinessApiRef);
   const theme = useTheme();
   const [groupBy, setGroupBy] = useState<GroupBy>('owner');
@@ -412,6 +406,9 @@ export function ReadinessPage() {
         </ContentHeader>
         <Box mb={3}>
           <ReviewQueue />
+        </Box>
+        <Box mb={3}>
+          <InitiativeList />
         </Box>
         <Filters
           groupBy={groupBy}
@@ -578,5 +575,20 @@ export function ReadinessPage() {
         )}
       </Content>
     </Page>
+  );
+}
+
+/**
+ * Org-wide readiness for managers: the overview at the page's root and each initiative at
+ * `initiatives/:id` beneath it (the page is mounted with its sub-paths, e.g. `/readiness/*`).
+ * @public
+ */
+export function ReadinessPage() {
+  return (
+    <Routes>
+      <Route path="/" element={<OrgOverview />} />
+      <Route path="initiatives/:id" element={<InitiativeView />} />
+      <Route path="*" element={<OrgOverview />} />
+    </Routes>
   );
 }

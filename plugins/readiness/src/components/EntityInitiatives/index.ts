@@ -1,0 +1,1 @@
+export { EntityInitiatives } from './EntityInitiatives';

@@ -1,0 +1,1 @@
+export { InitiativeBurnUp, burnUpSummary } from './InitiativeBurnUp';

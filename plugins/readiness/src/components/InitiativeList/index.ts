@@ -1,0 +1,1 @@
+export { InitiativeList } from './InitiativeList';

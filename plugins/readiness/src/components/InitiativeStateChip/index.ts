@@ -1,0 +1,1 @@
+export { InitiativeStateChip } from './InitiativeStateChip';

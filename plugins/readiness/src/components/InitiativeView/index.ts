@@ -1,0 +1,1 @@
+export { InitiativeView } from './InitiativeView';
