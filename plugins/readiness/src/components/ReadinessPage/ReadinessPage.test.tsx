@@ -21,6 +21,7 @@ const group = (
   blockers: notReady,
   distribution: [0, 0, 0, 0, 0, notReady, 0, atRisk, 0, ready],
   stageCounts: [notReady, atRisk + ready],
+  blockedByDependencies: atRisk,
 });
 
 const service = (name: string, overall: number) => ({
@@ -113,6 +114,11 @@ describe('ReadinessPage', () => {
     expect(
       within(rollup).getByRole('link', { name: 'growth-team' }),
     ).toBeInTheDocument();
+    expect(
+      within(rollup)
+        .getAllByTitle('Services that depend on a Not ready service')
+        .map(c => c.textContent),
+    ).toEqual(['1', '0']);
     const blockers = screen.getByRole('table', { name: 'Open P0 blockers' });
     expect(
       within(blockers).getByText('5.1 Production build passes'),

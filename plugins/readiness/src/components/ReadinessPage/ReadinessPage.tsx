@@ -193,6 +193,7 @@ function Rollup({
             'At risk',
             'Not ready',
             'Open P0',
+            'Blocked by dependencies',
             'Services by phase stage',
           ].map((title, i) => (
             <TableCell
@@ -225,6 +226,12 @@ function Rollup({
             <TableCell align="right">{g.statusCounts.at_risk}</TableCell>
             <TableCell align="right">{g.statusCounts.not_ready}</TableCell>
             <TableCell align="right">{g.blockers}</TableCell>
+            <TableCell
+              align="right"
+              title="Services that depend on a Not ready service"
+            >
+              {g.blockedByDependencies ?? 0}
+            </TableCell>
             <TableCell
               align="right"
               title="Services per phase stage reached, from none to the last phase"
