@@ -30,4 +30,8 @@ backend.add(import('@prodready/plugin-readiness-backend-module-pagerduty'));
 backend.add(import('@prodready/plugin-readiness-backend-module-probes'));
 backend.add(readinessStagingCheckModule);
 
+// The readiness actions as MCP tools for assistants, at /api/mcp-actions/v1 (see
+// backend.actions.pluginSources in app-config.yaml).
+backend.add(import('@backstage/plugin-mcp-actions-backend'));
+
 backend.start();

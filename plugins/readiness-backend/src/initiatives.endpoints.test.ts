@@ -136,13 +136,17 @@ describe('initiatives API', () => {
         .get('/api/readiness/initiatives/Bad%20Id')
         .set(as(people.owner));
       expect(badId.status).toBe(400);
-      expect(badId.body.error.message).toContain('id: must be an initiative id');
+      expect(badId.body.error.message).toContain(
+        'id: must be an initiative id',
+      );
       const badRef = await request(server)
         .get('/api/readiness/initiatives')
         .query({ entityRef: 'component:default/pay\u0000ments' })
         .set(as(people.owner));
       expect(badRef.status).toBe(400);
-      expect(badRef.body.error.message).toContain('entityRef: must be a full entity ref');
+      expect(badRef.body.error.message).toContain(
+        'entityRef: must be a full entity ref',
+      );
       const badFormat = await request(server)
         .get('/api/readiness/initiatives/tier1-drills/export?format=pdf')
         .set(as(people.owner));

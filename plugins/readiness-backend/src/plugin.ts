@@ -4,6 +4,7 @@ import {
   createBackendPlugin,
   readSchedulerServiceTaskScheduleDefinitionFromConfig,
 } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { ReadinessNotifier } from './notify/ReadinessNotifier';
@@ -24,8 +25,10 @@ import {
 import { captureReadinessError } from './sentry/reportErrors';
 import { ReadinessService } from './service/ReadinessService';
 import { createRouter } from './service/router';
+import { InitiativeService } from './service/InitiativeService';
 import { CiPrincipals } from './service/CiPrincipals';
 import { TemplateRegistry } from './templates/TemplateRegistry';
+import { registerReadinessActions } from './actions/readinessActions';
 
 /**
  * The production readiness backend plugin, mounted at `/api/readiness`.
@@ -56,6 +59,7 @@ export const readinessPlugin = createBackendPlugin({
         scheduler: coreServices.scheduler,
         catalog: catalogServiceRef,
         notifications: notificationService,
+        actionsRegistry: actionsRegistryServiceRef,
       },
       async init(deps) {
         const { config, logger, database, httpRouter, scheduler } = deps;
@@ -120,8 +124,25 @@ export const readinessPlugin = createBackendPlugin({
         });
         deps.lifecycle.addShutdownHook(() => previews.close());
 
+        const initiatives = new InitiativeService({
+          store: store.initiatives,
+          visibleRefs: credentials => service.visibleRefs(credentials),
+          notifier,
+          logger,
+          definitions: InitiativeService.readConfig(config),
+        });
+        await initiatives.start();
+        registerReadinessActions({
+          actionsRegistry: deps.actionsRegistry,
+          service,
+          ciPrincipals,
+          initiatives,
+          membersOf: group => store.org.membersOf(group),
+        });
+
         httpRouter.use(
           await createRouter({
+            initiatives,
             httpAuth: deps.httpAuth,
             permissions: deps.permissions,
             auditor: deps.auditor,
@@ -236,6 +257,22 @@ export const readinessPlugin = createBackendPlugin({
             const { daily, pruned } = await service.reevaluateAll();
             logger.info(
               `Re-evaluated readiness plans: ${daily} daily snapshots, ${pruned} old snapshots pruned`,
+            );
+          },
+        });
+
+        // The burn-up's daily point and the deadline reminders (14 and 7 days, overdue).
+        await schedule({
+          id: 'readiness-initiatives',
+          ...schedule_('initiatives', {
+            frequency: { hours: 1 },
+            timeout: { minutes: 10 },
+            initialDelay: { minutes: 2 },
+          }),
+          fn: async () => {
+            const { recorded, sent } = await initiatives.recordAll();
+            logger.info(
+              `Initiatives: ${recorded} progress points recorded, ${sent} deadline reminders sent`,
             );
           },
         });

@@ -61,10 +61,7 @@ describe('initiativeGaps', () => {
 
   it('is empty once the goal holds', () => {
     expect(
-      initiativeGaps(
-        { tasks: ['1.1'], minScore: 72, minStage: 2 },
-        facts,
-      ),
+      initiativeGaps({ tasks: ['1.1'], minScore: 72, minStage: 2 }, facts),
     ).toEqual([]);
   });
 });

@@ -1,12 +1,16 @@
 import { z } from 'zod';
 
-const ENTITY_REF = /^[a-z][a-z0-9-]*:[a-z0-9][a-z0-9._-]*\/[a-z0-9][a-z0-9._-]*$/i;
+const ENTITY_REF =
+  /^[a-z][a-z0-9-]*:[a-z0-9][a-z0-9._-]*\/[a-z0-9][a-z0-9._-]*$/i;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 const entityRef = z
   .string()
   .max(300)
-  .regex(ENTITY_REF, 'must be a full entity ref such as group:default/payments-team');
+  .regex(
+    ENTITY_REF,
+    'must be a full entity ref such as group:default/payments-team',
+  );
 const day = z
   .string()
   .regex(DAY, 'must be a date such as 2027-03-31')
@@ -40,7 +44,9 @@ export const initiativeSelectionSchema = z
 export const initiativeGoalSchema = z
   .object({
     tasks: z
-      .array(z.string().regex(/^[\w.-]{1,40}$/, 'must be a task id such as 3.2'))
+      .array(
+        z.string().regex(/^[\w.-]{1,40}$/, 'must be a task id such as 3.2'),
+      )
       .max(100)
       .optional(),
     minScore: z.number().min(0).max(100).optional(),

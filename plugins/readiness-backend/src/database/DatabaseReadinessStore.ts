@@ -1182,7 +1182,10 @@ export class DatabaseReadinessStore {
     } as const;
     if (filters.minStage) q.where('s.stage', '>=', filters.minStage);
     if (filters.blockedByDependencies) {
-      q.whereRaw(blockedByDependencies(filters.visible), visibleBinding(filters.visible));
+      q.whereRaw(
+        blockedByDependencies(filters.visible),
+        visibleBinding(filters.visible),
+      );
     }
     for (const [key, column] of Object.entries(columns)) {
       const values = filters[key as keyof typeof columns];

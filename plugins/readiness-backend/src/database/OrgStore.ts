@@ -97,6 +97,15 @@ export class OrgStore {
     }));
   }
 
+  /** Every group and user at or beneath `group` (itself included when it is in the chart). */
+  async membersOf(group: string): Promise<string[]> {
+    const rows = await this.db('readiness_org_members')
+      .where({ ancestor_ref: normalize(group) })
+      .select('member_ref')
+      .orderBy('member_ref');
+    return rows.map(r => r.member_ref);
+  }
+
   /** The chain of groups from the root down to `group` (empty for an unknown group). */
   async path(group: string): Promise<OrgGroup[]> {
     const rows = await this.db<GroupRow>('readiness_org_groups');

@@ -90,7 +90,11 @@ describe('InitiativeService', () => {
       await initiatives.create(drills, admin);
       const user = mockCredentials.user();
 
-      const prove = async (ref: string, actor: string, producer: 'ci' | 'person') => {
+      const prove = async (
+        ref: string,
+        actor: string,
+        producer: 'ci' | 'person',
+      ) => {
         const state = (await store.listTaskStates(ref)).find(
           t => t.taskId === '3.2',
         );
@@ -131,7 +135,9 @@ describe('InitiativeService', () => {
           lacking: ['task 3.2 not proven'],
         },
       ]);
-      expect(await initiatives.recordAll(new Date(now.getTime() - DAY))).toEqual({
+      expect(
+        await initiatives.recordAll(new Date(now.getTime() - DAY)),
+      ).toEqual({
         recorded: 1,
         sent: 0,
       });
@@ -145,17 +151,18 @@ describe('InitiativeService', () => {
         { owner: 'group:default/team-a', services: 1, met: 1 },
         { owner: 'group:default/team-b', services: 1, met: 0 },
       ]);
-      expect(await initiatives.forEntity('component:default/b1', user, now))
-        .toEqual([
-          {
-            id: drills.id,
-            title: drills.title,
-            deadline: drills.deadline,
-            state: 'active',
-            met: false,
-            lacking: ['task 3.2 not proven'],
-          },
-        ]);
+      expect(
+        await initiatives.forEntity('component:default/b1', user, now),
+      ).toEqual([
+        {
+          id: drills.id,
+          title: drills.title,
+          deadline: drills.deadline,
+          state: 'active',
+          met: false,
+          lacking: ['task 3.2 not proven'],
+        },
+      ]);
       expect(
         await initiatives.forEntity('component:default/c1', user, now),
       ).toEqual([]);
@@ -172,7 +179,9 @@ describe('InitiativeService', () => {
       // service misses the goal) and the initiative's owner; team-a is not bothered.
       const at = (daysBeforeEnd: number) =>
         new Date(
-          Date.parse(`${drills.deadline}T00:00:00Z`) + DAY - daysBeforeEnd * DAY,
+          Date.parse(`${drills.deadline}T00:00:00Z`) +
+            DAY -
+            daysBeforeEnd * DAY,
         );
       const recipients = () =>
         sent.map(n => [
@@ -281,8 +290,14 @@ describe('InitiativeService', () => {
       });
       await initiatives.start();
       await expect(
-        initiatives.update('no-p0', { ...definitions[0], title: 'Changed' }, 'user:default/root'),
-      ).rejects.toThrow('Initiative no-p0 is defined in app-config; change it there');
+        initiatives.update(
+          'no-p0',
+          { ...definitions[0], title: 'Changed' },
+          'user:default/root',
+        ),
+      ).rejects.toThrow(
+        'Initiative no-p0 is defined in app-config; change it there',
+      );
       await expect(initiatives.delete('no-p0')).rejects.toThrow(
         'defined in app-config',
       );

@@ -97,7 +97,8 @@ export class InitiativeService {
   static readConfig(config: Config, baseDir = process.cwd()): Initiative[] {
     const found: Initiative[] = [];
     (config.getOptionalConfigArray('readiness.initiatives') ?? []).forEach(
-      (c, i) => found.push(parseDefinition(c.get(), `readiness.initiatives[${i}]`)),
+      (c, i) =>
+        found.push(parseDefinition(c.get(), `readiness.initiatives[${i}]`)),
     );
     for (const file of config.getOptionalStringArray(
       'readiness.initiativeFiles',
@@ -110,7 +111,9 @@ export class InitiativeService {
     const ids = new Set<string>();
     for (const d of found) {
       if (ids.has(d.id))
-        throw new InputError(`Initiative id ${d.id} is defined twice in config`);
+        throw new InputError(
+          `Initiative id ${d.id} is defined twice in config`,
+        );
       ids.add(d.id);
     }
     return found;
@@ -258,7 +261,9 @@ export class InitiativeService {
    * services), and sends the deadline reminder due now to each team owning a service that
    * misses the goal and to the initiative's owner, each once.
    */
-  async recordAll(now = new Date()): Promise<{ recorded: number; sent: number }> {
+  async recordAll(
+    now = new Date(),
+  ): Promise<{ recorded: number; sent: number }> {
     let recorded = 0;
     let sent = 0;
     for (const stored of await this.deps.store.list()) {
@@ -351,7 +356,8 @@ const mdCell = (value: string) =>
 function describeGoal(goal: Initiative['goal']): string {
   const parts: string[] = [];
   if (goal.tasks?.length) parts.push(`tasks ${goal.tasks.join(', ')} proven`);
-  if (goal.minScore !== undefined) parts.push(`score at least ${goal.minScore}`);
+  if (goal.minScore !== undefined)
+    parts.push(`score at least ${goal.minScore}`);
   if (goal.minStage !== undefined)
     parts.push(`phase stage at least ${goal.minStage}`);
   if (goal.noOpenP0) parts.push('no open P0');

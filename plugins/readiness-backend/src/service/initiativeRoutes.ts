@@ -10,9 +10,7 @@ import { z } from 'zod';
 import { InitiativeService } from './InitiativeService';
 
 const idSchema = z.object({
-  id: z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be an initiative id'),
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be an initiative id'),
 });
 const listQuerySchema = z
   .object({
@@ -97,9 +95,7 @@ export function addInitiativeRoutes(
     });
     try {
       await deps.authorizeAdmin(credentials);
-      const { status, body } = await run(
-        credentials.principal.userEntityRef,
-      );
+      const { status, body } = await run(credentials.principal.userEntityRef);
       await audit.success();
       if (body === undefined) res.status(status).end();
       else res.status(status).json(body);
