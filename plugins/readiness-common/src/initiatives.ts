@@ -6,7 +6,7 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 const entityRef = z
   .string()
-  .max(300)
+  .max(200)
   .regex(
     ENTITY_REF,
     'must be a full entity ref such as group:default/payments-team',
@@ -14,8 +14,34 @@ const entityRef = z
 const day = z
   .string()
   .regex(DAY, 'must be a date such as 2027-03-31')
-  .refine(d => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'is not a date');
+  // 2027-02-31 parses (as 3 March): only a day that prints back as itself is one.
+  .refine(d => {
+    const ms = Date.parse(`${d}T00:00:00Z`);
+    return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === d;
+  }, 'is not a date');
 const values = z.array(z.string().min(1).max(200)).max(100);
+/** Systems or domains: `pay`, `default/pay` or `system:default/pay`, stored as full refs. */
+const refsOfKind = (kind: string) =>
+  z
+    .array(
+      z
+        .string()
+        .min(1)
+        .max(200)
+        .regex(/^[\w.:/-]+$/, `must be a ${kind} name or ref`),
+    )
+    .max(100)
+    .transform(list =>
+      list.map(v => {
+        const withKind = v.includes(':') ? v : `${kind}:${v}`;
+        const colon = withKind.indexOf(':');
+        const rest = withKind.slice(colon + 1);
+        const full = `${withKind.slice(0, colon)}:${
+          rest.includes('/') ? rest : `default/${rest}`
+        }`;
+        return full.toLocaleLowerCase('en-US');
+      }),
+    );
 
 /**
  * Which services an initiative covers; every given list must match (an empty selection
@@ -26,8 +52,8 @@ const values = z.array(z.string().min(1).max(200)).max(100);
 export const initiativeSelectionSchema = z
   .object({
     owners: z.array(entityRef).max(100).optional(),
-    systems: values.optional(),
-    domains: values.optional(),
+    systems: refsOfKind('system').optional(),
+    domains: refsOfKind('domain').optional(),
     lifecycles: values.optional(),
     tiers: values.optional(),
     /** The catalog `spec.type` (service, website, library, …). */
@@ -184,6 +210,11 @@ export interface InitiativeServiceProgress {
   owner?: string;
   met: boolean;
   lacking: string[];
+  /**
+   * Set when the service no longer matches the selection (re-tiered, moved, its readiness
+   * annotations removed): it still counts until the deadline, so leaving is no way out.
+   */
+  left?: true;
 }
 
 /** `GET /initiatives/:id`. @public */
@@ -191,6 +222,11 @@ export interface InitiativeDetail extends InitiativeSummary {
   teams: InitiativeTeamProgress[];
   services: InitiativeServiceProgress[];
   history: InitiativeProgressPoint[];
+  /**
+   * The stored burn-up counts every covered service, so a caller who may not see them all
+   * gets none (it would tell them about services they may not see).
+   */
+  historyHidden?: true;
 }
 
 /** An initiative a service is in (`GET /initiatives?entityRef=`). @public */

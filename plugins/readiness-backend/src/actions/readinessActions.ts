@@ -380,6 +380,9 @@ const getGroupReadiness: ReadinessAction = (actionsRegistry, deps) =>
     },
   });
 
+/** Most evidence one answer lists, soonest first. */
+const MAX_LISTED_EVIDENCE = 200;
+
 const listExpiringEvidence: ReadinessAction = (actionsRegistry, deps) =>
   actionsRegistry.register({
     name: 'list-expiring-evidence',
@@ -410,16 +413,18 @@ const listExpiringEvidence: ReadinessAction = (actionsRegistry, deps) =>
         z.object({
           groupRef: z.string(),
           days: z.number(),
-          items: z.array(
-            z.object({
-              entityRef: z.string(),
-              taskId: z.string(),
-              evidenceId: z.string(),
-              summary: z.string(),
-              expiresAt: z.string(),
-              expired: z.boolean().describe('Already expired'),
-            }),
-          ),
+          items: z
+            .array(
+              z.object({
+                entityRef: z.string(),
+                taskId: z.string(),
+                evidenceId: z.string(),
+                summary: z.string(),
+                expiresAt: z.string(),
+                expired: z.boolean().describe('Already expired'),
+              }),
+            )
+            .describe(`Soonest first, at most ${MAX_LISTED_EVIDENCE}`),
         }),
     },
     attributes: READ_ONLY,
@@ -439,6 +444,7 @@ const listExpiringEvidence: ReadinessAction = (actionsRegistry, deps) =>
           days: input.days,
           items: items
             .filter(i => owners.has(i.owner?.toLocaleLowerCase('en-US') ?? ''))
+            .slice(0, MAX_LISTED_EVIDENCE)
             .map(i => ({
               entityRef: i.entityRef,
               taskId: i.taskId,

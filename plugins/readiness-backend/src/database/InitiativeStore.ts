@@ -21,10 +21,24 @@ export interface CoveredService {
   stage: number;
   blockers: number;
   provenTasks: string[];
+  /** A member that no longer matches the selection. */
+  left?: true;
+  /** Its plan is archived (or has no score): its stored facts no longer hold. */
+  untracked?: true;
 }
 
 const json = <T>(v: unknown): T =>
   (typeof v === 'string' ? JSON.parse(v) : v) as T;
+
+const toCovered = (r: any): CoveredService => ({
+  entityRef: r.entity_ref,
+  owner: r.owner ?? undefined,
+  overall: Number(r.overall ?? 0),
+  stage: Number(r.stage ?? 0),
+  blockers: Number(r.blockers ?? 0),
+  provenTasks: r.proven_tasks ? json<string[]>(r.proven_tasks) : [],
+});
+
 const lower = (values: string[]) =>
   values.map(v => v.toLocaleLowerCase('en-US'));
 const toStored = (r: any): StoredInitiative => ({
@@ -122,6 +136,81 @@ export class InitiativeStore {
   async covered(
     selection: InitiativeSelection,
     visible?: string[],
+    /** Also the services this initiative covered before and that left the selection. */
+    initiativeId?: string,
+  ): Promise<CoveredService[]> {
+    const current = await this.selected(selection, visible);
+    if (!initiativeId) return current;
+    const inSelection = new Set(current.map(c => c.entityRef));
+    const left = (
+      await this.db('readiness_initiative_members')
+        .where({ initiative_id: initiativeId })
+        .select('entity_ref')
+    )
+      .map(r => r.entity_ref as string)
+      .filter(ref => !inSelection.has(ref))
+      .filter(ref => !visible || visible.includes(ref));
+    if (left.length === 0) return current;
+    const rows = await this.db('readiness_plans as p')
+      .leftJoin('readiness_scores as s', 's.entity_ref', 'p.entity_ref')
+      .whereIn('p.entity_ref', left)
+      .select(
+        'p.entity_ref',
+        'p.owner',
+        'p.archived_at',
+        's.overall',
+        's.stage',
+        's.blockers',
+        's.proven_tasks',
+      );
+    const byRef = new Map(rows.map((r: any) => [r.entity_ref, r]));
+    const gone: CoveredService[] = left.map(ref => {
+      const r = byRef.get(ref);
+      const untracked = !r || r.archived_at || r.overall === null;
+      return {
+        ...toCovered(r ?? { entity_ref: ref }),
+        left: true as const,
+        ...(untracked ? { untracked: true as const } : {}),
+      };
+    });
+    return [...current, ...gone].sort((a, b) =>
+      a.entityRef.localeCompare(b.entityRef),
+    );
+  }
+
+  /**
+   * Records the services an initiative covers now as its members (and when members left
+   * the selection or came back).
+   */
+  async rememberMembers(
+    initiativeId: string,
+    refs: string[],
+    at: Date,
+  ): Promise<void> {
+    await this.db.transaction(async tx => {
+      for (let i = 0; i < refs.length; i += 1000) {
+        await tx('readiness_initiative_members')
+          .insert(
+            refs.slice(i, i + 1000).map(entity_ref => ({
+              initiative_id: initiativeId,
+              entity_ref,
+              joined_at: at,
+            })),
+          )
+          .onConflict(['initiative_id', 'entity_ref'])
+          .merge({ left_at: null });
+      }
+      const leaving = tx('readiness_initiative_members')
+        .where({ initiative_id: initiativeId })
+        .whereNull('left_at');
+      if (refs.length) leaving.whereRaw('not (entity_ref = any(?))', [refs]);
+      await leaving.update({ left_at: at });
+    });
+  }
+
+  private async selected(
+    selection: InitiativeSelection,
+    visible?: string[],
   ): Promise<CoveredService[]> {
     const q = this.db('readiness_plans as p')
       .join('readiness_scores as s', 's.entity_ref', 'p.entity_ref')
@@ -164,14 +253,7 @@ export class InitiativeStore {
         lower(selection.types),
       ]);
     }
-    return (await q).map((r: any) => ({
-      entityRef: r.entity_ref,
-      owner: r.owner ?? undefined,
-      overall: Number(r.overall),
-      stage: Number(r.stage),
-      blockers: Number(r.blockers),
-      provenTasks: json<string[]>(r.proven_tasks),
-    }));
+    return (await q).map(toCovered);
   }
 
   /** Stores the day's burn-up point (the day's last recording wins). */

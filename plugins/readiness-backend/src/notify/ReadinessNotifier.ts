@@ -154,7 +154,10 @@ export class ReadinessNotifier {
     return this.send(
       `initiative:${initiative.id}`,
       recipient,
-      `${milestone}:${recipient.toLocaleLowerCase('en-US')}`,
+      // The deadline is part of the event: a moved deadline earns its own reminders.
+      `${initiative.deadline}:${milestone}:${recipient.toLocaleLowerCase(
+        'en-US',
+      )}`,
       {
         title: `${initiative.title} ${when}`,
         description: `${lacking} of ${of} services still miss the goal.`,

@@ -1,5 +1,6 @@
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { Entity } from '@backstage/catalog-model';
 import { NotificationSendOptions } from '@backstage/plugin-notifications-node';
 import { Initiative } from '@prodready/plugin-readiness-common';
@@ -234,12 +235,21 @@ describe('InitiativeService', () => {
         '1 of 2 services still miss the goal.',
       );
 
-      // A caller sees progress over the services they can see, and nothing else.
+      // A caller sees progress over the services they can see, and nothing else: the stored
+      // burn-up counts every service, so it is not shown to a caller with a partial view.
       visible = ['component:default/a1'];
       expect((await initiatives.list(user, now))[0].progress).toEqual({
         services: 1,
         met: 1,
       });
+      const partial = await initiatives.get(drills.id, user, now);
+      expect(partial.history).toEqual([]);
+      expect(partial.historyHidden).toBe(true);
+      // The entity's own answer says whether it meets the goal; the initiative's state is
+      // not "met" because one service meets it.
+      expect(
+        (await initiatives.forEntity('component:default/a1', user, now))[0],
+      ).toMatchObject({ met: true, state: 'active' });
       expect(
         await initiatives.forEntity('component:default/b1', user, now),
       ).toEqual([]);
@@ -324,6 +334,166 @@ describe('InitiativeService', () => {
         definitions: [],
       }).start();
       expect(await store.initiatives.list()).toEqual([]);
+    },
+  );
+});
+
+describe('InitiativeService against a team escaping its initiative', () => {
+  const databases = createTestDatabases();
+
+  it.each(databases.eachSupportedId())(
+    'keeps a service that left the selection (or stopped being tracked) counted until it meets the goal, %p',
+    async id => {
+      const tier1 = (name: string, tier: string, annotated = true) =>
+        component(name, 'team-a', 'sys', { tier, annotated });
+      const entities = [group('team-a'), tier1('a1', '1'), tier1('a2', '1')];
+      const { store, service, auth, logger, config } = await createTestService({
+        knex: await databases.init(id),
+        entities,
+      });
+      const syncWith = async (list: Entity[]) => {
+        await new CatalogSync({
+          catalog: catalogServiceMock({ entities: list }),
+          auth,
+          store,
+          service,
+          templates: TemplateRegistry.fromConfig(config),
+          logger,
+        }).run();
+      };
+      await syncWith(entities);
+      const initiatives = new InitiativeService({
+        store: store.initiatives,
+        visibleRefs: async () => undefined,
+        logger,
+      });
+      const now = new Date();
+      await initiatives.create(
+        {
+          id: 'tier1',
+          title: 'Tier 1 drills',
+          owner: 'group:default/team-a',
+          selection: { tiers: ['1'] },
+          goal: { tasks: ['3.2'] },
+          startsAt: '2026-01-01',
+          deadline: '2099-01-01',
+        },
+        'user:default/root',
+      );
+      const user = mockCredentials.user();
+      expect((await initiatives.get('tier1', user, now)).progress).toEqual({
+        services: 2,
+        met: 0,
+      });
+
+      // The team re-tiers a1 and drops a2's readiness annotations: neither leaves.
+      await syncWith([
+        group('team-a'),
+        tier1('a1', '2'),
+        tier1('a2', '1', false),
+      ]);
+      const after = await initiatives.get('tier1', user, now);
+      expect(after.progress).toEqual({ services: 2, met: 0 });
+      expect(
+        after.services.map(s => [s.entityRef, s.lacking, s.left]),
+      ).toEqual([
+        ['component:default/a1', ['task 3.2 not proven'], true],
+        ['component:default/a2', ['no longer tracked for readiness'], true],
+      ]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'refuses impossible dates and short system refs are completed, %p',
+    async id => {
+      const { store, logger } = await createTestService({
+        knex: await databases.init(id),
+        entities: [],
+      });
+      const initiatives = new InitiativeService({
+        store: store.initiatives,
+        visibleRefs: async () => undefined,
+        logger,
+      });
+      const base = {
+        id: 'x',
+        title: 'Some goal',
+        owner: 'group:default/team-a',
+        goal: { noOpenP0: true },
+        startsAt: '2027-01-01',
+        deadline: '2027-02-31',
+      };
+      await expect(
+        initiatives.create(base, 'user:default/root'),
+      ).rejects.toThrow('deadline: is not a date');
+      const created = await initiatives.create(
+        {
+          ...base,
+          deadline: '2027-02-28',
+          selection: {
+            systems: ['pay', 'system:default/Shop'],
+            domains: ['commerce'],
+          },
+        },
+        'user:default/root',
+      );
+      expect(created.selection).toEqual({
+        systems: ['system:default/pay', 'system:default/shop'],
+        domains: ['domain:default/commerce'],
+      });
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'reminds again after the deadline moved, %p',
+    async id => {
+      const entities = [group('team-a'), component('a1', 'team-a', 'sys')];
+      const { store, service, catalog, auth, logger, config } =
+        await createTestService({ knex: await databases.init(id), entities });
+      await new CatalogSync({
+        catalog,
+        auth,
+        store,
+        service,
+        templates: TemplateRegistry.fromConfig(config),
+        logger,
+      }).run();
+      const sent: NotificationSendOptions[] = [];
+      const initiatives = new InitiativeService({
+        store: store.initiatives,
+        visibleRefs: async () => undefined,
+        logger,
+        notifier: new ReadinessNotifier({
+          notifications: {
+            async send(n: NotificationSendOptions) {
+              sent.push(n);
+            },
+          },
+          store,
+          logger,
+        }),
+      });
+      const def = {
+        id: 'drills',
+        title: 'Drills',
+        owner: 'group:default/team-a',
+        goal: { tasks: ['3.2'] },
+        startsAt: '2026-01-01',
+        deadline: '2027-03-31',
+      };
+      await initiatives.create(def, 'user:default/root');
+      await initiatives.recordAll(new Date('2027-03-20T00:00:00Z'));
+      expect(sent).toHaveLength(1); // the owner group; a1's team is the same group
+      await initiatives.update(
+        'drills',
+        { ...def, deadline: '2027-06-30' },
+        'user:default/root',
+      );
+      await initiatives.recordAll(new Date('2027-06-20T00:00:00Z'));
+      expect(sent.map(n => n.payload.title)).toEqual([
+        'Drills is due 2027-03-31 (14 days)',
+        'Drills is due 2027-06-30 (14 days)',
+      ]);
     },
   );
 });

@@ -43,12 +43,15 @@ const dayOf = (now: Date) => now.toISOString().slice(0, 10);
 /** Covered services with what each lacks, teams (direct owners) and the totals. */
 function progressOf(initiative: Initiative, covered: CoveredService[]) {
   const services: InitiativeServiceProgress[] = covered.map(s => {
-    const lacking = initiativeGaps(initiative.goal, s);
+    const lacking = s.untracked
+      ? ['no longer tracked for readiness']
+      : initiativeGaps(initiative.goal, s);
     return {
       entityRef: s.entityRef,
       ...(s.owner ? { owner: s.owner } : {}),
       met: lacking.length === 0,
       lacking,
+      ...(s.left ? { left: true as const } : {}),
     };
   });
   const teams = new Map<string, InitiativeTeamProgress>();
@@ -104,7 +107,12 @@ export class InitiativeService {
       'readiness.initiativeFiles',
     ) ?? []) {
       const full = path.resolve(baseDir, file);
-      const doc = yaml.parse(fs.readFileSync(full, 'utf8'));
+      let doc: unknown;
+      try {
+        doc = yaml.parse(fs.readFileSync(full, 'utf8'));
+      } catch (error) {
+        throw new InputError(`Invalid initiative file ${file}: ${error}`);
+      }
       const list: unknown[] = Array.isArray(doc) ? doc : [doc];
       list.forEach((d, i) => found.push(parseDefinition(d, `${file}[${i}]`)));
     }
@@ -119,9 +127,37 @@ export class InitiativeService {
     return found;
   }
 
-  /** Brings the stored config-defined initiatives in step with the config. */
+  /**
+   * Brings the stored config-defined initiatives in step with the config. A config entry
+   * whose id an admin already used through the API is skipped (and logged): it would
+   * silently replace the admin's definition.
+   */
   async start() {
-    await this.deps.store.replaceConfig(this.deps.definitions ?? []);
+    const api = new Set(
+      (await this.deps.store.list())
+        .filter(i => i.source === 'api')
+        .map(i => i.definition.id),
+    );
+    const definitions = (this.deps.definitions ?? []).filter(d => {
+      if (!api.has(d.id)) return true;
+      this.deps.logger.error(
+        `Initiative ${d.id} in config is skipped: an admin defined ${d.id} through the API; rename one of them`,
+      );
+      return false;
+    });
+    await this.deps.store.replaceConfig(definitions);
+    for (const d of definitions) await this.rememberMembers(d);
+  }
+
+  /** Services covered now join the initiative's members; members that left stay. */
+  private async rememberMembers(initiative: Initiative, now = new Date()) {
+    if (dayOf(now) > initiative.deadline) return;
+    const covered = await this.deps.store.covered(initiative.selection);
+    await this.deps.store.rememberMembers(
+      initiative.id,
+      covered.map(c => c.entityRef),
+      now,
+    );
   }
 
   private summary(
@@ -148,6 +184,7 @@ export class InitiativeService {
       const covered = await this.deps.store.covered(
         stored.definition.selection,
         visible,
+        stored.definition.id,
       );
       out.push(
         this.summary(
@@ -172,6 +209,7 @@ export class InitiativeService {
     const covered = await this.deps.store.covered(
       stored.definition.selection,
       visible,
+      id,
     );
     const { services, teams, progress } = progressOf(
       stored.definition,
@@ -181,7 +219,9 @@ export class InitiativeService {
       ...this.summary(stored, progress, now),
       teams,
       services,
-      history: await this.deps.store.history(id),
+      ...(visible
+        ? { history: [], historyHidden: true as const }
+        : { history: await this.deps.store.history(id) }),
     };
   }
 
@@ -199,18 +239,19 @@ export class InitiativeService {
       const [service] = await this.deps.store.covered(
         stored.definition.selection,
         [ref],
+        stored.definition.id,
       );
       if (!service) continue;
-      const lacking = initiativeGaps(stored.definition.goal, service);
+      const lacking = service.untracked
+        ? ['no longer tracked for readiness']
+        : initiativeGaps(stored.definition.goal, service);
       out.push({
         id: stored.definition.id,
         title: stored.definition.title,
         deadline: stored.definition.deadline,
-        state: initiativeState(
-          stored.definition,
-          { services: 1, met: lacking.length === 0 ? 1 : 0 },
-          now,
-        ),
+        // The initiative's time (upcoming, active, overdue): whether all of it is met is
+        // not this one service's to say.
+        state: initiativeState(stored.definition, { services: 0, met: 0 }, now),
         met: lacking.length === 0,
         lacking,
       });
@@ -224,6 +265,7 @@ export class InitiativeService {
     if (!(await this.deps.store.create(definition, actor))) {
       throw new ConflictError(`Initiative ${definition.id} already exists`);
     }
+    await this.rememberMembers(definition);
     return definition;
   }
 
@@ -237,6 +279,7 @@ export class InitiativeService {
     }
     await this.assertEditable(id);
     await this.deps.store.update(definition, actor);
+    await this.rememberMembers(definition);
     return definition;
   }
 
@@ -267,9 +310,39 @@ export class InitiativeService {
     let recorded = 0;
     let sent = 0;
     for (const stored of await this.deps.store.list()) {
-      const initiative = stored.definition;
-      if (dayOf(now) < initiative.startsAt) continue;
-      const covered = await this.deps.store.covered(initiative.selection);
+      try {
+        const counts = await this.record(stored.definition, now);
+        recorded += counts.recorded;
+        sent += counts.sent;
+      } catch (error) {
+        // One initiative's failure must not keep the others' points and reminders back.
+        this.deps.logger.warn(
+          `Could not record initiative ${stored.definition.id}: ${error}`,
+        );
+      }
+    }
+    return { recorded, sent };
+  }
+
+  private async record(
+    initiative: Initiative,
+    now: Date,
+  ): Promise<{ recorded: number; sent: number }> {
+    let recorded = 0;
+    let sent = 0;
+    {
+      if (dayOf(now) < initiative.startsAt) return { recorded, sent };
+      // Long past its deadline there is nothing left to record or remind of.
+      if (
+        dayOf(new Date(now.getTime() - 30 * 86_400_000)) > initiative.deadline
+      )
+        return { recorded, sent };
+      await this.rememberMembers(initiative, now);
+      const covered = await this.deps.store.covered(
+        initiative.selection,
+        undefined,
+        initiative.id,
+      );
       const { services, progress } = progressOf(initiative, covered);
       // The burn-up ends at the deadline: later days would only repeat or blur it.
       if (dayOf(now) <= initiative.deadline) {
@@ -283,7 +356,7 @@ export class InitiativeService {
       const milestone = initiativeMilestone(initiative.deadline, now);
       const { notifier } = this.deps;
       if (!milestone || !notifier || progress.met === progress.services)
-        continue;
+        return { recorded, sent };
       const missing = new Map<string, { lacking: number; of: number }>();
       for (const s of services) {
         if (!s.owner) continue;

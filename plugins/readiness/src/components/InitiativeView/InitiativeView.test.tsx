@@ -107,6 +107,22 @@ describe('InitiativeView', () => {
     ).toHaveAttribute('href', '/readiness');
   });
 
+  it('says why a partial view has no burn-up, and marks services that left the selection', async () => {
+    const d = detail({ history: [], historyHidden: true });
+    d.services[2] = { ...d.services[2], left: true };
+    await render({ getInitiative: jest.fn().mockResolvedValue(d) });
+    expect(
+      await screen.findByText(
+        'The daily history counts services you may not see in the catalog, so it is shown only to those who may see them all.',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      rowTexts(screen.getByRole('table', { name: 'Covered services' }))[2],
+    ).toBe(
+      'signupgrowth-team✗ notask 3.2 not proven (left the selection: still counted)',
+    );
+  });
+
   it('exports the initiative as CSV and markdown files', async () => {
     const exportInitiative = jest
       .fn()

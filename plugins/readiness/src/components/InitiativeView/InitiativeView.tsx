@@ -182,7 +182,10 @@ function Services({ detail }: { detail: InitiativeDetail }) {
               <Owner owner={s.owner} />
             </TableCell>
             <TableCell>{s.met ? '✓ yes' : '✗ no'}</TableCell>
-            <TableCell>{s.lacking.join('; ')}</TableCell>
+            <TableCell>
+              {s.lacking.join('; ')}
+              {s.left ? ' (left the selection: still counted)' : ''}
+            </TableCell>
           </TableRow>
         ))}
       </TableBody>
@@ -245,8 +248,9 @@ export function InitiativeView() {
                 history={detail.history}
               />
               <Typography variant="caption" color="textSecondary">
-                Services meeting the goal each day (recorded daily over all
-                services), against the services covered now.
+                {detail.historyHidden
+                  ? 'The daily history counts services you may not see in the catalog, so it is shown only to those who may see them all.'
+                  : 'Services meeting the goal each day (recorded daily over all services), against the services covered now.'}
               </Typography>
             </InfoCard>
           </Grid>
