@@ -108,6 +108,12 @@ export function orgChart(shape: OrgShape) {
   };
 }
 
+/** Two dependencies per service, so rollups count services blocked by them at scale. */
+const dependenciesOf = (i: number, shape: OrgShape) =>
+  [(i + 1) % shape.services, (i + 7) % shape.services]
+    .filter(d => d !== i)
+    .map(d => `component:default/${serviceName(d)}`);
+
 /** Service `i` as a catalog entity (relations as the catalog would compute them). */
 export function componentEntity(i: number, shape: OrgShape): Entity {
   const name = serviceName(i);
@@ -135,8 +141,13 @@ export function componentEntity(i: number, shape: OrgShape): Entity {
       lifecycle: i % 10 === 0 ? 'experimental' : 'production',
       owner: groupName(ownerOf(i, shape)),
       system: systemName(systemOf(i, shape)),
+      dependsOn: dependenciesOf(i, shape),
     },
     relations: [
+      ...dependenciesOf(i, shape).map(targetRef => ({
+        type: 'dependsOn',
+        targetRef,
+      })),
       {
         type: 'ownedBy',
         targetRef: `group:default/${groupName(ownerOf(i, shape))}`,
