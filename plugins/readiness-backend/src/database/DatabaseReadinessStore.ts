@@ -188,7 +188,14 @@ const encodeCursor = (c: { v: unknown; r: string }) =>
 const decodeCursor = (cursor: string): { v: unknown; r: string } => {
   try {
     const c = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (typeof c?.r === 'string') return c;
+    // `r` reaches PostgreSQL as text: an entity ref, so short and free of control characters.
+    if (
+      typeof c?.r === 'string' &&
+      c.r.length <= 300 &&
+      // eslint-disable-next-line no-control-regex
+      !/[\u0000-\u001f\u007f]/.test(c.r)
+    )
+      return c;
   } catch {
     // fall through
   }
@@ -201,7 +208,9 @@ const decodeCursor = (cursor: string): { v: unknown; r: string } => {
 const cursorValue = (v: unknown, sort: string): number | Date => {
   if (sort === 'computedAt') {
     const at = typeof v === 'string' ? new Date(v) : undefined;
-    if (at && !Number.isNaN(at.getTime())) return at;
+    // Only years PostgreSQL's timestamptz holds as JavaScript writes them.
+    const year = at?.getUTCFullYear() ?? NaN;
+    if (at && year >= 1 && year <= 9999) return at;
   } else {
     // numeric columns come back from pg as strings; cursors carry either form
     const n =
