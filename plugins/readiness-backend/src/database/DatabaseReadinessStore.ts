@@ -224,6 +224,10 @@ const cursorValue = (v: unknown, sort: string): number | Date => {
   );
 };
 
+/** SQL rank of an evidence row's provenance: verified 2, reviewed 1, claimed 0. */
+const TRUST_RANK = (alias: string) =>
+  `(case ${alias}.trust when 'verified' then 2 when 'reviewed' then 1 else 0 end)`;
+
 const json = <T>(v: unknown): T =>
   (typeof v === 'string' ? JSON.parse(v) : v) as T;
 
@@ -1476,6 +1480,15 @@ export class DatabaseReadinessStore {
       .whereNotNull('e.expires_at')
       .where('e.expires_at', '<', until)
       .whereNot('e.kind', 'check')
+      // A task's older proof is superseded by a later one that is at least as trusted (a
+      // CI job proving a task on every build): only the last one's expiry matters.
+      .whereNotExists(
+        this.db('readiness_evidence as n').whereRaw(
+          `n.entity_ref = e.entity_ref and n.task_id = e.task_id and n.id <> e.id
+           and (n.expires_at is null or n.expires_at > e.expires_at)
+           and ${TRUST_RANK('n')} >= ${TRUST_RANK('e')}`,
+        ),
+      )
       .select(
         'e.entity_ref',
         'p.owner',
