@@ -66,6 +66,14 @@ describe('initiatives API', () => {
       expect(bad.body.error.message).toBe(
         'Invalid initiative in the request: deadline: must not be before startsAt',
       );
+      const typo = await request(server)
+        .post('/api/readiness/initiatives')
+        .set(as(people.admin))
+        .send({ ...drills, goal: { tasks: ['3.2', '9.9'] } });
+      expect(typo.status).toBe(400);
+      expect(typo.body.error.message).toBe(
+        'Invalid initiative in the request: goal.tasks: no template has task 9.9',
+      );
       const created = await request(server)
         .post('/api/readiness/initiatives')
         .set(as(people.admin))

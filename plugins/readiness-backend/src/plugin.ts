@@ -25,7 +25,7 @@ import {
 import { captureReadinessError } from './sentry/reportErrors';
 import { ReadinessService } from './service/ReadinessService';
 import { createRouter } from './service/router';
-import { InitiativeService } from './service/InitiativeService';
+import { InitiativeService, taskIdsOf } from './service/InitiativeService';
 import { CiPrincipals } from './service/CiPrincipals';
 import { TemplateRegistry } from './templates/TemplateRegistry';
 import { registerReadinessActions } from './actions/readinessActions';
@@ -129,7 +129,10 @@ export const readinessPlugin = createBackendPlugin({
           visibleRefs: credentials => service.visibleRefs(credentials),
           notifier,
           logger,
-          definitions: InitiativeService.readConfig(config),
+          definitions: InitiativeService.readConfig(config, {
+            knownTasks: taskIdsOf(templates.list()),
+          }),
+          knownTasks: taskIdsOf(templates.list()),
         });
         await initiatives.start();
         registerReadinessActions({

@@ -11,6 +11,7 @@ import {
   InitiativeServiceProgress,
   InitiativeSummary,
   InitiativeTeamProgress,
+  ReadinessTemplate,
   formatZodIssues,
   initiativeGaps,
   initiativeMilestone,
@@ -28,15 +29,36 @@ import {
 import { ReadinessNotifier } from '../notify/ReadinessNotifier';
 
 /** Parses one definition, naming where it came from and the field at fault. */
-function parseDefinition(value: unknown, where: string): Initiative {
+function parseDefinition(
+  value: unknown,
+  where: string,
+  knownTasks?: Set<string>,
+): Initiative {
   const parsed = initiativeSchema.safeParse(value);
   if (!parsed.success) {
     throw new InputError(
       `Invalid initiative in ${where}: ${formatZodIssues(parsed.error)}`,
     );
   }
+  // A task no template has would read "not proven" forever.
+  const unknown = (parsed.data.goal.tasks ?? []).filter(
+    t => knownTasks && !knownTasks.has(t),
+  );
+  if (unknown.length) {
+    throw new InputError(
+      `Invalid initiative in ${where}: goal.tasks: no template has task ${unknown.join(
+        ', ',
+      )}`,
+    );
+  }
   return parsed.data;
 }
+
+/** Every task id of the configured templates. */
+export const taskIdsOf = (templates: ReadinessTemplate[]) =>
+  new Set(
+    templates.flatMap(t => t.phases.flatMap(p => p.tasks.map(k => k.id))),
+  );
 
 const dayOf = (now: Date) => now.toISOString().slice(0, 10);
 
@@ -90,6 +112,8 @@ export class InitiativeService {
       logger: LoggerService;
       /** Initiatives defined as code; kept in the store by `start`. */
       definitions?: Initiative[];
+      /** The task ids of the templates: a goal naming another is refused. */
+      knownTasks?: Set<string>;
     },
   ) {}
 
@@ -97,11 +121,17 @@ export class InitiativeService {
    * Reads `readiness.initiatives` (a list of definitions) and `readiness.initiativeFiles`
    * (YAML files, each one definition or a list); throws naming the entry and field at fault.
    */
-  static readConfig(config: Config, baseDir = process.cwd()): Initiative[] {
+  static readConfig(
+    config: Config,
+    options: { baseDir?: string; knownTasks?: Set<string> } = {},
+  ): Initiative[] {
+    const { baseDir = process.cwd(), knownTasks } = options;
     const found: Initiative[] = [];
     (config.getOptionalConfigArray('readiness.initiatives') ?? []).forEach(
       (c, i) =>
-        found.push(parseDefinition(c.get(), `readiness.initiatives[${i}]`)),
+        found.push(
+          parseDefinition(c.get(), `readiness.initiatives[${i}]`, knownTasks),
+        ),
     );
     for (const file of config.getOptionalStringArray(
       'readiness.initiativeFiles',
@@ -114,7 +144,9 @@ export class InitiativeService {
         throw new InputError(`Invalid initiative file ${file}: ${error}`);
       }
       const list: unknown[] = Array.isArray(doc) ? doc : [doc];
-      list.forEach((d, i) => found.push(parseDefinition(d, `${file}[${i}]`)));
+      list.forEach((d, i) =>
+        found.push(parseDefinition(d, `${file}[${i}]`, knownTasks)),
+      );
     }
     const ids = new Set<string>();
     for (const d of found) {
@@ -261,7 +293,11 @@ export class InitiativeService {
 
   /** Adds an initiative (admins); 409 when the id is taken. */
   async create(input: unknown, actor: string): Promise<Initiative> {
-    const definition = parseDefinition(input, 'the request');
+    const definition = parseDefinition(
+      input,
+      'the request',
+      this.deps.knownTasks,
+    );
     if (!(await this.deps.store.create(definition, actor))) {
       throw new ConflictError(`Initiative ${definition.id} already exists`);
     }
@@ -271,7 +307,11 @@ export class InitiativeService {
 
   /** Replaces an initiative defined through the API (admins). */
   async update(id: string, input: unknown, actor: string): Promise<Initiative> {
-    const definition = parseDefinition(input, 'the request');
+    const definition = parseDefinition(
+      input,
+      'the request',
+      this.deps.knownTasks,
+    );
     if (definition.id !== id) {
       throw new InputError(
         `Invalid request: id: must be ${id}, the initiative in the path`,
