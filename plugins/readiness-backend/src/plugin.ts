@@ -1,8 +1,6 @@
 import {
-  SchedulerServiceTaskScheduleDefinition,
   coreServices,
   createBackendPlugin,
-  readSchedulerServiceTaskScheduleDefinitionFromConfig,
 } from '@backstage/backend-plugin-api';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
@@ -22,9 +20,9 @@ import {
   ReadinessCheck,
   readinessChecksExtensionPoint,
 } from '@prodready/plugin-readiness-node';
-import { captureReadinessError } from './sentry/reportErrors';
 import { ReadinessService } from './service/ReadinessService';
 import { createRouter } from './service/router';
+import { createJobScheduler } from './jobs/scheduleJob';
 import { InitiativeService, taskIdsOf } from './service/InitiativeService';
 import { CiPrincipals } from './service/CiPrincipals';
 import { TemplateRegistry } from './templates/TemplateRegistry';
@@ -63,34 +61,7 @@ export const readinessPlugin = createBackendPlugin({
       },
       async init(deps) {
         const { config, logger, database, httpRouter, scheduler } = deps;
-        // Scheduled work reports its failures to the backend's Sentry (when the adopter's
-        // instrument file started one) before the scheduler logs them.
-        const schedule = (
-          task: Parameters<typeof scheduler.scheduleTask>[0] & {
-            fn: () => Promise<void>;
-          },
-        ) =>
-          scheduler.scheduleTask({
-            ...task,
-            fn: async () => {
-              try {
-                await task.fn();
-              } catch (error) {
-                captureReadinessError(error, { operation: task.id });
-                throw error;
-              }
-            },
-          });
-        // `readiness.schedules.<task>` overrides a task's default schedule.
-        const schedule_ = (
-          name: string,
-          fallback: SchedulerServiceTaskScheduleDefinition,
-        ): SchedulerServiceTaskScheduleDefinition =>
-          config.has(`readiness.schedules.${name}`)
-            ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
-                config.getConfig(`readiness.schedules.${name}`),
-              )
-            : fallback;
+        const scheduleJob = createJobScheduler(scheduler, config);
         const templates = TemplateRegistry.fromConfig(config);
         const store = await DatabaseReadinessStore.create({ database });
         // Backstage notifications to owners and reviewers; an adopter without the
@@ -165,14 +136,15 @@ export const readinessPlugin = createBackendPlugin({
           templates,
           logger,
         });
-        await schedule({
+        await scheduleJob({
           id: 'readiness-catalog-sync',
-          ...schedule_('sync', {
+          configKey: 'sync',
+          defaults: {
             frequency: { minutes: 10 },
             timeout: { minutes: 10 },
             initialDelay: { seconds: 15 },
-          }),
-          fn: async () => {
+          },
+          run: async () => {
             await sync.run();
           },
         });
@@ -192,14 +164,15 @@ export const readinessPlugin = createBackendPlugin({
             ...customChecks,
           ],
         );
-        await schedule({
+        await scheduleJob({
           id: 'readiness-checks',
-          ...schedule_('checks', {
+          configKey: 'checks',
+          defaults: {
             frequency: { hours: 1 },
             timeout: { minutes: 30 },
             initialDelay: { seconds: 45 },
-          }),
-          fn: async () => {
+          },
+          run: async () => {
             const counts = await checks.run();
             logger.info(`Readiness checks: ${JSON.stringify(counts)}`);
           },
@@ -208,15 +181,16 @@ export const readinessPlugin = createBackendPlugin({
         // Plans read before the sync registered them are registered here (reads never write),
         // and plans registered or changed get their checks within the minute; the queues are
         // this replica's, so the task runs on every replica.
-        await schedule({
+        await scheduleJob({
           id: 'readiness-registration',
-          ...schedule_('registration', {
+          configKey: 'registration',
+          defaults: {
             frequency: { seconds: 30 },
             timeout: { minutes: 5 },
             initialDelay: { seconds: 20 },
-          }),
+          },
           scope: 'local',
-          fn: async () => {
+          run: async () => {
             const registered = await service.registerPending();
             if (registered) {
               logger.info(
@@ -235,28 +209,30 @@ export const readinessPlugin = createBackendPlugin({
         });
 
         if (notifier)
-          await schedule({
+          await scheduleJob({
             id: 'readiness-evidence-expiry',
-            ...schedule_('evidenceExpiry', {
+            configKey: 'evidenceExpiry',
+            defaults: {
               frequency: { hours: 6 },
               timeout: { minutes: 10 },
               initialDelay: { minutes: 2 },
-            }),
-            fn: async () => {
+            },
+            run: async () => {
               const sent = await notifier.evidenceExpiry();
               if (sent)
                 logger.info(`Sent ${sent} readiness evidence notifications`);
             },
           });
 
-        await schedule({
+        await scheduleJob({
           id: 'readiness-reevaluate',
-          ...schedule_('reevaluate', {
+          configKey: 'reevaluate',
+          defaults: {
             frequency: { hours: 1 },
             timeout: { minutes: 15 },
             initialDelay: { minutes: 1 },
-          }),
-          fn: async () => {
+          },
+          run: async () => {
             const { daily, pruned } = await service.reevaluateAll();
             logger.info(
               `Re-evaluated readiness plans: ${daily} daily snapshots, ${pruned} old snapshots pruned`,
@@ -265,14 +241,15 @@ export const readinessPlugin = createBackendPlugin({
         });
 
         // The burn-up's daily point and the deadline reminders (14 and 7 days, overdue).
-        await schedule({
+        await scheduleJob({
           id: 'readiness-initiatives',
-          ...schedule_('initiatives', {
+          configKey: 'initiatives',
+          defaults: {
             frequency: { hours: 1 },
             timeout: { minutes: 10 },
             initialDelay: { minutes: 2 },
-          }),
-          fn: async () => {
+          },
+          run: async () => {
             const { recorded, sent } = await initiatives.recordAll();
             logger.info(
               `Initiatives: ${recorded} progress points recorded, ${sent} deadline reminders sent`,
@@ -290,12 +267,14 @@ export const readinessPlugin = createBackendPlugin({
             logger,
             ciPrincipals,
           });
-          await schedule({
+          await scheduleJob({
             id: 'readiness-seed',
-            frequency: { seconds: 30 },
-            timeout: { minutes: 5 },
-            initialDelay: { seconds: 5 },
-            fn: async () => {
+            defaults: {
+              frequency: { seconds: 30 },
+              timeout: { minutes: 5 },
+              initialDelay: { seconds: 5 },
+            },
+            run: async () => {
               await seeder.run();
             },
           });
