@@ -10,6 +10,7 @@ import { chromiumLaunchOptions, freePort, repoRoot, startEmbeddedPostgres, tmpDi
 import { startDemoFakes } from '../scripts/demo-fakes.mjs';
 
 const results = [];
+const parseRef = ref => ({ name: ref.split('/').pop() });
 const shotsDir = path.join(repoRoot, 'e2e-screenshots');
 mkdirSync(shotsDir, { recursive: true });
 const step = async (name, fn) => {
@@ -233,6 +234,16 @@ try {
     if (lacking) await page.getByRole('table', { name: 'Covered services' }).getByText(lacking.lacking[0]).first().waitFor();
     console.log(`    ${detail.progress.met} of ${detail.progress.services} services meet "${detail.title}"`);
     await shot('initiative');
+    // The service's own card says which initiatives it is in and what it still lacks.
+    if (lacking) {
+      const { name } = parseRef(lacking.entityRef);
+      await page.goto(`${base}/catalog/default/component/${name}`);
+      const list = page.getByRole('list', { name: 'Initiatives' });
+      await list.getByText(detail.title).waitFor();
+      await list.getByText(`Still lacks: ${lacking.lacking.join('; ')}`).first().waitFor();
+      await list.scrollIntoViewIfNeeded();
+      await shot('e2e-entity-initiatives');
+    }
   });
 
   await step("reviews another team's evidence as an SRE, never the own team's", async () => {
