@@ -4,7 +4,7 @@ import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { Route, Routes } from 'react-router-dom';
 import { ReadinessApi, readinessApiRef } from '../../api';
 import { detail, summary } from '../../__testUtils__/initiativeFixtures';
-import { ReadinessPage, servicesToCsv } from './ReadinessPage';
+import { ReadinessPage } from './ReadinessPage';
 
 const group = (
   key: string,
@@ -317,21 +317,5 @@ describe('ReadinessPage', () => {
     expect(
       (await screen.findAllByText(/rollup failed/)).length,
     ).toBeGreaterThan(0);
-  });
-});
-
-describe('servicesToCsv', () => {
-  it('quotes, escapes and defuses spreadsheet formulas', () => {
-    const csv = servicesToCsv([
-      {
-        ...service('a', 95),
-        owner: '=HYPERLINK("x")',
-        system: 'pay, main',
-      } as any,
-    ]);
-    expect(csv.split('\n')).toEqual([
-      'entityRef,owner,system,domain,lifecycle,tier,overall,status,blockers,computedAt',
-      `component:default/a,"'=HYPERLINK(""x"")","pay, main",,,,95,ready,0,2026-11-25T00:00:00.000Z`,
-    ]);
   });
 });

@@ -12,23 +12,16 @@ import {
 import { useApi } from '@backstage/core-plugin-api';
 import { humanizeEntityRef } from '@backstage/plugin-catalog-react';
 import { parseEntityRef } from '@backstage/catalog-model';
-import {
-  RollupGroup,
-  ServiceScoreRow,
-} from '@prodready/plugin-readiness-common';
+import { ServiceScoreRow } from '@prodready/plugin-readiness-common';
 import Box from '@material-ui/core/Box';
 import Breadcrumbs from '@material-ui/core/Breadcrumbs';
 import Button from '@material-ui/core/Button';
 import Grid from '@material-ui/core/Grid';
-import MenuItem from '@material-ui/core/MenuItem';
 import MuiLink from '@material-ui/core/Link';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
-import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
-import TableSortLabel from '@material-ui/core/TableSortLabel';
-import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { useTheme } from '@material-ui/core/styles';
 import { useState } from 'react';
@@ -43,304 +36,23 @@ import {
   YAxis,
 } from 'recharts';
 import { ReadinessFilters, readinessApiRef } from '../../api';
+import { servicesToCsv } from '../../utils/csv';
 import { download } from '../../utils/download';
+import { catalogPath } from '../../utils/initiatives';
 import { STATUS_LABELS } from '../EntityReadinessCard';
 import { InitiativeList } from '../InitiativeList';
 import { InitiativeView } from '../InitiativeView';
+import { OverviewFilters } from '../OverviewFilters';
 import { ReviewQueue } from '../ReviewQueue';
+import { GroupBy, RollupTable } from '../RollupTable';
 import { ScoreHistoryChart } from '../ScoreHistoryChart';
-
-type GroupBy = 'owner' | 'system' | 'domain' | 'group';
-type Sort = 'overall' | 'entityRef' | 'blockers';
+import { ServicesTable } from '../ServicesTable';
 
 /** Why a P0 still blocks when it is not simply open. */
 const BLOCKER_SUFFIXES: Record<string, string> = {
   attested: ' (done on a claim: needs verified or reviewed proof)',
   expired: ' (proof expired)',
 };
-
-const entityLink = (ref: string) => {
-  const { kind, namespace, name } = parseEntityRef(ref);
-  return `/catalog/${namespace}/${kind}/${name}`;
-};
-
-const csvCell = (v: unknown) => {
-  const s = v === undefined || v === null ? '' : String(v);
-  // Guard against formula injection when the CSV is opened in a spreadsheet.
-  const safe = /^[=+\-@]/.test(s) ? `'${s}` : s;
-  return /[",\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-};
-
-/** CSV of services with their scores, for status reports. */
-export function servicesToCsv(rows: ServiceScoreRow[]): string {
-  const header = [
-    'entityRef',
-    'owner',
-    'system',
-    'domain',
-    'lifecycle',
-    'tier',
-    'overall',
-    'status',
-    'blockers',
-    'computedAt',
-  ];
-  return [
-    header.join(','),
-    ...rows.map(r => header.map(h => csvCell((r as any)[h])).join(',')),
-  ].join('\n');
-}
-
-function Filters(props: {
-  groupBy: GroupBy;
-  filters: ReadinessFilters;
-  onChange: (groupBy: GroupBy, filters: ReadinessFilters) => void;
-}) {
-  const { groupBy, filters, onChange } = props;
-  const set = (key: keyof ReadinessFilters, value: string) =>
-    onChange(groupBy, { ...filters, [key]: value || undefined });
-  return (
-    <Box
-      display="flex"
-      flexWrap="wrap"
-      style={{ gap: 16 }}
-      mb={2}
-      role="search"
-      aria-label="Filters"
-    >
-      <TextField
-        id="rollup-group-by"
-        select
-        label="Group by"
-        value={groupBy}
-        onChange={e => onChange(e.target.value as GroupBy, filters)}
-        style={{ minWidth: 140 }}
-      >
-        <MenuItem value="owner">Owner group</MenuItem>
-        <MenuItem value="system">System</MenuItem>
-        <MenuItem value="domain">Domain</MenuItem>
-        <MenuItem value="group">Org chart</MenuItem>
-      </TextField>
-      <TextField
-        id="filter-status"
-        select
-        label="Status"
-        value={filters.status ?? ''}
-        onChange={e => set('status', e.target.value)}
-        style={{ minWidth: 140 }}
-      >
-        <MenuItem value="">Any</MenuItem>
-        <MenuItem value="ready">Ready</MenuItem>
-        <MenuItem value="at_risk">At risk</MenuItem>
-        <MenuItem value="not_ready">Not ready</MenuItem>
-      </TextField>
-      <TextField
-        id="filter-tier"
-        select
-        label="Tier"
-        value={filters.tier ?? ''}
-        onChange={e => set('tier', e.target.value)}
-        style={{ minWidth: 100 }}
-      >
-        <MenuItem value="">Any</MenuItem>
-        {['1', '2', '3', '4'].map(t => (
-          <MenuItem key={t} value={t}>{`Tier ${t}`}</MenuItem>
-        ))}
-      </TextField>
-      <TextField
-        id="filter-lifecycle"
-        label="Lifecycle"
-        value={filters.lifecycle ?? ''}
-        onChange={e => set('lifecycle', e.target.value)}
-      />
-      <TextField
-        id="filter-owner"
-        label="Owner group"
-        placeholder="group:default/payments-team"
-        value={filters.owner ?? ''}
-        onChange={e => set('owner', e.target.value)}
-      />
-      <TextField
-        id="filter-system"
-        label="System"
-        placeholder="system:default/payments"
-        value={filters.system ?? ''}
-        onChange={e => set('system', e.target.value)}
-      />
-    </Box>
-  );
-}
-
-function Rollup({
-  groups,
-  groupBy,
-  onDrill,
-}: {
-  groups: RollupGroup[];
-  groupBy: GroupBy;
-  /** With the org chart: opens a group's sub-teams. */
-  onDrill?: (group: string) => void;
-}) {
-  return (
-    <Table size="small" aria-label={`Scores by ${groupBy}`}>
-      <TableHead>
-        <TableRow>
-          {[
-            groupBy,
-            'Services',
-            'Average',
-            'Ready',
-            'At risk',
-            'Not ready',
-            'Open P0',
-            'Blocked by dependencies',
-            'Services by phase stage',
-          ].map((title, i) => (
-            <TableCell
-              key={title}
-              align={i === 0 ? 'left' : 'right'}
-              style={{ whiteSpace: 'nowrap' }}
-            >
-              {title}
-            </TableCell>
-          ))}
-        </TableRow>
-      </TableHead>
-      <TableBody>
-        {groups.map(g => (
-          <TableRow key={g.key}>
-            <TableCell>
-              {g.key.includes(':') ? (
-                <Link to={entityLink(g.key)} title={g.key}>
-                  {humanizeEntityRef(parseEntityRef(g.key), {
-                    defaultKind: parseEntityRef(g.key).kind,
-                  })}
-                </Link>
-              ) : (
-                g.key
-              )}
-            </TableCell>
-            <TableCell align="right">{g.services}</TableCell>
-            <TableCell align="right">{g.average}</TableCell>
-            <TableCell align="right">{g.statusCounts.ready}</TableCell>
-            <TableCell align="right">{g.statusCounts.at_risk}</TableCell>
-            <TableCell align="right">{g.statusCounts.not_ready}</TableCell>
-            <TableCell align="right">{g.blockers}</TableCell>
-            <TableCell
-              align="right"
-              title="Services that depend on a Not ready service"
-            >
-              {g.blockedByDependencies ?? 0}
-            </TableCell>
-            <TableCell
-              align="right"
-              title="Services per phase stage reached, from none to the last phase"
-            >
-              {(g.stageCounts ?? []).join(' · ')}
-            </TableCell>
-            {onDrill && (
-              <TableCell>
-                <Button
-                  size="small"
-                  onClick={() => onDrill(g.key)}
-                  aria-label={`Sub-teams of ${g.key}`}
-                >
-                  Sub-teams
-                </Button>
-              </TableCell>
-            )}
-          </TableRow>
-        ))}
-      </TableBody>
-    </Table>
-  );
-}
-
-function Services({ filters }: { filters: ReadinessFilters }) {
-  const api = useApi(readinessApiRef);
-  const [sort, setSort] = useState<Sort>('overall');
-  const [order, setOrder] = useState<'asc' | 'desc'>('asc');
-  const [cursors, setCursors] = useState<string[]>([]);
-  const cursor = cursors[cursors.length - 1];
-  const page = useAsync(
-    () => api.listServices({ ...filters, sort, order, limit: 20, cursor }),
-    [api, JSON.stringify(filters), sort, order, cursor],
-  );
-  const sortBy = (s: Sort) => {
-    setOrder(sort === s && order === 'asc' ? 'desc' : 'asc');
-    setSort(s);
-    setCursors([]);
-  };
-  if (page.error) return <ResponseErrorPanel error={page.error} />;
-  const header = (s: Sort, label: string, align: 'left' | 'right' = 'left') => (
-    <TableCell align={align} sortDirection={sort === s ? order : false}>
-      <TableSortLabel
-        active={sort === s}
-        direction={sort === s ? order : 'asc'}
-        onClick={() => sortBy(s)}
-      >
-        {label}
-      </TableSortLabel>
-    </TableCell>
-  );
-  return (
-    <>
-      <Table size="small" aria-label="Services">
-        <TableHead>
-          <TableRow>
-            {header('entityRef', 'Service')}
-            <TableCell>Owner</TableCell>
-            {header('overall', 'Score', 'right')}
-            <TableCell>Status</TableCell>
-            {header('blockers', 'Open P0', 'right')}
-            <TableCell align="right">Stage</TableCell>
-          </TableRow>
-        </TableHead>
-        <TableBody>
-          {(page.value?.items ?? []).map(s => (
-            <TableRow key={s.entityRef}>
-              <TableCell>
-                <Link to={entityLink(s.entityRef)}>{s.entityRef}</Link>
-              </TableCell>
-              <TableCell>{s.owner}</TableCell>
-              <TableCell align="right">{s.overall}</TableCell>
-              <TableCell>{STATUS_LABELS[s.status]}</TableCell>
-              <TableCell align="right">{s.blockers}</TableCell>
-              <TableCell align="right">{s.stage}</TableCell>
-            </TableRow>
-          ))}
-        </TableBody>
-      </Table>
-      <Box
-        display="flex"
-        alignItems="center"
-        justifyContent="flex-end"
-        style={{ gap: 8 }}
-        mt={1}
-      >
-        <Typography variant="body2" color="textSecondary">
-          {page.loading
-            ? 'Loading…'
-            : `${page.value?.total ?? 0} services · page ${cursors.length + 1}`}
-        </Typography>
-        <Button
-          size="small"
-          disabled={cursors.length === 0}
-          onClick={() => setCursors(cursors.slice(0, -1))}
-        >
-          Previous page
-        </Button>
-        <Button
-          size="small"
-          disabled={!page.value?.nextCursor}
-          onClick={() => setCursors([...cursors, page.value!.nextCursor!])}
-        >
-          Next page
-        </Button>
-      </Box>
-    </>
-  );
-}
 
 /**
  * The org overview: the review queue, initiatives, rollups, distribution, trend, blockers,
@@ -417,7 +129,7 @@ function OrgOverview() {
         <Box mb={3}>
           <InitiativeList />
         </Box>
-        <Filters
+        <OverviewFilters
           groupBy={groupBy}
           filters={filters}
           onChange={(g, f) => {
@@ -479,7 +191,7 @@ function OrgOverview() {
                     ))}
                   </Breadcrumbs>
                 )}
-                <Rollup
+                <RollupTable
                   groups={groups}
                   groupBy={groupBy}
                   {...(groupBy === 'group'
@@ -535,7 +247,7 @@ function OrgOverview() {
                     {(blockers.value ?? []).slice(0, 50).map(b => (
                       <TableRow key={`${b.entityRef}-${b.taskId}`}>
                         <TableCell>
-                          <Link to={entityLink(b.entityRef)}>
+                          <Link to={catalogPath(b.entityRef)}>
                             {b.entityRef}
                           </Link>
                         </TableCell>
@@ -550,7 +262,7 @@ function OrgOverview() {
             </Grid>
             <Grid item xs={12}>
               <InfoCard title="Services">
-                <Services filters={filters} />
+                <ServicesTable filters={filters} />
               </InfoCard>
             </Grid>
             <Grid item xs={12}>
@@ -566,7 +278,7 @@ function OrgOverview() {
                         key={`${e.entityRef}-${e.taskId}-${e.expiresAt}`}
                       >
                         <TableCell>
-                          <Link to={entityLink(e.entityRef)}>
+                          <Link to={catalogPath(e.entityRef)}>
                             {e.entityRef}
                           </Link>
                         </TableCell>

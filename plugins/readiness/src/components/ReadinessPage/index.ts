@@ -1,1 +1,1 @@
-export { ReadinessPage, servicesToCsv } from './ReadinessPage';
+export { ReadinessPage } from './ReadinessPage';

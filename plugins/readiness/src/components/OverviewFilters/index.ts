@@ -1,0 +1,1 @@
+export { OverviewFilters } from './OverviewFilters';

@@ -1,0 +1,2 @@
+export { RollupTable } from './RollupTable';
+export type { GroupBy } from './RollupTable';

@@ -1,0 +1,105 @@
+import { Link, ResponseErrorPanel } from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableHead from '@material-ui/core/TableHead';
+import TableRow from '@material-ui/core/TableRow';
+import TableSortLabel from '@material-ui/core/TableSortLabel';
+import Typography from '@material-ui/core/Typography';
+import { useState } from 'react';
+import useAsync from 'react-use/esm/useAsync';
+import { ReadinessFilters, readinessApiRef } from '../../api';
+import { catalogPath } from '../../utils/initiatives';
+import { STATUS_LABELS } from '../EntityReadinessCard';
+
+type Sort = 'overall' | 'entityRef' | 'blockers';
+
+/** The services matching the filters, sortable and paged through the API's cursor. */
+export function ServicesTable({ filters }: { filters: ReadinessFilters }) {
+  const api = useApi(readinessApiRef);
+  const [sort, setSort] = useState<Sort>('overall');
+  const [order, setOrder] = useState<'asc' | 'desc'>('asc');
+  const [cursors, setCursors] = useState<string[]>([]);
+  const cursor = cursors[cursors.length - 1];
+  const page = useAsync(
+    () => api.listServices({ ...filters, sort, order, limit: 20, cursor }),
+    [api, JSON.stringify(filters), sort, order, cursor],
+  );
+  const sortBy = (s: Sort) => {
+    setOrder(sort === s && order === 'asc' ? 'desc' : 'asc');
+    setSort(s);
+    setCursors([]);
+  };
+  if (page.error) return <ResponseErrorPanel error={page.error} />;
+  const header = (s: Sort, label: string, align: 'left' | 'right' = 'left') => (
+    <TableCell align={align} sortDirection={sort === s ? order : false}>
+      <TableSortLabel
+        active={sort === s}
+        direction={sort === s ? order : 'asc'}
+        onClick={() => sortBy(s)}
+      >
+        {label}
+      </TableSortLabel>
+    </TableCell>
+  );
+  return (
+    <>
+      <Table size="small" aria-label="Services">
+        <TableHead>
+          <TableRow>
+            {header('entityRef', 'Service')}
+            <TableCell>Owner</TableCell>
+            {header('overall', 'Score', 'right')}
+            <TableCell>Status</TableCell>
+            {header('blockers', 'Open P0', 'right')}
+            <TableCell align="right">Stage</TableCell>
+          </TableRow>
+        </TableHead>
+        <TableBody>
+          {(page.value?.items ?? []).map(s => (
+            <TableRow key={s.entityRef}>
+              <TableCell>
+                <Link to={catalogPath(s.entityRef)}>{s.entityRef}</Link>
+              </TableCell>
+              <TableCell>{s.owner}</TableCell>
+              <TableCell align="right">{s.overall}</TableCell>
+              <TableCell>{STATUS_LABELS[s.status]}</TableCell>
+              <TableCell align="right">{s.blockers}</TableCell>
+              <TableCell align="right">{s.stage}</TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+      <Box
+        display="flex"
+        alignItems="center"
+        justifyContent="flex-end"
+        style={{ gap: 8 }}
+        mt={1}
+      >
+        <Typography variant="body2" color="textSecondary">
+          {page.loading
+            ? 'Loading…'
+            : `${page.value?.total ?? 0} services · page ${cursors.length + 1}`}
+        </Typography>
+        <Button
+          size="small"
+          disabled={cursors.length === 0}
+          onClick={() => setCursors(cursors.slice(0, -1))}
+        >
+          Previous page
+        </Button>
+        <Button
+          size="small"
+          disabled={!page.value?.nextCursor}
+          onClick={() => setCursors([...cursors, page.value!.nextCursor!])}
+        >
+          Next page
+        </Button>
+      </Box>
+    </>
+  );
+}

@@ -1,0 +1,1 @@
+export { ServicesTable } from './ServicesTable';
