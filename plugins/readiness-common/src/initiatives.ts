@@ -158,6 +158,22 @@ export function initiativeGaps(
   return gaps;
 }
 
+/**
+ * The goal in words, one part per condition ("tasks 3.2 proven", "no open P0"), for the UI
+ * and the exports to join. Pure.
+ * @public
+ */
+export function initiativeGoalParts(goal: InitiativeGoal): string[] {
+  const parts: string[] = [];
+  if (goal.tasks?.length) parts.push(`tasks ${goal.tasks.join(', ')} proven`);
+  if (goal.minScore !== undefined)
+    parts.push(`score at least ${goal.minScore}`);
+  if (goal.minStage !== undefined)
+    parts.push(`phase stage at least ${goal.minStage}`);
+  if (goal.noOpenP0) parts.push('no open P0');
+  return parts;
+}
+
 /** A deadline reminder: 14 and 7 days before, and once overdue. @public */
 export type InitiativeMilestone = '14d' | '7d' | 'overdue';
 

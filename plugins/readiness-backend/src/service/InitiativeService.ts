@@ -14,6 +14,7 @@ import {
   ReadinessTemplate,
   formatZodIssues,
   initiativeGaps,
+  initiativeGoalParts,
   initiativeMilestone,
   initiativeSchema,
   initiativeState,
@@ -466,17 +467,6 @@ function toCsv(detail: InitiativeDetail): string {
 const mdCell = (value: string) =>
   value.replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ');
 
-function describeGoal(goal: Initiative['goal']): string {
-  const parts: string[] = [];
-  if (goal.tasks?.length) parts.push(`tasks ${goal.tasks.join(', ')} proven`);
-  if (goal.minScore !== undefined)
-    parts.push(`score at least ${goal.minScore}`);
-  if (goal.minStage !== undefined)
-    parts.push(`phase stage at least ${goal.minStage}`);
-  if (goal.noOpenP0) parts.push('no open P0');
-  return parts.join('; ');
-}
-
 function toMarkdown(detail: InitiativeDetail): string {
   const pct = (met: number, of: number) =>
     of === 0 ? '—' : `${Math.round((met / of) * 100)} %`;
@@ -484,7 +474,7 @@ function toMarkdown(detail: InitiativeDetail): string {
     `# ${mdCell(detail.title)}`,
     '',
     `- Owner: ${detail.owner}`,
-    `- Goal: ${describeGoal(detail.goal)}`,
+    `- Goal: ${initiativeGoalParts(detail.goal).join('; ')}`,
     `- From ${detail.startsAt} to ${detail.deadline} (${detail.state})`,
     `- Progress: ${detail.progress.met} of ${
       detail.progress.services

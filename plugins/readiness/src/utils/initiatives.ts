@@ -3,6 +3,7 @@ import {
   InitiativeGoal,
   InitiativeSelection,
   InitiativeState,
+  initiativeGoalParts,
 } from '@prodready/plugin-readiness-common';
 import { humanizeActor } from './humanize';
 
@@ -33,14 +34,7 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** "tasks 3.2, 5.1 proven · score at least 80 · no open P0". */
 export function describeGoal(goal: InitiativeGoal): string {
-  const parts: string[] = [];
-  if (goal.tasks?.length) parts.push(`tasks ${goal.tasks.join(', ')} proven`);
-  if (goal.minScore !== undefined)
-    parts.push(`score at least ${goal.minScore}`);
-  if (goal.minStage !== undefined)
-    parts.push(`phase stage at least ${goal.minStage}`);
-  if (goal.noOpenP0) parts.push('no open P0');
-  return parts.join(' · ');
+  return initiativeGoalParts(goal).join(' · ');
 }
 
 /** "owners payments-team · tiers 1, 2", or "every scored service". */
