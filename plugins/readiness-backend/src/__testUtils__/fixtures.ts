@@ -60,6 +60,19 @@ export function system(name: string, domain: string): Entity {
   };
 }
 
+/** A team Group of the org chart, under `parent` (the `childOf` relation the sync reads). */
+export function group(name: string, parent?: string): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Group',
+    metadata: { name, namespace: 'default' },
+    spec: { type: 'team', children: [], ...(parent ? { parent } : {}) },
+    relations: parent
+      ? [{ type: 'childOf', targetRef: `group:default/${parent}` }]
+      : [],
+  };
+}
+
 /** The `readiness.backupPolicies` of the tests: one daily policy with a 90-day drill cadence. */
 export const backupPolicies = {
   'daily-35d': {

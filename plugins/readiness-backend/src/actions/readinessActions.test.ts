@@ -29,21 +29,12 @@ import {
   component,
   demoPermissionsFactory,
   demoUserInfoFactory,
+  group,
   people,
   system,
 } from '../__testUtils__/fixtures';
 
 jest.setTimeout(120_000);
-
-const group = (name: string, parent?: string): Entity => ({
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Group',
-  metadata: { name, namespace: 'default' },
-  spec: { type: 'team', children: [] },
-  relations: parent
-    ? [{ type: 'childOf', targetRef: `group:default/${parent}` }]
-    : [],
-});
 
 const payments = component('payments', 'payments-team', 'pay');
 payments.relations!.push({

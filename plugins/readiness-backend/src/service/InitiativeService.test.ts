@@ -10,19 +10,9 @@ import { TemplateRegistry } from '../templates/TemplateRegistry';
 import { InitiativeService } from './InitiativeService';
 import { createTestDatabases } from '../__testUtils__/testDatabase';
 import { createTestService } from '../__testUtils__/testService';
-import { component } from '../__testUtils__/fixtures';
+import { component, group } from '../__testUtils__/fixtures';
 
 jest.setTimeout(60_000);
-
-const group = (name: string, parent?: string): Entity => ({
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Group',
-  metadata: { name, namespace: 'default' },
-  spec: { type: 'team', children: [], ...(parent ? { parent } : {}) },
-  relations: parent
-    ? [{ type: 'childOf', targetRef: `group:default/${parent}` }]
-    : [],
-});
 
 const DAY = 86_400_000;
 
@@ -394,12 +384,12 @@ describe('InitiativeService against a team escaping its initiative', () => {
       ]);
       const after = await initiatives.get('tier1', user, now);
       expect(after.progress).toEqual({ services: 2, met: 0 });
-      expect(
-        after.services.map(s => [s.entityRef, s.lacking, s.left]),
-      ).toEqual([
-        ['component:default/a1', ['task 3.2 not proven'], true],
-        ['component:default/a2', ['no longer tracked for readiness'], true],
-      ]);
+      expect(after.services.map(s => [s.entityRef, s.lacking, s.left])).toEqual(
+        [
+          ['component:default/a1', ['task 3.2 not proven'], true],
+          ['component:default/a2', ['no longer tracked for readiness'], true],
+        ],
+      );
     },
   );
 

@@ -10,19 +10,9 @@ import {
   createTestDatabases,
   databaseServiceFor,
 } from '../__testUtils__/testDatabase';
-import { component } from '../__testUtils__/fixtures';
+import { component, group } from '../__testUtils__/fixtures';
 
 jest.setTimeout(60_000);
-
-const group = (name: string, parent?: string): Entity => ({
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Group',
-  metadata: { name, namespace: 'default' },
-  spec: { type: 'team', children: [], ...(parent ? { parent } : {}) },
-  relations: parent
-    ? [{ type: 'childOf', targetRef: `group:default/${parent}` }]
-    : [],
-});
 
 const user = (name: string, memberOf: string[]): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
