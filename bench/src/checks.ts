@@ -14,6 +14,7 @@ import knexFactory from 'knex';
 import { ConfigReader } from '@backstage/config';
 import { ScmIntegrations } from '@backstage/integration';
 import { mockServices } from '@backstage/backend-test-utils';
+import { CacheManager } from '@backstage/backend-defaults/cache';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { CacheService } from '@backstage/backend-plugin-api';
 import { ReadinessCheck } from '@prodready/plugin-readiness-node';
@@ -39,6 +40,7 @@ import {
   defaultTemplate,
 } from './backend';
 import { FULL_ORG, componentEntity, generatePlan } from './generate';
+import { bulkLoad } from './bulkLoad';
 
 const smoke = process.argv.includes('--smoke');
 const services = smoke ? 200 : FULL_ORG.services;
@@ -170,7 +172,8 @@ async function main() {
       return e;
     });
     for (let i = 0; i < services; i += 250) {
-      await store.bulkLoad(
+      await bulkLoad(
+        db,
         Array.from({ length: Math.min(250, services - i) }, (_, j) =>
           generatePlan(i + j, shape, defaultTemplate, now),
         ),
@@ -206,6 +209,7 @@ async function main() {
       auth,
       logger,
       config,
+      cache: CacheManager.fromConfig(config).forPlugin('readiness'),
     });
     const github = new GithubApi(
       ScmIntegrations.fromConfig(config),

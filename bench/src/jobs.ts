@@ -1,5 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { mockServices } from '@backstage/backend-test-utils';
+import { CacheManager } from '@backstage/backend-defaults/cache';
 import { CatalogClient } from '@backstage/catalog-client';
 import { ConfigReader } from '@backstage/config';
 import {
@@ -94,6 +95,7 @@ export function readinessJobs(options: {
     auth,
     logger: quietLogger,
     config,
+    cache: CacheManager.fromConfig(config).forPlugin('readiness'),
   });
   const sync = new CatalogSync({
     catalog: options.catalog,

@@ -1,4 +1,5 @@
 import { mockServices } from '@backstage/backend-test-utils';
+import { CacheManager } from '@backstage/backend-defaults/cache';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { ConfigReader } from '@backstage/config';
 import { Entity } from '@backstage/catalog-model';
@@ -28,6 +29,7 @@ export async function createTestService(options: {
     auth,
     logger,
     config,
+    cache: CacheManager.fromConfig(config).forPlugin('readiness'),
   });
   return { store, catalog, auth, logger, config, service };
 }

@@ -1,6 +1,7 @@
 import { scorePlan } from '@prodready/plugin-readiness-common';
 import { createTestService } from '../__testUtils__/testService';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { CacheManager } from '@backstage/backend-defaults/cache';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { ConfigReader } from '@backstage/config';
 import { ReadinessCheck } from '@prodready/plugin-readiness-node';
@@ -63,6 +64,9 @@ describe('CheckRunner', () => {
         auth,
         logger,
         config: config,
+        cache: CacheManager.fromConfig(new ConfigReader({})).forPlugin(
+          'readiness',
+        ),
       });
       await service.registerEntity(payments);
       const ref = 'component:default/payments';
@@ -99,7 +103,7 @@ describe('CheckRunner', () => {
       });
       const byTask = async () =>
         Object.fromEntries(
-          (await store.listTaskStates(ref)).map(t => [t.taskId, t]),
+          (await store.tasks.list(ref)).map(t => [t.taskId, t]),
         );
       let tasks = await byTask();
       expect(tasks['1.1']).toMatchObject({
@@ -210,8 +214,8 @@ describe('CheckRunner', () => {
 
       // A person's "done" is not undone by a failing check, but it is worth nothing while
       // the check says otherwise: as little as expired proof, not half as a bare claim.
-      await store.replaceCatalogRunbooks(ref, []);
-      const human = await store.updateTask({
+      await store.runbooks.replaceCatalog(ref, []);
+      const human = await store.tasks.update({
         entityRef: ref,
         taskId: '3.3',
         expectedVersion: tasks['3.3'].version,
@@ -271,7 +275,7 @@ describe('CheckRunner for new and changed plans', () => {
         'component:default/ledger',
         'component:default/payments',
       ]);
-      const tasks = await store.listTaskStates('component:default/payments');
+      const tasks = await store.tasks.list('component:default/payments');
       expect(tasks.find(t => t.taskId === '4.4')).toMatchObject({
         status: 'done',
       });

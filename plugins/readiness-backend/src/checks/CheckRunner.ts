@@ -79,7 +79,7 @@ export class CheckRunner {
   async run(now: Date = new Date(), only?: string[]) {
     const { catalog, auth, store, service, logger, config } = this.deps;
     const credentials = await auth.getOwnServiceCredentials();
-    const refs = only ?? (await store.listActivePlanRefs());
+    const refs = only ?? (await store.plans.listActiveRefs());
     const counts = { passed: 0, failed: 0, unknown: 0, errors: 0 };
     for (let i = 0; i < refs.length; i += 100) {
       const batch = refs.slice(i, i + 100);
@@ -91,7 +91,7 @@ export class CheckRunner {
         if (!entity) continue;
         const entityRef = batch[j];
         const { template, tasks } = await service.getPlanState(entityRef);
-        const runbooks = await store.listRunbooks(entityRef);
+        const runbooks = await store.runbooks.list(entityRef);
         const results: Parameters<ReadinessService['applyCheckResults']>[1] =
           [];
         const runs: CheckRun[] = [];

@@ -1,19 +1,7 @@
 import { Knex } from 'knex';
 import { CheckRun } from '@prodready/plugin-readiness-common';
-
-/** A row of `readiness_check_runs`. */
-interface CheckRunRow {
-  entity_ref: string;
-  task_id: string;
-  check_id: string;
-  check_title: string;
-  outcome: CheckRun['outcome'];
-  summary: string;
-  url: string | null;
-  ran_at: Date | string;
-}
-
-const normalize = (ref: string) => ref.toLocaleLowerCase('en-US');
+import { normalizeRef } from './refs';
+import { DbCheckRunsRow } from './tables';
 
 /** The last run of each automatic check per task (`readiness_check_runs`). @internal */
 export class CheckRunStore {
@@ -24,8 +12,8 @@ export class CheckRunStore {
    * (the check left the template, its module was uninstalled) lose their old line.
    */
   async record(entityRef: string, runs: CheckRun[]): Promise<void> {
-    const stale = this.db<CheckRunRow>('readiness_check_runs').where({
-      entity_ref: normalize(entityRef),
+    const stale = this.db<DbCheckRunsRow>('readiness_check_runs').where({
+      entity_ref: normalizeRef(entityRef),
     });
     if (runs.length)
       stale.whereNotIn(
@@ -34,8 +22,8 @@ export class CheckRunStore {
       );
     await stale.delete();
     if (runs.length === 0) return;
-    const rows: CheckRunRow[] = runs.map(r => ({
-      entity_ref: normalize(entityRef),
+    const rows: DbCheckRunsRow[] = runs.map(r => ({
+      entity_ref: normalizeRef(entityRef),
       task_id: r.taskId,
       check_id: r.checkId,
       check_title: r.checkTitle,
@@ -44,15 +32,16 @@ export class CheckRunStore {
       url: r.url ?? null,
       ran_at: r.ranAt,
     }));
-    await this.db<CheckRunRow>('readiness_check_runs')
+    await this.db<DbCheckRunsRow>('readiness_check_runs')
       .insert(rows)
       .onConflict(['entity_ref', 'task_id'])
       .merge();
   }
 
+  /** The last check runs of a plan's tasks, by task id. */
   async list(entityRef: string): Promise<CheckRun[]> {
-    const rows = await this.db<CheckRunRow>('readiness_check_runs')
-      .where({ entity_ref: normalize(entityRef) })
+    const rows = await this.db<DbCheckRunsRow>('readiness_check_runs')
+      .where({ entity_ref: normalizeRef(entityRef) })
       .orderBy('task_id');
     return rows.map(r => ({
       taskId: r.task_id,

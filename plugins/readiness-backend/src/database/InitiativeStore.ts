@@ -4,6 +4,15 @@ import {
   InitiativeProgressPoint,
   InitiativeSelection,
 } from '@prodready/plugin-readiness-common';
+import { normalizeRefs } from './refs';
+import {
+  DbInitiativeMembersRow,
+  DbInitiativeProgressRow,
+  DbInitiativesRow,
+  DbPlansRow,
+  DbScoresRow,
+  json,
+} from './tables';
 
 /** An initiative as stored, with where it came from. */
 export interface StoredInitiative {
@@ -27,21 +36,24 @@ export interface CoveredService {
   untracked?: true;
 }
 
-const json = <T>(v: unknown): T =>
-  (typeof v === 'string' ? JSON.parse(v) : v) as T;
+/** A plan's row with its stored score's facts (null where it has no score). */
+type CoveredRow = Pick<DbPlansRow, 'entity_ref'> &
+  Partial<Pick<DbPlansRow, 'owner' | 'archived_at'>> & {
+    [K in 'overall' | 'stage' | 'blockers' | 'proven_tasks']?:
+      | DbScoresRow[K]
+      | null;
+  };
 
-const toCovered = (r: any): CoveredService => ({
+const toCovered = (r: CoveredRow): CoveredService => ({
   entityRef: r.entity_ref,
   owner: r.owner ?? undefined,
   overall: Number(r.overall ?? 0),
   stage: Number(r.stage ?? 0),
   blockers: Number(r.blockers ?? 0),
-  provenTasks: r.proven_tasks ? json<string[]>(r.proven_tasks) : [],
+  provenTasks: r.proven_tasks ? json(r.proven_tasks) : [],
 });
 
-const lower = (values: string[]) =>
-  values.map(v => v.toLocaleLowerCase('en-US'));
-const toStored = (r: any): StoredInitiative => ({
+const toStored = (r: DbInitiativesRow): StoredInitiative => ({
   definition: json(r.definition),
   source: r.source,
   updatedBy: r.updated_by,
@@ -56,18 +68,24 @@ const toStored = (r: any): StoredInitiative => ({
 export class InitiativeStore {
   constructor(private readonly db: Knex) {}
 
+  /** Every initiative, by id. */
   async list(): Promise<StoredInitiative[]> {
-    return (await this.db('readiness_initiatives').orderBy('id')).map(toStored);
+    return (
+      await this.db<DbInitiativesRow>('readiness_initiatives').orderBy('id')
+    ).map(toStored);
   }
 
+  /** One initiative by id. */
   async get(id: string): Promise<StoredInitiative | undefined> {
-    const row = await this.db('readiness_initiatives').where({ id }).first();
+    const row = await this.db<DbInitiativesRow>('readiness_initiatives')
+      .where({ id })
+      .first();
     return row ? toStored(row) : undefined;
   }
 
   /** Inserts a new initiative; false when the id is taken. */
   async create(definition: Initiative, actor: string): Promise<boolean> {
-    const rows = await this.db('readiness_initiatives')
+    const rows = await this.db<DbInitiativesRow>('readiness_initiatives')
       .insert({
         id: definition.id,
         definition: JSON.stringify(definition),
@@ -83,7 +101,7 @@ export class InitiativeStore {
 
   /** Replaces an initiative defined through the API; false when there is none. */
   async update(definition: Initiative, actor: string): Promise<boolean> {
-    const n = await this.db('readiness_initiatives')
+    const n = await this.db<DbInitiativesRow>('readiness_initiatives')
       .where({ id: definition.id, source: 'api' })
       .update({
         definition: JSON.stringify(definition),
@@ -96,7 +114,7 @@ export class InitiativeStore {
   /** Deletes an initiative defined through the API (with its history); false when none. */
   async delete(id: string): Promise<boolean> {
     return (
-      (await this.db('readiness_initiatives')
+      (await this.db<DbInitiativesRow>('readiness_initiatives')
         .where({ id, source: 'api' })
         .delete()) === 1
     );
@@ -109,17 +127,17 @@ export class InitiativeStore {
   async replaceConfig(definitions: Initiative[]): Promise<void> {
     await this.db.transaction(async tx => {
       const ids = definitions.map(d => d.id);
-      await tx('readiness_initiatives')
+      await tx<DbInitiativesRow>('readiness_initiatives')
         .where({ source: 'config' })
         .whereNotIn('id', ids)
         .delete();
       if (definitions.length === 0) return;
-      await tx('readiness_initiatives')
+      await tx<DbInitiativesRow>('readiness_initiatives')
         .insert(
           definitions.map(d => ({
             id: d.id,
             definition: JSON.stringify(d),
-            source: 'config',
+            source: 'config' as const,
             updated_by: 'app-config',
             updated_at: new Date(),
           })),
@@ -143,15 +161,15 @@ export class InitiativeStore {
     if (!initiativeId) return current;
     const inSelection = new Set(current.map(c => c.entityRef));
     const left = (
-      await this.db('readiness_initiative_members')
+      await this.db<DbInitiativeMembersRow>('readiness_initiative_members')
         .where({ initiative_id: initiativeId })
         .select('entity_ref')
     )
-      .map(r => r.entity_ref as string)
+      .map(r => r.entity_ref)
       .filter(ref => !inSelection.has(ref))
       .filter(ref => !visible || visible.includes(ref));
     if (left.length === 0) return current;
-    const rows = await this.db('readiness_plans as p')
+    const rows: CoveredRow[] = await this.db('readiness_plans as p')
       .leftJoin('readiness_scores as s', 's.entity_ref', 'p.entity_ref')
       .whereIn('p.entity_ref', left)
       .select(
@@ -163,7 +181,7 @@ export class InitiativeStore {
         's.blockers',
         's.proven_tasks',
       );
-    const byRef = new Map(rows.map((r: any) => [r.entity_ref, r]));
+    const byRef = new Map(rows.map(r => [r.entity_ref, r]));
     const gone: CoveredService[] = left.map(ref => {
       const r = byRef.get(ref);
       const untracked = !r || r.archived_at || r.overall === null;
@@ -189,7 +207,7 @@ export class InitiativeStore {
   ): Promise<void> {
     await this.db.transaction(async tx => {
       for (let i = 0; i < refs.length; i += 1000) {
-        await tx('readiness_initiative_members')
+        await tx<DbInitiativeMembersRow>('readiness_initiative_members')
           .insert(
             refs.slice(i, i + 1000).map(entity_ref => ({
               initiative_id: initiativeId,
@@ -200,7 +218,7 @@ export class InitiativeStore {
           .onConflict(['initiative_id', 'entity_ref'])
           .merge({ left_at: null });
       }
-      const leaving = tx('readiness_initiative_members')
+      const leaving = tx<DbInitiativeMembersRow>('readiness_initiative_members')
         .where({ initiative_id: initiativeId })
         .whereNull('left_at');
       if (refs.length) leaving.whereRaw('not (entity_ref = any(?))', [refs]);
@@ -226,7 +244,7 @@ export class InitiativeStore {
       .orderBy('p.entity_ref');
     if (visible) q.whereRaw('p.entity_ref = any(?)', [visible]);
     if (selection.owners?.length) {
-      const owners = lower(selection.owners);
+      const owners = normalizeRefs(selection.owners);
       q.where(w =>
         w
           .whereIn('p.owner', owners)
@@ -246,14 +264,15 @@ export class InitiativeStore {
     } as const;
     for (const [key, column] of Object.entries(columns)) {
       const values = selection[key as keyof typeof columns];
-      if (values?.length) q.whereIn(column, lower(values));
+      if (values?.length) q.whereIn(column, normalizeRefs(values));
     }
     if (selection.types?.length) {
       q.whereRaw(`lower(p.entity_snapshot->'spec'->>'type') = any(?)`, [
-        lower(selection.types),
+        normalizeRefs(selection.types),
       ]);
     }
-    return (await q).map(toCovered);
+    const rows: CoveredRow[] = await q;
+    return rows.map(toCovered);
   }
 
   /** Stores the day's burn-up point (the day's last recording wins). */
@@ -262,7 +281,7 @@ export class InitiativeStore {
     point: InitiativeProgressPoint,
     at: Date,
   ): Promise<void> {
-    await this.db('readiness_initiative_progress')
+    await this.db<DbInitiativeProgressRow>('readiness_initiative_progress')
       .insert({
         initiative_id: id,
         day: point.day,
@@ -276,7 +295,9 @@ export class InitiativeStore {
 
   /** The burn-up points of an initiative, oldest first. */
   async history(id: string): Promise<InitiativeProgressPoint[]> {
-    const rows = await this.db('readiness_initiative_progress')
+    const rows: Array<
+      Pick<DbInitiativeProgressRow, 'services' | 'met'> & { day: string }
+    > = await this.db('readiness_initiative_progress')
       .where({ initiative_id: id })
       .select(
         this.db.raw(`to_char(day, 'YYYY-MM-DD') as day`),
@@ -284,7 +305,7 @@ export class InitiativeStore {
         'met',
       )
       .orderBy('day');
-    return rows.map((r: any) => ({
+    return rows.map(r => ({
       day: r.day,
       services: Number(r.services),
       met: Number(r.met),

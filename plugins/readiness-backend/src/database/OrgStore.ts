@@ -1,4 +1,6 @@
 import { Knex } from 'knex';
+import { normalizeRef } from './refs';
+import { DbOrgGroupsRow, DbOrgMembersRow } from './tables';
 
 /** A group of the org chart. */
 export interface OrgGroup {
@@ -6,14 +8,6 @@ export interface OrgGroup {
   parent?: string;
   title?: string;
 }
-
-interface GroupRow {
-  group_ref: string;
-  parent_ref: string | null;
-  title: string | null;
-}
-
-const normalize = (ref: string) => ref.toLocaleLowerCase('en-US');
 
 /**
  * The org chart the catalog sync stores (`readiness_org_groups`, `readiness_org_members`):
@@ -27,11 +21,14 @@ export class OrgStore {
    * Replaces the stored chart. `users` maps each user to the groups it is a direct member
    * of. A cycle in the catalog's parents is cut where it closes.
    */
-  async replace(groups: OrgGroup[], users: Map<string, string[]>) {
+  async replace(
+    groups: OrgGroup[],
+    users: Map<string, string[]>,
+  ): Promise<void> {
     const parentOf = new Map(
       groups.map(g => [
-        normalize(g.ref),
-        g.parent ? normalize(g.parent) : undefined,
+        normalizeRef(g.ref),
+        g.parent ? normalizeRef(g.parent) : undefined,
       ]),
     );
     // A parent the catalog does not have, or one that closes a cycle, is no parent: the
@@ -64,18 +61,18 @@ export class OrgStore {
       for (const a of ancestors(ref)) pairs.add(`${a}\n${ref}`);
     for (const [user, memberOf] of users)
       for (const g of memberOf)
-        for (const a of ancestors(normalize(g)))
-          pairs.add(`${a}\n${normalize(user)}`);
-    const members = [...pairs].map(p => {
+        for (const a of ancestors(normalizeRef(g)))
+          pairs.add(`${a}\n${normalizeRef(user)}`);
+    const members = [...pairs].map((p): DbOrgMembersRow => {
       const [ancestor_ref, member_ref] = p.split('\n');
       return { ancestor_ref, member_ref };
     });
     await this.db.transaction(async tx => {
       await tx('readiness_org_members').delete();
       await tx('readiness_org_groups').delete();
-      const rows: GroupRow[] = groups.map(g => ({
-        group_ref: normalize(g.ref),
-        parent_ref: parentOf.get(normalize(g.ref)) ?? null,
+      const rows: DbOrgGroupsRow[] = groups.map(g => ({
+        group_ref: normalizeRef(g.ref),
+        parent_ref: parentOf.get(normalizeRef(g.ref)) ?? null,
         title: g.title ?? null,
       }));
       for (let i = 0; i < rows.length; i += 1000)
@@ -87,8 +84,10 @@ export class OrgStore {
 
   /** The groups directly under `parent`, or the roots of the chart without one. */
   async children(parent?: string): Promise<OrgGroup[]> {
-    const q = this.db<GroupRow>('readiness_org_groups').orderBy('group_ref');
-    if (parent) q.where({ parent_ref: normalize(parent) });
+    const q = this.db<DbOrgGroupsRow>('readiness_org_groups').orderBy(
+      'group_ref',
+    );
+    if (parent) q.where({ parent_ref: normalizeRef(parent) });
     else q.whereNull('parent_ref');
     return (await q).map(r => ({
       ref: r.group_ref,
@@ -99,8 +98,8 @@ export class OrgStore {
 
   /** Every group and user at or beneath `group` (itself included when it is in the chart). */
   async membersOf(group: string): Promise<string[]> {
-    const rows = await this.db('readiness_org_members')
-      .where({ ancestor_ref: normalize(group) })
+    const rows = await this.db<DbOrgMembersRow>('readiness_org_members')
+      .where({ ancestor_ref: normalizeRef(group) })
       .select('member_ref')
       .orderBy('member_ref');
     return rows.map(r => r.member_ref);
@@ -108,11 +107,11 @@ export class OrgStore {
 
   /** The chain of groups from the root down to `group` (empty for an unknown group). */
   async path(group: string): Promise<OrgGroup[]> {
-    const rows = await this.db<GroupRow>('readiness_org_groups');
+    const rows = await this.db<DbOrgGroupsRow>('readiness_org_groups');
     const byRef = new Map(rows.map(r => [r.group_ref, r]));
     const chain: OrgGroup[] = [];
     for (
-      let at = byRef.get(normalize(group));
+      let at = byRef.get(normalizeRef(group));
       at && !chain.some(c => c.ref === at!.group_ref);
       at = at.parent_ref ? byRef.get(at.parent_ref) : undefined
     )

@@ -1,4 +1,5 @@
 import { mockServices } from '@backstage/backend-test-utils';
+import { CacheManager } from '@backstage/backend-defaults/cache';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { ConfigReader } from '@backstage/config';
 import { NotificationSendOptions } from '@backstage/plugin-notifications-node';
@@ -43,6 +44,9 @@ describe('ReadinessNotifier', () => {
         logger,
         config: new ConfigReader({}),
         notifier,
+        cache: CacheManager.fromConfig(new ConfigReader({})).forPlugin(
+          'readiness',
+        ),
       });
       await service.registerEntity(payments);
       const ref = 'component:default/payments';
@@ -72,7 +76,7 @@ describe('ReadinessNotifier', () => {
       expect(sent).toEqual([]);
 
       // A P0 re-opened: Ready → Not ready, one notification to the owning group.
-      const state = (await store.listTaskStates(ref)).find(
+      const state = (await store.tasks.list(ref)).find(
         t => t.taskId === '5.1',
       )!;
       await service.updateTask({

@@ -7,6 +7,7 @@ import {
   ReadinessStatus,
 } from '@prodready/plugin-readiness-common';
 import { DatabaseReadinessStore } from '../database/DatabaseReadinessStore';
+import { normalizeRef } from '../database/refs';
 
 const RANK: Record<string, number> = { ready: 2, at_risk: 1, not_ready: 0 };
 const LABEL: Record<string, string> = {
@@ -112,7 +113,8 @@ export class ReadinessNotifier {
   async evidenceExpiry(now: Date = new Date()) {
     const until = new Date(now.getTime() + EXPIRY_WARNING_DAYS * 86_400_000);
     let sent = 0;
-    for (const e of await this.deps.store.listExpiringEvidence(until)) {
+    const { readModel } = this.deps.store;
+    for (const e of await readModel.listExpiringEvidence(until)) {
       if (!e.owner) continue;
       const expired = Date.parse(e.expiresAt) <= now.getTime();
       const ok = await this.send(
@@ -155,9 +157,7 @@ export class ReadinessNotifier {
       `initiative:${initiative.id}`,
       recipient,
       // The deadline is part of the event: a moved deadline earns its own reminders.
-      `${initiative.deadline}:${milestone}:${recipient.toLocaleLowerCase(
-        'en-US',
-      )}`,
+      `${initiative.deadline}:${milestone}:${normalizeRef(recipient)}`,
       {
         title: `${initiative.title} ${when}`,
         description: `${lacking} of ${of} services still miss the goal.`,
@@ -179,7 +179,7 @@ export class ReadinessNotifier {
     link: string = entityLink(entityRef),
   ): Promise<boolean> {
     const { store, notifications, logger } = this.deps;
-    if (!(await store.claimNotification(entityRef, eventKey))) return false;
+    if (!(await store.notifications.claim(entityRef, eventKey))) return false;
     try {
       await notifications.send({
         recipients: { type: 'entity', entityRef: owner },
@@ -192,7 +192,7 @@ export class ReadinessNotifier {
       });
       return true;
     } catch (error) {
-      await store.releaseNotification(entityRef, eventKey);
+      await store.notifications.release(entityRef, eventKey);
       logger.warn(
         `Could not send readiness notification for ${entityRef}: ${error}`,
       );

@@ -34,7 +34,7 @@ describe('expiring evidence', () => {
       }
       const in20days = new Date(Date.now() + 20 * 86_400_000);
       expect(
-        (await store.listExpiringEvidence(in20days)).map(e => [
+        (await store.readModel.listExpiringEvidence(in20days)).map(e => [
           e.taskId,
           e.summary,
         ]),

@@ -1,4 +1,5 @@
 import { mockServices } from '@backstage/backend-test-utils';
+import { CacheManager } from '@backstage/backend-defaults/cache';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { ConfigReader } from '@backstage/config';
 import { DatabaseReadinessStore } from '../database/DatabaseReadinessStore';
@@ -45,6 +46,9 @@ describe('Sentry failing for a whole check cycle', () => {
         auth: mockServices.auth(),
         logger,
         config,
+        cache: CacheManager.fromConfig(new ConfigReader({})).forPlugin(
+          'readiness',
+        ),
       });
       await service.registerEntity(payments);
       const ref = 'component:default/payments';
@@ -84,7 +88,7 @@ describe('Sentry failing for a whole check cycle', () => {
       });
       const healthy = await service.recompute(ref, 'test');
       const proof = async () =>
-        (await store.listTaskStates(ref))
+        (await store.tasks.list(ref))
           .find(t => t.taskId === '1.1')!
           .evidence.find(e => e.source === 'sentry')!;
       const first = await proof();

@@ -1,4 +1,5 @@
 import { mockServices } from '@backstage/backend-test-utils';
+import { CacheManager } from '@backstage/backend-defaults/cache';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { ConfigReader } from '@backstage/config';
 import fs from 'node:fs';
@@ -39,6 +40,9 @@ describe('PlanSeeder', () => {
         auth,
         logger,
         config: new ConfigReader({}),
+        cache: CacheManager.fromConfig(new ConfigReader({})).forPlugin(
+          'readiness',
+        ),
       });
       const file = path.join(
         fs.mkdtempSync(path.join(os.tmpdir(), 'seed-')),

@@ -88,10 +88,10 @@ export class PlanSeeder {
       const entityRef = stringifyEntityRef(ref);
       // Seeded already, or touched by anyone but the machines (checks and bound principals
       // may run before the seed does): left alone.
-      const existing = await store.getPlan(entityRef);
+      const existing = await store.plans.get(entityRef);
       if (
         existing &&
-        (await store.listTaskStates(entityRef)).some(
+        (await store.tasks.list(entityRef)).some(
           t =>
             t.updatedBy === ACTOR ||
             t.updatedBy === DEMO_CI ||
@@ -110,7 +110,7 @@ export class PlanSeeder {
       const now = Date.now();
       // Checks and bound principals may have written the plan first: apply over their version.
       const versionOf = async (taskId: string) =>
-        (await store.listTaskStates(entityRef)).find(t => t.taskId === taskId)
+        (await store.tasks.list(entityRef)).find(t => t.taskId === taskId)
           ?.version ?? 0;
       const setStatus = async (taskId: string, status: TaskStatus) =>
         service.updateTask({

@@ -1,4 +1,5 @@
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { CacheManager } from '@backstage/backend-defaults/cache';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { ConfigReader } from '@backstage/config';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
@@ -12,6 +13,10 @@ import {
 import { component } from '../__testUtils__/fixtures';
 
 jest.setTimeout(60_000);
+
+/** The plugin's cache as the backend's default (memory) store gives it, fresh per test. */
+const memoryCache = () =>
+  CacheManager.fromConfig(new ConfigReader({})).forPlugin('readiness');
 
 describe('ReadinessService reads', () => {
   const databases = createTestDatabases();
@@ -48,6 +53,7 @@ describe('ReadinessService reads', () => {
         logger: mockServices.logger.mock(),
         config: new ConfigReader({ readiness: { entityCacheSeconds: 0 } }),
         permissions,
+        cache: memoryCache(),
       });
       const ref = { kind: 'component', namespace: 'default', name: 'payments' };
 
@@ -102,26 +108,34 @@ describe('ReadinessService reads', () => {
   );
 
   it.each(databases.eachSupportedId())(
-    'reuses org rollups until a score changes, %p',
+    'reuses org rollups until a score changes, on any replica sharing the cache, %p',
     async id => {
       const knex = await databases.init(id);
       const store = await DatabaseReadinessStore.create({
         database: databaseServiceFor(knex),
       });
       const rollups = jest.spyOn(store, 'rollup');
-      const service = new ReadinessService({
-        store,
-        templates: TemplateRegistry.fromConfig(new ConfigReader({})),
-        catalog: catalogServiceMock({
-          entities: [component('payments', 'payments-team', 'pay')],
-        }),
-        auth: mockServices.auth(),
-        logger: mockServices.logger.mock(),
-        config: new ConfigReader({}),
-        permissions: mockServices.permissions.mock({
-          authorizeConditional: async () => [{ result: AuthorizeResult.ALLOW }],
-        }),
-      });
+      // Two replicas over one cache store (as with redis): a write on either drops both.
+      const cache = memoryCache();
+      const replica = () =>
+        new ReadinessService({
+          store,
+          templates: TemplateRegistry.fromConfig(new ConfigReader({})),
+          catalog: catalogServiceMock({
+            entities: [component('payments', 'payments-team', 'pay')],
+          }),
+          auth: mockServices.auth(),
+          logger: mockServices.logger.mock(),
+          config: new ConfigReader({}),
+          permissions: mockServices.permissions.mock({
+            authorizeConditional: async () => [
+              { result: AuthorizeResult.ALLOW },
+            ],
+          }),
+          cache,
+        });
+      const service = replica();
+      const other = replica();
       const ref = { kind: 'component', namespace: 'default', name: 'payments' };
       const user = mockCredentials.user();
       await service.getEntityReadiness(ref, user);
@@ -129,6 +143,7 @@ describe('ReadinessService reads', () => {
       const query = { groupBy: 'owner' as const };
       const before = await service.rollup(query, user);
       expect(await service.rollup(query, user)).toEqual(before);
+      expect(await other.rollup(query, user)).toEqual(before);
       expect(rollups).toHaveBeenCalledTimes(1);
 
       await service.updateTask({
@@ -137,9 +152,11 @@ describe('ReadinessService reads', () => {
         input: { expectedVersion: 0, status: 'done' },
         actor: 'user:default/alice',
       });
-      const after = await service.rollup(query, user);
+      const after = await other.rollup(query, user);
       expect(rollups).toHaveBeenCalledTimes(2);
       expect(after[0].average).not.toEqual(before[0].average);
+      expect(await service.rollup(query, user)).toEqual(after);
+      expect(rollups).toHaveBeenCalledTimes(2);
     },
   );
 
@@ -173,6 +190,7 @@ describe('ReadinessService reads', () => {
             } as any,
           ],
         }),
+        cache: memoryCache(),
       });
       for (const name of ['payments', 'ledger']) {
         await service.getEntityReadiness(
@@ -237,6 +255,7 @@ describe('ReadinessService reads', () => {
         auth: mockServices.auth(),
         logger: mockServices.logger.mock(),
         config: new ConfigReader({}),
+        cache: memoryCache(),
       });
       await service.registerEntity(payments);
       await service.registerEntity(ledger);

@@ -1,4 +1,5 @@
 import { mockServices } from '@backstage/backend-test-utils';
+import { CacheManager } from '@backstage/backend-defaults/cache';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { ConfigReader } from '@backstage/config';
 import { Entity } from '@backstage/catalog-model';
@@ -67,6 +68,9 @@ describe('CatalogSync', () => {
           auth,
           logger,
           config: new ConfigReader({}),
+          cache: CacheManager.fromConfig(new ConfigReader({})).forPlugin(
+            'readiness',
+          ),
         });
         return new CatalogSync({
           catalog,
@@ -90,26 +94,28 @@ describe('CatalogSync', () => {
         system('shop', 'commerce'),
       ]);
       expect(first).toEqual({ synced: 2, registered: 2, archived: [] });
-      expect(await store.getPlan('component:default/payments')).toMatchObject({
-        templateId: 'default',
-        owner: 'group:default/payments-team',
-        system: 'system:default/pay',
-        domain: 'domain:default/commerce',
-        lifecycle: 'production',
-        tier: '2',
-      });
-      expect(await store.getPlan('component:default/portal')).toMatchObject({
+      expect(await store.plans.get('component:default/payments')).toMatchObject(
+        {
+          templateId: 'default',
+          owner: 'group:default/payments-team',
+          system: 'system:default/pay',
+          domain: 'domain:default/commerce',
+          lifecycle: 'production',
+          tier: '2',
+        },
+      );
+      expect(await store.plans.get('component:default/portal')).toMatchObject({
         templateId: 'website',
       });
-      expect(await store.getPlan('component:default/legacy')).toBeUndefined();
+      expect(await store.plans.get('component:default/legacy')).toBeUndefined();
       expect(
-        (await store.listRunbooks('component:default/payments')).map(
+        (await store.runbooks.list('component:default/payments')).map(
           r => r.type,
         ),
       ).toEqual(['dr']);
 
       // Owner changes; the task state stays.
-      await store.updateTask({
+      await store.tasks.update({
         entityRef: 'component:default/payments',
         taskId: '1.1',
         expectedVersion: 0,
@@ -128,20 +134,26 @@ describe('CatalogSync', () => {
         registered: 0,
         archived: [],
       });
-      expect(await store.getPlan('component:default/payments')).toMatchObject({
-        owner: 'group:default/platform-team',
-      });
+      expect(await store.plans.get('component:default/payments')).toMatchObject(
+        {
+          owner: 'group:default/platform-team',
+        },
+      );
 
       // payments leaves the catalog: archived, out of rollups, data kept.
       expect((await syncWith([site])).archived).toEqual([
         'component:default/payments',
       ]);
       expect(
-        (await store.getPlan('component:default/payments'))!.archivedAt,
+        (await store.plans.get('component:default/payments'))!.archivedAt,
       ).toBeDefined();
       expect(
         (
-          await store.listScores({ sort: 'entityRef', order: 'asc', limit: 10 })
+          await store.readModel.listScores({
+            sort: 'entityRef',
+            order: 'asc',
+            limit: 10,
+          })
         ).items.map(i => i.entityRef),
       ).toEqual(['component:default/portal']);
 
@@ -151,13 +163,13 @@ describe('CatalogSync', () => {
       // It returns: restored with its task state.
       await syncWith([moved, site]);
       expect(
-        (await store.getPlan('component:default/payments'))!.archivedAt,
+        (await store.plans.get('component:default/payments'))!.archivedAt,
       ).toBeUndefined();
       expect(
-        (await store.listTaskStates('component:default/payments'))[0],
+        (await store.tasks.list('component:default/payments'))[0],
       ).toMatchObject({ taskId: '1.1', status: 'done' });
       expect(
-        (await store.getHistory('component:default/payments')).map(
+        (await store.scores.history('component:default/payments')).map(
           h => h.reason,
         ),
       ).toContain('restored');

@@ -70,7 +70,7 @@ export class CatalogSync {
     for (const entity of entities) {
       const ref = stringifyEntityRef(entity);
       try {
-        const before = await store.getPlan(ref);
+        const before = await store.plans.get(ref);
         await service.registerEntity(entity, {
           domainOf: async s => domains.get(s),
         });
@@ -86,7 +86,9 @@ export class CatalogSync {
     }
     // An empty answer is more likely a catalog still starting than an empty catalog.
     const archived = entities.length
-      ? await store.archiveMissing(entities.map(e => stringifyEntityRef(e)))
+      ? await store.plans.archiveMissing(
+          entities.map(e => stringifyEntityRef(e)),
+        )
       : [];
     if (registered || archived.length) {
       logger.info(

@@ -43,7 +43,7 @@ describe('services blocked by dependencies in rollups', () => {
       const ledger = 'component:default/ledger';
       const { template } = await service.getPlanState(ledger);
       for (const task of template.phases.flatMap(p => p.tasks)) {
-        const state = (await store.listTaskStates(ledger)).find(
+        const state = (await store.tasks.list(ledger)).find(
           t => t.taskId === task.id,
         );
         await service.updateTask({
@@ -65,10 +65,10 @@ describe('services blocked by dependencies in rollups', () => {
           },
         });
       }
-      expect((await store.getScore(ledger))?.status).toBe('ready');
+      expect((await store.scores.get(ledger))?.status).toBe('ready');
 
       const byOwner = Object.fromEntries(
-        (await store.rollup('owner', {})).map(g => [
+        (await store.readModel.rollup('owner', {})).map(g => [
           g.key,
           g.blockedByDependencies,
         ]),
@@ -77,7 +77,7 @@ describe('services blocked by dependencies in rollups', () => {
         'group:default/edge-team': 1,
         'group:default/payments-team': 0,
       });
-      const blocked = await store.listScores({
+      const blocked = await store.readModel.listScores({
         blockedByDependencies: true,
         sort: 'entityRef',
         order: 'asc',
@@ -89,7 +89,7 @@ describe('services blocked by dependencies in rollups', () => {
       // A dependency the caller cannot see does not count for them.
       expect(
         (
-          await store.rollup('owner', {
+          await store.readModel.rollup('owner', {
             visible: ['component:default/gateway', ledger],
           })
         ).map(g => [g.key, g.blockedByDependencies]),

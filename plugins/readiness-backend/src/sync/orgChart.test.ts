@@ -1,4 +1,5 @@
 import { mockServices } from '@backstage/backend-test-utils';
+import { CacheManager } from '@backstage/backend-defaults/cache';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { ConfigReader } from '@backstage/config';
 import { Entity } from '@backstage/catalog-model';
@@ -86,14 +87,19 @@ describe('the org chart in rollups', () => {
             auth,
             logger,
             config,
+            cache: CacheManager.fromConfig(new ConfigReader({})).forPlugin(
+              'readiness',
+            ),
           }),
         }).run();
       };
       const counts = async (parent?: string) =>
         Object.fromEntries(
-          (await store.rollup('group', { ...(parent ? { parent } : {}) })).map(
-            g => [g.key, g.services],
-          ),
+          (
+            await store.readModel.rollup('group', {
+              ...(parent ? { parent } : {}),
+            })
+          ).map(g => [g.key, g.services]),
         );
 
       await sync([...chart('right'), ...services]);
@@ -111,8 +117,8 @@ describe('the org chart in rollups', () => {
         'group:default/team-d': 2,
       });
       // Every level adds up: a parent's numbers are its children's.
-      const [root] = await store.rollup('group', {});
-      const halves = await store.rollup('group', {
+      const [root] = await store.readModel.rollup('group', {});
+      const halves = await store.readModel.rollup('group', {
         parent: 'group:default/root',
       });
       expect(halves.reduce((n, g) => n + g.blockers, 0)).toBe(root.blockers);
@@ -133,7 +139,7 @@ describe('the org chart in rollups', () => {
       ];
       expect(
         (
-          await store.rollup('group', {
+          await store.readModel.rollup('group', {
             parent: 'group:default/root',
             visible,
           })

@@ -1,0 +1,335 @@
+import {
+  ReadinessTemplate,
+  RunbookLink,
+  TaskState,
+} from '@prodready/plugin-readiness-common';
+import { Entity } from '@backstage/catalog-model';
+import { Knex } from 'knex';
+import { ChangeLogStore } from './ChangeLogStore';
+import { toRunbook } from './RunbookStore';
+import { assembleTaskStates } from './TaskStore';
+import { normalizeRef, normalizeRefs } from './refs';
+import {
+  DbEvidenceRow,
+  DbPlansRow,
+  DbRunbookLinksRow,
+  DbTaskStatesRow,
+  JsonColumn,
+  iso,
+  json,
+} from './tables';
+
+/** A stored readiness plan. @internal */
+export interface PlanRecord {
+  entityRef: string;
+  templateId: string;
+  templateVersion: number;
+  owner?: string;
+  system?: string;
+  domain?: string;
+  lifecycle?: string;
+  tier?: string;
+  archivedAt?: string;
+  /** The template the plan is pinned to (absent for plans created before pinning). */
+  templateSnapshot?: ReadinessTemplate;
+  /** The catalog entity as of the last registration or sync. */
+  entitySnapshot?: Entity;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Catalog-derived fields of a plan. @internal */
+export type PlanInput = Omit<
+  PlanRecord,
+  'createdAt' | 'updatedAt' | 'archivedAt' | 'templateSnapshot'
+> & { templateSnapshot: ReadinessTemplate };
+
+/**
+ * Parsed pinned templates by the md5 of their jsonb text: plans share a handful of templates,
+ * so rows carry the hash and the parsed template is shared (also by transaction-bound stores).
+ * @internal
+ */
+export type TemplateCache = Map<string, ReadinessTemplate>;
+
+/** The parts of an entity a plan keeps (no status, no processing details). */
+const entitySnapshot = (entity: Entity | undefined) =>
+  entity
+    ? JSON.stringify({
+        apiVersion: entity.apiVersion,
+        kind: entity.kind,
+        metadata: {
+          name: entity.metadata.name,
+          namespace: entity.metadata.namespace,
+          title: entity.metadata.title,
+          annotations: entity.metadata.annotations,
+          links: entity.metadata.links,
+        },
+        spec: entity.spec,
+        relations: entity.relations?.map(r => ({
+          type: r.type,
+          targetRef: r.targetRef,
+        })),
+      })
+    : null;
+
+/** The row of a new plan (not archived). */
+export const toPlanRow = (input: PlanInput, now: Date): DbPlansRow => ({
+  entity_ref: normalizeRef(input.entityRef),
+  template_id: input.templateId,
+  template_version: input.templateVersion,
+  owner: input.owner ?? null,
+  system: input.system ?? null,
+  domain: input.domain ?? null,
+  lifecycle: input.lifecycle ?? null,
+  tier: input.tier ?? null,
+  archived_at: null,
+  template_snapshot: JSON.stringify(input.templateSnapshot),
+  entity_snapshot: entitySnapshot(input.entitySnapshot),
+  created_at: now,
+  updated_at: now,
+});
+
+const toPlan = (row: DbPlansRow): PlanRecord => ({
+  entityRef: row.entity_ref,
+  templateId: row.template_id,
+  templateVersion: row.template_version,
+  owner: row.owner ?? undefined,
+  system: row.system ?? undefined,
+  domain: row.domain ?? undefined,
+  lifecycle: row.lifecycle ?? undefined,
+  tier: row.tier ?? undefined,
+  archivedAt: iso(row.archived_at),
+  ...(row.template_snapshot
+    ? { templateSnapshot: json(row.template_snapshot) }
+    : {}),
+  ...(row.entity_snapshot ? { entitySnapshot: json(row.entity_snapshot) } : {}),
+  createdAt: iso(row.created_at)!,
+  updatedAt: iso(row.updated_at)!,
+});
+
+// Every column but the template, which `query` replaces with its hash.
+const PLAN_COLUMNS = [
+  'entity_ref',
+  'template_id',
+  'template_version',
+  'owner',
+  'system',
+  'domain',
+  'lifecycle',
+  'tier',
+  'archived_at',
+  'entity_snapshot',
+  'created_at',
+  'updated_at',
+] as const;
+
+/** A plan row as `query` selects it: the template's hash instead of the template. */
+type PlanQueryRow = Omit<DbPlansRow, 'template_snapshot'> & {
+  template_key: string | null;
+};
+
+/** Readiness plans (`readiness_plans`): one per catalog entity, pinned to a template. @internal */
+export class PlanStore {
+  constructor(
+    private readonly db: Knex,
+    private readonly templates: TemplateCache = new Map(),
+  ) {}
+
+  /** A plan by entity ref (any case), archived or not. */
+  async get(entityRef: string): Promise<PlanRecord | undefined> {
+    const rows = await this.query().where({
+      entity_ref: normalizeRef(entityRef),
+    });
+    return (await this.toPlans(rows))[0];
+  }
+
+  /** The plans among `entityRefs`, archived or not. */
+  async getMany(entityRefs: string[]): Promise<PlanRecord[]> {
+    return this.toPlans(
+      await this.query().whereIn('entity_ref', normalizeRefs(entityRefs)),
+    );
+  }
+
+  /** One page of active plans (keyset on the entity ref), optionally row-locked. */
+  async listActive(options: {
+    after?: string;
+    limit: number;
+    /** Lock the page's plan rows (in a transaction): writers wait, nothing is overwritten. */
+    lock?: boolean;
+  }): Promise<PlanRecord[]> {
+    const q = this.query()
+      .whereNull('archived_at')
+      .orderBy('entity_ref')
+      .limit(options.limit);
+    if (options.after) q.where('entity_ref', '>', options.after);
+    if (options.lock) q.forUpdate();
+    return this.toPlans(await q);
+  }
+
+  /** Refs of all plans that are not archived. */
+  async listActiveRefs(): Promise<string[]> {
+    const rows = await this.db<DbPlansRow>('readiness_plans')
+      .whereNull('archived_at')
+      .orderBy('entity_ref')
+      .select('entity_ref');
+    return rows.map(r => r.entity_ref);
+  }
+
+  /**
+   * A plan with its task states and runbooks in one round trip (the entity read path).
+   */
+  async getView(
+    entityRef: string,
+  ): Promise<
+    | { plan: PlanRecord; tasks: TaskState[]; runbooks: RunbookLink[] }
+    | undefined
+  > {
+    const rows: Array<
+      PlanQueryRow & {
+        task_rows: JsonColumn<DbTaskStatesRow[]>;
+        evidence_rows: JsonColumn<DbEvidenceRow[]>;
+        runbook_rows: JsonColumn<DbRunbookLinksRow[]>;
+      }
+    > = await this.query()
+      .select(
+        this.db.raw(
+          `(select coalesce(json_agg(t), '[]') from readiness_task_states t
+              where t.entity_ref = readiness_plans.entity_ref) as task_rows`,
+        ),
+        this.db.raw(
+          `(select coalesce(json_agg(e order by e.recorded_at), '[]') from readiness_evidence e
+              where e.entity_ref = readiness_plans.entity_ref) as evidence_rows`,
+        ),
+        this.db.raw(
+          `(select coalesce(json_agg(r order by r.type, r.title), '[]') from readiness_runbook_links r
+              where r.entity_ref = readiness_plans.entity_ref) as runbook_rows`,
+        ),
+      )
+      .where({ entity_ref: normalizeRef(entityRef) });
+    if (rows.length === 0) return undefined;
+    const [plan] = await this.toPlans(rows);
+    const row = rows[0];
+    return {
+      plan,
+      tasks: assembleTaskStates(json(row.task_rows), json(row.evidence_rows)),
+      runbooks: json(row.runbook_rows).map(toRunbook),
+    };
+  }
+
+  /** Creates the plan, or refreshes its catalog-derived fields; keeps the pinned template. */
+  async upsert(input: PlanInput): Promise<PlanRecord> {
+    // An entity that returns to the catalog is restored with its history.
+    const [saved] = await this.db<DbPlansRow>('readiness_plans')
+      .insert(toPlanRow(input, new Date()))
+      .onConflict('entity_ref')
+      .merge([
+        'owner',
+        'system',
+        'domain',
+        'lifecycle',
+        'tier',
+        'entity_snapshot',
+        'archived_at',
+        'updated_at',
+      ])
+      .returning('*');
+    return toPlan(saved);
+  }
+
+  /** Re-pins a plan to another template version (explicit upgrades only), logging `report`. */
+  async setTemplate(
+    entityRef: string,
+    template: ReadinessTemplate,
+    actor: string,
+    report: unknown,
+  ): Promise<void> {
+    const ref = normalizeRef(entityRef);
+    await this.db.transaction(async tx => {
+      await tx<DbPlansRow>('readiness_plans')
+        .where({ entity_ref: ref })
+        .update({
+          template_id: template.id,
+          template_version: template.version,
+          template_snapshot: JSON.stringify(template),
+          updated_at: new Date(),
+        });
+      await new ChangeLogStore(tx).append({
+        entityRef: ref,
+        action: 'plan.upgrade',
+        actor,
+        after: report,
+      });
+    });
+  }
+
+  /**
+   * Archives the active plans whose entity is not in `present` (it left the catalog): they
+   * drop out of rollups but keep their data. Returns the refs archived.
+   */
+  async archiveMissing(present: string[]): Promise<string[]> {
+    const keep = new Set(normalizeRefs(present));
+    const active = await this.listActiveRefs();
+    const gone = active.filter(r => !keep.has(r));
+    for (let i = 0; i < gone.length; i += 500) {
+      await this.db<DbPlansRow>('readiness_plans')
+        .whereIn('entity_ref', gone.slice(i, i + 500))
+        .update({ archived_at: new Date() });
+    }
+    return gone;
+  }
+
+  /** Takes the plan's row lock until the transaction this store is bound to ends. */
+  async lock(entityRef: string): Promise<void> {
+    await this.db<DbPlansRow>('readiness_plans')
+      .where({ entity_ref: normalizeRef(entityRef) })
+      .forUpdate()
+      .first('entity_ref');
+  }
+
+  /** Plan rows without the template, which is replaced by its hash (`PlanQueryRow`). */
+  private query() {
+    return this.db('readiness_plans').select(
+      ...PLAN_COLUMNS,
+      this.db.raw('md5(template_snapshot::text) as template_key'),
+    );
+  }
+
+  /** Plan rows (from `query`) to records, parsing each distinct template once. */
+  private async toPlans(rows: PlanQueryRow[]): Promise<PlanRecord[]> {
+    const missing = [
+      ...new Set(
+        rows
+          .map(r => r.template_key)
+          .filter((k): k is string => !!k && !this.templates.has(k)),
+      ),
+    ];
+    if (missing.length) {
+      const refs = rows
+        .filter(r => r.template_key && missing.includes(r.template_key))
+        .map(r => r.entity_ref);
+      const found: Array<{
+        template_key: string;
+        template_snapshot: JsonColumn<ReadinessTemplate>;
+      }> = (
+        await this.db.raw(
+          `select distinct on (md5(template_snapshot::text))
+             md5(template_snapshot::text) as template_key, template_snapshot
+           from readiness_plans where entity_ref = any(?)`,
+          [refs],
+        )
+      ).rows;
+      for (const f of found) {
+        if (this.templates.size >= 200) this.templates.clear();
+        this.templates.set(f.template_key, json(f.template_snapshot));
+      }
+    }
+    return rows.map(r =>
+      toPlan({
+        ...r,
+        template_snapshot: r.template_key
+          ? this.templates.get(r.template_key) ?? null
+          : null,
+      }),
+    );
+  }
+}

@@ -1,0 +1,345 @@
+import {
+  RollupGroup,
+  ServiceFilters,
+  ServiceScoreRow,
+  ServicesQuery,
+} from '@prodready/plugin-readiness-common';
+import { Knex } from 'knex';
+import { cursorValue, decodeCursor, encodeCursor } from './cursor';
+import {
+  Scoped,
+  blockedByDependencies,
+  filteredPlans,
+  visibleBinding,
+} from './filters';
+import { normalizeRef, normalizeRefs } from './refs';
+import {
+  DbEvidenceRow,
+  DbPlansRow,
+  DbScoresRow,
+  iso,
+  json,
+  rowsOf,
+} from './tables';
+
+/** SQL rank of an evidence row's provenance: verified 2, reviewed 1, claimed 0. */
+const TRUST_RANK = (alias: string) =>
+  `(case ${alias}.trust when 'verified' then 2 when 'reviewed' then 1 else 0 end)`;
+
+/** A count, sum or average as pg returns it. */
+type Aggregate = string | number | null;
+
+/** A group of the rollup as its aggregate query returns it. */
+type GroupRow = { key: string } & Record<
+  | 'services'
+  | 'average'
+  | 'min'
+  | 'max'
+  | 'blockers'
+  | 'blocked_by_dependencies'
+  | 'ready'
+  | 'at_risk'
+  | 'not_ready',
+  Aggregate
+>;
+
+type PlanScoreRow = Pick<
+  DbPlansRow,
+  'entity_ref' | 'owner' | 'system' | 'domain' | 'lifecycle' | 'tier'
+> &
+  Pick<
+    DbScoresRow,
+    'overall' | 'status' | 'blockers' | 'stage' | 'dimensions' | 'computed_at'
+  >;
+
+/**
+ * The org read model: rollups, the services list, blockers and expiring evidence of active
+ * plans, all from the stored score rows (no plan is re-evaluated to answer).
+ * @internal
+ */
+export class ReadModelStore {
+  constructor(private readonly db: Knex) {}
+
+  /**
+   * Org rollup by owner, system or domain, from the stored score rows; or by group of the
+   * org chart, each group over everything beneath it (the roots, or `parent`'s children).
+   */
+  async rollup(
+    groupBy: 'owner' | 'system' | 'domain' | 'group',
+    filters: Scoped<ServiceFilters & { parent?: string }>,
+  ): Promise<RollupGroup[]> {
+    const column = groupBy === 'group' ? 'm.ancestor_ref' : `p.${groupBy}`;
+    const scope = () => {
+      const q = filteredPlans(this.db, filters);
+      if (groupBy !== 'group') return q;
+      const level = this.db('readiness_org_groups').select('group_ref');
+      if (filters.parent)
+        level.where('parent_ref', normalizeRef(filters.parent));
+      else level.whereNull('parent_ref');
+      q.join('readiness_org_members as m', 'm.member_ref', 'p.owner').whereIn(
+        'm.ancestor_ref',
+        level,
+      );
+      // Groups the caller cannot see in the catalog are not named to them.
+      if (filters.visible)
+        q.whereRaw('m.ancestor_ref = any(?)', [filters.visible]);
+      return q;
+    };
+    const key = this.db.raw(`coalesce(${column}, '(none)')`);
+    const count = (status: string) =>
+      this.db.raw(
+        `sum(case when s.status = '${status}' then 1 else 0 end) as ${status}`,
+      );
+    const [groups, buckets, stages] = await Promise.all([
+      rowsOf<GroupRow>(
+        scope()
+          .select({ key })
+          .count({ services: '*' })
+          .avg({ average: 's.overall' })
+          .min({ min: 's.overall' })
+          .max({ max: 's.overall' })
+          .sum({ blockers: 's.blockers' })
+          .select(
+            this.db.raw(
+              `sum(case when ${blockedByDependencies(
+                filters.visible,
+              )} then 1 else 0 end) as blocked_by_dependencies`,
+              visibleBinding(filters.visible),
+            ),
+          )
+          .select(count('ready'), count('at_risk'), count('not_ready'))
+          .groupByRaw(`coalesce(${column}, '(none)')`)
+          .orderBy('key'),
+      ),
+      rowsOf<{ key: string; bucket: Aggregate; n: Aggregate }>(
+        scope()
+          .select({ key })
+          .select(this.db.raw('least(floor(s.overall / 10), 9)::int as bucket'))
+          .count({ n: '*' })
+          .groupByRaw(
+            `coalesce(${column}, '(none)'), least(floor(s.overall / 10), 9)`,
+          ),
+      ),
+      rowsOf<{ key: string; stage: Aggregate; n: Aggregate }>(
+        scope()
+          .select({ key }, 's.stage')
+          .count({ n: '*' })
+          .groupByRaw(`coalesce(${column}, '(none)'), s.stage`),
+      ),
+    ]);
+    const deepest = Math.max(0, ...stages.map(s => Number(s.stage)));
+    return groups.map(g => {
+      const distribution = new Array(10).fill(0);
+      for (const b of buckets) {
+        if (b.key === g.key) distribution[Number(b.bucket)] = Number(b.n);
+      }
+      const stageCounts = new Array(deepest + 1).fill(0);
+      for (const s of stages) {
+        if (s.key === g.key) stageCounts[Number(s.stage)] = Number(s.n);
+      }
+      return {
+        key: g.key,
+        services: Number(g.services),
+        average: Math.round(Number(g.average) * 10) / 10,
+        min: Number(g.min),
+        max: Number(g.max),
+        statusCounts: {
+          ready: Number(g.ready),
+          at_risk: Number(g.at_risk),
+          not_ready: Number(g.not_ready),
+        },
+        blockers: Number(g.blockers),
+        blockedByDependencies: Number(g.blocked_by_dependencies),
+        distribution,
+        stageCounts,
+      };
+    });
+  }
+
+  /** Cursor-paginated services with their stored scores (keyset on sort column + ref). */
+  async listScores(
+    query: Scoped<ServicesQuery>,
+  ): Promise<{ items: ServiceScoreRow[]; nextCursor?: string; total: number }> {
+    const sortColumn = {
+      overall: 's.overall',
+      entityRef: 'p.entity_ref',
+      blockers: 's.blockers',
+      computedAt: 's.computed_at',
+    }[query.sort];
+    const q = filteredPlans(this.db, query).select(
+      'p.entity_ref',
+      'p.owner',
+      'p.system',
+      'p.domain',
+      'p.lifecycle',
+      'p.tier',
+      's.overall',
+      's.status',
+      's.blockers',
+      's.stage',
+      's.dimensions',
+      's.computed_at',
+    );
+    const counted: { n?: Aggregate } | undefined = await filteredPlans(
+      this.db,
+      query,
+    )
+      .count({ n: '*' })
+      .first();
+    const total = Number(counted?.n ?? 0);
+    if (query.cursor) {
+      const cursor = decodeCursor(query.cursor);
+      const op = query.order === 'asc' ? '>' : '<';
+      if (query.sort === 'entityRef') {
+        q.where('p.entity_ref', op, cursor.r);
+      } else {
+        q.whereRaw(`(${sortColumn}, p.entity_ref) ${op} (?, ?)`, [
+          cursorValue(cursor.v, query.sort),
+          cursor.r,
+        ]);
+      }
+    }
+    q.orderBy([
+      { column: sortColumn, order: query.order },
+      { column: 'p.entity_ref', order: query.order },
+    ]).limit(query.limit + 1);
+    const rows: PlanScoreRow[] = await q;
+    const page = rows.slice(0, query.limit);
+    const items: ServiceScoreRow[] = page.map(r => ({
+      entityRef: r.entity_ref,
+      owner: r.owner ?? undefined,
+      system: r.system ?? undefined,
+      domain: r.domain ?? undefined,
+      lifecycle: r.lifecycle ?? undefined,
+      tier: r.tier ?? undefined,
+      overall: Number(r.overall),
+      status: r.status,
+      blockers: r.blockers,
+      stage: Number(r.stage),
+      dimensions: json(r.dimensions),
+      computedAt: iso(r.computed_at)!,
+    }));
+    const last = page[page.length - 1];
+    const sortKey = sortColumn.slice(2) as keyof PlanScoreRow;
+    const nextCursor =
+      rows.length > query.limit && last
+        ? encodeCursor({
+            v:
+              query.sort === 'computedAt'
+                ? iso(last.computed_at)
+                : last[sortKey],
+            r: last.entity_ref,
+          })
+        : undefined;
+    return { items, total, ...(nextCursor ? { nextCursor } : {}) };
+  }
+
+  /** The stored scores of the plans (not archived) among `refs`. */
+  async scoresOf(refs: string[]): Promise<
+    Array<{
+      entityRef: string;
+      overall: number;
+      status: ServiceScoreRow['status'];
+    }>
+  > {
+    if (refs.length === 0) return [];
+    const rows: Array<Pick<DbScoresRow, 'entity_ref' | 'overall' | 'status'>> =
+      await this.db('readiness_scores as s')
+        .join('readiness_plans as p', 'p.entity_ref', 's.entity_ref')
+        .whereNull('p.archived_at')
+        .whereIn('s.entity_ref', normalizeRefs(refs))
+        .select('s.entity_ref', 's.overall', 's.status')
+        .orderBy('s.entity_ref');
+    return rows.map(r => ({
+      entityRef: r.entity_ref,
+      overall: Number(r.overall),
+      status: r.status,
+    }));
+  }
+
+  /** Evidence of active plans that expires before `until` (already expired included). */
+  async listExpiringEvidence(
+    until: Date,
+    visible?: string[],
+  ): Promise<
+    Array<{
+      entityRef: string;
+      owner?: string;
+      taskId: string;
+      evidenceId: string;
+      summary: string;
+      expiresAt: string;
+    }>
+  > {
+    const q = this.db('readiness_evidence as e')
+      .join('readiness_plans as p', 'p.entity_ref', 'e.entity_ref')
+      .whereNull('p.archived_at');
+    if (visible) q.whereRaw('p.entity_ref = any(?)', [visible]);
+    const rows: Array<
+      Pick<
+        DbEvidenceRow,
+        'entity_ref' | 'task_id' | 'id' | 'summary' | 'expires_at'
+      > &
+        Pick<DbPlansRow, 'owner'>
+    > = await q
+      .whereNotNull('e.expires_at')
+      .where('e.expires_at', '<', until)
+      .whereNot('e.kind', 'check')
+      // A task's older proof is superseded by a later one that is at least as trusted (a
+      // CI job proving a task on every build): only the last one's expiry matters.
+      .whereNotExists(
+        this.db('readiness_evidence as n').whereRaw(
+          `n.entity_ref = e.entity_ref and n.task_id = e.task_id and n.id <> e.id
+           and (n.expires_at is null or n.expires_at > e.expires_at)
+           and ${TRUST_RANK('n')} >= ${TRUST_RANK('e')}`,
+        ),
+      )
+      .select(
+        'e.entity_ref',
+        'p.owner',
+        'e.task_id',
+        'e.id',
+        'e.summary',
+        'e.expires_at',
+      )
+      .orderBy('e.expires_at');
+    return rows.map(r => ({
+      entityRef: r.entity_ref,
+      owner: r.owner ?? undefined,
+      taskId: r.task_id,
+      evidenceId: r.id,
+      summary: r.summary,
+      expiresAt: iso(r.expires_at)!,
+    }));
+  }
+
+  /** Every open P0 blocker of active plans, from the stored score rows. */
+  async listBlockers(filters: Scoped<ServiceFilters>): Promise<
+    Array<{
+      entityRef: string;
+      owner?: string;
+      system?: string;
+      taskId: string;
+      title: string;
+      kind: string;
+    }>
+  > {
+    const rows: Array<
+      Pick<DbPlansRow, 'entity_ref' | 'owner' | 'system'> &
+        Pick<DbScoresRow, 'blocker_list'>
+    > = await filteredPlans(this.db, filters)
+      .where('s.blockers', '>', 0)
+      .select('p.entity_ref', 'p.owner', 'p.system', 's.blocker_list')
+      .orderBy('p.entity_ref');
+    return rows.flatMap(r =>
+      json(r.blocker_list).map(b => ({
+        entityRef: r.entity_ref,
+        owner: r.owner ?? undefined,
+        system: r.system ?? undefined,
+        taskId: b.taskId,
+        title: b.title,
+        kind: b.kind,
+      })),
+    );
+  }
+}

@@ -1,0 +1,125 @@
+import { scorePlan } from '@prodready/plugin-readiness-common';
+import { createTestDatabases } from '../__testUtils__/testDatabase';
+import { createTestStore, hasSnapshotSince } from '../__testUtils__/testStore';
+import { defaultTemplate } from '../templates/defaultTemplate';
+
+jest.setTimeout(60_000);
+
+describe('ScoreStore', () => {
+  const databases = createTestDatabases();
+
+  it.each(databases.eachSupportedId())(
+    'writes a snapshot only when the score moves, %p',
+    async id => {
+      const { store } = await createTestStore(databases, id, {
+        withPayments: true,
+      });
+      const ref = 'component:default/payments';
+      const empty = scorePlan(
+        defaultTemplate,
+        {},
+        new Date('2026-01-01T00:00:00Z'),
+      );
+      expect(await store.scores.save(ref, empty, 'registered')).toBe(true);
+      expect(
+        await store.scores.save(
+          ref,
+          { ...empty, evaluatedAt: '2026-01-02T00:00:00.000Z' },
+          'no change',
+        ),
+      ).toBe(false);
+      expect(
+        await store.scores.save(
+          ref,
+          { ...empty, evaluatedAt: '2026-01-03T00:00:00.000Z' },
+          'daily',
+          { always: true },
+        ),
+      ).toBe(true);
+      const moved = scorePlan(
+        defaultTemplate,
+        {
+          '1.1': {
+            taskId: '1.1',
+            status: 'done',
+            checklist: {},
+            version: 1,
+            evidence: [],
+          },
+        },
+        new Date('2026-01-04T00:00:00Z'),
+      );
+      expect(await store.scores.save(ref, moved, 'task 1.1 updated')).toBe(
+        true,
+      );
+
+      const history = await store.scores.history(ref);
+      expect(history.map(h => [h.reason, h.overall])).toEqual([
+        ['registered', 0],
+        ['daily', 0],
+        ['task 1.1 updated', moved.overall],
+      ]);
+      expect(moved.overall).toBeGreaterThan(0);
+      const ranged = await store.scores.history(ref, {
+        from: new Date('2026-01-02T12:00:00Z'),
+      });
+      expect(ranged.map(h => h.reason)).toEqual(['daily', 'task 1.1 updated']);
+    },
+  );
+});
+
+describe('re-evaluation and retention', () => {
+  const databases = createTestDatabases();
+
+  it.each(databases.eachSupportedId())(
+    'prunes per-change snapshots older than the cutoff and keeps daily points, %p',
+    async id => {
+      const { knex, store } = await createTestStore(databases, id);
+      const ref = 'component:default/a';
+      await store.plans.upsert({
+        entityRef: ref,
+        templateId: 'default',
+        templateVersion: 1,
+        templateSnapshot: defaultTemplate,
+      });
+      const at = (iso: string, overall: number) => ({
+        ...scorePlan(defaultTemplate, {}, new Date(iso)),
+        overall,
+      });
+      await store.scores.save(ref, at('2026-01-01T00:00:00Z', 10), 'daily', {
+        always: true,
+      });
+      await store.scores.save(
+        ref,
+        at('2026-01-01T10:00:00Z', 20),
+        'task.update on 1.1',
+      );
+      await store.scores.save(ref, at('2026-01-02T00:00:00Z', 20), 'daily', {
+        always: true,
+      });
+      await store.scores.save(
+        ref,
+        at('2026-03-01T10:00:00Z', 30),
+        'task.update on 1.2',
+      );
+      expect(
+        await hasSnapshotSince(knex, ref, new Date('2026-03-01T00:00:00Z')),
+      ).toBe(true);
+      expect(
+        await hasSnapshotSince(knex, ref, new Date('2026-03-02T00:00:00Z')),
+      ).toBe(false);
+
+      expect(await store.scores.prune(new Date('2026-02-01T00:00:00Z'))).toBe(
+        1,
+      );
+      expect(
+        (await store.scores.history(ref)).map(h => [h.reason, h.overall]),
+      ).toEqual([
+        ['daily', 10],
+        ['daily', 20],
+        ['task.update on 1.2', 30],
+      ]);
+      expect(await store.plans.listActiveRefs()).toEqual([ref]);
+    },
+  );
+});

@@ -1,0 +1,306 @@
+import {
+  ReadinessScore,
+  ServiceFilters,
+  TaskState,
+} from '@prodready/plugin-readiness-common';
+import { Knex } from 'knex';
+import type { PlanRecord, PlanStore } from './PlanStore';
+import { assembleTaskStates } from './TaskStore';
+import { Scoped, filteredPlans } from './filters';
+import { normalizeRef } from './refs';
+import {
+  DbEvidenceRow,
+  DbScoreSnapshotsRow,
+  DbScoresRow,
+  DbTaskStatesRow,
+  iso,
+  json,
+} from './tables';
+
+/** A score snapshot. @internal */
+export interface ScoreSnapshot {
+  overall: number;
+  status: string;
+  blockers: number;
+  dimensions: Record<string, number | null>;
+  reason: string;
+  recordedAt: string;
+}
+
+/** The stored facts of a plan's score that decide whether it moved. @internal */
+export interface StoredScore {
+  overall: number;
+  status: string;
+  blockers: number;
+}
+
+/** The tasks an initiative's goal counts as proven: proven, or exempt by approval. */
+export const provenTasks = (score: ReadinessScore) =>
+  score.tasks
+    .filter(t => ['proven', 'exempt', 'not_applicable'].includes(t.kind))
+    .map(t => t.taskId);
+
+// jsonb does not keep key order, so compare dimension maps key by key.
+const sameDimensions = (
+  a: Record<string, unknown>,
+  b: Record<string, unknown>,
+) =>
+  Object.keys(a).length === Object.keys(b).length &&
+  Object.keys(b).every(k => a[k] === b[k]);
+
+const toStored = (row: DbScoresRow): StoredScore => ({
+  overall: Number(row.overall),
+  status: row.status,
+  blockers: row.blockers,
+});
+
+/**
+ * Stored scores (`readiness_scores`) and their history (`readiness_score_snapshots`): the
+ * latest score of each plan, a snapshot whenever it moves, daily points and retention.
+ * @internal
+ */
+export class ScoreStore {
+  constructor(private readonly db: Knex, private readonly plans: PlanStore) {}
+
+  /** The stored score of a plan, if any. */
+  async get(entityRef: string): Promise<StoredScore | undefined> {
+    const row = await this.db<DbScoresRow>('readiness_scores')
+      .where({ entity_ref: normalizeRef(entityRef) })
+      .first();
+    return row ? toStored(row) : undefined;
+  }
+
+  /**
+   * Stores the latest score of a plan and appends a snapshot when the score moved
+   * (or always, for the daily snapshot). Returns whether a snapshot was written.
+   */
+  async save(
+    entityRef: string,
+    score: ReadinessScore,
+    reason: string,
+    options: { always?: boolean } = {},
+  ): Promise<boolean> {
+    const [written] = await this.saveMany([
+      { entityRef, score, reason, always: options.always },
+    ]);
+    return written;
+  }
+
+  /**
+   * `save` for many plans in one transaction with multi-row statements (the scheduled
+   * re-evaluation of every plan). Returns, per entry, whether a snapshot was written.
+   */
+  async saveMany(
+    entries: Array<{
+      entityRef: string;
+      score: ReadinessScore;
+      reason: string;
+      always?: boolean;
+    }>,
+  ): Promise<boolean[]> {
+    if (entries.length === 0) return [];
+    const rows = entries.map(({ entityRef, score }) => ({
+      entity_ref: normalizeRef(entityRef),
+      overall: score.overall,
+      status: score.status,
+      blockers: score.blockers.length,
+      stage: score.stage.reached,
+      blocker_list: JSON.stringify(score.blockers),
+      proven_tasks: JSON.stringify(provenTasks(score)),
+      dimensions: Object.fromEntries(
+        score.dimensions.map(d => [d.id, d.score]),
+      ),
+      computed_at: new Date(score.evaluatedAt),
+    }));
+    return this.db.transaction(async tx => {
+      const prevRows = await tx<DbScoresRow>('readiness_scores')
+        .whereIn(
+          'entity_ref',
+          rows.map(r => r.entity_ref),
+        )
+        .orderBy('entity_ref')
+        .forUpdate();
+      const prev = new Map(prevRows.map(r => [r.entity_ref, r]));
+      await tx<DbScoresRow>('readiness_scores')
+        .insert(
+          rows.map(r => ({ ...r, dimensions: JSON.stringify(r.dimensions) })),
+        )
+        .onConflict('entity_ref')
+        .merge();
+      const written = rows.map((row, i) => {
+        const before = prev.get(row.entity_ref);
+        const moved =
+          !before ||
+          Number(before.overall) !== row.overall ||
+          before.status !== row.status ||
+          before.blockers !== row.blockers ||
+          !sameDimensions(json(before.dimensions), row.dimensions);
+        return moved || Boolean(entries[i].always);
+      });
+      const snapshots = rows.flatMap((row, i) =>
+        written[i]
+          ? [
+              {
+                entity_ref: row.entity_ref,
+                overall: row.overall,
+                status: row.status,
+                blockers: row.blockers,
+                dimensions: JSON.stringify(row.dimensions),
+                reason: entries[i].reason,
+                recorded_at: row.computed_at,
+              },
+            ]
+          : [],
+      );
+      for (let i = 0; i < snapshots.length; i += 1000) {
+        await tx<DbScoreSnapshotsRow>('readiness_score_snapshots').insert(
+          snapshots.slice(i, i + 1000),
+        );
+      }
+      return written;
+    });
+  }
+
+  /**
+   * One page of active plans (keyset on the entity ref) with their task states, stored
+   * score, and whether they have a snapshot since `since`: four queries per page.
+   */
+  async loadPage(options: {
+    after?: string;
+    limit: number;
+    since: Date;
+    /** Lock the page's plan rows (in a transaction): writers wait, nothing is overwritten. */
+    lock?: boolean;
+  }): Promise<
+    Array<{
+      plan: PlanRecord;
+      tasks: TaskState[];
+      stored?: StoredScore;
+      snapshotSince: boolean;
+    }>
+  > {
+    const plans = await this.plans.listActive(options);
+    if (plans.length === 0) return [];
+    const refs = plans.map(p => p.entityRef);
+    const [states, evidence, scores, recent] = await Promise.all([
+      this.db<DbTaskStatesRow>('readiness_task_states').whereIn(
+        'entity_ref',
+        refs,
+      ),
+      this.db<DbEvidenceRow>('readiness_evidence')
+        .whereIn('entity_ref', refs)
+        .orderBy('recorded_at', 'asc'),
+      this.db<DbScoresRow>('readiness_scores').whereIn('entity_ref', refs),
+      this.db<DbScoreSnapshotsRow>('readiness_score_snapshots')
+        .whereIn('entity_ref', refs)
+        .where('recorded_at', '>=', options.since)
+        .distinct('entity_ref'),
+    ]);
+    const group = <T extends { entity_ref: string }>(rows: T[]) => {
+      const map = new Map<string, T[]>();
+      for (const r of rows) {
+        const list = map.get(r.entity_ref) ?? [];
+        list.push(r);
+        map.set(r.entity_ref, list);
+      }
+      return map;
+    };
+    const statesBy = group(states);
+    const evidenceBy = group(evidence);
+    const scoreBy = new Map(scores.map(r => [r.entity_ref, r]));
+    const recentSet = new Set(recent.map(r => r.entity_ref));
+    return plans.map(plan => {
+      const score = scoreBy.get(plan.entityRef);
+      return {
+        plan,
+        tasks: assembleTaskStates(
+          statesBy.get(plan.entityRef) ?? [],
+          evidenceBy.get(plan.entityRef) ?? [],
+        ),
+        ...(score ? { stored: toStored(score) } : {}),
+        snapshotSince: recentSet.has(plan.entityRef),
+      };
+    });
+  }
+
+  /** The snapshots of a plan, oldest first, within `range` when given. */
+  async history(
+    entityRef: string,
+    range: { from?: Date; to?: Date } = {},
+  ): Promise<ScoreSnapshot[]> {
+    const q = this.db<DbScoreSnapshotsRow>('readiness_score_snapshots')
+      .where({ entity_ref: normalizeRef(entityRef) })
+      .orderBy([{ column: 'recorded_at' }, { column: 'id' }]);
+    if (range.from) q.where('recorded_at', '>=', range.from);
+    if (range.to) q.where('recorded_at', '<=', range.to);
+    const rows = await q;
+    return rows.map(r => ({
+      overall: Number(r.overall),
+      status: r.status,
+      blockers: r.blockers,
+      dimensions: json(r.dimensions),
+      reason: r.reason,
+      recordedAt: iso(r.recorded_at)!,
+    }));
+  }
+
+  /**
+   * Daily trend from the snapshots: per UTC day, the average of each service's last
+   * snapshot of that day, and how many services were ready.
+   */
+  async trend(
+    filters: Scoped<ServiceFilters>,
+    since: Date,
+  ): Promise<
+    Array<{ day: string; average: number; services: number; ready: number }>
+  > {
+    const refs = filteredPlans(this.db, filters).select('p.entity_ref');
+    const day = "date_trunc('day', x.recorded_at at time zone 'UTC')";
+    // Postgres DISTINCT ON: the last snapshot per service and day.
+    const last = this.db('readiness_score_snapshots as x')
+      .select(
+        this.db.raw(`distinct on (x.entity_ref, ${day}) x.entity_ref`),
+        'x.overall',
+        'x.status',
+        this.db.raw(`${day} as day`),
+      )
+      .whereIn('x.entity_ref', refs)
+      .where('x.recorded_at', '>=', since)
+      .orderByRaw(`x.entity_ref, ${day}, x.recorded_at desc`)
+      .as('d');
+    const rows: Array<{
+      day: Date;
+      average: string | number;
+      services: string | number;
+      ready: string | number;
+    }> = await this.db
+      .from(last)
+      .select('day')
+      .avg({ average: 'overall' })
+      .count({ services: '*' })
+      .select(
+        this.db.raw(
+          `sum(case when status = 'ready' then 1 else 0 end) as ready`,
+        ),
+      )
+      .groupBy('day')
+      .orderBy('day');
+    return rows.map(r => ({
+      day: new Date(r.day).toISOString().slice(0, 10),
+      average: Math.round(Number(r.average) * 10) / 10,
+      services: Number(r.services),
+      ready: Number(r.ready),
+    }));
+  }
+
+  /**
+   * Retention: before `cutoff` only the daily snapshots are kept; the per-change ones are
+   * deleted. Returns the number of rows deleted.
+   */
+  async prune(cutoff: Date): Promise<number> {
+    return this.db<DbScoreSnapshotsRow>('readiness_score_snapshots')
+      .where('recorded_at', '<', cutoff)
+      .whereNot('reason', 'daily')
+      .delete();
+  }
+}

@@ -1,0 +1,50 @@
+import { InputError } from '@backstage/errors';
+
+/** A keyset cursor: the sort value and entity ref of the last row of a page. */
+export interface Cursor {
+  v: unknown;
+  r: string;
+}
+
+const invalid = () =>
+  new InputError('Invalid request: cursor: not a cursor returned by this API');
+
+/** The opaque form of a cursor handed to clients. */
+export const encodeCursor = (c: Cursor) =>
+  Buffer.from(JSON.stringify(c)).toString('base64url');
+
+/** A cursor from its opaque form; an InputError for anything this API did not hand out. */
+export const decodeCursor = (cursor: string): Cursor => {
+  try {
+    const c = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    // `r` reaches PostgreSQL as text: an entity ref, so short and free of control characters.
+    if (
+      typeof c?.r === 'string' &&
+      c.r.length <= 300 &&
+      // eslint-disable-next-line no-control-regex
+      !/[\u0000-\u001f\u007f]/.test(c.r)
+    )
+      return c;
+  } catch {
+    // fall through
+  }
+  throw invalid();
+};
+
+/** The sort value of a decoded cursor, checked against the column it pages through. */
+export const cursorValue = (v: unknown, sort: string): number | Date => {
+  if (sort === 'computedAt') {
+    const at = typeof v === 'string' ? new Date(v) : undefined;
+    // Only years PostgreSQL's timestamptz holds as JavaScript writes them.
+    const year = at?.getUTCFullYear() ?? NaN;
+    if (at && year >= 1 && year <= 9999) return at;
+  } else {
+    // numeric columns come back from pg as strings; cursors carry either form
+    const n =
+      typeof v === 'string' && /^-?\d{1,12}(\.\d{1,6})?$/.test(v)
+        ? Number(v)
+        : v;
+    if (typeof n === 'number' && Number.isFinite(n)) return n;
+  }
+  throw invalid();
+};

@@ -1,0 +1,176 @@
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { Config } from '@backstage/config';
+import {
+  CompoundEntityRef,
+  Entity,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { NotFoundError } from '@backstage/errors';
+import {
+  ANNOTATION_SENTRY_PROJECT_SLUG,
+  EntityReadinessResponse,
+  RunbookLink,
+  TaskState,
+  isReadinessAnnotated,
+  scorePlan,
+  whatIf,
+} from '@prodready/plugin-readiness-common';
+import {
+  DatabaseReadinessStore,
+  PlanRecord,
+} from '../database/DatabaseReadinessStore';
+import { TemplateRegistry } from '../templates/TemplateRegistry';
+import { entityLinks } from '../service/entityLinks';
+import { CatalogAccess } from './CatalogAccess';
+import { PlanLifecycle } from './PlanLifecycle';
+import { PlanLookup } from './PlanLookup';
+import { catalogRunbooks } from './entities';
+
+/**
+ * The read model of one service: its plan, score and what-if, runbooks, checks and
+ * dependencies as the caller may see them, plus its change log and history. Never writes.
+ * @internal
+ */
+export class EntityReadModel {
+  constructor(
+    private readonly deps: {
+      store: DatabaseReadinessStore;
+      templates: TemplateRegistry;
+      config: Config;
+      catalog: CatalogAccess;
+      lifecycle: PlanLifecycle;
+      plans: PlanLookup;
+    },
+  ) {}
+
+  /** A service's readiness as the caller may read it; an unregistered plan is a preview. */
+  async getEntityReadiness(
+    ref: CompoundEntityRef,
+    credentials: BackstageCredentials,
+  ): Promise<EntityReadinessResponse> {
+    const { store, catalog, plans } = this.deps;
+    // Users who may read every catalog entity read the entity as the last sync stored it;
+    // everyone else (and unregistered entities) goes through the catalog with their own
+    // credentials, so catalog read permissions apply unchanged.
+    let plan: PlanRecord | undefined;
+    let entity: Entity;
+    const view = (await catalog.canReadWholeCatalog(credentials))
+      ? await store.getPlanView(stringifyEntityRef(ref))
+      : undefined;
+    let loaded: { tasks: TaskState[]; runbooks: RunbookLink[] } | undefined;
+    if (view?.plan.entitySnapshot && !view.plan.archivedAt) {
+      plan = view.plan;
+      entity = view.plan.entitySnapshot;
+      loaded = view;
+    } else {
+      entity = await catalog.getEntity(ref, credentials);
+      plan = await store.getPlan(stringifyEntityRef(entity));
+    }
+    const entityRef = stringifyEntityRef(entity);
+    if (!plan && !isReadinessAnnotated(entity)) {
+      throw new NotFoundError(
+        `${entityRef} is not registered for readiness: add the ${ANNOTATION_SENTRY_PROJECT_SLUG} or readiness/* annotations to its catalog-info.yaml`,
+      );
+    }
+    // Reads never write: a plan the sync has not registered (or archived) yet is previewed
+    // and queued for the registration job, which runs within the minute.
+    const pending = !plan || Boolean(plan.archivedAt);
+    if (pending) this.deps.lifecycle.queueRegistration(entity);
+    const template = plan
+      ? plans.templateOf(plan)
+      : this.deps.templates.select(entity);
+    const { tasks, runbooks } =
+      loaded ??
+      (plan
+        ? {
+            tasks: await store.listTaskStates(entityRef),
+            runbooks: await store.listRunbooks(entityRef),
+          }
+        : {
+            tasks: [],
+            runbooks: catalogRunbooks(entity).map(
+              (r, i): RunbookLink => ({
+                ...r,
+                id: `catalog-${i}`,
+                source: 'catalog',
+              }),
+            ),
+          });
+    const checkRuns = plan ? await store.checkRuns.list(entityRef) : [];
+    const dependencies = await this.dependenciesOf(entity, credentials);
+    const now = new Date();
+    const states = Object.fromEntries(tasks.map(t => [t.taskId, t]));
+    return {
+      entityRef: plan?.entityRef ?? entityRef.toLocaleLowerCase('en-US'),
+      plan: {
+        templateId: template.id,
+        templateVersion: template.version,
+        createdAt: plan?.createdAt ?? now.toISOString(),
+        updatedAt: plan?.updatedAt ?? now.toISOString(),
+      },
+      ...(pending ? { pending: true as const } : {}),
+      template,
+      tasks,
+      runbooks: runbooks.map(r =>
+        r.lastReviewedAt
+          ? {
+              ...r,
+              reviewAgeDays: Math.floor(
+                (now.getTime() - Date.parse(r.lastReviewedAt)) / 86_400_000,
+              ),
+            }
+          : r,
+      ),
+      score: scorePlan(template, states, now),
+      whatIf: whatIf(template, states, now),
+      ...(checkRuns.length ? { checkRuns } : {}),
+      ...(dependencies.length ? { dependencies } : {}),
+      ...entityLinks(entity, this.deps.config, template, tasks),
+    };
+  }
+
+  /** The stored readiness of what `entity` dependsOn, among what the caller may see. */
+  private async dependenciesOf(
+    entity: Entity,
+    credentials: BackstageCredentials,
+  ) {
+    const refs = (entity.relations ?? [])
+      .filter(r => r.type === 'dependsOn')
+      .map(r => r.targetRef.toLocaleLowerCase('en-US'));
+    if (refs.length === 0) return [];
+    const visible = await this.deps.catalog.visibleRefs(credentials);
+    return this.deps.store.scoresOf(
+      visible ? refs.filter(r => visible.includes(r)) : refs,
+    );
+  }
+
+  /** The plan's ref, owner and system (for bindings), or undefined when there is none. */
+  async getPlanSummary(entityRef: string) {
+    const plan = await this.deps.store.getPlan(entityRef);
+    return plan && !plan.archivedAt
+      ? { entityRef: plan.entityRef, owner: plan.owner, system: plan.system }
+      : undefined;
+  }
+
+  /** The pinned template and task states of a plan (no catalog call). */
+  async getPlanState(entityRef: string) {
+    const plan = await this.deps.plans.requirePlan(entityRef);
+    return {
+      plan,
+      template: this.deps.plans.templateOf(plan),
+      tasks: await this.deps.store.listTaskStates(entityRef),
+    };
+  }
+
+  /** The plan's change log (a 404 when it has no plan). */
+  async getChangeLog(entityRef: string) {
+    await this.deps.plans.requirePlan(entityRef);
+    return this.deps.store.getChangeLog(entityRef);
+  }
+
+  /** The plan's score snapshots in `range` (a 404 when it has no plan). */
+  async getHistory(entityRef: string, range: { from?: Date; to?: Date }) {
+    await this.deps.plans.requirePlan(entityRef);
+    return this.deps.store.getHistory(entityRef, range);
+  }
+}

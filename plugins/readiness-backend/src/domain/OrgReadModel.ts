@@ -1,0 +1,160 @@
+import {
+  BackstageCredentials,
+  CacheService,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import {
+  RollupGroup,
+  RollupQuery,
+  ServiceFilters,
+  ServicesQuery,
+} from '@prodready/plugin-readiness-common';
+import { DatabaseReadinessStore } from '../database/DatabaseReadinessStore';
+import { BoundedCache } from './BoundedCache';
+import { CatalogAccess } from './CatalogAccess';
+import { stableStringify } from './entities';
+
+/** Rollup groups this replica keeps in the cache at once, across queries. */
+const ROLLUP_GROUPS_HELD_MAX = 20_000;
+/** How long the rollup generation outlives its last write (far beyond any rollup TTL). */
+const GENERATION_TTL_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * The org read model: rollups by owner, system, domain or group, the services list,
+ * blockers, trend and expiring evidence, each filtered to what the caller may see.
+ * @internal
+ */
+export class OrgReadModel {
+  /**
+   * Rollups for callers who see the whole catalog (restricted callers are never cached),
+   * keyed `all|<query with sorted keys>`, kept `readiness.rollupCacheSeconds` (15 s; 0
+   * turns it off), at most 20 000 groups across queries per replica. Each entry carries
+   * the generation it was computed in and counts only while that is still current.
+   */
+  private readonly rollups: BoundedCache<{
+    generation: string;
+    groups: RollupGroup[];
+  }>;
+  /**
+   * The rollup generation, one key, replaced after every score write (`scoresChanged`): in
+   * a shared store (redis, valkey, memcache) a write on any replica drops every replica's
+   * rollups; in the memory store, this replica's.
+   */
+  private readonly generations: BoundedCache<string>;
+  /**
+   * Rollup queries running now, so concurrent identical reads share one query: per-replica
+   * coalescing, not a cache; an entry is deleted when its query settles or scores change.
+   */
+  private readonly inflight = new Map<string, Promise<RollupGroup[]>>();
+
+  constructor(
+    private readonly deps: {
+      store: DatabaseReadinessStore;
+      catalog: CatalogAccess;
+      cache: CacheService;
+      logger: LoggerService;
+      rollupTtlMs: number;
+    },
+  ) {
+    this.rollups = new BoundedCache(deps.cache, {
+      prefix: 'service:rollup:',
+      ttlMs: deps.rollupTtlMs,
+      maxWeight: ROLLUP_GROUPS_HELD_MAX,
+      logger: deps.logger,
+    });
+    this.generations = new BoundedCache(deps.cache, {
+      prefix: 'service:rollup-generation:',
+      ttlMs: GENERATION_TTL_MS,
+      maxWeight: 1,
+      logger: deps.logger,
+    });
+  }
+
+  /**
+   * Org rollups are read far more often than scores change: answers for callers who see
+   * the whole catalog are kept `readiness.rollupCacheSeconds` (15 s) and dropped on every
+   * score write.
+   */
+  async rollup(
+    query: RollupQuery,
+    credentials: BackstageCredentials,
+  ): Promise<RollupGroup[]> {
+    const visible = await this.deps.catalog.visibleRefs(credentials);
+    const { groupBy, ...filters } = query;
+    if (visible)
+      return this.deps.store.rollup(groupBy, { ...filters, visible });
+    if (!this.rollups.enabled) return this.deps.store.rollup(groupBy, filters);
+    const key = `all|${stableStringify(query)}`;
+    const running = this.inflight.get(key);
+    if (running) return running;
+    const generation = (await this.generations.get('current')) ?? '';
+    const hit = await this.rollups.get(key);
+    if (hit && hit.generation === generation) return hit.groups;
+    const joined = this.inflight.get(key);
+    if (joined) return joined;
+    const value = this.deps.store
+      .rollup(groupBy, filters)
+      .then(async groups => {
+        // Stored under the generation read before the query: a write meanwhile voids it.
+        await this.rollups.set(key, { generation, groups }, groups.length + 1);
+        return groups;
+      });
+    this.inflight.set(key, value);
+    const settled = () => {
+      if (this.inflight.get(key) === value) this.inflight.delete(key);
+    };
+    value.then(settled, settled);
+    return value;
+  }
+
+  /** Drops cached rollups: called by the command layer after every score write. */
+  async scoresChanged(): Promise<void> {
+    if (!this.rollups.enabled) return;
+    this.inflight.clear();
+    await this.generations.set(
+      'current',
+      `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`,
+    );
+  }
+
+  /** Open P0 blockers across the services the caller may see. */
+  async listBlockers(
+    filters: ServiceFilters,
+    credentials: BackstageCredentials,
+  ) {
+    const visible = await this.deps.catalog.visibleRefs(credentials);
+    return this.deps.store.listBlockers({ ...filters, visible });
+  }
+
+  /** Daily readiness over the last `days` days, across the services the caller may see. */
+  async trend(
+    query: ServiceFilters & { days: number },
+    credentials: BackstageCredentials,
+    now: Date = new Date(),
+  ) {
+    const { days, ...filters } = query;
+    const visible = await this.deps.catalog.visibleRefs(credentials);
+    return this.deps.store.trend(
+      { ...filters, visible },
+      new Date(now.getTime() - days * 86_400_000),
+    );
+  }
+
+  /** Evidence expiring within `days` days, on services the caller may see. */
+  async expiringEvidence(
+    days: number,
+    credentials: BackstageCredentials,
+    now: Date = new Date(),
+  ) {
+    return this.deps.store.listExpiringEvidence(
+      new Date(now.getTime() + days * 86_400_000),
+      await this.deps.catalog.visibleRefs(credentials),
+    );
+  }
+
+  /** A page of service scores, among the services the caller may see. */
+  async listServices(query: ServicesQuery, credentials: BackstageCredentials) {
+    const visible = await this.deps.catalog.visibleRefs(credentials);
+    return this.deps.store.listScores({ ...query, visible });
+  }
+}

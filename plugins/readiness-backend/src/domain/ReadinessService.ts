@@ -1,0 +1,317 @@
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { CompoundEntityRef, Entity } from '@backstage/catalog-model';
+import {
+  EntityReadinessResponse,
+  ReadinessScore,
+  RollupQuery,
+  RunbookInput,
+  RunbookPatch,
+  ServiceFilters,
+  ServicesQuery,
+} from '@prodready/plugin-readiness-common';
+import {
+  DatabaseReadinessStore,
+  PlanRecord,
+} from '../database/DatabaseReadinessStore';
+import { CatalogAccess } from './CatalogAccess';
+import { CheckResult, Rescoring } from './Rescoring';
+import { CommandLayer } from './CommandLayer';
+import { EntityReadModel } from './EntityReadModel';
+import { ExemptionCommands } from './ExemptionCommands';
+import { Gate, GateQuery } from './Gate';
+import { OrgReadModel } from './OrgReadModel';
+import { PlanLifecycle } from './PlanLifecycle';
+import { PlanLookup } from './PlanLookup';
+import { ReadinessDeps, readSettings } from './deps';
+import { RunbookCommands } from './RunbookCommands';
+import { TaskCommands } from './TaskCommands';
+
+export { StaleVersionError } from './CommandLayer';
+export { catalogRunbooks } from './entities';
+export type { ReadinessDeps } from './deps';
+
+/**
+ * The readiness use cases: reading a service's plan and score, updating tasks and adding
+ * evidence. Every write goes through the one command layer, which recomputes the score
+ * with the common scoring rules and stores it. This class only composes the parts.
+ * @internal
+ */
+export class ReadinessService {
+  private readonly catalog: CatalogAccess;
+  private readonly org: OrgReadModel;
+  private readonly commands: CommandLayer;
+  private readonly lifecycle: PlanLifecycle;
+  private readonly reads: EntityReadModel;
+  private readonly tasks: TaskCommands;
+  private readonly exemptions: ExemptionCommands;
+  private readonly runbooks: RunbookCommands;
+  private readonly gates: Gate;
+  private readonly rescoring: Rescoring;
+
+  constructor(deps: ReadinessDeps) {
+    const settings = readSettings(deps.config);
+    const { store, templates, logger, cache } = deps;
+    const plans = new PlanLookup({ store, templates });
+    const catalog = new CatalogAccess({
+      catalog: deps.catalog,
+      auth: deps.auth,
+      cache,
+      logger,
+      permissions: deps.permissions,
+      entityTtlMs: settings.entityTtlMs,
+    });
+    const org = new OrgReadModel({
+      store,
+      catalog,
+      cache,
+      logger,
+      rollupTtlMs: settings.rollupTtlMs,
+    });
+    const commands = new CommandLayer({
+      store,
+      plans,
+      logger,
+      notifier: deps.notifier,
+      scoresChanged: () => org.scoresChanged(),
+    });
+    const lifecycle = new PlanLifecycle({
+      store,
+      templates,
+      logger,
+      catalog,
+      commands,
+      plans,
+    });
+    const reads = new EntityReadModel({
+      store,
+      templates,
+      config: deps.config,
+      catalog,
+      lifecycle,
+      plans,
+    });
+    this.catalog = catalog;
+    this.org = org;
+    this.commands = commands;
+    this.lifecycle = lifecycle;
+    this.reads = reads;
+    this.tasks = new TaskCommands({
+      store,
+      notifier: deps.notifier,
+      catalog,
+      commands,
+      plans,
+      ownerGroupMayReview: settings.ownerGroupMayReview,
+    });
+    this.exemptions = new ExemptionCommands({
+      store,
+      catalog,
+      commands,
+      plans,
+      maxExemptionDays: settings.maxExemptionDays,
+      ownerGroupMayApprove: settings.ownerGroupMayApprove,
+    });
+    this.runbooks = new RunbookCommands({ commands, plans });
+    this.gates = new Gate({ reads });
+    this.rescoring = new Rescoring({ store, commands });
+  }
+
+  /** The entity as the caller may read it from the catalog (cached per user briefly). */
+  getEntity(
+    ref: CompoundEntityRef,
+    credentials: BackstageCredentials,
+  ): Promise<Entity> {
+    return this.catalog.getEntity(ref, credentials);
+  }
+
+  /** Creates or refreshes (and restores) the plan of an entity. */
+  registerEntity(
+    entity: Entity,
+    options: {
+      domainOf?: (systemRef: string) => Promise<string | undefined>;
+    } = {},
+  ): Promise<PlanRecord> {
+    return this.lifecycle.registerEntity(entity, options);
+  }
+
+  /** The registration job: registers the plans that were read before any sync saw them. */
+  registerPending(): Promise<number> {
+    return this.lifecycle.registerPending();
+  }
+
+  /** The plan a write is about, registered (or restored) first when needed. */
+  ensurePlan(entity: Entity): Promise<void> {
+    return this.lifecycle.ensurePlan(entity);
+  }
+
+  /** Takes the plans waiting for their first (or a fresh) run of the automatic checks. */
+  takePendingChecks(): string[] {
+    return this.lifecycle.takePendingChecks();
+  }
+
+  /** A service's readiness as the caller may read it; an unregistered plan is a preview. */
+  getEntityReadiness(
+    ref: CompoundEntityRef,
+    credentials: BackstageCredentials,
+  ): Promise<EntityReadinessResponse> {
+    return this.reads.getEntityReadiness(ref, credentials);
+  }
+
+  /** Changes a task's status, assignee, notes or checklist. */
+  updateTask(options: Parameters<TaskCommands['updateTask']>[0]) {
+    return this.tasks.updateTask(options);
+  }
+
+  /** Records evidence; its provenance comes from who sends it. */
+  addEvidence(options: Parameters<TaskCommands['addEvidence']>[0]) {
+    return this.tasks.addEvidence(options);
+  }
+
+  /** A second person approves or rejects a person's evidence. */
+  reviewEvidence(options: Parameters<TaskCommands['reviewEvidence']>[0]) {
+    return this.tasks.reviewEvidence(options);
+  }
+
+  /** Evidence awaiting a review that `reviewer` may give, oldest first. */
+  reviewQueue(options: Parameters<TaskCommands['reviewQueue']>[0]) {
+    return this.tasks.reviewQueue(options);
+  }
+
+  /** Grants a pending exemption request. */
+  setExemption(options: Parameters<ExemptionCommands['setExemption']>[0]) {
+    return this.exemptions.setExemption(options);
+  }
+
+  /** An owner asks for an exemption. */
+  requestExemption(
+    options: Parameters<ExemptionCommands['requestExemption']>[0],
+  ) {
+    return this.exemptions.requestExemption(options);
+  }
+
+  /** Removes a granted exemption. */
+  revokeExemption(
+    options: Parameters<ExemptionCommands['revokeExemption']>[0],
+  ) {
+    return this.exemptions.revokeExemption(options);
+  }
+
+  /** Adds a runbook link to a plan. */
+  addRunbook(entityRef: string, input: RunbookInput, actor: string) {
+    return this.runbooks.addRunbook(entityRef, input, actor);
+  }
+
+  /** Changes a runbook link of a plan. */
+  updateRunbook(
+    entityRef: string,
+    id: string,
+    patch: RunbookPatch,
+    actor: string,
+  ) {
+    return this.runbooks.updateRunbook(entityRef, id, patch, actor);
+  }
+
+  /** Deletes a runbook link of a plan. */
+  deleteRunbook(entityRef: string, id: string, actor: string) {
+    return this.runbooks.deleteRunbook(entityRef, id, actor);
+  }
+
+  /** Moves a plan to the current version of its template. */
+  upgradePlan(entityRef: string, actor: string) {
+    return this.lifecycle.upgradePlan(entityRef, actor);
+  }
+
+  /** Answers a CI pipeline: does the service meet `minScore` with no blockers? */
+  gate(
+    ref: CompoundEntityRef,
+    query: GateQuery,
+    credentials: BackstageCredentials,
+  ) {
+    return this.gates.gate(ref, query, credentials);
+  }
+
+  /** The entity refs a caller may see, or `undefined` when they may see every entity. */
+  visibleRefs(
+    credentials: BackstageCredentials,
+  ): Promise<string[] | undefined> {
+    return this.catalog.visibleRefs(credentials);
+  }
+
+  /** Org rollup by owner, system, domain or group, among what the caller may see. */
+  rollup(query: RollupQuery, credentials: BackstageCredentials) {
+    return this.org.rollup(query, credentials);
+  }
+
+  /** Open P0 blockers among what the caller may see. */
+  listBlockers(filters: ServiceFilters, credentials: BackstageCredentials) {
+    return this.org.listBlockers(filters, credentials);
+  }
+
+  /** Daily readiness over the last `days` days, among what the caller may see. */
+  trend(
+    query: ServiceFilters & { days: number },
+    credentials: BackstageCredentials,
+    now: Date = new Date(),
+  ) {
+    return this.org.trend(query, credentials, now);
+  }
+
+  /** Evidence expiring within `days` days, among what the caller may see. */
+  expiringEvidence(
+    days: number,
+    credentials: BackstageCredentials,
+    now: Date = new Date(),
+  ) {
+    return this.org.expiringEvidence(days, credentials, now);
+  }
+
+  /** A page of service scores, among what the caller may see. */
+  listServices(query: ServicesQuery, credentials: BackstageCredentials) {
+    return this.org.listServices(query, credentials);
+  }
+
+  /** Scheduled re-evaluation of every plan, with daily snapshots and pruning. */
+  reevaluateAll(now: Date = new Date()) {
+    return this.rescoring.reevaluateAll(now);
+  }
+
+  /** The one write path: runs `write` and re-scores the plan under its lock. */
+  command<T>(
+    entityRef: string,
+    reason: string,
+    write: (store: DatabaseReadinessStore) => Promise<T>,
+    options?: { always?: boolean },
+  ): Promise<{ result: T; score: ReadinessScore }> {
+    return this.commands.command(entityRef, reason, write, options);
+  }
+
+  /** The plan's ref, owner and system (for bindings), or undefined when there is none. */
+  getPlanSummary(entityRef: string) {
+    return this.reads.getPlanSummary(entityRef);
+  }
+
+  /** Records the outcomes of the automatic checks on one plan in one command. */
+  applyCheckResults(entityRef: string, results: CheckResult[]) {
+    return this.rescoring.applyCheckResults(entityRef, results);
+  }
+
+  /** The pinned template and task states of a plan (no catalog call). */
+  getPlanState(entityRef: string) {
+    return this.reads.getPlanState(entityRef);
+  }
+
+  /** The plan's change log. */
+  getChangeLog(entityRef: string) {
+    return this.reads.getChangeLog(entityRef);
+  }
+
+  /** The plan's score snapshots in `range`. */
+  getHistory(entityRef: string, range: { from?: Date; to?: Date }) {
+    return this.reads.getHistory(entityRef, range);
+  }
+
+  /** Recomputes and stores the score; writes a snapshot when it moved. */
+  recompute(entityRef: string, reason: string, options?: { always?: boolean }) {
+    return this.rescoring.recompute(entityRef, reason, options);
+  }
+}

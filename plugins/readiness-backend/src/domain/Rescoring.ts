@@ -1,0 +1,145 @@
+import { Evidence, isFailedCheck } from '@prodready/plugin-readiness-common';
+import { DatabaseReadinessStore } from '../database/DatabaseReadinessStore';
+import { CommandLayer } from './CommandLayer';
+
+/** Plans re-scored per transaction by the scheduled re-evaluation. */
+const REEVALUATE_PAGE = 500;
+/** Per-change snapshots older than this are pruned; daily snapshots stay. */
+const SNAPSHOT_DETAIL_DAYS = 30;
+
+/** One automatic check's outcome on one task, as the check runner reports it. @internal */
+export interface CheckResult {
+  taskId: string;
+  actor: string;
+  outcome: 'passed' | 'failed';
+  evidence: Omit<Evidence, 'id'>;
+}
+
+/**
+ * Re-scoring without a person's write: the scheduled re-evaluation (expiry moves scores),
+ * explicit recomputes, and the outcomes of the automatic checks, all through the commands.
+ * @internal
+ */
+export class Rescoring {
+  constructor(
+    private readonly deps: {
+      store: DatabaseReadinessStore;
+      commands: CommandLayer;
+    },
+  ) {}
+
+  /**
+   * Scheduled re-evaluation: expiry changes scores without any write, so every plan is
+   * re-scored; the first run of a UTC day records the daily snapshot. Old per-change
+   * snapshots are pruned (daily points are kept).
+   */
+  async reevaluateAll(now: Date = new Date()) {
+    const startOfDay = new Date(
+      Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()),
+    );
+    let daily = 0;
+    // Pages of plans with batched reads and writes: a query per plan made 10 000 plans
+    // take longer than the hourly budget allows (see bench/RESULTS.md).
+    let after: string | undefined;
+    for (;;) {
+      const page = await this.deps.commands.rescorePage({
+        after,
+        since: startOfDay,
+        limit: REEVALUATE_PAGE,
+      });
+      if (page.count === 0) break;
+      after = page.last;
+      daily += page.daily;
+    }
+    const pruned = await this.deps.store.pruneSnapshots(
+      new Date(now.getTime() - SNAPSHOT_DETAIL_DAYS * 86_400_000),
+    );
+    return { daily, pruned };
+  }
+
+  /** Recomputes and stores the score; writes a snapshot when it moved. */
+  async recompute(
+    entityRef: string,
+    reason: string,
+    options?: { always?: boolean },
+  ) {
+    return (
+      await this.deps.commands.command(
+        entityRef,
+        reason,
+        async () => undefined,
+        options,
+      )
+    ).score;
+  }
+
+  /**
+   * Records the outcomes of the automatic checks on one plan in one command: passing checks
+   * replace their evidence (trusted as the check declares) and mark the task done; failing
+   * ones remove it and undo only a "done" the check itself set.
+   */
+  async applyCheckResults(entityRef: string, results: CheckResult[]) {
+    if (results.length === 0) return undefined;
+    const { score } = await this.deps.commands.command(
+      entityRef,
+      'automatic checks',
+      async store => {
+        const states = new Map(
+          (await store.listTaskStates(entityRef)).map(t => [t.taskId, t]),
+        );
+        for (const r of results) {
+          const state = states.get(r.taskId);
+          // A pass the check itself rates a claim (the annotation points at someone else's
+          // system) cannot take back a machine's verified "no": the failure stands.
+          if (
+            r.outcome === 'passed' &&
+            r.evidence.trust === 'claimed' &&
+            state?.evidence.some(
+              e => e.recordedBy === r.actor && isFailedCheck(e),
+            )
+          )
+            continue;
+          if (r.outcome === 'passed') {
+            await store.replaceCheckEvidence(
+              entityRef,
+              r.taskId,
+              r.actor,
+              r.evidence,
+            );
+            if (state?.status !== 'done') {
+              await store.updateTask({
+                entityRef,
+                taskId: r.taskId,
+                expectedVersion: state?.version ?? 0,
+                actor: r.actor,
+                action: 'check.passed',
+                patch: { status: 'done' },
+              });
+            }
+          } else {
+            // The failure stays on the task as proof that has run out: a task a machine
+            // says is not done is worth no more than one whose proof expired (0), however
+            // "done" its status is, until someone proves or claims it afresh.
+            await store.replaceCheckEvidence(entityRef, r.taskId, r.actor, {
+              ...r.evidence,
+              summary: `Failed: ${r.evidence.summary}`,
+              expiresAt: r.evidence.recordedAt,
+            });
+            // Only undo what the check itself did; a person's "done" stays (now unproven).
+            if (state?.status === 'done' && state.updatedBy === r.actor) {
+              await store.updateTask({
+                entityRef,
+                taskId: r.taskId,
+                expectedVersion: state.version,
+                actor: r.actor,
+                action: 'check.failed',
+                patch: { status: 'todo', notes: r.evidence.summary },
+              });
+            }
+          }
+        }
+      },
+    );
+    return score;
+  }
+}

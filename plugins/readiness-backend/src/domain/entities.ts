@@ -1,0 +1,44 @@
+import { Entity } from '@backstage/catalog-model';
+import {
+  RUNBOOK_LINK_TYPE_PATTERN,
+  RUNBOOK_TYPES,
+  RunbookType,
+} from '@prodready/plugin-readiness-common';
+
+/** JSON with sorted keys, so a template read back from jsonb compares equal. @internal */
+export const stableStringify = (value: unknown): string =>
+  JSON.stringify(value, (_key, v) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v).sort(([a], [b]) => a.localeCompare(b)),
+        )
+      : v,
+  );
+
+/** Runbook links declared in `metadata.links` with `type: runbook` or `runbook-<type>`. @internal */
+export function catalogRunbooks(entity: Entity) {
+  return (entity.metadata.links ?? []).flatMap(link => {
+    const m = link.type ? RUNBOOK_LINK_TYPE_PATTERN.exec(link.type) : null;
+    if (!m) return [];
+    const type = (RUNBOOK_TYPES as string[]).includes(m[1] ?? '')
+      ? (m[1] as RunbookType)
+      : 'other';
+    return [{ type, title: link.title ?? link.url, url: link.url }];
+  });
+}
+
+/** What the automatic checks read of an entity: a change here re-runs them soon. @internal */
+export const checkInputs = (entity: Entity | undefined) =>
+  entity
+    ? stableStringify({
+        annotations: entity.metadata.annotations ?? {},
+        links: entity.metadata.links ?? [],
+        relations: entity.relations ?? [],
+      })
+    : '';
+
+/** The first relation of `type` (to an entity of `kind`, if given), as a target ref. @internal */
+export const relationTarget = (entity: Entity, type: string, kind?: string) =>
+  entity.relations?.find(
+    r => r.type === type && (!kind || r.targetRef.startsWith(`${kind}:`)),
+  )?.targetRef;
