@@ -225,7 +225,7 @@ async function main() {
     ];
     const cycle = async (checks: ReadinessCheck[]) => {
       const runner = new CheckRunner(
-        { catalog, auth, config, store, service, logger },
+        { catalog, auth, config, service, logger },
         checks,
       );
       const before = { ...apis.counts };
@@ -274,7 +274,10 @@ async function main() {
     ].join('\n');
     console.log(table);
     if (!smoke)
-      fs.writeFileSync(path.join(process.cwd(), 'bench', 'RESULTS.checks.md'), table);
+      fs.writeFileSync(
+        path.join(process.cwd(), 'bench', 'RESULTS.checks.md'),
+        table,
+      );
   } finally {
     apis.close();
     await db.destroy();

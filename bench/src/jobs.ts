@@ -4,7 +4,7 @@ import { CacheManager } from '@backstage/backend-defaults/cache';
 import { CatalogClient } from '@backstage/catalog-client';
 import { ConfigReader } from '@backstage/config';
 import {
-  CatalogSync,
+  CatalogSyncJob,
   DatabaseReadinessStore,
   ReadinessService,
   TemplateRegistry,
@@ -97,10 +97,9 @@ export function readinessJobs(options: {
     config,
     cache: CacheManager.fromConfig(config).forPlugin('readiness'),
   });
-  const sync = new CatalogSync({
+  const sync = new CatalogSyncJob({
     catalog: options.catalog,
     auth,
-    store: options.store,
     service,
     templates,
     logger: quietLogger,

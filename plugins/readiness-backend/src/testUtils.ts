@@ -41,8 +41,8 @@ export interface BulkPlan {
   score: ReadinessScore;
   history: Array<Omit<ScoreSnapshot, 'dimensions'> & { dimensions: object }>;
 }
-export { ReadinessService } from './service/ReadinessService';
-export { CatalogSync } from './sync/CatalogSync';
+export { ReadinessService } from './domain/ReadinessService';
+export { CatalogSyncJob } from './jobs/CatalogSyncJob';
 export { TemplateRegistry } from './templates/TemplateRegistry';
 export { defaultTemplate } from './templates/defaultTemplate';
 export type { ImportPreview } from './import/preview';

@@ -6,7 +6,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { ConfigReader } from '@backstage/config';
 import { ReadinessCheck } from '@prodready/plugin-readiness-node';
 import { DatabaseReadinessStore } from '../database/DatabaseReadinessStore';
-import { ReadinessService } from '../service/ReadinessService';
+import { ReadinessService } from '../domain/ReadinessService';
 import { TemplateRegistry } from '../templates/TemplateRegistry';
 import { CheckRunner } from './CheckRunner';
 import { builtinChecks } from './builtinChecks';
@@ -85,7 +85,7 @@ describe('CheckRunner', () => {
         },
       };
       const runner = new CheckRunner(
-        { catalog, auth, config, store, service, logger },
+        { catalog, auth, config, service, logger },
         [...builtinChecks(config), sentry],
       );
       expect(() => runner.add(sentry)).toThrow(
@@ -265,7 +265,7 @@ describe('CheckRunner for new and changed plans', () => {
         },
       };
       const runner = new CheckRunner(
-        { catalog, auth, config, store, service, logger },
+        { catalog, auth, config, service, logger },
         [owner],
       );
       await service.registerEntity(payments);
@@ -337,7 +337,7 @@ describe('CheckRunner records what each check last found', () => {
         },
       };
       const runner = new CheckRunner(
-        { catalog, auth, config, store, service, logger },
+        { catalog, auth, config, service, logger },
         [red, down],
       );
       const now = new Date('2026-11-27T10:00:00Z');
@@ -377,7 +377,7 @@ describe('CheckRunner records what each check last found', () => {
         ['5.1', later.toISOString()],
       ]);
       // A check that is no longer installed leaves no stale line behind.
-      await new CheckRunner({ catalog, auth, config, store, service, logger }, [
+      await new CheckRunner({ catalog, auth, config, service, logger }, [
         red,
       ]).run(later);
       expect((await store.checkRuns.list(ref)).map(r => r.taskId)).toEqual([
@@ -397,7 +397,7 @@ describe('CheckRunner records what each check last found', () => {
       await service.registerEntity(payments);
       const ref = 'component:default/payments';
       const runner = new CheckRunner(
-        { catalog, auth, config, store, service, logger },
+        { catalog, auth, config, service, logger },
         builtinChecks(config),
       );
       const now = new Date();
@@ -474,7 +474,7 @@ describe('CheckRunner against a team borrowing facts', () => {
         },
       };
       const runner = new CheckRunner(
-        { catalog, auth, config, store, service, logger },
+        { catalog, auth, config, service, logger },
         [onCall],
       );
       const evaluated = async () =>

@@ -9,8 +9,8 @@ import {
   ReadinessCheckResult,
 } from '@prodready/plugin-readiness-node';
 import { CheckRun } from '@prodready/plugin-readiness-common';
-import { DatabaseReadinessStore } from '../database/DatabaseReadinessStore';
-import { ReadinessService } from '../service/ReadinessService';
+import { ReadinessService } from '../domain/ReadinessService';
+import { CheckResult } from '../domain/Rescoring';
 
 /** Check evidence lives this long unless refreshed, so a stopped checker cannot keep a score up. */
 const CHECK_EVIDENCE_DAYS = 2;
@@ -31,8 +31,10 @@ const checkRun = (
 });
 
 /**
- * Runs the automatic checks named by template tasks (`verification: <check id>`) for every
- * active plan and records the outcome as evidence. Runs on the scheduler, never per view.
+ * The check engine: runs the automatic checks named by template tasks (`verification:
+ * <check id>`) for every active plan and records the outcome as evidence through the
+ * service's commands. Runs from the scheduled jobs (`CheckJob`, `RegistrationJob`), never
+ * per view.
  * @internal
  */
 export class CheckRunner {
@@ -43,7 +45,6 @@ export class CheckRunner {
       catalog: CatalogService;
       auth: AuthService;
       config: RootConfigService;
-      store: DatabaseReadinessStore;
       service: ReadinessService;
       logger: LoggerService;
     },
@@ -77,9 +78,9 @@ export class CheckRunner {
 
   /** Runs the checks of `refs`, or of every active plan. */
   async run(now: Date = new Date(), only?: string[]) {
-    const { catalog, auth, store, service, logger, config } = this.deps;
+    const { catalog, auth, service, logger, config } = this.deps;
     const credentials = await auth.getOwnServiceCredentials();
-    const refs = only ?? (await store.plans.listActiveRefs());
+    const refs = only ?? (await service.checkTargets());
     const counts = { passed: 0, failed: 0, unknown: 0, errors: 0 };
     for (let i = 0; i < refs.length; i += 100) {
       const batch = refs.slice(i, i + 100);
@@ -90,10 +91,10 @@ export class CheckRunner {
       for (const [j, entity] of items.entries()) {
         if (!entity) continue;
         const entityRef = batch[j];
-        const { template, tasks } = await service.getPlanState(entityRef);
-        const runbooks = await store.runbooks.list(entityRef);
-        const results: Parameters<ReadinessService['applyCheckResults']>[1] =
-          [];
+        const { template, tasks, runbooks } = await service.checkInputs(
+          entityRef,
+        );
+        const results: CheckResult[] = [];
         const runs: CheckRun[] = [];
         for (const task of template.phases.flatMap(p => p.tasks)) {
           const check = this.checks.get(task.verification);
@@ -174,8 +175,7 @@ export class CheckRunner {
             },
           });
         }
-        await store.checkRuns.record(entityRef, runs);
-        await service.applyCheckResults(entityRef, results);
+        await service.recordCheckRuns(entityRef, runs, results);
       }
     }
     return counts;

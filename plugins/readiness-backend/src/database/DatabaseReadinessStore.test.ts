@@ -42,15 +42,4 @@ describe('DatabaseReadinessStore', () => {
       expect(await store.scores.get(ref)).toEqual(saved);
     },
   );
-
-  it.each(databases.eachSupportedId())(
-    'keeps the deprecated methods delegating to the stores, %p',
-    async id => {
-      const { store } = await createTestStore(databases, id, {
-        withPayments: true,
-      });
-      expect(await store.getPlan(ref)).toEqual(await store.plans.get(ref));
-      expect(await store.listTaskStates(ref)).toEqual([]);
-    },
-  );
 });

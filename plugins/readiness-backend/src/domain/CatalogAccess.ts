@@ -14,6 +14,7 @@ import {
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { NotFoundError } from '@backstage/errors';
+import { normalizeRef, normalizeRefs } from '../database/refs';
 import { BoundedCache } from './BoundedCache';
 import { relationTarget } from './entities';
 
@@ -93,9 +94,7 @@ export class CatalogAccess {
     const caller = this.deps.auth.isPrincipal(credentials, 'user')
       ? credentials.principal.userEntityRef
       : undefined;
-    const key =
-      caller &&
-      `${caller}|${stringifyEntityRef(ref).toLocaleLowerCase('en-US')}`;
+    const key = caller && `${caller}|${normalizeRef(stringifyEntityRef(ref))}`;
     const cached = key ? await this.entities.get(key) : undefined;
     if (cached) return cached;
     const entity = await this.deps.catalog.getEntityByRef(ref, {
@@ -151,9 +150,7 @@ export class CatalogAccess {
       { fields: ['kind', 'metadata.namespace', 'metadata.name'] },
       { credentials },
     );
-    const refs = items.map(e =>
-      stringifyEntityRef(e).toLocaleLowerCase('en-US'),
-    );
+    const refs = items.map(e => normalizeRef(stringifyEntityRef(e)));
     await this.visible.set(user, refs, refs.length + 1);
     return refs;
   }
@@ -173,7 +170,7 @@ export class CatalogAccess {
    * the catalog holds it), lower-cased: membership of a sub-team is membership of the team.
    */
   async withAncestors(ownership: string[]): Promise<Set<string>> {
-    const all = new Set(ownership.map(r => r.toLocaleLowerCase('en-US')));
+    const all = new Set(normalizeRefs(ownership));
     let frontier = [...all].filter(r => r.startsWith('group:'));
     const credentials = await this.deps.auth.getOwnServiceCredentials();
     for (let depth = 0; depth < 10 && frontier.length; depth++) {
@@ -184,7 +181,7 @@ export class CatalogAccess {
       frontier = items
         .flatMap(e => e?.relations ?? [])
         .filter(r => r.type === 'childOf')
-        .map(r => r.targetRef.toLocaleLowerCase('en-US'))
+        .map(r => normalizeRef(r.targetRef))
         .filter(r => !all.has(r));
       frontier.forEach(r => all.add(r));
     }
@@ -198,6 +195,6 @@ export class CatalogAccess {
     });
     return (user?.relations ?? [])
       .filter(r => r.type === 'memberOf')
-      .map(r => r.targetRef.toLocaleLowerCase('en-US'));
+      .map(r => normalizeRef(r.targetRef));
   }
 }

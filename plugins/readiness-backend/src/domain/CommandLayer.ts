@@ -6,6 +6,8 @@ import {
   scorePlan,
 } from '@prodready/plugin-readiness-common';
 import { DatabaseReadinessStore } from '../database/DatabaseReadinessStore';
+import { normalizeRef } from '../database/refs';
+import { TaskStore } from '../database/TaskStore';
 import { ReadinessNotifier } from '../notify/ReadinessNotifier';
 import { PlanLookup } from './PlanLookup';
 
@@ -20,9 +22,7 @@ export class StaleVersionError extends Error {
 }
 
 /** The patch of a task write, as the store takes it. @internal */
-export type TaskWritePatch = Parameters<
-  DatabaseReadinessStore['updateTask']
->[0]['patch'];
+export type TaskWritePatch = Parameters<TaskStore['update']>[0]['patch'];
 
 /**
  * The one command layer that writes: every change to a plan goes through here, re-scored
@@ -63,16 +63,16 @@ export class CommandLayer {
     const done = await this.serialised(entityRef, () =>
       this.deps.store.withPlanLock(entityRef, async store => {
         const result = await write(store);
-        const plan = await store.getPlan(entityRef);
+        const plan = await store.plans.get(entityRef);
         if (!plan)
           throw new NotFoundError(`${entityRef} has no readiness plan`);
-        const tasks = await store.listTaskStates(entityRef);
+        const tasks = await store.tasks.list(entityRef);
         const score = scorePlan(
           this.deps.plans.templateOf(plan),
           Object.fromEntries(tasks.map(t => [t.taskId, t])),
         );
-        const before = await store.getScore(entityRef);
-        await store.saveScore(entityRef, score, reason, options);
+        const before = await store.scores.get(entityRef);
+        await store.scores.save(entityRef, score, reason, options);
         return { result, score, before, plan };
       }),
     );
@@ -101,7 +101,7 @@ export class CommandLayer {
       entityRef,
       `${action} on ${taskId}`,
       async store => {
-        const updated = await store.updateTask({
+        const updated = await store.tasks.update({
           entityRef,
           taskId,
           expectedVersion,
@@ -132,7 +132,7 @@ export class CommandLayer {
   async rescorePage(options: { after?: string; since: Date; limit: number }) {
     const { page, scored } = await this.deps.store.inTransaction(
       async store => {
-        const rows = await store.loadPlanPage({
+        const rows = await store.scores.loadPage({
           after: options.after,
           limit: options.limit,
           since: options.since,
@@ -147,7 +147,7 @@ export class CommandLayer {
           reason: snapshotSince ? 'scheduled re-evaluation' : 'daily',
           always: !snapshotSince,
         }));
-        await store.saveScores(scores);
+        await store.scores.saveMany(scores);
         return { page: rows, scored: scores };
       },
     );
@@ -184,7 +184,7 @@ export class CommandLayer {
    * connection while it waits for the row lock (a burst on one plan would drain the pool).
    */
   private async serialised<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    const k = key.toLocaleLowerCase('en-US');
+    const k = normalizeRef(key);
     const previous = this.planQueues.get(k) ?? Promise.resolve();
     const run = previous.then(fn, fn);
     const tail = run.then(

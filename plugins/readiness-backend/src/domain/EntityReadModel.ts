@@ -19,6 +19,7 @@ import {
   DatabaseReadinessStore,
   PlanRecord,
 } from '../database/DatabaseReadinessStore';
+import { normalizeRef } from '../database/refs';
 import { TemplateRegistry } from '../templates/TemplateRegistry';
 import { entityLinks } from '../service/entityLinks';
 import { CatalogAccess } from './CatalogAccess';
@@ -55,7 +56,7 @@ export class EntityReadModel {
     let plan: PlanRecord | undefined;
     let entity: Entity;
     const view = (await catalog.canReadWholeCatalog(credentials))
-      ? await store.getPlanView(stringifyEntityRef(ref))
+      ? await store.plans.getView(stringifyEntityRef(ref))
       : undefined;
     let loaded: { tasks: TaskState[]; runbooks: RunbookLink[] } | undefined;
     if (view?.plan.entitySnapshot && !view.plan.archivedAt) {
@@ -64,7 +65,7 @@ export class EntityReadModel {
       loaded = view;
     } else {
       entity = await catalog.getEntity(ref, credentials);
-      plan = await store.getPlan(stringifyEntityRef(entity));
+      plan = await store.plans.get(stringifyEntityRef(entity));
     }
     const entityRef = stringifyEntityRef(entity);
     if (!plan && !isReadinessAnnotated(entity)) {
@@ -83,8 +84,8 @@ export class EntityReadModel {
       loaded ??
       (plan
         ? {
-            tasks: await store.listTaskStates(entityRef),
-            runbooks: await store.listRunbooks(entityRef),
+            tasks: await store.tasks.list(entityRef),
+            runbooks: await store.runbooks.list(entityRef),
           }
         : {
             tasks: [],
@@ -101,7 +102,7 @@ export class EntityReadModel {
     const now = new Date();
     const states = Object.fromEntries(tasks.map(t => [t.taskId, t]));
     return {
-      entityRef: plan?.entityRef ?? entityRef.toLocaleLowerCase('en-US'),
+      entityRef: plan?.entityRef ?? normalizeRef(entityRef),
       plan: {
         templateId: template.id,
         templateVersion: template.version,
@@ -136,17 +137,17 @@ export class EntityReadModel {
   ) {
     const refs = (entity.relations ?? [])
       .filter(r => r.type === 'dependsOn')
-      .map(r => r.targetRef.toLocaleLowerCase('en-US'));
+      .map(r => normalizeRef(r.targetRef));
     if (refs.length === 0) return [];
     const visible = await this.deps.catalog.visibleRefs(credentials);
-    return this.deps.store.scoresOf(
+    return this.deps.store.readModel.scoresOf(
       visible ? refs.filter(r => visible.includes(r)) : refs,
     );
   }
 
   /** The plan's ref, owner and system (for bindings), or undefined when there is none. */
   async getPlanSummary(entityRef: string) {
-    const plan = await this.deps.store.getPlan(entityRef);
+    const plan = await this.deps.store.plans.get(entityRef);
     return plan && !plan.archivedAt
       ? { entityRef: plan.entityRef, owner: plan.owner, system: plan.system }
       : undefined;
@@ -158,19 +159,19 @@ export class EntityReadModel {
     return {
       plan,
       template: this.deps.plans.templateOf(plan),
-      tasks: await this.deps.store.listTaskStates(entityRef),
+      tasks: await this.deps.store.tasks.list(entityRef),
     };
   }
 
   /** The plan's change log (a 404 when it has no plan). */
   async getChangeLog(entityRef: string) {
     await this.deps.plans.requirePlan(entityRef);
-    return this.deps.store.getChangeLog(entityRef);
+    return this.deps.store.changeLog.list(entityRef);
   }
 
   /** The plan's score snapshots in `range` (a 404 when it has no plan). */
   async getHistory(entityRef: string, range: { from?: Date; to?: Date }) {
     await this.deps.plans.requirePlan(entityRef);
-    return this.deps.store.getHistory(entityRef, range);
+    return this.deps.store.scores.history(entityRef, range);
   }
 }

@@ -1,6 +1,6 @@
 import { InputError, NotAllowedError } from '@backstage/errors';
 import { ExemptionInput } from '@prodready/plugin-readiness-common';
-import { DatabaseReadinessStore } from '../database/DatabaseReadinessStore';
+import { TaskStore } from '../database/TaskStore';
 import { CatalogAccess } from './CatalogAccess';
 import { CommandLayer } from './CommandLayer';
 import { PlanLookup } from './PlanLookup';
@@ -14,7 +14,7 @@ import { checkNotOwnerGroup } from './secondPerson';
 export class ExemptionCommands {
   constructor(
     private readonly deps: {
-      store: DatabaseReadinessStore;
+      tasks: TaskStore;
       catalog: CatalogAccess;
       commands: CommandLayer;
       plans: PlanLookup;
@@ -43,7 +43,7 @@ export class ExemptionCommands {
     const expiresAt = new Date(input.expiresAt);
     this.checkExemptionWindow(expiresAt, now);
     const { plan } = await this.deps.plans.requireTask(entityRef, taskId);
-    const state = (await this.deps.store.listTaskStates(entityRef)).find(
+    const state = (await this.deps.tasks.list(entityRef)).find(
       t => t.taskId === taskId,
     );
     const request = state?.exemptionRequest;

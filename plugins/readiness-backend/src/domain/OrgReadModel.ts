@@ -9,7 +9,8 @@ import {
   ServiceFilters,
   ServicesQuery,
 } from '@prodready/plugin-readiness-common';
-import { DatabaseReadinessStore } from '../database/DatabaseReadinessStore';
+import { ReadModelStore } from '../database/ReadModelStore';
+import { ScoreStore } from '../database/ScoreStore';
 import { BoundedCache } from './BoundedCache';
 import { CatalogAccess } from './CatalogAccess';
 import { stableStringify } from './entities';
@@ -49,7 +50,8 @@ export class OrgReadModel {
 
   constructor(
     private readonly deps: {
-      store: DatabaseReadinessStore;
+      readModel: ReadModelStore;
+      scores: ScoreStore;
       catalog: CatalogAccess;
       cache: CacheService;
       logger: LoggerService;
@@ -82,8 +84,9 @@ export class OrgReadModel {
     const visible = await this.deps.catalog.visibleRefs(credentials);
     const { groupBy, ...filters } = query;
     if (visible)
-      return this.deps.store.rollup(groupBy, { ...filters, visible });
-    if (!this.rollups.enabled) return this.deps.store.rollup(groupBy, filters);
+      return this.deps.readModel.rollup(groupBy, { ...filters, visible });
+    if (!this.rollups.enabled)
+      return this.deps.readModel.rollup(groupBy, filters);
     const key = `all|${stableStringify(query)}`;
     const running = this.inflight.get(key);
     if (running) return running;
@@ -92,7 +95,7 @@ export class OrgReadModel {
     if (hit && hit.generation === generation) return hit.groups;
     const joined = this.inflight.get(key);
     if (joined) return joined;
-    const value = this.deps.store
+    const value = this.deps.readModel
       .rollup(groupBy, filters)
       .then(async groups => {
         // Stored under the generation read before the query: a write meanwhile voids it.
@@ -123,7 +126,7 @@ export class OrgReadModel {
     credentials: BackstageCredentials,
   ) {
     const visible = await this.deps.catalog.visibleRefs(credentials);
-    return this.deps.store.listBlockers({ ...filters, visible });
+    return this.deps.readModel.listBlockers({ ...filters, visible });
   }
 
   /** Daily readiness over the last `days` days, across the services the caller may see. */
@@ -134,7 +137,7 @@ export class OrgReadModel {
   ) {
     const { days, ...filters } = query;
     const visible = await this.deps.catalog.visibleRefs(credentials);
-    return this.deps.store.trend(
+    return this.deps.scores.trend(
       { ...filters, visible },
       new Date(now.getTime() - days * 86_400_000),
     );
@@ -146,7 +149,7 @@ export class OrgReadModel {
     credentials: BackstageCredentials,
     now: Date = new Date(),
   ) {
-    return this.deps.store.listExpiringEvidence(
+    return this.deps.readModel.listExpiringEvidence(
       new Date(now.getTime() + days * 86_400_000),
       await this.deps.catalog.visibleRefs(credentials),
     );
@@ -155,6 +158,6 @@ export class OrgReadModel {
   /** A page of service scores, among the services the caller may see. */
   async listServices(query: ServicesQuery, credentials: BackstageCredentials) {
     const visible = await this.deps.catalog.visibleRefs(credentials);
-    return this.deps.store.listScores({ ...query, visible });
+    return this.deps.readModel.listScores({ ...query, visible });
   }
 }

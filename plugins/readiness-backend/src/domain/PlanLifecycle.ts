@@ -67,7 +67,7 @@ export class PlanLifecycle {
   ): Promise<PlanRecord> {
     const { store, templates, commands, plans, catalog } = this.deps;
     const entityRef = stringifyEntityRef(entity);
-    const existing = await store.getPlan(entityRef);
+    const existing = await store.plans.get(entityRef);
     const template = existing
       ? plans.templateOf(existing)
       : templates.select(entity);
@@ -92,8 +92,8 @@ export class PlanLifecycle {
       entitySnapshot: entity,
     };
     const save = async (s: DatabaseReadinessStore) => {
-      const saved = await s.upsertPlan(input);
-      await s.replaceCatalogRunbooks(entityRef, catalogRunbooks(entity));
+      const saved = await s.plans.upsert(input);
+      await s.runbooks.replaceCatalog(entityRef, catalogRunbooks(entity));
       return saved;
     };
     // A new or restored plan and its first score commit together; a refresh of catalog
@@ -148,7 +148,7 @@ export class PlanLifecycle {
    * it yet. Part of the write path, never of a read.
    */
   async ensurePlan(entity: Entity): Promise<void> {
-    const plan = await this.deps.store.getPlan(stringifyEntityRef(entity));
+    const plan = await this.deps.store.plans.get(stringifyEntityRef(entity));
     if (plan && !plan.archivedAt) return;
     if (!plan && !isReadinessAnnotated(entity)) {
       throw new NotFoundError(
@@ -201,7 +201,7 @@ export class PlanLifecycle {
       await this.deps.commands.command(
         entityRef,
         `template upgraded to v${current.version}`,
-        store => store.setPlanTemplate(entityRef, current, actor, report),
+        store => store.plans.setTemplate(entityRef, current, actor, report),
       );
     }
     return report;

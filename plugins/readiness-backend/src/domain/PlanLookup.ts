@@ -1,16 +1,13 @@
 import { NotFoundError } from '@backstage/errors';
 import { ReadinessTemplate } from '@prodready/plugin-readiness-common';
-import {
-  DatabaseReadinessStore,
-  PlanRecord,
-} from '../database/DatabaseReadinessStore';
+import { PlanRecord, PlanStore } from '../database/PlanStore';
 import { TemplateRegistry } from '../templates/TemplateRegistry';
 
 /** Plans, their pinned templates and tasks, or a 404 saying which is missing. @internal */
 export class PlanLookup {
   constructor(
     private readonly deps: {
-      store: DatabaseReadinessStore;
+      plans: PlanStore;
       templates: TemplateRegistry;
     },
   ) {}
@@ -29,7 +26,7 @@ export class PlanLookup {
 
   /** The plan of `entityRef` (archived or not), or a NotFoundError. */
   async requirePlan(entityRef: string): Promise<PlanRecord> {
-    const plan = await this.deps.store.getPlan(entityRef);
+    const plan = await this.deps.plans.get(entityRef);
     if (!plan) {
       throw new NotFoundError(`${entityRef} has no readiness plan`);
     }

@@ -14,6 +14,8 @@ import {
   PlanRecord,
 } from '../database/DatabaseReadinessStore';
 import { CatalogAccess } from './CatalogAccess';
+import { CatalogCommands } from './CatalogCommands';
+import { CheckCommands } from './CheckCommands';
 import { CheckResult, Rescoring } from './Rescoring';
 import { CommandLayer } from './CommandLayer';
 import { EntityReadModel } from './EntityReadModel';
@@ -47,11 +49,13 @@ export class ReadinessService {
   private readonly runbooks: RunbookCommands;
   private readonly gates: Gate;
   private readonly rescoring: Rescoring;
+  private readonly catalogSync: CatalogCommands;
+  private readonly checks: CheckCommands;
 
   constructor(deps: ReadinessDeps) {
     const settings = readSettings(deps.config);
     const { store, templates, logger, cache } = deps;
-    const plans = new PlanLookup({ store, templates });
+    const plans = new PlanLookup({ plans: store.plans, templates });
     const catalog = new CatalogAccess({
       catalog: deps.catalog,
       auth: deps.auth,
@@ -61,7 +65,8 @@ export class ReadinessService {
       entityTtlMs: settings.entityTtlMs,
     });
     const org = new OrgReadModel({
-      store,
+      readModel: store.readModel,
+      scores: store.scores,
       catalog,
       cache,
       logger,
@@ -96,7 +101,7 @@ export class ReadinessService {
     this.lifecycle = lifecycle;
     this.reads = reads;
     this.tasks = new TaskCommands({
-      store,
+      evidence: store.evidence,
       notifier: deps.notifier,
       catalog,
       commands,
@@ -104,7 +109,7 @@ export class ReadinessService {
       ownerGroupMayReview: settings.ownerGroupMayReview,
     });
     this.exemptions = new ExemptionCommands({
-      store,
+      tasks: store.tasks,
       catalog,
       commands,
       plans,
@@ -113,7 +118,20 @@ export class ReadinessService {
     });
     this.runbooks = new RunbookCommands({ commands, plans });
     this.gates = new Gate({ reads });
-    this.rescoring = new Rescoring({ store, commands });
+    this.rescoring = new Rescoring({ scores: store.scores, commands });
+    this.catalogSync = new CatalogCommands({
+      plans: store.plans,
+      commands,
+      lifecycle,
+    });
+    this.checks = new CheckCommands({
+      planStore: store.plans,
+      tasks: store.tasks,
+      runbooks: store.runbooks,
+      commands,
+      plans,
+      rescoring: this.rescoring,
+    });
   }
 
   /** The entity as the caller may read it from the catalog (cached per user briefly). */
@@ -313,5 +331,44 @@ export class ReadinessService {
   /** Recomputes and stores the score; writes a snapshot when it moved. */
   recompute(entityRef: string, reason: string, options?: { always?: boolean }) {
     return this.rescoring.recompute(entityRef, reason, options);
+  }
+
+  /** The catalog sync: creates or refreshes a plan from its entity; true when it is new. */
+  syncEntity(
+    entity: Entity,
+    options: {
+      domainOf?: (systemRef: string) => Promise<string | undefined>;
+    } = {},
+  ): Promise<boolean> {
+    return this.catalogSync.syncEntity(entity, options);
+  }
+
+  /** The catalog sync: archives the plans of entities not in `present`; returns their refs. */
+  archiveMissing(present: string[]): Promise<string[]> {
+    return this.catalogSync.archiveMissing(present);
+  }
+
+  /** The catalog sync: replaces the org chart kept for group rollups. */
+  replaceOrgChart(
+    ...args: Parameters<CatalogCommands['replaceOrgChart']>
+  ): Promise<void> {
+    return this.catalogSync.replaceOrgChart(...args);
+  }
+
+  /** The active plans the scheduled checks run over. */
+  checkTargets(): Promise<string[]> {
+    return this.checks.targets();
+  }
+
+  /** What the automatic checks see of a plan: template, task states and runbooks. */
+  checkInputs(entityRef: string) {
+    return this.checks.inputs(entityRef);
+  }
+
+  /** Records the checks' last runs on a plan and applies their outcomes in one command. */
+  recordCheckRuns(
+    ...args: Parameters<CheckCommands['record']>
+  ): ReturnType<CheckCommands['record']> {
+    return this.checks.record(...args);
   }
 }

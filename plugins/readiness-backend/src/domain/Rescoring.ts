@@ -1,5 +1,5 @@
 import { Evidence, isFailedCheck } from '@prodready/plugin-readiness-common';
-import { DatabaseReadinessStore } from '../database/DatabaseReadinessStore';
+import { ScoreStore } from '../database/ScoreStore';
 import { CommandLayer } from './CommandLayer';
 
 /** Plans re-scored per transaction by the scheduled re-evaluation. */
@@ -23,7 +23,7 @@ export interface CheckResult {
 export class Rescoring {
   constructor(
     private readonly deps: {
-      store: DatabaseReadinessStore;
+      scores: ScoreStore;
       commands: CommandLayer;
     },
   ) {}
@@ -51,7 +51,7 @@ export class Rescoring {
       after = page.last;
       daily += page.daily;
     }
-    const pruned = await this.deps.store.pruneSnapshots(
+    const pruned = await this.deps.scores.prune(
       new Date(now.getTime() - SNAPSHOT_DETAIL_DAYS * 86_400_000),
     );
     return { daily, pruned };
@@ -85,7 +85,7 @@ export class Rescoring {
       'automatic checks',
       async store => {
         const states = new Map(
-          (await store.listTaskStates(entityRef)).map(t => [t.taskId, t]),
+          (await store.tasks.list(entityRef)).map(t => [t.taskId, t]),
         );
         for (const r of results) {
           const state = states.get(r.taskId);
@@ -100,14 +100,14 @@ export class Rescoring {
           )
             continue;
           if (r.outcome === 'passed') {
-            await store.replaceCheckEvidence(
+            await store.evidence.replaceCheckEvidence(
               entityRef,
               r.taskId,
               r.actor,
               r.evidence,
             );
             if (state?.status !== 'done') {
-              await store.updateTask({
+              await store.tasks.update({
                 entityRef,
                 taskId: r.taskId,
                 expectedVersion: state?.version ?? 0,
@@ -120,14 +120,19 @@ export class Rescoring {
             // The failure stays on the task as proof that has run out: a task a machine
             // says is not done is worth no more than one whose proof expired (0), however
             // "done" its status is, until someone proves or claims it afresh.
-            await store.replaceCheckEvidence(entityRef, r.taskId, r.actor, {
-              ...r.evidence,
-              summary: `Failed: ${r.evidence.summary}`,
-              expiresAt: r.evidence.recordedAt,
-            });
+            await store.evidence.replaceCheckEvidence(
+              entityRef,
+              r.taskId,
+              r.actor,
+              {
+                ...r.evidence,
+                summary: `Failed: ${r.evidence.summary}`,
+                expiresAt: r.evidence.recordedAt,
+              },
+            );
             // Only undo what the check itself did; a person's "done" stays (now unproven).
             if (state?.status === 'done' && state.updatedBy === r.actor) {
-              await store.updateTask({
+              await store.tasks.update({
                 entityRef,
                 taskId: r.taskId,
                 expectedVersion: state.version,

@@ -15,7 +15,7 @@ export class RunbookCommands {
     const { result } = await this.deps.commands.command(
       entityRef,
       'runbook added',
-      store => store.addRunbook(entityRef, input, actor),
+      store => store.runbooks.add(entityRef, input, actor),
     );
     return result;
   }
@@ -31,7 +31,7 @@ export class RunbookCommands {
     const { result: link } = await this.deps.commands.command(
       entityRef,
       'runbook changed',
-      store => store.updateRunbook(entityRef, id, patch, actor),
+      store => store.runbooks.update(entityRef, id, patch, actor),
     );
     if (!link)
       throw new NotFoundError(`${entityRef} has no runbook link ${id}`);
@@ -44,7 +44,7 @@ export class RunbookCommands {
     const { result: deleted } = await this.deps.commands.command(
       entityRef,
       'runbook deleted',
-      store => store.deleteRunbook(entityRef, id, actor),
+      store => store.runbooks.delete(entityRef, id, actor),
     );
     if (!deleted) {
       throw new NotFoundError(`${entityRef} has no runbook link ${id}`);

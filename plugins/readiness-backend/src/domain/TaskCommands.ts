@@ -15,7 +15,8 @@ import {
   TaskUpdateInput,
   evidenceExpiry,
 } from '@prodready/plugin-readiness-common';
-import { DatabaseReadinessStore } from '../database/DatabaseReadinessStore';
+import { EvidenceStore } from '../database/EvidenceStore';
+import { TaskStore } from '../database/TaskStore';
 import { ReadinessNotifier } from '../notify/ReadinessNotifier';
 import { CatalogAccess } from './CatalogAccess';
 import { CommandLayer } from './CommandLayer';
@@ -30,7 +31,7 @@ import { checkNotOwnerGroup } from './secondPerson';
 export class TaskCommands {
   constructor(
     private readonly deps: {
-      store: DatabaseReadinessStore;
+      evidence: EvidenceStore;
       notifier?: ReadinessNotifier;
       catalog: CatalogAccess;
       commands: CommandLayer;
@@ -96,7 +97,7 @@ export class TaskCommands {
       entityRef,
       `evidence added to ${taskId}`,
       async store => {
-        const evidence = await store.addEvidence({
+        const evidence = await store.evidence.add({
           entityRef,
           taskId,
           evidence: {
@@ -118,7 +119,13 @@ export class TaskCommands {
           },
         });
         if (producer === 'ci') {
-          await this.markDone(store, entityRef, taskId, actor, 'ci.passed');
+          await this.markDone(
+            store.tasks,
+            entityRef,
+            taskId,
+            actor,
+            'ci.passed',
+          );
         }
         return evidence;
       },
@@ -137,17 +144,17 @@ export class TaskCommands {
 
   /** Sets a task done on a machine's proof, unless it already is. */
   private async markDone(
-    store: DatabaseReadinessStore,
+    tasks: TaskStore,
     entityRef: string,
     taskId: string,
     actor: string,
     action: string,
   ) {
-    const [state] = (await store.listTaskStates(entityRef)).filter(
+    const [state] = (await tasks.list(entityRef)).filter(
       t => t.taskId === taskId,
     );
     if (state?.status === 'done') return;
-    await store.updateTask({
+    await tasks.update({
       entityRef,
       taskId,
       expectedVersion: state?.version ?? 0,
@@ -171,7 +178,7 @@ export class TaskCommands {
   }): Promise<{ evidence: Evidence; score: ReadinessScore }> {
     const { entityRef, taskId, evidenceId, input, reviewer } = options;
     const { plan } = await this.deps.plans.requireTask(entityRef, taskId);
-    const evidence = await this.deps.store.getEvidence(
+    const evidence = await this.deps.evidence.get(
       entityRef,
       taskId,
       evidenceId,
@@ -200,7 +207,7 @@ export class TaskCommands {
         input.decision === 'approve' ? 'approved' : 'rejected'
       } on ${taskId}`,
       store =>
-        store.reviewEvidence({
+        store.evidence.review({
           entityRef,
           taskId,
           evidenceId,
@@ -240,7 +247,7 @@ export class TaskCommands {
     limit?: number;
   }) {
     const { catalog } = this.deps;
-    const items = await this.deps.store.listPendingReviews({
+    const items = await this.deps.evidence.listPendingReviews({
       reviewer: options.reviewer,
       excludeOwners: this.deps.ownerGroupMayReview
         ? []

@@ -1,5 +1,6 @@
 import { NotAllowedError } from '@backstage/errors';
-import { PlanRecord } from '../database/DatabaseReadinessStore';
+import { PlanRecord } from '../database/PlanStore';
+import { normalizeRef } from '../database/refs';
 import { CatalogAccess } from './CatalogAccess';
 
 /**
@@ -17,7 +18,7 @@ export async function checkNotOwnerGroup(
   what: string,
 ): Promise<void> {
   if (allowed) return;
-  const owner = plan.owner?.toLocaleLowerCase('en-US');
+  const owner = plan.owner && normalizeRef(plan.owner);
   const refuse = () => {
     throw new NotAllowedError(
       owner

@@ -4,9 +4,10 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { ConfigReader } from '@backstage/config';
 import { NotificationSendOptions } from '@backstage/plugin-notifications-node';
 import { DatabaseReadinessStore } from '../database/DatabaseReadinessStore';
-import { ReadinessService } from '../service/ReadinessService';
+import { ReadinessService } from '../domain/ReadinessService';
 import { TemplateRegistry } from '../templates/TemplateRegistry';
 import { ReadinessNotifier } from './ReadinessNotifier';
+import { EvidenceExpiryJob } from '../jobs/EvidenceExpiryJob';
 import {
   createTestDatabases,
   databaseServiceFor,
@@ -104,12 +105,19 @@ describe('ReadinessNotifier', () => {
 
       // Evidence: 2.1 and 5.1 have maxAgeDays (30, 14). In 20 days 5.1's proof has expired and
       // 2.1's expires within 14 days; each event is sent once, even when run twice.
+      // The expiry job reads them through the service and has the notifier send them.
+      const expiry = new EvidenceExpiryJob({
+        service,
+        notifier,
+        auth: mockServices.auth(),
+        logger,
+      });
       const in20days = new Date(Date.now() + 20 * 86_400_000);
       failing = true;
-      expect(await notifier.evidenceExpiry(in20days)).toBe(0);
+      expect(await expiry.run(in20days)).toBe(0);
       failing = false;
-      const first = await notifier.evidenceExpiry(in20days);
-      expect(await notifier.evidenceExpiry(in20days)).toBe(0);
+      const first = await expiry.run(in20days);
+      expect(await expiry.run(in20days)).toBe(0);
       const titles = sent.slice(1).map(n => n.payload.title);
       expect(first).toBe(titles.length);
       expect(titles).toEqual(

@@ -6,7 +6,7 @@ import {
   InitiativeMilestone,
   ReadinessStatus,
 } from '@prodready/plugin-readiness-common';
-import { DatabaseReadinessStore } from '../database/DatabaseReadinessStore';
+import { NotificationClaimStore } from '../database/NotificationClaimStore';
 import { normalizeRef } from '../database/refs';
 
 const RANK: Record<string, number> = { ready: 2, at_risk: 1, not_ready: 0 };
@@ -19,6 +19,16 @@ const LABEL: Record<string, string> = {
 export const EXPIRY_WARNING_DAYS = 14;
 /** A fall of at least this many points is announced even without a status change. */
 export const SCORE_DROP_POINTS = 10;
+
+/** Evidence that expires soon or has expired, as the expiry job reads it from the service. */
+export interface ExpiringEvidence {
+  entityRef: string;
+  owner?: string;
+  taskId: string;
+  evidenceId: string;
+  summary: string;
+  expiresAt: string;
+}
 
 const entityLink = (entityRef: string) => {
   const { kind, namespace, name } = parseEntityRef(entityRef);
@@ -35,7 +45,8 @@ export class ReadinessNotifier {
   constructor(
     private readonly deps: {
       notifications: NotificationService;
-      store: DatabaseReadinessStore;
+      /** Claims on notification events: the notifier's own idempotency records. */
+      store: { notifications: NotificationClaimStore };
       logger: LoggerService;
       /** Users or groups told when evidence awaits review (`readiness.review.notify`). */
       reviewers?: string[];
@@ -109,12 +120,16 @@ export class ReadinessNotifier {
     });
   }
 
-  /** Scheduled: warns about evidence expiring within 14 days and reports expired evidence. */
-  async evidenceExpiry(now: Date = new Date()) {
-    const until = new Date(now.getTime() + EXPIRY_WARNING_DAYS * 86_400_000);
+  /**
+   * Warns the owners about `expiring` evidence (the expiry job reads what expires within 14
+   * days) and reports what has expired by `now`. Returns how many notifications were sent.
+   */
+  async evidenceExpiry(
+    expiring: ExpiringEvidence[],
+    now: Date = new Date(),
+  ): Promise<number> {
     let sent = 0;
-    const { readModel } = this.deps.store;
-    for (const e of await readModel.listExpiringEvidence(until)) {
+    for (const e of expiring) {
       if (!e.owner) continue;
       const expired = Date.parse(e.expiresAt) <= now.getTime();
       const ok = await this.send(

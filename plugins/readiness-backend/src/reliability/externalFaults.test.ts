@@ -3,7 +3,7 @@ import { CacheManager } from '@backstage/backend-defaults/cache';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { ConfigReader } from '@backstage/config';
 import { DatabaseReadinessStore } from '../database/DatabaseReadinessStore';
-import { ReadinessService } from '../service/ReadinessService';
+import { ReadinessService } from '../domain/ReadinessService';
 import { TemplateRegistry } from '../templates/TemplateRegistry';
 import { CheckRunner } from '../checks/CheckRunner';
 import { sentryChecks } from '../checks/sentryChecks';
@@ -62,7 +62,7 @@ describe('Sentry failing for a whole check cycle', () => {
         sleep: async () => {},
       });
       const runner = new CheckRunner(
-        { catalog, auth: mockServices.auth(), config, store, service, logger },
+        { catalog, auth: mockServices.auth(), config, service, logger },
         sentryChecks(client, config),
       );
 

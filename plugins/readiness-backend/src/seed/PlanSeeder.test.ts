@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DatabaseReadinessStore } from '../database/DatabaseReadinessStore';
-import { ReadinessService } from '../service/ReadinessService';
+import { ReadinessService } from '../domain/ReadinessService';
 import { TemplateRegistry } from '../templates/TemplateRegistry';
 import { PlanSeeder } from './PlanSeeder';
 import { CiPrincipals } from '../service/CiPrincipals';
@@ -65,7 +65,6 @@ describe('PlanSeeder', () => {
       const seeder = new PlanSeeder({
         file,
         service,
-        store,
         auth,
         logger,
         ciPrincipals,

@@ -1,11 +1,11 @@
 import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { isError } from '@backstage/errors';
 import { EvidenceInput, TaskStatus } from '@prodready/plugin-readiness-common';
 import fs from 'node:fs/promises';
 import yaml from 'yaml';
 import { z } from 'zod';
-import { DatabaseReadinessStore } from '../database/DatabaseReadinessStore';
-import { ReadinessService } from '../service/ReadinessService';
+import { ReadinessService } from '../domain/ReadinessService';
 import { CiPrincipals } from '../service/CiPrincipals';
 
 const taskIds = z
@@ -68,7 +68,6 @@ export class PlanSeeder {
     private readonly deps: {
       file: string;
       service: ReadinessService;
-      store: DatabaseReadinessStore;
       auth: AuthService;
       logger: LoggerService;
       ciPrincipals: CiPrincipals;
@@ -77,7 +76,7 @@ export class PlanSeeder {
 
   /** Returns the entity refs seeded in this run. */
   async run(): Promise<string[]> {
-    const { service, store, auth, logger } = this.deps;
+    const { service, auth, logger } = this.deps;
     const parsed = seedFileSchema.parse(
       yaml.parse(await fs.readFile(this.deps.file, 'utf8')),
     );
@@ -88,10 +87,12 @@ export class PlanSeeder {
       const entityRef = stringifyEntityRef(ref);
       // Seeded already, or touched by anyone but the machines (checks and bound principals
       // may run before the seed does): left alone.
-      const existing = await store.plans.get(entityRef);
+      const existing = await service.getPlanState(entityRef).catch(error => {
+        if (isError(error) && error.name === 'NotFoundError') return undefined;
+        throw error;
+      });
       if (
-        existing &&
-        (await store.tasks.list(entityRef)).some(
+        existing?.tasks.some(
           t =>
             t.updatedBy === ACTOR ||
             t.updatedBy === DEMO_CI ||
@@ -110,8 +111,9 @@ export class PlanSeeder {
       const now = Date.now();
       // Checks and bound principals may have written the plan first: apply over their version.
       const versionOf = async (taskId: string) =>
-        (await store.tasks.list(entityRef)).find(t => t.taskId === taskId)
-          ?.version ?? 0;
+        (await service.getPlanState(entityRef)).tasks.find(
+          t => t.taskId === taskId,
+        )?.version ?? 0;
       const setStatus = async (taskId: string, status: TaskStatus) =>
         service.updateTask({
           entityRef,

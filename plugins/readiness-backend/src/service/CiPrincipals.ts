@@ -1,4 +1,5 @@
 import { Config } from '@backstage/config';
+import { normalizeRef, normalizeRefs } from '../database/refs';
 
 /** One `readiness.ci.principals[]` entry: a service principal and what it may prove. */
 interface Binding {
@@ -16,8 +17,7 @@ export interface BoundPlan {
   system?: string;
 }
 
-const lower = (values: string[] | undefined) =>
-  (values ?? []).map(v => v.toLocaleLowerCase('en-US'));
+const lower = (values: string[] | undefined) => normalizeRefs(values ?? []);
 
 /**
  * Service principals (CI tokens) bound in config to the entities and tasks they may prove.
@@ -43,15 +43,15 @@ export class CiPrincipals {
   constructor(private readonly bindings: Binding[]) {}
 
   private bindingsOf(subject: string, plan: BoundPlan) {
-    const ref = plan.entityRef.toLocaleLowerCase('en-US');
+    const ref = normalizeRef(plan.entityRef);
     return this.bindings.filter(
       b =>
         (b.subject === subject || `external:${b.subject}` === subject) &&
         (b.entities.includes(ref) ||
           (plan.owner !== undefined &&
-            b.owners.includes(plan.owner.toLocaleLowerCase('en-US'))) ||
+            b.owners.includes(normalizeRef(plan.owner))) ||
           (plan.system !== undefined &&
-            b.systems.includes(plan.system.toLocaleLowerCase('en-US')))),
+            b.systems.includes(normalizeRef(plan.system)))),
     );
   }
 

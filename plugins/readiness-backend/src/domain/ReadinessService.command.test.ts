@@ -1,5 +1,5 @@
 import { scorePlan } from '@prodready/plugin-readiness-common';
-import { DatabaseReadinessStore } from '../database/DatabaseReadinessStore';
+import { ScoreStore } from '../database/ScoreStore';
 import { createTestDatabases } from '../__testUtils__/testDatabase';
 import { createTestService } from '../__testUtils__/testService';
 import { component } from '../__testUtils__/fixtures';
@@ -21,10 +21,10 @@ describe('ReadinessService.command (the one write path)', () => {
       const ref = 'component:default/payments';
 
       // The first writer's score save is slow; a second writer commits meanwhile.
-      const save = DatabaseReadinessStore.prototype.saveScore;
+      const save = ScoreStore.prototype.save;
       let calls = 0;
       const spy = jest
-        .spyOn(DatabaseReadinessStore.prototype, 'saveScore')
+        .spyOn(ScoreStore.prototype, 'save')
         .mockImplementation(async function slow(this: any, ...args: any[]) {
           if (calls++ === 0) await new Promise(r => setTimeout(r, 500));
           return save.apply(this, args as any);
@@ -46,7 +46,7 @@ describe('ReadinessService.command (the one write path)', () => {
         template,
         Object.fromEntries(tasks.map(t => [t.taskId, t])),
       );
-      expect((await store.getScore(ref))?.overall).toBe(fresh.overall);
+      expect((await store.scores.get(ref))?.overall).toBe(fresh.overall);
       expect(tasks.filter(t => t.status === 'done')).toHaveLength(2);
     },
   );

@@ -3,23 +3,31 @@ import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { READINESS_ANNOTATIONS } from '@prodready/plugin-readiness-common';
-import { DatabaseReadinessStore } from '../database/DatabaseReadinessStore';
-import { ReadinessService } from '../service/ReadinessService';
+import { ReadinessService } from '../domain/ReadinessService';
 import { TemplateRegistry } from '../templates/TemplateRegistry';
+import { ReadinessJob } from './scheduleJob';
 
 /**
  * Keeps plans in step with the catalog: entities with readiness annotations (or matching a
  * template selector) get a plan without anyone clicking; owners, systems, domains and
  * runbook links are refreshed; plans of entities that left the catalog are archived
- * (hidden from rollups, restored when the entity returns).
+ * (hidden from rollups, restored when the entity returns). Every 10 minutes, on one replica;
+ * it writes only through the service's commands.
  * @internal
  */
-export class CatalogSync {
+export class CatalogSyncJob implements ReadinessJob {
+  readonly id = 'readiness-catalog-sync';
+  readonly configKey = 'sync';
+  readonly defaults = {
+    frequency: { minutes: 10 },
+    timeout: { minutes: 10 },
+    initialDelay: { seconds: 15 },
+  };
+
   constructor(
     private readonly deps: {
       catalog: CatalogService;
       auth: AuthService;
-      store: DatabaseReadinessStore;
       service: ReadinessService;
       templates: TemplateRegistry;
       logger: LoggerService;
@@ -31,7 +39,7 @@ export class CatalogSync {
     registered: number;
     archived: string[];
   }> {
-    const { catalog, auth, store, service, templates, logger } = this.deps;
+    const { catalog, auth, service, templates, logger } = this.deps;
     const credentials = await auth.getOwnServiceCredentials();
     const filter: Record<string, string | symbol | string[]>[] =
       READINESS_ANNOTATIONS.map(a => ({
@@ -70,11 +78,10 @@ export class CatalogSync {
     for (const entity of entities) {
       const ref = stringifyEntityRef(entity);
       try {
-        const before = await store.plans.get(ref);
-        await service.registerEntity(entity, {
+        const created = await service.syncEntity(entity, {
           domainOf: async s => domains.get(s),
         });
-        if (!before) registered += 1;
+        if (created) registered += 1;
       } catch (error) {
         logger.warn(`Readiness sync could not register ${ref}: ${error}`);
       }
@@ -86,9 +93,7 @@ export class CatalogSync {
     }
     // An empty answer is more likely a catalog still starting than an empty catalog.
     const archived = entities.length
-      ? await store.plans.archiveMissing(
-          entities.map(e => stringifyEntityRef(e)),
-        )
+      ? await service.archiveMissing(entities.map(e => stringifyEntityRef(e)))
       : [];
     if (registered || archived.length) {
       logger.info(
@@ -102,7 +107,7 @@ export class CatalogSync {
   private async syncOrgChart(
     credentials: Awaited<ReturnType<AuthService['getOwnServiceCredentials']>>,
   ) {
-    const { catalog, store } = this.deps;
+    const { catalog, service } = this.deps;
     const fields = ['kind', 'metadata.namespace', 'metadata.name', 'relations'];
     const [{ items: groups }, { items: users }] = await Promise.all([
       catalog.getEntities(
@@ -121,7 +126,7 @@ export class CatalogSync {
     if (groups.length === 0) return;
     const targets = (e: Entity, type: string) =>
       (e.relations ?? []).filter(r => r.type === type).map(r => r.targetRef);
-    await store.org.replace(
+    await service.replaceOrgChart(
       groups.map(g => {
         const title =
           (g.spec?.profile as { displayName?: string } | undefined)

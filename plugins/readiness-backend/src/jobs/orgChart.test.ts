@@ -4,9 +4,9 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { ConfigReader } from '@backstage/config';
 import { Entity } from '@backstage/catalog-model';
 import { DatabaseReadinessStore } from '../database/DatabaseReadinessStore';
-import { ReadinessService } from '../service/ReadinessService';
+import { ReadinessService } from '../domain/ReadinessService';
 import { TemplateRegistry } from '../templates/TemplateRegistry';
-import { CatalogSync } from './CatalogSync';
+import { CatalogSyncJob } from './CatalogSyncJob';
 import {
   createTestDatabases,
   databaseServiceFor,
@@ -74,10 +74,9 @@ describe('the org chart in rollups', () => {
         const logger = mockServices.logger.mock();
         const config = new ConfigReader({});
         const templates = TemplateRegistry.fromConfig(config);
-        return new CatalogSync({
+        return new CatalogSyncJob({
           catalog,
           auth,
-          store,
           templates,
           logger,
           service: new ReadinessService({

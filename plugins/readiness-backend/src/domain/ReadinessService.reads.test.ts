@@ -64,14 +64,16 @@ describe('ReadinessService reads', () => {
         mockCredentials.user(reader),
       );
       expect(preview.pending).toBe(true);
-      expect(await store.getPlan('component:default/payments')).toBeUndefined();
+      expect(
+        await store.plans.get('component:default/payments'),
+      ).toBeUndefined();
       expect(await service.registerPending()).toBe(1);
       expect(await service.registerPending()).toBe(0);
       // (the entity, and its system for the domain)
       const registration = catalogReads.mock.calls.length;
       expect(registration).toBeGreaterThan(0);
       expect(
-        (await store.getPlan('component:default/payments'))?.entitySnapshot,
+        (await store.plans.get('component:default/payments'))?.entitySnapshot,
       ).toMatchObject({
         kind: 'Component',
         metadata: {
@@ -114,7 +116,7 @@ describe('ReadinessService reads', () => {
       const store = await DatabaseReadinessStore.create({
         database: databaseServiceFor(knex),
       });
-      const rollups = jest.spyOn(store, 'rollup');
+      const rollups = jest.spyOn(store.readModel, 'rollup');
       // Two replicas over one cache store (as with redis): a write on either drops both.
       const cache = memoryCache();
       const replica = () =>

@@ -4,9 +4,9 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { ConfigReader } from '@backstage/config';
 import { Entity } from '@backstage/catalog-model';
 import { DatabaseReadinessStore } from '../database/DatabaseReadinessStore';
-import { ReadinessService } from '../service/ReadinessService';
+import { ReadinessService } from '../domain/ReadinessService';
 import { TemplateRegistry } from '../templates/TemplateRegistry';
-import { CatalogSync } from './CatalogSync';
+import { CatalogSyncJob } from './CatalogSyncJob';
 import {
   createTestDatabases,
   databaseServiceFor,
@@ -15,7 +15,7 @@ import { component, system } from '../__testUtils__/fixtures';
 
 jest.setTimeout(60_000);
 
-describe('CatalogSync', () => {
+describe('CatalogSyncJob', () => {
   const databases = createTestDatabases();
 
   it.each(databases.eachSupportedId())(
@@ -72,10 +72,9 @@ describe('CatalogSync', () => {
             'readiness',
           ),
         });
-        return new CatalogSync({
+        return new CatalogSyncJob({
           catalog,
           auth,
-          store,
           service,
           templates,
           logger,

@@ -1,5 +1,5 @@
 import { Entity } from '@backstage/catalog-model';
-import { CatalogSync } from './CatalogSync';
+import { CatalogSyncJob } from './CatalogSyncJob';
 import { TemplateRegistry } from '../templates/TemplateRegistry';
 import { createTestDatabases } from '../__testUtils__/testDatabase';
 import { createTestService } from '../__testUtils__/testService';
@@ -32,10 +32,9 @@ describe('services blocked by dependencies in rollups', () => {
       ];
       const { store, service, catalog, auth, logger, config } =
         await createTestService({ knex: await databases.init(id), entities });
-      await new CatalogSync({
+      await new CatalogSyncJob({
         catalog,
         auth,
-        store,
         service,
         templates: TemplateRegistry.fromConfig(config),
         logger,
