@@ -10,7 +10,7 @@ export {
   GroupReadinessCard,
   ReadinessPage,
 } from './plugin';
-export { rootRouteRef } from './routes';
+export { initiativeRouteRef, rootRouteRef } from './routes';
 export {
   readinessApiRef,
   ReadinessClient,

@@ -7,7 +7,7 @@ import {
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { ReadinessClient, readinessApiRef } from './api';
-import { rootRouteRef } from './routes';
+import { initiativeRouteRef, rootRouteRef } from './routes';
 
 /** The readiness frontend plugin (legacy frontend system). @public */
 export const readinessPlugin = createPlugin({
@@ -20,7 +20,7 @@ export const readinessPlugin = createPlugin({
         new ReadinessClient({ discoveryApi, fetchApi }),
     }),
   ],
-  routes: { root: rootRouteRef },
+  routes: { root: rootRouteRef, initiative: initiativeRouteRef },
 });
 
 /** Readiness card for an entity's overview page. @public */

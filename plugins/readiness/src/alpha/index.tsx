@@ -2,7 +2,6 @@ import {
   ApiBlueprint,
   PageBlueprint,
   createFrontendPlugin,
-  createRouteRef,
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/frontend-plugin-api';
@@ -12,8 +11,8 @@ import {
 } from '@backstage/plugin-catalog-react/alpha';
 import AssessmentIcon from '@material-ui/icons/Assessment';
 import { ReadinessClient, readinessApiRef } from '../api';
-
-const rootRouteRef = createRouteRef();
+// The same route refs as the legacy plugin: the components link through them in either app.
+import { initiativeRouteRef, rootRouteRef } from '../routes';
 
 const readinessApi = ApiBlueprint.make({
   params: defineParams =>
@@ -84,7 +83,7 @@ export default createFrontendPlugin({
   title: 'Readiness',
   icon: <AssessmentIcon />,
   info: { packageJson: () => import('../../package.json') },
-  routes: { root: rootRouteRef },
+  routes: { root: rootRouteRef, initiative: initiativeRouteRef },
   extensions: [
     readinessApi,
     entityReadinessCard,

@@ -1,5 +1,6 @@
 import { Evidence } from '@prodready/plugin-readiness-common';
-import { humanizeActor, provenance } from './humanize';
+import { humanizeActor } from './humanize';
+import { provenance } from './labels';
 
 const evidence = (e: Partial<Evidence>): Evidence => ({
   id: 'e',

@@ -1,34 +1,11 @@
-import { parseEntityRef } from '@backstage/catalog-model';
 import {
   InitiativeGoal,
   InitiativeSelection,
-  InitiativeState,
   initiativeGoalParts,
 } from '@prodready/plugin-readiness-common';
 import { humanizeActor } from './humanize';
 
 const DAY_MS = 86_400_000;
-
-/** Human label of an initiative's state. */
-export const INITIATIVE_STATE_LABELS: Record<InitiativeState, string> = {
-  upcoming: 'Upcoming',
-  active: 'Active',
-  met: 'Met',
-  overdue: 'Overdue',
-};
-
-/**
- * Where an initiative's view is: the org page's sub-path, as the backend's deadline
- * notifications link it.
- */
-export const initiativePath = (id: string) =>
-  `/readiness/initiatives/${encodeURIComponent(id)}`;
-
-/** The catalog page of an entity ref. */
-export const catalogPath = (ref: string) => {
-  const { kind, namespace, name } = parseEntityRef(ref);
-  return `/catalog/${namespace}/${kind}/${name}`;
-};
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 

@@ -3,6 +3,7 @@ import {
   TemplateTask,
   VERIFICATION_CI_PRINCIPAL,
 } from '@prodready/plugin-readiness-common';
+import { CHECK_OUTCOME_LABELS } from './labels';
 
 /** What proves a task, in words: its check and the check's last run, or who else may. */
 export interface ProofDescription {
@@ -13,12 +14,6 @@ export interface ProofDescription {
   outcome?: CheckRun['outcome'];
   url?: string;
 }
-
-const OUTCOME_WORDS: Record<CheckRun['outcome'], string> = {
-  passed: 'passed',
-  failed: 'failed',
-  unknown: 'could not tell',
-};
 
 /** "just now", "25 min ago", "3 h ago", "2 days ago". */
 export function ago(iso: string, now = Date.now()): string {
@@ -49,7 +44,7 @@ export function describeProof(
     };
   return {
     by: `Checked by ${run.checkTitle}`,
-    lastRun: `${OUTCOME_WORDS[run.outcome]} ${ago(run.ranAt, now)}: ${
+    lastRun: `${CHECK_OUTCOME_LABELS[run.outcome]} ${ago(run.ranAt, now)}: ${
       run.summary
     }`,
     outcome: run.outcome,

@@ -1,13 +1,15 @@
 import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
 import { act, screen, within } from '@testing-library/react';
 import { ReadinessApi, readinessApiRef } from '../../api';
+import { rootRouteRef } from '../../routes';
 import { EntityInitiatives } from './EntityInitiatives';
 
 const ref = { kind: 'Component', namespace: 'default', name: 'payments' };
 const inDays = (days: number) =>
   new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 
-const render = (getEntityInitiatives: jest.Mock) =>
+/** The org page is mounted at `page` (or not at all). */
+const render = (getEntityInitiatives: jest.Mock, page = '/readiness') =>
   renderInTestApp(
     <TestApiProvider
       apis={[
@@ -18,6 +20,7 @@ const render = (getEntityInitiatives: jest.Mock) =>
         <EntityInitiatives entityRef={ref} />
       </div>
     </TestApiProvider>,
+    page ? { mountedRoutes: { [page]: rootRouteRef } } : {},
   );
 
 describe('EntityInitiatives', () => {
@@ -61,6 +64,29 @@ describe('EntityInitiatives', () => {
     expect(items[1]).toHaveTextContent('✓ Meets the goal');
     expect(items[1]).not.toHaveTextContent('Still lacks');
     expect(within(items[1]).getByLabelText('State: Met')).toBeInTheDocument();
+  });
+
+  it('links the initiative beneath wherever the app mounts the org page, or not at all without it', async () => {
+    const getEntityInitiatives = jest.fn().mockResolvedValue([
+      {
+        id: 'tier1 drills',
+        title: 'Tier-1 restore drills',
+        deadline: inDays(12),
+        state: 'active',
+        met: true,
+        lacking: [],
+      },
+    ]);
+    const mounted = await render(getEntityInitiatives, '/ops/prr');
+    expect(
+      await screen.findByRole('link', { name: 'Tier-1 restore drills' }),
+    ).toHaveAttribute('href', '/ops/prr/initiatives/tier1%20drills');
+    mounted.unmount();
+
+    await render(getEntityInitiatives, '');
+    const list = await screen.findByRole('list', { name: 'Initiatives' });
+    expect(within(list).getByText('Tier-1 restore drills')).toBeInTheDocument();
+    expect(within(list).queryByRole('link')).toBeNull();
   });
 
   it('shows nothing when the service is in no initiative', async () => {

@@ -11,8 +11,9 @@ import ListItemText from '@material-ui/core/ListItemText';
 import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
 import { readinessApiRef } from '../../api';
-import { deadlineText, initiativePath } from '../../utils/initiatives';
-import { InitiativeStateChip } from '../InitiativeStateChip';
+import { useInitiativeLink } from '../../hooks/useReadinessRoutes';
+import { deadlineText } from '../../utils/initiatives';
+import { InitiativeStateChip } from '../StatusChip';
 
 /**
  * The initiatives a service is in, each with its deadline and what the service still lacks
@@ -28,6 +29,8 @@ export function EntityInitiatives({
   evaluatedAt?: string;
 }) {
   const api = useApi(readinessApiRef);
+  // Without the org page in the app, the titles are shown without links.
+  const initiativeLink = useInitiativeLink();
   const key = stringifyEntityRef(entityRef);
   const { value, error } = useAsync(
     () => api.getEntityInitiatives(entityRef),
@@ -57,7 +60,11 @@ export function EntityInitiatives({
             <ListItemText
               primary={
                 <Box display="flex" alignItems="center" style={{ gap: 8 }}>
-                  <Link to={initiativePath(i.id)}>{i.title}</Link>
+                  {initiativeLink ? (
+                    <Link to={initiativeLink(i.id)}>{i.title}</Link>
+                  ) : (
+                    <span>{i.title}</span>
+                  )}
                   <InitiativeStateChip state={i.state} />
                 </Box>
               }

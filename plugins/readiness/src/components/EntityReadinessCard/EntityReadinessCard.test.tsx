@@ -1,10 +1,14 @@
 import { Entity } from '@backstage/catalog-model';
-import { EntityProvider } from '@backstage/plugin-catalog-react';
+import {
+  EntityProvider,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
 import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
 import { ResponseError } from '@backstage/errors';
 import { claimed, done, response } from '../../__testUtils__/readinessFixtures';
 import { screen, within } from '@testing-library/react';
 import { ReadinessApi, readinessApiRef } from '../../api';
+import { rootRouteRef } from '../../routes';
 import { EntityReadinessCard } from './EntityReadinessCard';
 
 const entity = (annotations: Record<string, string>): Entity => ({
@@ -27,6 +31,12 @@ async function renderCard(api: Partial<ReadinessApi>, e: Entity = annotated) {
         <EntityReadinessCard />
       </EntityProvider>
     </TestApiProvider>,
+    {
+      mountedRoutes: {
+        '/catalog/:namespace/:kind/:name': entityRouteRef,
+        '/readiness': rootRouteRef,
+      },
+    },
   );
 }
 
@@ -45,9 +55,10 @@ describe('EntityReadinessCard', () => {
     const list = await screen.findByRole('list', {
       name: 'Not-ready dependencies',
     });
-    expect(
-      within(list).getByRole('link', { name: 'component:default/ledger' }),
-    ).toHaveAttribute('href', '/catalog/default/component/ledger');
+    expect(within(list).getByRole('link', { name: 'ledger' })).toHaveAttribute(
+      'href',
+      '/catalog/default/component/ledger',
+    );
     expect(within(list).queryByText('resource:default/db')).toBeNull();
   });
 

@@ -6,16 +6,13 @@ import {
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
-import { useEntity } from '@backstage/plugin-catalog-react';
+import { EntityRefLink, useEntity } from '@backstage/plugin-catalog-react';
 import {
   ANNOTATION_BACKUP_POLICY,
   ANNOTATION_SENTRY_PROJECT_SLUG,
   EntityReadinessResponse,
-  ReadinessStatus,
-  TaskValueKind,
 } from '@prodready/plugin-readiness-common';
 import Box from '@material-ui/core/Box';
-import Chip from '@material-ui/core/Chip';
 import Grid from '@material-ui/core/Grid';
 import LinearProgress from '@material-ui/core/LinearProgress';
 import List from '@material-ui/core/List';
@@ -26,29 +23,16 @@ import { makeStyles } from '@material-ui/core/styles';
 import { useEntityReadiness } from '../../hooks/useEntityReadiness';
 import { EntityInitiatives } from '../EntityInitiatives';
 import { ProofLine } from '../ProofLine';
-import { getCompoundEntityRef, parseEntityRef } from '@backstage/catalog-model';
-
+import { ReadinessStatusChip } from '../StatusChip';
+import { getCompoundEntityRef } from '@backstage/catalog-model';
+import {
+  BLOCKER_REASONS,
+  STATUS_GAUGE_COLORS,
+  STATUS_LABELS,
+} from '../../utils/labels';
 import { stageLabel } from '../../utils/stage';
 
-/** The catalog page of an entity ref. */
-const entityPath = (ref: string) => {
-  const { kind, namespace, name } = parseEntityRef(ref);
-  return `/catalog/${namespace}/${kind}/${name}`;
-};
-
 const useStyles = makeStyles(theme => ({
-  ready: {
-    backgroundColor: theme.palette.success.main,
-    color: theme.palette.success.contrastText,
-  },
-  at_risk: {
-    backgroundColor: theme.palette.warning.main,
-    color: theme.palette.warning.contrastText,
-  },
-  not_ready: {
-    backgroundColor: theme.palette.error.main,
-    color: theme.palette.error.contrastText,
-  },
   bar: { height: 8, borderRadius: 4 },
   section: { marginTop: theme.spacing(2) },
   wrap: { whiteSpace: 'normal', overflowWrap: 'anywhere' },
@@ -159,20 +143,6 @@ function ServiceLinks({ data }: { data: EntityReadinessResponse }) {
   );
 }
 
-/** Why a P0 task still blocks, when it is not simply open. */
-const BLOCKER_REASONS: Partial<Record<TaskValueKind, string>> = {
-  attested:
-    "marked done, but a P0 needs verified or reviewed proof (CI evidence or a second person's review)",
-  expired: 'its proof expired',
-};
-
-/** Human label of a readiness status. @public */
-export const STATUS_LABELS: Record<ReadinessStatus, string> = {
-  ready: 'Ready',
-  at_risk: 'At risk',
-  not_ready: 'Not ready',
-};
-
 /** Score, status, dimensions, phases and blockers of a readiness plan. */
 export function ReadinessSummary({ data }: { data: EntityReadinessResponse }) {
   const classes = useStyles();
@@ -199,19 +169,11 @@ export function ReadinessSummary({ data }: { data: EntityReadinessResponse }) {
               fractional
               unit=""
               getColor={({ palette }) =>
-                ({
-                  ready: palette.status.ok,
-                  at_risk: palette.status.warning,
-                  not_ready: palette.status.error,
-                }[score.status])
+                palette.status[STATUS_GAUGE_COLORS[score.status]]
               }
             />
           </Box>
-          <Chip
-            label={STATUS_LABELS[score.status]}
-            className={classes[score.status]}
-            aria-label={`Status: ${STATUS_LABELS[score.status]}`}
-          />
+          <ReadinessStatusChip status={score.status} />
           <Typography
             variant="body2"
             align="center"
@@ -303,9 +265,12 @@ export function ReadinessSummary({ data }: { data: EntityReadinessResponse }) {
                   <ListItemText
                     classes={{ primary: classes.wrap }}
                     primary={
-                      <Link to={entityPath(d.entityRef)}>{d.entityRef}</Link>
+                      <EntityRefLink
+                        entityRef={d.entityRef}
+                        defaultKind="component"
+                      />
                     }
-                    secondary={`Not ready, ${d.overall}: a failure there reaches this service`}
+                    secondary={`${STATUS_LABELS.not_ready}, ${d.overall}: a failure there reaches this service`}
                   />
                 </ListItem>
               ))}

@@ -1,5 +1,1 @@
-export {
-  EntityReadinessCard,
-  ReadinessSummary,
-  STATUS_LABELS,
-} from './EntityReadinessCard';
+export { EntityReadinessCard, ReadinessSummary } from './EntityReadinessCard';

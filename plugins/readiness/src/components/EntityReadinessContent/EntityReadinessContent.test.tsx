@@ -15,6 +15,7 @@ import {
   ReadinessConflictError,
   readinessApiRef,
 } from '../../api';
+import { rootRouteRef } from '../../routes';
 import { claimed, done, response } from '../../__testUtils__/readinessFixtures';
 import { EntityReadinessContent } from './EntityReadinessContent';
 
@@ -78,6 +79,7 @@ function setup(
             </EntityProvider>
           </TestApiProvider>
         </SWRConfig>,
+        { mountedRoutes: { '/readiness': rootRouteRef } },
       ),
   };
 }

@@ -27,6 +27,7 @@ import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { ReadinessConflictError, readinessApiRef } from '../../api';
 import { useEntityReadiness } from '../../hooks/useEntityReadiness';
+import { taskStatusLabel } from '../../utils/labels';
 import { EntityInitiatives } from '../EntityInitiatives';
 import { ReadinessSummary } from '../EntityReadinessCard';
 import { ImportDialog } from '../ImportDialog';
@@ -125,9 +126,8 @@ export function EntityReadinessContent() {
           <WarningPanel
             severity="warning"
             title={`Task ${conflict.current.taskId} was changed by someone else; your change was not saved`}
-            message={`It is now "${conflict.current.status.replace(
-              '_',
-              ' ',
+            message={`It is now "${taskStatusLabel(
+              conflict.current.status,
             )}" (version ${conflict.current.version}, by ${
               conflict.current.updatedBy ?? 'unknown'
             }). The page shows the newer state: apply your change again if it still holds.`}

@@ -13,14 +13,19 @@ import {
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Checkbox from '@material-ui/core/Checkbox';
-import Chip from '@material-ui/core/Chip';
 import FormControlLabel from '@material-ui/core/FormControlLabel';
 import MenuItem from '@material-ui/core/MenuItem';
 import Select from '@material-ui/core/Select';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
-import { humanizeActor, provenance } from '../../utils/humanize';
+import { humanizeActor } from '../../utils/humanize';
+import {
+  TASK_KIND_LABELS,
+  TASK_STATUS_LABELS,
+  provenance,
+} from '../../utils/labels';
 import { ProofLine } from '../ProofLine';
+import { SeverityChip, TrustChip } from '../StatusChip';
 
 const useStyles = makeStyles(theme => ({
   evidence: {
@@ -31,32 +36,7 @@ const useStyles = makeStyles(theme => ({
     listStyle: 'none',
     padding: theme.spacing(0.25, 0),
   },
-  verified: {
-    backgroundColor: theme.palette.success.main,
-    color: theme.palette.success.contrastText,
-  },
-  reviewed: {
-    backgroundColor: theme.palette.info.main,
-    color: theme.palette.info.contrastText,
-  },
-  claimed: {},
-  pending: {
-    borderColor: theme.palette.warning.main,
-  },
-  rejected: {
-    borderColor: theme.palette.error.main,
-    color: theme.palette.error.main,
-  },
 }));
-
-const KIND_LABELS: Record<string, string> = {
-  proven: 'proven',
-  attested: 'claimed, not verified or reviewed (half points)',
-  expired: 'evidence expired',
-  exempt: 'exempt',
-  not_applicable: 'not applicable',
-  open: 'open',
-};
 
 const days = (iso: string, now = Date.now()) =>
   Math.round((Date.parse(iso) - now) / 86_400_000);
@@ -75,17 +55,7 @@ function EvidenceItem({ evidence: e }: { evidence: Evidence }) {
       left < 0 ? ` · expired ${-left} days ago` : ` · expires in ${left} days`;
   return (
     <li className={classes.evidence} aria-label={`Evidence: ${e.summary}`}>
-      <Chip
-        size="small"
-        label={p.label}
-        title={p.description}
-        variant={
-          p.tone === 'verified' || p.tone === 'reviewed'
-            ? 'default'
-            : 'outlined'
-        }
-        className={classes[p.tone]}
-      />
+      <TrustChip evidence={e} />
       <Typography variant="body2" component="span">
         {`${e.kind} (${e.source}): `}
         {e.url ? <Link to={e.url}>{e.summary}</Link> : e.summary}
@@ -173,17 +143,13 @@ export function TaskRow(props: {
         >
           {task.id} {task.title}
         </Typography>
-        <Chip
-          size="small"
-          label={task.severity.toUpperCase()}
-          color={task.severity === 'p0' ? 'secondary' : 'default'}
-        />
+        <SeverityChip severity={task.severity} />
         <Typography variant="body2" color="textSecondary">
           {evaluation
             ? `${evaluation.earned}/${task.points} pts · ${
                 evaluation.refuted
                   ? 'an automatic check failed after its last proof'
-                  : KIND_LABELS[evaluation.kind]
+                  : TASK_KIND_LABELS[evaluation.kind]
               }`
             : `${task.points} pts`}
           {props.gain ? ` · +${props.gain} overall once proven` : ''}
@@ -196,13 +162,13 @@ export function TaskRow(props: {
         >
           {SETTABLE_TASK_STATUSES.map(s => (
             <MenuItem key={s} value={s}>
-              {s.replace('_', ' ')}
+              {TASK_STATUS_LABELS[s]}
             </MenuItem>
           ))}
           {status === 'not_applicable' && (
             // Stored before "not applicable" became an exemption; it cannot be set again.
             <MenuItem value="not_applicable" disabled>
-              not applicable
+              {TASK_STATUS_LABELS.not_applicable}
             </MenuItem>
           )}
         </Select>

@@ -1,21 +1,57 @@
 import {
   InfoCard,
-  Link,
   Progress,
   ResponseErrorPanel,
+  TableColumn,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
-import { useEntity } from '@backstage/plugin-catalog-react';
-import Table from '@material-ui/core/Table';
-import TableBody from '@material-ui/core/TableBody';
-import TableCell from '@material-ui/core/TableCell';
-import TableHead from '@material-ui/core/TableHead';
-import TableRow from '@material-ui/core/TableRow';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { EntityRefLink, useEntity } from '@backstage/plugin-catalog-react';
+import {
+  RollupGroup,
+  ServiceScoreRow,
+} from '@prodready/plugin-readiness-common';
 import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
 import { readinessApiRef } from '../../api';
-import { STATUS_LABELS } from '../EntityReadinessCard';
+import { STATUS_LABELS } from '../../utils/labels';
+import { DataTable } from '../DataTable';
+
+const serviceKey = (s: ServiceScoreRow) => s.entityRef;
+const groupKey = (g: RollupGroup) => g.key;
+
+const serviceColumns: TableColumn<ServiceScoreRow>[] = [
+  {
+    title: 'Service',
+    field: 'entityRef',
+    render: s => (
+      <EntityRefLink entityRef={s.entityRef} defaultKind="component" />
+    ),
+  },
+  { title: 'Score', field: 'overall', type: 'numeric' },
+  {
+    title: 'Status',
+    field: 'status',
+    render: s => STATUS_LABELS[s.status],
+  },
+  { title: 'Open P0', field: 'blockers', type: 'numeric' },
+];
+
+const subTeamColumns: TableColumn<RollupGroup>[] = [
+  {
+    title: 'Group',
+    field: 'key',
+    render: g => <EntityRefLink entityRef={g.key} defaultKind="group" />,
+  },
+  { title: 'Services', field: 'services', type: 'numeric' },
+  { title: 'Average', field: 'average', type: 'numeric' },
+  {
+    title: STATUS_LABELS.not_ready,
+    field: 'statusCounts.not_ready',
+    type: 'numeric',
+  },
+  { title: 'Open P0', field: 'blockers', type: 'numeric' },
+];
 
 /**
  * Readiness of a team's services, for Group entity pages, lowest score first.
@@ -46,33 +82,12 @@ export function GroupReadinessCard() {
     );
   } else {
     content = (
-      <Table size="small" aria-label="Team services readiness">
-        <TableHead>
-          <TableRow>
-            <TableCell>Service</TableCell>
-            <TableCell align="right">Score</TableCell>
-            <TableCell>Status</TableCell>
-            <TableCell align="right">Open P0</TableCell>
-          </TableRow>
-        </TableHead>
-        <TableBody>
-          {value.items.map(s => {
-            const { kind, namespace, name } = parseEntityRef(s.entityRef);
-            return (
-              <TableRow key={s.entityRef}>
-                <TableCell>
-                  <Link to={`/catalog/${namespace}/${kind}/${name}`}>
-                    {name}
-                  </Link>
-                </TableCell>
-                <TableCell align="right">{s.overall}</TableCell>
-                <TableCell>{STATUS_LABELS[s.status]}</TableCell>
-                <TableCell align="right">{s.blockers}</TableCell>
-              </TableRow>
-            );
-          })}
-        </TableBody>
-      </Table>
+      <DataTable
+        label="Team services readiness"
+        rowKey={serviceKey}
+        columns={serviceColumns}
+        data={value.items}
+      />
     );
   }
   return (
@@ -83,37 +98,12 @@ export function GroupReadinessCard() {
           <Typography variant="subtitle2" style={{ marginTop: 16 }}>
             Sub-teams
           </Typography>
-          <Table size="small" aria-label="Sub-teams readiness">
-            <TableHead>
-              <TableRow>
-                <TableCell>Group</TableCell>
-                <TableCell align="right">Services</TableCell>
-                <TableCell align="right">Average</TableCell>
-                <TableCell align="right">Not ready</TableCell>
-                <TableCell align="right">Open P0</TableCell>
-              </TableRow>
-            </TableHead>
-            <TableBody>
-              {subTeams.value!.map(g => {
-                const { kind, namespace, name } = parseEntityRef(g.key);
-                return (
-                  <TableRow key={g.key}>
-                    <TableCell>
-                      <Link to={`/catalog/${namespace}/${kind}/${name}`}>
-                        {name}
-                      </Link>
-                    </TableCell>
-                    <TableCell align="right">{g.services}</TableCell>
-                    <TableCell align="right">{g.average}</TableCell>
-                    <TableCell align="right">
-                      {g.statusCounts.not_ready}
-                    </TableCell>
-                    <TableCell align="right">{g.blockers}</TableCell>
-                  </TableRow>
-                );
-              })}
-            </TableBody>
-          </Table>
+          <DataTable
+            label="Sub-teams readiness"
+            rowKey={groupKey}
+            columns={subTeamColumns}
+            data={subTeams.value!}
+          />
         </>
       )}
     </InfoCard>

@@ -13,6 +13,7 @@ import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { useState } from 'react';
 import { ImportMapping, ImportPreview, readinessApiRef } from '../../api';
+import { taskStatusLabel } from '../../utils/labels';
 import { ImportMappingTable } from './ImportMappingTable';
 
 /** Paste a markdown readiness report, preview what it maps to, then apply it. */
@@ -107,7 +108,9 @@ export function ImportDialog(props: {
               {preview.mapping.map(m => (
                 <ListItem key={m.taskId} disableGutters>
                   <ListItemText
-                    primary={`${m.taskId} ${m.title}: ${m.status}`}
+                    primary={`${m.taskId} ${m.title}: ${taskStatusLabel(
+                      m.status,
+                    )}`}
                     secondary={`from: ${m.from.join('; ')}`}
                   />
                 </ListItem>

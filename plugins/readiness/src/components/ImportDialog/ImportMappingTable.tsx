@@ -6,6 +6,7 @@ import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import TextField from '@material-ui/core/TextField';
 import { ImportMapping, ImportPreview } from '../../api';
+import { taskStatusLabel } from '../../utils/labels';
 
 const LEAVE_OUT = '__leave_out__';
 const AUTOMATIC = '__automatic__';
@@ -48,7 +49,7 @@ export function ImportMappingTable(props: {
                 item.p0 ? ' (P0)' : ''
               }`}
             </TableCell>
-            <TableCell>{item.status.replace('_', ' ')}</TableCell>
+            <TableCell>{taskStatusLabel(item.status)}</TableCell>
             <TableCell>
               {item.checklist.length
                 ? `${item.checklist.filter(c => c.done).length}/${

@@ -2,6 +2,7 @@ import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { screen, within } from '@testing-library/react';
 import { ReadinessApi, readinessApiRef } from '../../api';
+import { rootRouteRef } from '../../routes';
 import { inDays, summary } from '../../__testUtils__/initiativeFixtures';
 import { InitiativeList } from './InitiativeList';
 
@@ -12,7 +13,12 @@ const render = (listInitiatives: jest.Mock) =>
     >
       <InitiativeList />
     </TestApiProvider>,
-    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+    {
+      mountedRoutes: {
+        '/catalog/:namespace/:kind/:name': entityRouteRef,
+        '/readiness': rootRouteRef,
+      },
+    },
   );
 
 describe('InitiativeList', () => {
@@ -46,7 +52,7 @@ describe('InitiativeList', () => {
 
     expect(
       within(rows[1]).getByRole('link', { name: 'Tier-1 restore drills' }),
-    ).toHaveAttribute('href', '/initiatives/tier1-drills');
+    ).toHaveAttribute('href', '/readiness/initiatives/tier1-drills');
     expect(
       within(rows[1]).getByRole('link', { name: 'sre-team' }),
     ).toHaveAttribute('href', '/catalog/default/group/sre-team');

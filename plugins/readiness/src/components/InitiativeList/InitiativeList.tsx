@@ -3,22 +3,22 @@ import {
   Link,
   Progress,
   ResponseErrorPanel,
+  TableColumn,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { InitiativeSummary } from '@prodready/plugin-readiness-common';
 import Box from '@material-ui/core/Box';
 import LinearProgress from '@material-ui/core/LinearProgress';
-import Table from '@material-ui/core/Table';
-import TableBody from '@material-ui/core/TableBody';
-import TableCell from '@material-ui/core/TableCell';
-import TableHead from '@material-ui/core/TableHead';
-import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
+import { useMemo } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { readinessApiRef } from '../../api';
-import { humanizeActor } from '../../utils/humanize';
-import { catalogPath, percent, timeLeftText } from '../../utils/initiatives';
-import { InitiativeStateChip } from '../InitiativeStateChip';
+import { useInitiativeLink } from '../../hooks/useReadinessRoutes';
+import { percent, timeLeftText } from '../../utils/initiatives';
+import { INITIATIVE_STATE_LABELS } from '../../utils/labels';
+import { DataTable } from '../DataTable';
+import { OwnerLink } from '../OwnerLink';
+import { InitiativeStateChip } from '../StatusChip';
 
 /** Open initiatives first, the nearest deadline first; those met at the end. */
 const byUrgency = (a: InitiativeSummary, b: InitiativeSummary) =>
@@ -26,17 +26,91 @@ const byUrgency = (a: InitiativeSummary, b: InitiativeSummary) =>
   a.deadline.localeCompare(b.deadline) ||
   a.title.localeCompare(b.title);
 
+const initiativeKey = (i: InitiativeSummary) => i.id;
+
+const share = (i: InitiativeSummary) =>
+  percent(i.progress.met, i.progress.services) ?? -1;
+
 /**
  * The initiatives (campaigns) of the org page: each with its owner, deadline, state and the
- * services meeting its goal; the title opens the initiative's view (a sub-path of the page).
+ * services meeting its goal; the title opens the initiative's view (a sub-route of the page).
  */
 export function InitiativeList() {
   const api = useApi(readinessApiRef);
+  const initiativeLink = useInitiativeLink();
   const { value, loading, error } = useAsync(
     () => api.listInitiatives(),
     [api],
   );
-  const items = [...(value ?? [])].sort(byUrgency);
+  const items = useMemo(() => [...(value ?? [])].sort(byUrgency), [value]);
+  const columns = useMemo(
+    (): TableColumn<InitiativeSummary>[] => [
+      {
+        title: 'Initiative',
+        field: 'title',
+        render: i =>
+          initiativeLink ? (
+            <Link to={initiativeLink(i.id)}>{i.title}</Link>
+          ) : (
+            i.title
+          ),
+      },
+      {
+        title: 'Owner',
+        field: 'owner',
+        render: i => <OwnerLink owner={i.owner} />,
+      },
+      {
+        title: 'Deadline',
+        field: 'deadline',
+        cellStyle: { whiteSpace: 'nowrap' },
+        render: i => (
+          <>
+            {i.deadline}
+            <Typography variant="caption" color="textSecondary" component="div">
+              {timeLeftText(i)}
+            </Typography>
+          </>
+        ),
+      },
+      {
+        title: 'State',
+        field: 'state',
+        customSort: (a, b) =>
+          INITIATIVE_STATE_LABELS[a.state].localeCompare(
+            INITIATIVE_STATE_LABELS[b.state],
+          ),
+        render: i => <InitiativeStateChip state={i.state} />,
+      },
+      {
+        title: 'Services meeting the goal',
+        field: 'progress.met',
+        customSort: (a, b) => share(a) - share(b),
+        cellStyle: { minWidth: 160 },
+        render: i => {
+          const { met, services } = i.progress;
+          const pct = percent(met, services);
+          return (
+            <>
+              <Typography variant="body2">
+                {`${met} of ${services}${
+                  pct === undefined ? '' : ` (${pct} %)`
+                }`}
+              </Typography>
+              <Box mt={0.5}>
+                <LinearProgress
+                  variant="determinate"
+                  value={pct ?? 0}
+                  aria-label={`Services meeting the goal of ${i.title}`}
+                />
+              </Box>
+            </>
+          );
+        },
+      },
+    ],
+    [initiativeLink],
+  );
 
   let content;
   if (error) {
@@ -52,64 +126,12 @@ export function InitiativeList() {
     );
   } else {
     content = (
-      <Table size="small" aria-label="Initiatives">
-        <TableHead>
-          <TableRow>
-            <TableCell>Initiative</TableCell>
-            <TableCell>Owner</TableCell>
-            <TableCell>Deadline</TableCell>
-            <TableCell>State</TableCell>
-            <TableCell>Services meeting the goal</TableCell>
-          </TableRow>
-        </TableHead>
-        <TableBody>
-          {items.map(i => {
-            const { met, services } = i.progress;
-            const pct = percent(met, services);
-            return (
-              <TableRow key={i.id}>
-                <TableCell>
-                  <Link to={`initiatives/${encodeURIComponent(i.id)}`}>
-                    {i.title}
-                  </Link>
-                </TableCell>
-                <TableCell>
-                  <Link to={catalogPath(i.owner)}>
-                    {humanizeActor(i.owner)}
-                  </Link>
-                </TableCell>
-                <TableCell style={{ whiteSpace: 'nowrap' }}>
-                  {i.deadline}
-                  <Typography
-                    variant="caption"
-                    color="textSecondary"
-                    component="div"
-                  >
-                    {timeLeftText(i)}
-                  </Typography>
-                </TableCell>
-                <TableCell>
-                  <InitiativeStateChip state={i.state} />
-                </TableCell>
-                <TableCell style={{ minWidth: 160 }}>
-                  <Typography variant="body2">
-                    {`${met} of ${services}${
-                      pct === undefined ? '' : ` (${pct} %)`
-                    }`}
-                  </Typography>
-                  <Box mt={0.5}>
-                    <LinearProgress
-                      variant="determinate"
-                      value={pct ?? 0}
-                      aria-label={`Services meeting the goal of ${i.title}`}
-                    />
-                  </Box>
-                </TableCell>
-              </TableRow>
-            );
-          })}
-        </TableBody>
-      </Table>
+      <DataTable
+        label="Initiatives"
+        rowKey={initiativeKey}
+        columns={columns}
+        data={items}
+      />
     );
   }
   return <InfoCard title="Initiatives">{content}</InfoCard>;

@@ -4,6 +4,7 @@ import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { Route, Routes } from 'react-router-dom';
 import { ReadinessApi, readinessApiRef } from '../../api';
+import { rootRouteRef } from '../../routes';
 import { detail, inDays } from '../../__testUtils__/initiativeFixtures';
 import { ReadinessPage } from '../ReadinessPage';
 
@@ -22,7 +23,10 @@ const render = (api: Partial<ReadinessApi>, alertApi = { post: jest.fn() }) =>
     </TestApiProvider>,
     {
       routeEntries: ['/readiness/initiatives/tier1-drills'],
-      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+      mountedRoutes: {
+        '/catalog/:namespace/:kind/:name': entityRouteRef,
+        '/readiness': rootRouteRef,
+      },
     },
   );
 

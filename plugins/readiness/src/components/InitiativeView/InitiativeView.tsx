@@ -7,13 +7,19 @@ import {
   Page,
   Progress,
   ResponseErrorPanel,
+  TableColumn,
 } from '@backstage/core-components';
-import { alertApiRef, useApi } from '@backstage/core-plugin-api';
-import { parseEntityRef } from '@backstage/catalog-model';
-import { humanizeEntityRef } from '@backstage/plugin-catalog-react';
+import {
+  alertApiRef,
+  useApi,
+  useRouteRef,
+  useRouteRefParams,
+} from '@backstage/core-plugin-api';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import {
   InitiativeDetail,
   InitiativeServiceProgress,
+  InitiativeTeamProgress,
 } from '@prodready/plugin-readiness-common';
 import Box from '@material-ui/core/Box';
 import Breadcrumbs from '@material-ui/core/Breadcrumbs';
@@ -23,37 +29,26 @@ import LinearProgress from '@material-ui/core/LinearProgress';
 import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
 import ListItemText from '@material-ui/core/ListItemText';
-import Table from '@material-ui/core/Table';
-import TableBody from '@material-ui/core/TableBody';
-import TableCell from '@material-ui/core/TableCell';
-import TableHead from '@material-ui/core/TableHead';
-import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
-import { useParams } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import { InitiativeExportFormat, readinessApiRef } from '../../api';
 import { download } from '../../utils/download';
-import { humanizeActor } from '../../utils/humanize';
+import { initiativeRouteRef, rootRouteRef } from '../../routes';
 import {
-  catalogPath,
   describeGoal,
   describeSelection,
   percent,
   timeLeftText,
 } from '../../utils/initiatives';
 import { InitiativeBurnUp } from '../InitiativeBurnUp';
-import { InitiativeStateChip } from '../InitiativeStateChip';
+import { DataTable } from '../DataTable';
+import { OwnerLink } from '../OwnerLink';
+import { InitiativeStateChip } from '../StatusChip';
 
 const pctText = (met: number, of: number) => {
   const pct = percent(met, of);
   return pct === undefined ? '—' : `${pct} %`;
 };
-
-/** A team (direct owner) as a link to its catalog page; services without an owner as they are. */
-function Owner({ owner }: { owner?: string }) {
-  if (!owner || !owner.includes(':')) return <>{owner ?? '(none)'}</>;
-  return <Link to={catalogPath(owner)}>{humanizeActor(owner)}</Link>;
-}
 
 /** Services missing the goal first, then by ref. */
 const byLacking = (
@@ -68,7 +63,7 @@ function Summary({ detail }: { detail: InitiativeDetail }) {
       <ListItem disableGutters>
         <ListItemText
           primary="Owner"
-          secondary={<Owner owner={detail.owner} />}
+          secondary={<OwnerLink owner={detail.owner} />}
         />
       </ListItem>
       <ListItem disableGutters>
@@ -130,75 +125,59 @@ function Summary({ detail }: { detail: InitiativeDetail }) {
   );
 }
 
-function Teams({ detail }: { detail: InitiativeDetail }) {
-  return (
-    <Table size="small" aria-label="Teams">
-      <TableHead>
-        <TableRow>
-          <TableCell>Team</TableCell>
-          <TableCell align="right">Services</TableCell>
-          <TableCell align="right">Meet the goal</TableCell>
-          <TableCell align="right">%</TableCell>
-        </TableRow>
-      </TableHead>
-      <TableBody>
-        {detail.teams.map(t => (
-          <TableRow key={t.owner}>
-            <TableCell>
-              <Owner owner={t.owner} />
-            </TableCell>
-            <TableCell align="right">{t.services}</TableCell>
-            <TableCell align="right">{t.met}</TableCell>
-            <TableCell align="right">{pctText(t.met, t.services)}</TableCell>
-          </TableRow>
-        ))}
-      </TableBody>
-    </Table>
-  );
-}
+const teamKey = (t: InitiativeTeamProgress) => t.owner;
+const serviceKey = (s: InitiativeServiceProgress) => s.entityRef;
 
-function Services({ detail }: { detail: InitiativeDetail }) {
-  return (
-    <Table size="small" aria-label="Covered services">
-      <TableHead>
-        <TableRow>
-          <TableCell>Service</TableCell>
-          <TableCell>Owner</TableCell>
-          <TableCell>Meets the goal</TableCell>
-          <TableCell>Still lacking</TableCell>
-        </TableRow>
-      </TableHead>
-      <TableBody>
-        {[...detail.services].sort(byLacking).map(s => (
-          <TableRow key={s.entityRef}>
-            <TableCell>
-              <Link to={catalogPath(s.entityRef)} title={s.entityRef}>
-                {humanizeEntityRef(parseEntityRef(s.entityRef), {
-                  defaultKind: 'component',
-                })}
-              </Link>
-            </TableCell>
-            <TableCell>
-              <Owner owner={s.owner} />
-            </TableCell>
-            <TableCell>{s.met ? '✓ yes' : '✗ no'}</TableCell>
-            <TableCell>
-              {s.lacking.join('; ')}
-              {s.left ? ' (left the selection: still counted)' : ''}
-            </TableCell>
-          </TableRow>
-        ))}
-      </TableBody>
-    </Table>
-  );
-}
+const teamColumns: TableColumn<InitiativeTeamProgress>[] = [
+  { title: 'Team', field: 'owner', render: t => <OwnerLink owner={t.owner} /> },
+  { title: 'Services', field: 'services', type: 'numeric' },
+  { title: 'Meet the goal', field: 'met', type: 'numeric' },
+  {
+    title: '%',
+    field: 'met',
+    type: 'numeric',
+    customSort: (a, b) =>
+      (percent(a.met, a.services) ?? -1) - (percent(b.met, b.services) ?? -1),
+    render: t => pctText(t.met, t.services),
+  },
+];
+
+const serviceColumns: TableColumn<InitiativeServiceProgress>[] = [
+  {
+    title: 'Service',
+    field: 'entityRef',
+    render: s => (
+      <EntityRefLink entityRef={s.entityRef} defaultKind="component" />
+    ),
+  },
+  {
+    title: 'Owner',
+    field: 'owner',
+    render: s => <OwnerLink owner={s.owner} />,
+  },
+  {
+    title: 'Meets the goal',
+    field: 'met',
+    render: s => (s.met ? '✓ yes' : '✗ no'),
+  },
+  {
+    title: 'Still lacking',
+    field: 'lacking',
+    sorting: false,
+    render: s =>
+      `${s.lacking.join('; ')}${
+        s.left ? ' (left the selection: still counted)' : ''
+      }`,
+  },
+];
 
 /**
  * One initiative (at `initiatives/:id` under the org page): its goal and dates, the burn-up,
  * progress per team and what each covered service still lacks, with CSV and markdown export.
  */
 export function InitiativeView() {
-  const { id = '' } = useParams();
+  const { id = '' } = useRouteRefParams(initiativeRouteRef);
+  const pageLink = useRouteRef(rootRouteRef)();
   const api = useApi(readinessApiRef);
   const alertApi = useApi(alertApiRef);
   const {
@@ -256,12 +235,22 @@ export function InitiativeView() {
           </Grid>
           <Grid item xs={12}>
             <InfoCard title={`Teams (${detail.teams.length})`}>
-              <Teams detail={detail} />
+              <DataTable
+                label="Teams"
+                rowKey={teamKey}
+                columns={teamColumns}
+                data={detail.teams}
+              />
             </InfoCard>
           </Grid>
           <Grid item xs={12}>
             <InfoCard title={`Services (${detail.services.length})`}>
-              <Services detail={detail} />
+              <DataTable
+                label="Covered services"
+                rowKey={serviceKey}
+                columns={serviceColumns}
+                data={[...detail.services].sort(byLacking)}
+              />
             </InfoCard>
           </Grid>
         </Grid>
@@ -278,7 +267,7 @@ export function InitiativeView() {
       <Content>
         <Box mb={2}>
           <Breadcrumbs aria-label="Breadcrumb">
-            <Link to="..">Production readiness</Link>
+            <Link to={pageLink}>Production readiness</Link>
             <Typography color="textPrimary">{detail?.title ?? id}</Typography>
           </Breadcrumbs>
         </Box>

@@ -2,6 +2,7 @@ import Box from '@material-ui/core/Box';
 import MenuItem from '@material-ui/core/MenuItem';
 import TextField from '@material-ui/core/TextField';
 import { ReadinessFilters } from '../../api';
+import { STATUS_LABELS, STATUS_ORDER } from '../../utils/labels';
 import { GroupBy } from '../RollupTable';
 
 /** The org overview's grouping and filters: status, tier, lifecycle, owner and system. */
@@ -44,9 +45,11 @@ export function OverviewFilters(props: {
         style={{ minWidth: 140 }}
       >
         <MenuItem value="">Any</MenuItem>
-        <MenuItem value="ready">Ready</MenuItem>
-        <MenuItem value="at_risk">At risk</MenuItem>
-        <MenuItem value="not_ready">Not ready</MenuItem>
+        {STATUS_ORDER.map(s => (
+          <MenuItem key={s} value={s}>
+            {STATUS_LABELS[s]}
+          </MenuItem>
+        ))}
       </TextField>
       <TextField
         id="filter-tier"

@@ -1,13 +1,8 @@
 import { Link } from '@backstage/core-components';
 import { CheckRun, TemplateTask } from '@prodready/plugin-readiness-common';
 import Typography from '@material-ui/core/Typography';
+import { CHECK_OUTCOME_COLORS } from '../../utils/labels';
 import { describeProof } from '../../utils/proof';
-
-const COLORS = {
-  passed: 'textSecondary',
-  failed: 'error',
-  unknown: 'textSecondary',
-} as const;
 
 /** One line saying which check proves a task and when it last ran, linking what it read. */
 export function ProofLine(props: { task: TemplateTask; run?: CheckRun }) {
@@ -17,7 +12,9 @@ export function ProofLine(props: { task: TemplateTask; run?: CheckRun }) {
       variant="body2"
       component="span"
       display="block"
-      color={proof.outcome ? COLORS[proof.outcome] : 'textSecondary'}
+      color={
+        proof.outcome ? CHECK_OUTCOME_COLORS[proof.outcome] : 'textSecondary'
+      }
       aria-label={`Proof of task ${props.task.id}`}
       style={{ whiteSpace: 'normal', overflowWrap: 'anywhere' }}
     >

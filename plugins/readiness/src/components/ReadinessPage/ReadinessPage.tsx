@@ -4,13 +4,16 @@ import {
   EmptyState,
   Header,
   InfoCard,
-  Link,
   Page,
   Progress,
   ResponseErrorPanel,
+  TableColumn,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import { humanizeEntityRef } from '@backstage/plugin-catalog-react';
+import {
+  EntityRefLink,
+  humanizeEntityRef,
+} from '@backstage/plugin-catalog-react';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { ServiceScoreRow } from '@prodready/plugin-readiness-common';
 import Box from '@material-ui/core/Box';
@@ -18,10 +21,6 @@ import Breadcrumbs from '@material-ui/core/Breadcrumbs';
 import Button from '@material-ui/core/Button';
 import Grid from '@material-ui/core/Grid';
 import MuiLink from '@material-ui/core/Link';
-import Table from '@material-ui/core/Table';
-import TableBody from '@material-ui/core/TableBody';
-import TableCell from '@material-ui/core/TableCell';
-import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import { useTheme } from '@material-ui/core/styles';
 import { useState } from 'react';
@@ -35,11 +34,11 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import { ReadinessFilters, readinessApiRef } from '../../api';
+import { ReadinessApi, ReadinessFilters, readinessApiRef } from '../../api';
 import { servicesToCsv } from '../../utils/csv';
 import { download } from '../../utils/download';
-import { catalogPath } from '../../utils/initiatives';
-import { STATUS_LABELS } from '../EntityReadinessCard';
+import { STATUS_LABELS, STATUS_ORDER, blockerSuffix } from '../../utils/labels';
+import { DataTable } from '../DataTable';
 import { InitiativeList } from '../InitiativeList';
 import { InitiativeView } from '../InitiativeView';
 import { OverviewFilters } from '../OverviewFilters';
@@ -48,11 +47,45 @@ import { GroupBy, RollupTable } from '../RollupTable';
 import { ScoreHistoryChart } from '../ScoreHistoryChart';
 import { ServicesTable } from '../ServicesTable';
 
-/** Why a P0 still blocks when it is not simply open. */
-const BLOCKER_SUFFIXES: Record<string, string> = {
-  attested: ' (done on a claim: needs verified or reviewed proof)',
-  expired: ' (proof expired)',
+type Blocker = Awaited<ReturnType<ReadinessApi['listBlockers']>>[number];
+type Expiring = Awaited<
+  ReturnType<ReadinessApi['getExpiringEvidence']>
+>[number];
+
+const blockerKey = (b: Blocker) => `${b.entityRef}|${b.taskId}`;
+const expiringKey = (e: Expiring) =>
+  `${e.entityRef}|${e.taskId}|${e.expiresAt}`;
+
+const service = {
+  title: 'Service',
+  field: 'entityRef',
+  render: (row: { entityRef: string }) => (
+    <EntityRefLink entityRef={row.entityRef} defaultKind="component" />
+  ),
 };
+
+const blockerColumns: TableColumn<Blocker>[] = [
+  service,
+  {
+    title: 'Task',
+    field: 'taskId',
+    render: b => `${b.taskId} ${b.title}${blockerSuffix(b.kind)}`,
+  },
+];
+
+const expiringColumns: TableColumn<Expiring>[] = [
+  service,
+  {
+    title: 'Evidence',
+    field: 'taskId',
+    render: e => `${e.taskId}: ${e.summary}`,
+  },
+  {
+    title: 'Expires',
+    field: 'expiresAt',
+    render: e => e.expiresAt.slice(0, 10),
+  },
+];
 
 /**
  * The org overview: the review queue, initiatives, rollups, distribution, trend, blockers,
@@ -149,7 +182,7 @@ function OrgOverview() {
         )}
         {groups.length > 0 && (
           <Grid container spacing={3}>
-            {(['ready', 'at_risk', 'not_ready'] as const).map(s => (
+            {STATUS_ORDER.map(s => (
               <Grid item xs={12} sm={4} key={s}>
                 <InfoCard title={STATUS_LABELS[s]}>
                   <Typography
@@ -242,22 +275,12 @@ function OrgOverview() {
               <InfoCard
                 title={`Open P0 blockers (${blockers.value?.length ?? 0})`}
               >
-                <Table size="small" aria-label="Open P0 blockers">
-                  <TableBody>
-                    {(blockers.value ?? []).slice(0, 50).map(b => (
-                      <TableRow key={`${b.entityRef}-${b.taskId}`}>
-                        <TableCell>
-                          <Link to={catalogPath(b.entityRef)}>
-                            {b.entityRef}
-                          </Link>
-                        </TableCell>
-                        <TableCell>{`${b.taskId} ${b.title}${
-                          BLOCKER_SUFFIXES[b.kind] ?? ''
-                        }`}</TableCell>
-                      </TableRow>
-                    ))}
-                  </TableBody>
-                </Table>
+                <DataTable
+                  label="Open P0 blockers"
+                  rowKey={blockerKey}
+                  columns={blockerColumns}
+                  data={blockers.value ?? []}
+                />
               </InfoCard>
             </Grid>
             <Grid item xs={12}>
@@ -271,23 +294,12 @@ function OrgOverview() {
                   expiring.value?.length ?? 0
                 })`}
               >
-                <Table size="small" aria-label="Expiring evidence">
-                  <TableBody>
-                    {(expiring.value ?? []).slice(0, 50).map(e => (
-                      <TableRow
-                        key={`${e.entityRef}-${e.taskId}-${e.expiresAt}`}
-                      >
-                        <TableCell>
-                          <Link to={catalogPath(e.entityRef)}>
-                            {e.entityRef}
-                          </Link>
-                        </TableCell>
-                        <TableCell>{`${e.taskId}: ${e.summary}`}</TableCell>
-                        <TableCell>{e.expiresAt.slice(0, 10)}</TableCell>
-                      </TableRow>
-                    ))}
-                  </TableBody>
-                </Table>
+                <DataTable
+                  label="Expiring evidence"
+                  rowKey={expiringKey}
+                  columns={expiringColumns}
+                  data={expiring.value ?? []}
+                />
               </InfoCard>
             </Grid>
           </Grid>

@@ -3,6 +3,7 @@ import {
   Link,
   Progress,
   ResponseErrorPanel,
+  TableColumn,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
@@ -10,23 +11,19 @@ import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import { ReviewQueueItem } from '@prodready/plugin-readiness-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
-import Chip from '@material-ui/core/Chip';
 import Dialog from '@material-ui/core/Dialog';
 import DialogActions from '@material-ui/core/DialogActions';
 import DialogContent from '@material-ui/core/DialogContent';
 import DialogContentText from '@material-ui/core/DialogContentText';
 import DialogTitle from '@material-ui/core/DialogTitle';
-import Table from '@material-ui/core/Table';
-import TableBody from '@material-ui/core/TableBody';
-import TableCell from '@material-ui/core/TableCell';
-import TableHead from '@material-ui/core/TableHead';
-import TableRow from '@material-ui/core/TableRow';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { readinessApiRef } from '../../api';
 import { humanizeActor } from '../../utils/humanize';
+import { DataTable } from '../DataTable';
+import { SeverityChip } from '../StatusChip';
 
 const keyOf = (item: ReviewQueueItem) =>
   `${item.entityRef}|${item.taskId}|${item.evidence.id}`;
@@ -114,6 +111,83 @@ export function ReviewQueue() {
   };
 
   const items = queue.value ?? [];
+  const what = (item: ReviewQueueItem) =>
+    `evidence "${item.evidence.summary}" on task ${item.taskId} of ${item.entityRef}`;
+  const columns: TableColumn<ReviewQueueItem>[] = [
+    {
+      title: 'Service',
+      field: 'entityRef',
+      render: item => (
+        <>
+          <EntityRefLink entityRef={item.entityRef} defaultKind="component" />
+          {item.owner && (
+            <Typography variant="caption" color="textSecondary" component="div">
+              {`owner ${humanizeActor(item.owner)}`}
+            </Typography>
+          )}
+        </>
+      ),
+    },
+    {
+      title: 'Task',
+      field: 'taskId',
+      render: item => (
+        <Box display="flex" alignItems="center" style={{ gap: 8 }}>
+          <span>{`${item.taskId} ${item.taskTitle}`}</span>
+          <SeverityChip severity={item.severity} />
+        </Box>
+      ),
+    },
+    {
+      title: 'Evidence',
+      field: 'evidence.summary',
+      render: ({ evidence: e }) => (
+        <>
+          {`${e.kind}: `}
+          {e.url ? <Link to={e.url}>{e.summary}</Link> : e.summary}
+        </>
+      ),
+    },
+    {
+      title: 'Submitted by',
+      field: 'evidence.recordedBy',
+      render: item => humanizeActor(item.evidence.recordedBy),
+    },
+    {
+      title: 'Recorded',
+      field: 'evidence.recordedAt',
+      render: ({ evidence: e }) => (
+        <time dateTime={e.recordedAt}>{e.recordedAt.slice(0, 10)}</time>
+      ),
+    },
+    {
+      title: 'Decision',
+      align: 'right',
+      sorting: false,
+      cellStyle: { whiteSpace: 'nowrap' },
+      render: item => (
+        <>
+          <Button
+            size="small"
+            color="primary"
+            disabled={busy !== undefined}
+            onClick={() => review(item, 'approve')}
+            aria-label={`Approve ${what(item)}`}
+          >
+            Approve
+          </Button>
+          <Button
+            size="small"
+            disabled={busy !== undefined}
+            onClick={() => setRejecting(item)}
+            aria-label={`Reject ${what(item)}`}
+          >
+            Reject
+          </Button>
+        </>
+      ),
+    },
+  ];
   let content;
   if (queue.loading && !queue.value) {
     content = <Progress />;
@@ -127,82 +201,12 @@ export function ReviewQueue() {
     );
   } else {
     content = (
-      <Table size="small" aria-label="Review queue">
-        <TableHead>
-          <TableRow>
-            <TableCell>Service</TableCell>
-            <TableCell>Task</TableCell>
-            <TableCell>Evidence</TableCell>
-            <TableCell>Submitted by</TableCell>
-            <TableCell>Recorded</TableCell>
-            <TableCell align="right">Decision</TableCell>
-          </TableRow>
-        </TableHead>
-        <TableBody>
-          {items.map(item => {
-            const e = item.evidence;
-            const what = `evidence "${e.summary}" on task ${item.taskId} of ${item.entityRef}`;
-            return (
-              <TableRow key={keyOf(item)}>
-                <TableCell>
-                  <EntityRefLink
-                    entityRef={item.entityRef}
-                    defaultKind="component"
-                  />
-                  {item.owner && (
-                    <Typography
-                      variant="caption"
-                      color="textSecondary"
-                      component="div"
-                    >
-                      {`owner ${humanizeActor(item.owner)}`}
-                    </Typography>
-                  )}
-                </TableCell>
-                <TableCell>
-                  <Box display="flex" alignItems="center" style={{ gap: 8 }}>
-                    <span>{`${item.taskId} ${item.taskTitle}`}</span>
-                    <Chip
-                      size="small"
-                      label={item.severity.toUpperCase()}
-                      color={item.severity === 'p0' ? 'secondary' : 'default'}
-                    />
-                  </Box>
-                </TableCell>
-                <TableCell>
-                  {`${e.kind}: `}
-                  {e.url ? <Link to={e.url}>{e.summary}</Link> : e.summary}
-                </TableCell>
-                <TableCell>{humanizeActor(e.recordedBy)}</TableCell>
-                <TableCell>
-                  <time dateTime={e.recordedAt}>
-                    {e.recordedAt.slice(0, 10)}
-                  </time>
-                </TableCell>
-                <TableCell align="right" style={{ whiteSpace: 'nowrap' }}>
-                  <Button
-                    size="small"
-                    color="primary"
-                    disabled={busy !== undefined}
-                    onClick={() => review(item, 'approve')}
-                    aria-label={`Approve ${what}`}
-                  >
-                    Approve
-                  </Button>
-                  <Button
-                    size="small"
-                    disabled={busy !== undefined}
-                    onClick={() => setRejecting(item)}
-                    aria-label={`Reject ${what}`}
-                  >
-                    Reject
-                  </Button>
-                </TableCell>
-              </TableRow>
-            );
-          })}
-        </TableBody>
-      </Table>
+      <DataTable
+        label="Review queue"
+        rowKey={keyOf}
+        columns={columns}
+        data={items}
+      />
     );
   }
 

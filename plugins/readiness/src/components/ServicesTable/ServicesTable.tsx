@@ -1,5 +1,6 @@
-import { Link, ResponseErrorPanel } from '@backstage/core-components';
+import { ResponseErrorPanel } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Table from '@material-ui/core/Table';
@@ -12,12 +13,17 @@ import Typography from '@material-ui/core/Typography';
 import { useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { ReadinessFilters, readinessApiRef } from '../../api';
-import { catalogPath } from '../../utils/initiatives';
-import { STATUS_LABELS } from '../EntityReadinessCard';
+import { STATUS_LABELS } from '../../utils/labels';
+import { OwnerLink } from '../OwnerLink';
 
 type Sort = 'overall' | 'entityRef' | 'blockers';
 
-/** The services matching the filters, sortable and paged through the API's cursor. */
+/**
+ * The services matching the filters, sorted by the API and paged through its cursor. A plain
+ * MUI table rather than the core `Table`: the core one sorts and pages what it holds (or by
+ * page offsets), while this list is sorted on the server over every service and paged with an
+ * opaque cursor, which its first/last-page controls and page numbers cannot follow.
+ */
 export function ServicesTable({ filters }: { filters: ReadinessFilters }) {
   const api = useApi(readinessApiRef);
   const [sort, setSort] = useState<Sort>('overall');
@@ -62,9 +68,14 @@ export function ServicesTable({ filters }: { filters: ReadinessFilters }) {
           {(page.value?.items ?? []).map(s => (
             <TableRow key={s.entityRef}>
               <TableCell>
-                <Link to={catalogPath(s.entityRef)}>{s.entityRef}</Link>
+                <EntityRefLink
+                  entityRef={s.entityRef}
+                  defaultKind="component"
+                />
               </TableCell>
-              <TableCell>{s.owner}</TableCell>
+              <TableCell>
+                <OwnerLink owner={s.owner} />
+              </TableCell>
               <TableCell align="right">{s.overall}</TableCell>
               <TableCell>{STATUS_LABELS[s.status]}</TableCell>
               <TableCell align="right">{s.blockers}</TableCell>

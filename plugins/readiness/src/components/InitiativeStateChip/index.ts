@@ -1,1 +1,0 @@
-export { InitiativeStateChip } from './InitiativeStateChip';

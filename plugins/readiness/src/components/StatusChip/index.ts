@@ -1,0 +1,7 @@
+export {
+  StatusChip,
+  ReadinessStatusChip,
+  InitiativeStateChip,
+  TrustChip,
+  SeverityChip,
+} from './StatusChip';
