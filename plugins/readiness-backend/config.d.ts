@@ -146,7 +146,7 @@ export interface Config {
     entityCacheSeconds?: number;
     /**
      * How long an org rollup answer is reused, in seconds (default 15; 0 turns it off).
-     * Score writes on the same replica drop it at once.
+     * Score writes drop it at once (on every replica sharing the cache store).
      */
     rollupCacheSeconds?: number;
     /**
