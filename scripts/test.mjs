@@ -25,6 +25,39 @@ if (!existsSync(chromium)) {
 
 const bin = name => path.join(repoRoot, 'node_modules', '.bin', name);
 const steps = [
+  // The HTTP contract is schema/openapi.yaml; what is generated from it (the backend's typed
+  // router, the frontend client's types) must be regenerated with it. Neither check needs Java.
+  [
+    'OpenAPI: generated files up to date',
+    process.execPath,
+    [
+      path.join(
+        repoRoot,
+        'plugins',
+        'readiness-backend',
+        'src',
+        'schema',
+        'generate.mjs',
+      ),
+      '--check',
+    ],
+  ],
+  // Backstage's own check: each package's openapi.yaml is valid and equals the `spec` of its
+  // src/schema/openapi/generated/router.ts (loaded through the CLI's TypeScript transform).
+  [
+    'OpenAPI: repo-tools validate',
+    process.execPath,
+    [
+      '--require',
+      '@backstage/cli/config/nodeTransform.cjs',
+      bin('backstage-repo-tools'),
+      'repo',
+      'schema',
+      'openapi',
+      'validate',
+    ],
+    { cwd: repoRoot },
+  ],
   // Not incremental: the declarations the API reports read must come out the same on every
   // machine (an incremental build orders the members of inferred types differently).
   ['type-check', bin('tsc'), ['--incremental', 'false']],

@@ -11,7 +11,6 @@ import { DatabaseReadinessStore } from './database/DatabaseReadinessStore';
 import { PlanSeeder } from './seed/PlanSeeder';
 import { MarkdownReports } from './import/MarkdownReports';
 import { PreviewRunner } from './import/PreviewRunner';
-import { CatalogSync } from './sync/CatalogSync';
 import { CheckRunner } from './checks/CheckRunner';
 import { builtinChecks } from './checks/builtinChecks';
 import { sentryChecks } from './checks/sentryChecks';
@@ -20,9 +19,16 @@ import {
   ReadinessCheck,
   readinessChecksExtensionPoint,
 } from '@prodready/plugin-readiness-node';
-import { ReadinessService } from './service/ReadinessService';
-import { createRouter } from './service/router';
-import { createJobScheduler } from './jobs/scheduleJob';
+import { ReadinessService } from './domain/ReadinessService';
+import { createRouter } from './http/router';
+import { ReadinessJob, createJobScheduler } from './jobs/scheduleJob';
+import { CatalogSyncJob } from './jobs/CatalogSyncJob';
+import { CheckJob } from './jobs/CheckJob';
+import { RegistrationJob } from './jobs/RegistrationJob';
+import { EvidenceExpiryJob } from './jobs/EvidenceExpiryJob';
+import { ReevaluationJob } from './jobs/ReevaluationJob';
+import { InitiativeProgressJob } from './jobs/InitiativeProgressJob';
+import { SeedJob } from './jobs/SeedJob';
 import { InitiativeService, taskIdsOf } from './service/InitiativeService';
 import { CiPrincipals } from './service/CiPrincipals';
 import { TemplateRegistry } from './templates/TemplateRegistry';
@@ -55,13 +61,13 @@ export const readinessPlugin = createBackendPlugin({
         userInfo: coreServices.userInfo,
         lifecycle: coreServices.lifecycle,
         scheduler: coreServices.scheduler,
+        cache: coreServices.cache,
         catalog: catalogServiceRef,
         notifications: notificationService,
         actionsRegistry: actionsRegistryServiceRef,
       },
       async init(deps) {
         const { config, logger, database, httpRouter, scheduler } = deps;
-        const scheduleJob = createJobScheduler(scheduler, config);
         const templates = TemplateRegistry.fromConfig(config);
         const store = await DatabaseReadinessStore.create({ database });
         // Backstage notifications to owners and reviewers; an adopter without the
@@ -86,6 +92,7 @@ export const readinessPlugin = createBackendPlugin({
           config,
           notifier,
           permissions: deps.permissions,
+          cache: deps.cache,
         });
         deps.permissionsRegistry.addPermissions(readinessPermissions);
         const ciPrincipals = CiPrincipals.fromConfig(config);
@@ -128,157 +135,53 @@ export const readinessPlugin = createBackendPlugin({
           }),
         );
 
-        const sync = new CatalogSync({
-          catalog: deps.catalog,
-          auth: deps.auth,
-          store,
-          service,
-          templates,
-          logger,
-        });
-        await scheduleJob({
-          id: 'readiness-catalog-sync',
-          configKey: 'sync',
-          defaults: {
-            frequency: { minutes: 10 },
-            timeout: { minutes: 10 },
-            initialDelay: { seconds: 15 },
-          },
-          run: async () => {
-            await sync.run();
-          },
-        });
-
         const checks = new CheckRunner(
-          {
-            catalog: deps.catalog,
-            auth: deps.auth,
-            config,
-            store,
-            service,
-            logger,
-          },
+          { catalog: deps.catalog, auth: deps.auth, config, service, logger },
           [
             ...builtinChecks(config),
             ...sentryChecks(SentryClient.fromConfig(config), config),
             ...customChecks,
           ],
         );
-        await scheduleJob({
-          id: 'readiness-checks',
-          configKey: 'checks',
-          defaults: {
-            frequency: { hours: 1 },
-            timeout: { minutes: 30 },
-            initialDelay: { seconds: 45 },
-          },
-          run: async () => {
-            const counts = await checks.run();
-            logger.info(`Readiness checks: ${JSON.stringify(counts)}`);
-          },
-        });
-
-        // Plans read before the sync registered them are registered here (reads never write),
-        // and plans registered or changed get their checks within the minute; the queues are
-        // this replica's, so the task runs on every replica.
-        await scheduleJob({
-          id: 'readiness-registration',
-          configKey: 'registration',
-          defaults: {
-            frequency: { seconds: 30 },
-            timeout: { minutes: 5 },
-            initialDelay: { seconds: 20 },
-          },
-          scope: 'local',
-          run: async () => {
-            const registered = await service.registerPending();
-            if (registered) {
-              logger.info(
-                `Registered ${registered} readiness plans on first view`,
-              );
-            }
-            const counts = await checks.runPending();
-            if (counts.passed + counts.failed + counts.errors > 0) {
-              logger.info(
-                `Readiness checks of new or changed plans: ${JSON.stringify(
-                  counts,
-                )}`,
-              );
-            }
-          },
-        });
-
-        if (notifier)
-          await scheduleJob({
-            id: 'readiness-evidence-expiry',
-            configKey: 'evidenceExpiry',
-            defaults: {
-              frequency: { hours: 6 },
-              timeout: { minutes: 10 },
-              initialDelay: { minutes: 2 },
-            },
-            run: async () => {
-              const sent = await notifier.evidenceExpiry();
-              if (sent)
-                logger.info(`Sent ${sent} readiness evidence notifications`);
-            },
-          });
-
-        await scheduleJob({
-          id: 'readiness-reevaluate',
-          configKey: 'reevaluate',
-          defaults: {
-            frequency: { hours: 1 },
-            timeout: { minutes: 15 },
-            initialDelay: { minutes: 1 },
-          },
-          run: async () => {
-            const { daily, pruned } = await service.reevaluateAll();
-            logger.info(
-              `Re-evaluated readiness plans: ${daily} daily snapshots, ${pruned} old snapshots pruned`,
-            );
-          },
-        });
-
-        // The burn-up's daily point and the deadline reminders (14 and 7 days, overdue).
-        await scheduleJob({
-          id: 'readiness-initiatives',
-          configKey: 'initiatives',
-          defaults: {
-            frequency: { hours: 1 },
-            timeout: { minutes: 10 },
-            initialDelay: { minutes: 2 },
-          },
-          run: async () => {
-            const { recorded, sent } = await initiatives.recordAll();
-            logger.info(
-              `Initiatives: ${recorded} progress points recorded, ${sent} deadline reminders sent`,
-            );
-          },
-        });
-
         const seedFile = config.getOptionalString('readiness.seed.file');
-        if (seedFile) {
-          const seeder = new PlanSeeder({
-            file: seedFile,
-            service,
-            store,
+        const jobs: ReadinessJob[] = [
+          new CatalogSyncJob({
+            catalog: deps.catalog,
             auth: deps.auth,
+            service,
+            templates,
             logger,
-            ciPrincipals,
-          });
-          await scheduleJob({
-            id: 'readiness-seed',
-            defaults: {
-              frequency: { seconds: 30 },
-              timeout: { minutes: 5 },
-              initialDelay: { seconds: 5 },
-            },
-            run: async () => {
-              await seeder.run();
-            },
-          });
-        }
+          }),
+          new CheckJob({ checks, logger }),
+          new RegistrationJob({ service, checks, logger }),
+          ...(notifier
+            ? [
+                new EvidenceExpiryJob({
+                  service,
+                  notifier,
+                  auth: deps.auth,
+                  logger,
+                }),
+              ]
+            : []),
+          new ReevaluationJob({ service, logger }),
+          new InitiativeProgressJob({ initiatives, logger }),
+          ...(seedFile
+            ? [
+                new SeedJob(
+                  new PlanSeeder({
+                    file: seedFile,
+                    service,
+                    auth: deps.auth,
+                    logger,
+                    ciPrincipals,
+                  }),
+                ),
+              ]
+            : []),
+        ];
+        const scheduleJob = createJobScheduler(scheduler, config);
+        for (const job of jobs) await scheduleJob(job);
       },
     });
   },

@@ -3,11 +3,10 @@ import {
   BackstageCredentials,
   HttpAuthService,
 } from '@backstage/backend-plugin-api';
-import { InputError } from '@backstage/errors';
-import { formatZodIssues } from '@prodready/plugin-readiness-common';
-import { Request, Response, Router } from 'express';
 import { z } from 'zod';
-import { InitiativeService } from './InitiativeService';
+import { InitiativeService } from '../service/InitiativeService';
+import { HttpRequest, HttpResponse, ReadinessRouter } from './context';
+import { parse } from './validation';
 
 const idSchema = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be an initiative id'),
@@ -25,24 +24,13 @@ const listQuerySchema = z
       .optional(),
   })
   .strict();
-const exportQuerySchema = z
-  .object({ format: z.enum(['csv', 'markdown']).default('markdown') })
-  .strict();
-
-function parse<T extends z.ZodTypeAny>(schema: T, value: unknown): z.infer<T> {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    throw new InputError(`Invalid request: ${formatZodIssues(parsed.error)}`);
-  }
-  return parsed.data;
-}
 
 /**
  * The initiative endpoints: everyone reads (over the services they can see); admins define.
  * @internal
  */
 export function addInitiativeRoutes(
-  router: Router,
+  router: ReadinessRouter,
   deps: {
     httpAuth: HttpAuthService;
     auditor: AuditorService;
@@ -70,7 +58,8 @@ export function addInitiativeRoutes(
 
   router.get('/initiatives/:id/export', async (req, res) => {
     const { id } = parse(idSchema, req.params);
-    const { format } = parse(exportQuerySchema, req.query);
+    // The spec validated `format` (csv | markdown) and filled in its default.
+    const { format } = req.query;
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const body = await initiatives.export(id, format, credentials);
     res
@@ -81,8 +70,8 @@ export function addInitiativeRoutes(
 
   /** An admin's audited change of a definition. */
   async function change(
-    req: Request,
-    res: Response,
+    req: HttpRequest,
+    res: HttpResponse,
     eventId: string,
     run: (actor: string) => Promise<{ status: number; body?: unknown }>,
   ) {

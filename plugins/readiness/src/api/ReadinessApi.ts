@@ -165,7 +165,7 @@ export interface ReadinessApi {
   ): Promise<RollupGroup[]>;
   listServices(
     query: ReadinessFilters & {
-      sort?: string;
+      sort?: 'overall' | 'entityRef' | 'blockers' | 'computedAt';
       order?: 'asc' | 'desc';
       limit?: number;
       cursor?: string;

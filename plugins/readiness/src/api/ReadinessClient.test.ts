@@ -4,7 +4,7 @@ const ref = { kind: 'Component', namespace: 'default', name: 'pay ments' };
 
 function setup(body: unknown, status = 200) {
   const fetch = jest.fn(
-    async (_url: string, _init?: RequestInit) =>
+    async (_url: RequestInfo | URL, _init?: RequestInit) =>
       new Response(JSON.stringify(body), {
         status,
         headers: { 'content-type': 'application/json' },
@@ -14,10 +14,10 @@ function setup(body: unknown, status = 200) {
     discoveryApi: {
       getBaseUrl: async () => 'http://backend/api/readiness',
     },
-    fetchApi: { fetch: fetch as any },
+    fetchApi: { fetch },
   });
   const call = (i = 0) => ({
-    url: fetch.mock.calls[i][0],
+    url: String(fetch.mock.calls[i][0]),
     method: fetch.mock.calls[i][1]?.method,
     body: fetch.mock.calls[i][1]?.body
       ? JSON.parse(String(fetch.mock.calls[i][1]!.body))
@@ -109,20 +109,20 @@ describe('ReadinessClient', () => {
 
   it('exports an initiative as text in the asked format', async () => {
     const fetch = jest.fn(
-      async (_url: string) =>
+      async (_url: RequestInfo | URL) =>
         new Response('service,owner\r\ncomponent:default/a,team\r\n', {
           headers: { 'content-type': 'text/csv' },
         }),
     );
     const client = new ReadinessClient({
       discoveryApi: { getBaseUrl: async () => 'http://backend/api/readiness' },
-      fetchApi: { fetch: fetch as any },
+      fetchApi: { fetch },
     });
     await expect(client.exportInitiative('tier1-drills', 'csv')).resolves.toBe(
       'service,owner\r\ncomponent:default/a,team\r\n',
     );
     await client.exportInitiative('tier1-drills', 'markdown');
-    expect(fetch.mock.calls.map(c => c[0])).toEqual([
+    expect(fetch.mock.calls.map(c => String(c[0]))).toEqual([
       'http://backend/api/readiness/initiatives/tier1-drills/export?format=csv',
       'http://backend/api/readiness/initiatives/tier1-drills/export?format=markdown',
     ]);
@@ -143,5 +143,60 @@ describe('ReadinessClient', () => {
       statusCode: 403,
       body: { error: { message: 'you submitted it' } },
     });
+  });
+
+  it('patches a task at its encoded path, typed from the spec', async () => {
+    const { client, call } = setup({ task: { taskId: '1.1' }, score: {} });
+    await client.updateTask(ref, '1.1', { expectedVersion: 2, status: 'done' });
+    expect(call()).toEqual({
+      url: 'http://backend/api/readiness/entities/Component/default/pay%20ments/tasks/1.1',
+      method: 'PATCH',
+      body: { expectedVersion: 2, status: 'done' },
+    });
+  });
+
+  it('refuses not_applicable as a status without calling the API', async () => {
+    const { client } = setup({});
+    await expect(
+      client.updateTask(ref, '1.1', {
+        expectedVersion: 0,
+        status: 'not_applicable',
+      }),
+    ).rejects.toThrow(/request an exemption/);
+  });
+
+  it('puts the page, sort and filters of the services list in the query', async () => {
+    const { client, call } = setup({ items: [], total: 0 });
+    await client.listServices({
+      owner: 'group:default/a,group:default/b',
+      sort: 'blockers',
+      order: 'desc',
+      limit: 20,
+      cursor: '',
+    });
+    expect(call().url).toBe(
+      'http://backend/api/readiness/services?owner=group%3Adefault%2Fa%2Cgroup%3Adefault%2Fb&sort=blockers&order=desc&limit=20',
+    );
+  });
+
+  it('applies an import with apply=true and the corrections', async () => {
+    const { client, call } = setup({ applied: [] });
+    await client.applyImport(ref, '- [x] 1.1', { L1: '1.1' });
+    expect(call()).toEqual({
+      url: 'http://backend/api/readiness/entities/Component/default/pay%20ments/import?apply=true',
+      method: 'POST',
+      body: { markdown: '- [x] 1.1', mapping: { L1: '1.1' } },
+    });
+  });
+
+  it('turns a 409 into a ReadinessConflictError with the current state', async () => {
+    const current = { taskId: '1.1', status: 'done', version: 3 };
+    const { client } = setup(
+      { error: { name: 'ConflictError', message: 'stale' }, current },
+      409,
+    );
+    await expect(
+      client.updateTask(ref, '1.1', { expectedVersion: 1, notes: 'x' }),
+    ).rejects.toMatchObject({ name: 'ReadinessConflictError', current });
   });
 });

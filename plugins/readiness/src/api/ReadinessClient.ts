@@ -7,9 +7,15 @@ import { ResponseError } from '@backstage/errors';
 import {
   EntityInitiative,
   EntityReadinessResponse,
+  Evidence,
   InitiativeDetail,
   InitiativeSummary,
-  ReviewQueueResponse,
+  ReadinessScore,
+  ReviewQueueItem,
+  RollupGroup,
+  ServiceScoreRow,
+  TaskState,
+  TaskUpdateInput,
 } from '@prodready/plugin-readiness-common';
 import {
   EvidenceReviewDecision,
@@ -20,21 +26,67 @@ import {
   ReadinessApi,
   ReadinessConflictError,
   ReadinessFilters,
+  ScoreSnapshot,
+  TaskWriteResult,
 } from './ReadinessApi';
+import {
+  ReadinessOperations,
+  readinessOperations,
+  UpdateTaskBody,
+} from './generated/openapi';
 
-const entityPath = (ref: CompoundEntityRef) =>
-  `/entities/${[ref.kind, ref.namespace, ref.name]
-    .map(encodeURIComponent)
-    .join('/')}`;
+type OperationId = keyof ReadinessOperations;
+type Operation<Op extends OperationId> = ReadinessOperations[Op];
 
-const query = (params: Record<string, string | number | undefined>) => {
+/** The arguments of an operation, each typed from the spec (schema/openapi.yaml). */
+type OperationArgs<Op extends OperationId> = ([
+  Operation<Op>['pathParams'],
+] extends [never]
+  ? unknown
+  : { path: Operation<Op>['pathParams'] }) &
+  ([Operation<Op>['query']] extends [never]
+    ? unknown
+    : { query?: Operation<Op>['query'] }) &
+  ([Operation<Op>['body']] extends [never]
+    ? unknown
+    : { body: Operation<Op>['body'] });
+
+const refParams = (ref: CompoundEntityRef) => ({
+  kind: ref.kind,
+  namespace: ref.namespace,
+  name: ref.name,
+});
+
+const SETTABLE_STATUSES: ReadonlyArray<string> = [
+  'todo',
+  'in_progress',
+  'done',
+  'blocked',
+] satisfies ReadonlyArray<NonNullable<UpdateTaskBody['status']>>;
+
+function isSettable(
+  status: string,
+): status is NonNullable<UpdateTaskBody['status']> {
+  return SETTABLE_STATUSES.includes(status);
+}
+
+function url(
+  template: string,
+  path: Record<string, string> | undefined,
+  query: Record<string, string | number | boolean | undefined> | undefined,
+) {
+  const pathname = template.replace(/\{(\w+)\}/g, (_, key: string) => {
+    const value = path?.[key];
+    if (value === undefined) throw new Error(`Missing path parameter ${key}`);
+    return encodeURIComponent(value);
+  });
   const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) {
+  for (const [k, v] of Object.entries(query ?? {})) {
     if (v !== undefined && v !== '') q.set(k, String(v));
   }
   const s = q.toString();
-  return s ? `?${s}` : '';
-};
+  return s ? `${pathname}?${s}` : pathname;
+}
 
 /** {@link ReadinessApi} over `discoveryApi` and `fetchApi`. @public */
 export class ReadinessClient implements ReadinessApi {
@@ -46,32 +98,48 @@ export class ReadinessClient implements ReadinessApi {
   ) {}
 
   getEntityReadiness(ref: CompoundEntityRef) {
-    return this.request<EntityReadinessResponse>(entityPath(ref));
+    return this.call<'getEntityReadiness', EntityReadinessResponse>(
+      'getEntityReadiness',
+      { path: refParams(ref) },
+    );
   }
 
   async getHistory(ref: CompoundEntityRef) {
-    return (await this.request<{ items: any[] }>(`${entityPath(ref)}/history`))
-      .items;
+    return (
+      await this.call<'getHistory', { items: ScoreSnapshot[] }>('getHistory', {
+        path: refParams(ref),
+      })
+    ).items;
   }
 
-  updateTask(ref: CompoundEntityRef, taskId: string, input: any) {
-    return this.request<any>(
-      `${entityPath(ref)}/tasks/${encodeURIComponent(taskId)}`,
-      {
-        method: 'PATCH',
-        body: input,
-      },
-    );
+  updateTask(ref: CompoundEntityRef, taskId: string, input: TaskUpdateInput) {
+    const { status, ...rest } = input;
+    if (status !== undefined && !isSettable(status)) {
+      // The API takes not_applicable only as an exemption request.
+      return Promise.reject(
+        new Error(
+          `${status} is not a status a task can be set to; request an exemption instead`,
+        ),
+      );
+    }
+    return this.call<'updateTask', TaskWriteResult>('updateTask', {
+      path: { ...refParams(ref), taskId },
+      body: status === undefined ? rest : { ...rest, status },
+    });
   }
 
-  addEvidence(ref: CompoundEntityRef, taskId: string, input: any) {
-    return this.request<any>(
-      `${entityPath(ref)}/tasks/${encodeURIComponent(taskId)}/evidence`,
-      {
-        method: 'POST',
-        body: input,
-      },
-    );
+  addEvidence(
+    ref: CompoundEntityRef,
+    taskId: string,
+    input: Parameters<ReadinessApi['addEvidence']>[2],
+  ) {
+    return this.call<
+      'addEvidence',
+      { evidence: Evidence; score: ReadinessScore }
+    >('addEvidence', {
+      path: { ...refParams(ref), taskId },
+      body: input,
+    });
   }
 
   reviewEvidence(
@@ -80,26 +148,33 @@ export class ReadinessClient implements ReadinessApi {
     evidenceId: string,
     input: EvidenceReviewDecision,
   ) {
-    return this.request<any>(
-      `${entityPath(ref)}/tasks/${encodeURIComponent(
-        taskId,
-      )}/evidence/${encodeURIComponent(evidenceId)}/review`,
-      { method: 'POST', body: input },
-    );
+    return this.call<
+      'reviewEvidence',
+      { evidence: Evidence; score: ReadinessScore }
+    >('reviewEvidence', {
+      path: { ...refParams(ref), taskId, evidenceId },
+      body: input,
+    });
   }
 
   async listReviews() {
-    return (await this.request<ReviewQueueResponse>('/reviews')).items;
+    return (
+      await this.call<'listReviews', { items: ReviewQueueItem[] }>(
+        'listReviews',
+        {},
+      )
+    ).items;
   }
 
-  grantExemption(ref: CompoundEntityRef, taskId: string, input: any) {
-    return this.request<any>(
-      `${entityPath(ref)}/tasks/${encodeURIComponent(taskId)}/exemption`,
-      {
-        method: 'PUT',
-        body: input,
-      },
-    );
+  grantExemption(
+    ref: CompoundEntityRef,
+    taskId: string,
+    input: { expectedVersion: number; reason: string; expiresAt: string },
+  ) {
+    return this.call<'grantExemption', TaskWriteResult>('grantExemption', {
+      path: { ...refParams(ref), taskId },
+      body: input,
+    });
   }
 
   requestExemption(
@@ -107,12 +182,10 @@ export class ReadinessClient implements ReadinessApi {
     taskId: string,
     input: ExemptionRequestInput,
   ) {
-    return this.request<any>(
-      `${entityPath(ref)}/tasks/${encodeURIComponent(
-        taskId,
-      )}/exemption-request`,
-      { method: 'POST', body: input },
-    );
+    return this.call<'requestExemption', TaskWriteResult>('requestExemption', {
+      path: { ...refParams(ref), taskId },
+      body: input,
+    });
   }
 
   previewImport(
@@ -120,8 +193,8 @@ export class ReadinessClient implements ReadinessApi {
     markdown: string,
     mapping?: ImportMapping,
   ) {
-    return this.request<ImportPreview>(`${entityPath(ref)}/import`, {
-      method: 'POST',
+    return this.call<'importReport', ImportPreview>('importReport', {
+      path: refParams(ref),
       body: mapping ? { markdown, mapping } : { markdown },
     });
   }
@@ -131,8 +204,12 @@ export class ReadinessClient implements ReadinessApi {
     markdown: string,
     mapping?: ImportMapping,
   ) {
-    return this.request<any>(`${entityPath(ref)}/import?apply=true`, {
-      method: 'POST',
+    return this.call<
+      'importReport',
+      { applied: Array<{ taskId: string; status: string }> }
+    >('importReport', {
+      path: refParams(ref),
+      query: { apply: 'true' },
       body: mapping ? { markdown, mapping } : { markdown },
     });
   }
@@ -143,46 +220,43 @@ export class ReadinessClient implements ReadinessApi {
     parent?: string,
   ) {
     return (
-      await this.request<{ items: any[] }>(
-        `/scores${query({
-          groupBy,
-          ...filters,
-          ...(parent ? { parent } : {}),
-        })}`,
-      )
+      await this.call<'getRollup', { items: RollupGroup[] }>('getRollup', {
+        query: { groupBy, ...filters, ...(parent ? { parent } : {}) },
+      })
     ).items;
   }
 
-  listServices(
-    q: ReadinessFilters & {
-      sort?: string;
-      order?: string;
-      limit?: number;
-      cursor?: string;
-    },
-  ) {
-    return this.request<any>(`/services${query(q as any)}`);
+  listServices(q: Parameters<ReadinessApi['listServices']>[0]) {
+    return this.call<
+      'listServices',
+      { items: ServiceScoreRow[]; total: number; nextCursor?: string }
+    >('listServices', { query: q });
   }
 
   async listBlockers(filters: ReadinessFilters = {}) {
     return (
-      await this.request<{ items: any[] }>(`/blockers${query(filters as any)}`)
+      await this.call<
+        'listBlockers',
+        { items: Awaited<ReturnType<ReadinessApi['listBlockers']>> }
+      >('listBlockers', { query: filters })
     ).items;
   }
 
   async getTrend(days: number, filters: ReadinessFilters = {}) {
     return (
-      await this.request<{ items: any[] }>(
-        `/trend${query({ days, ...filters })}`,
-      )
+      await this.call<
+        'getTrend',
+        { items: Awaited<ReturnType<ReadinessApi['getTrend']>> }
+      >('getTrend', { query: { days, ...filters } })
     ).items;
   }
 
   async getExpiringEvidence(days: number) {
     return (
-      await this.request<{ items: any[] }>(
-        `/evidence/expiring${query({ days })}`,
-      )
+      await this.call<
+        'listExpiringEvidence',
+        { items: Awaited<ReturnType<ReadinessApi['getExpiringEvidence']>> }
+      >('listExpiringEvidence', { query: { days } })
     ).items;
   }
 
@@ -190,61 +264,89 @@ export class ReadinessClient implements ReadinessApi {
     groupBy: 'owner' | 'system' | 'domain' | 'group',
     filters: ReadinessFilters = {},
   ) {
-    return this.request<string>(`/export${query({ groupBy, ...filters })}`, {
-      text: true,
-    });
+    return this.call(
+      'exportOrg',
+      { query: { groupBy, ...filters } },
+      { text: true },
+    );
   }
 
   async listInitiatives() {
-    return (await this.request<{ items: InitiativeSummary[] }>('/initiatives'))
-      .items;
+    return (
+      await this.call<'listInitiatives', { items: InitiativeSummary[] }>(
+        'listInitiatives',
+        {},
+      )
+    ).items;
   }
 
   async getEntityInitiatives(ref: CompoundEntityRef) {
     return (
-      await this.request<{ items: EntityInitiative[] }>(
-        `/initiatives${query({ entityRef: stringifyEntityRef(ref) })}`,
+      await this.call<'listInitiatives', { items: EntityInitiative[] }>(
+        'listInitiatives',
+        { query: { entityRef: stringifyEntityRef(ref) } },
       )
     ).items;
   }
 
   getInitiative(id: string) {
-    return this.request<InitiativeDetail>(
-      `/initiatives/${encodeURIComponent(id)}`,
-    );
+    return this.call<'getInitiative', InitiativeDetail>('getInitiative', {
+      path: { id },
+    });
   }
 
   exportInitiative(id: string, format: InitiativeExportFormat) {
-    return this.request<string>(
-      `/initiatives/${encodeURIComponent(id)}/export${query({ format })}`,
+    return this.call<'exportInitiative', string>(
+      'exportInitiative',
+      { path: { id }, query: { format } },
       { text: true },
     );
   }
 
-  private async request<T>(
-    path: string,
-    init: { method?: string; body?: unknown; text?: boolean } = {},
-  ): Promise<T> {
+  /**
+   * Calls an operation of the spec. Path parameters, query and body are typed from the spec;
+   * the answer is the spec's response type, or where the spec leaves it open the richer type
+   * of the common package that the caller names as `R`.
+   */
+  private async call<Op extends OperationId, R = Operation<Op>['response']>(
+    op: Op,
+    args: OperationArgs<Op>,
+    init: { text?: boolean } = {},
+  ): Promise<R> {
+    const { method, path } = readinessOperations[op];
+    const {
+      path: params,
+      query,
+      body,
+    } = args as {
+      path?: Record<string, string>;
+      query?: Record<string, string | number | boolean | undefined>;
+      body?: unknown;
+    };
     const baseUrl = await this.options.discoveryApi.getBaseUrl('readiness');
-    const response = await this.options.fetchApi.fetch(`${baseUrl}${path}`, {
-      method: init.method ?? 'GET',
-      ...(init.body !== undefined
-        ? {
-            body: JSON.stringify(init.body),
-            headers: { 'Content-Type': 'application/json' },
-          }
-        : {}),
-    });
+    const response = await this.options.fetchApi.fetch(
+      `${baseUrl}${url(path, params, query)}`,
+      {
+        method,
+        ...(body !== undefined
+          ? {
+              body: JSON.stringify(body),
+              headers: { 'Content-Type': 'application/json' },
+            }
+          : {}),
+      },
+    );
     if (response.status === 409) {
-      const body = await response.json();
+      const conflict: { error?: { message?: string }; current: TaskState } =
+        await response.json();
       throw new ReadinessConflictError(
-        body.error?.message ?? 'Conflict',
-        body.current,
+        conflict.error?.message ?? 'Conflict',
+        conflict.current,
       );
     }
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }
-    return (init.text ? await response.text() : await response.json()) as T;
+    return (init.text ? await response.text() : await response.json()) as R;
   }
 }

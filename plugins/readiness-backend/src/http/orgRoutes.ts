@@ -1,0 +1,96 @@
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  blockersQuerySchema,
+  readinessEvidenceReviewPermission,
+  rollupQuerySchema,
+  servicesQuerySchema,
+  trendQuerySchema,
+} from '@prodready/plugin-readiness-common';
+import { ListBlockersResponse } from '../schema/openapi';
+import { ReadinessRouter, RouteContext } from './context';
+import { parse } from './validation';
+
+/** The organisation-wide reads: templates, rollups, lists, trend, export, review queue. */
+export function addOrgRoutes(router: ReadinessRouter, ctx: RouteContext) {
+  const { httpAuth, permissions, service, templates, reports } = ctx;
+
+  router.get('/templates', async (_req, res) => {
+    res.json({ items: templates.list() });
+  });
+
+  router.get('/scores', async (req, res) => {
+    const query = parse(rollupQuerySchema, req.query);
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    res.json({
+      groupBy: query.groupBy,
+      items: await service.rollup(query, credentials),
+    });
+  });
+
+  router.get('/services', async (req, res) => {
+    const query = parse(servicesQuerySchema, req.query);
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    res.json(await service.listServices(query, credentials));
+  });
+
+  router.get('/blockers', async (req, res) => {
+    const query = parse(blockersQuerySchema, req.query);
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const items = await service.listBlockers(query, credentials);
+    // The read model types `kind` as a string; its values are the spec's open | expired.
+    res.json({ items: items as ListBlockersResponse['items'] });
+  });
+
+  router.get('/trend', async (req, res) => {
+    const query = parse(trendQuerySchema, req.query);
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    res.json({
+      days: query.days,
+      items: await service.trend(query, credentials),
+    });
+  });
+
+  router.get('/evidence/expiring', async (req, res) => {
+    // The spec validated `days` (0–366) and filled in its default.
+    const { days } = req.query;
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    res.json({
+      days,
+      items: await service.expiringEvidence(days, credentials),
+    });
+  });
+
+  router.get('/export', async (req, res) => {
+    const query = parse(rollupQuerySchema, req.query);
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    res.type('text/markdown').send(await reports.exportOrg(query, credentials));
+  });
+
+  router.get('/reviews', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const { user, ownership } = await ctx.ownershipOf(credentials);
+    // Read more than a page, then keep what the permission allows (a filter applied after a
+    // limit would hide reviewable items behind others').
+    const items = await service.reviewQueue({
+      reviewer: user,
+      reviewerOwnership: ownership,
+      credentials,
+      limit: 1000,
+    });
+    // Only entities the caller holds the review permission on.
+    const decisions = items.length
+      ? await permissions.authorize(
+          items.map(i => ({
+            permission: readinessEvidenceReviewPermission,
+            resourceRef: i.entityRef,
+          })),
+          { credentials },
+        )
+      : [];
+    res.json({
+      items: items
+        .filter((_, k) => decisions[k].result === AuthorizeResult.ALLOW)
+        .slice(0, 200),
+    });
+  });
+}
