@@ -5,7 +5,7 @@ import {
   RollupQuery,
   TaskStatus,
 } from '@prodready/plugin-readiness-common';
-import { ReadinessService } from '../service/ReadinessService';
+import { ReadinessService } from '../domain/ReadinessService';
 import { ImportPreview } from './preview';
 import { PreviewRunner } from './PreviewRunner';
 import { MappingOverrides } from './mapTasks';

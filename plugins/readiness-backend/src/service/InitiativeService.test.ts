@@ -4,7 +4,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { Entity } from '@backstage/catalog-model';
 import { NotificationSendOptions } from '@backstage/plugin-notifications-node';
 import { Initiative } from '@prodready/plugin-readiness-common';
-import { CatalogSync } from '../sync/CatalogSync';
+import { CatalogSyncJob } from '../jobs/CatalogSyncJob';
 import { ReadinessNotifier } from '../notify/ReadinessNotifier';
 import { TemplateRegistry } from '../templates/TemplateRegistry';
 import { InitiativeService } from './InitiativeService';
@@ -37,10 +37,9 @@ describe('InitiativeService', () => {
       ];
       const { store, service, catalog, auth, logger, config } =
         await createTestService({ knex: await databases.init(id), entities });
-      await new CatalogSync({
+      await new CatalogSyncJob({
         catalog,
         auth,
-        store,
         service,
         templates: TemplateRegistry.fromConfig(config),
         logger,
@@ -86,7 +85,7 @@ describe('InitiativeService', () => {
         actor: string,
         producer: 'ci' | 'person',
       ) => {
-        const state = (await store.listTaskStates(ref)).find(
+        const state = (await store.tasks.list(ref)).find(
           t => t.taskId === '3.2',
         );
         await service.updateTask({
@@ -342,10 +341,9 @@ describe('InitiativeService against a team escaping its initiative', () => {
         entities,
       });
       const syncWith = async (list: Entity[]) => {
-        await new CatalogSync({
+        await new CatalogSyncJob({
           catalog: catalogServiceMock({ entities: list }),
           auth,
-          store,
           service,
           templates: TemplateRegistry.fromConfig(config),
           logger,
@@ -440,10 +438,9 @@ describe('InitiativeService against a team escaping its initiative', () => {
       const entities = [group('team-a'), component('a1', 'team-a', 'sys')];
       const { store, service, catalog, auth, logger, config } =
         await createTestService({ knex: await databases.init(id), entities });
-      await new CatalogSync({
+      await new CatalogSyncJob({
         catalog,
         auth,
-        store,
         service,
         templates: TemplateRegistry.fromConfig(config),
         logger,

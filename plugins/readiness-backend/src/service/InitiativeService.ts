@@ -8,92 +8,17 @@ import {
   EntityInitiative,
   Initiative,
   InitiativeDetail,
-  InitiativeServiceProgress,
   InitiativeSummary,
-  InitiativeTeamProgress,
-  ReadinessTemplate,
-  formatZodIssues,
-  initiativeGaps,
-  initiativeGoalParts,
   initiativeMilestone,
-  initiativeSchema,
   initiativeState,
 } from '@prodready/plugin-readiness-common';
-import fs from 'node:fs';
-import path from 'node:path';
-import yaml from 'yaml';
-import {
-  CoveredService,
-  InitiativeStore,
-  StoredInitiative,
-} from '../database/InitiativeStore';
+import { InitiativeStore, StoredInitiative } from '../database/InitiativeStore';
 import { ReadinessNotifier } from '../notify/ReadinessNotifier';
+import { parseDefinition, readInitiativeConfig } from './initiativeConfig';
+import { toCsv, toMarkdown } from './initiativeExport';
+import { dayOf, lackingOf, progressOf } from './initiativeProgress';
 
-/** Parses one definition, naming where it came from and the field at fault. */
-function parseDefinition(
-  value: unknown,
-  where: string,
-  knownTasks?: Set<string>,
-): Initiative {
-  const parsed = initiativeSchema.safeParse(value);
-  if (!parsed.success) {
-    throw new InputError(
-      `Invalid initiative in ${where}: ${formatZodIssues(parsed.error)}`,
-    );
-  }
-  // A task no template has would read "not proven" forever.
-  const unknown = (parsed.data.goal.tasks ?? []).filter(
-    t => knownTasks && !knownTasks.has(t),
-  );
-  if (unknown.length) {
-    throw new InputError(
-      `Invalid initiative in ${where}: goal.tasks: no template has task ${unknown.join(
-        ', ',
-      )}`,
-    );
-  }
-  return parsed.data;
-}
-
-/** Every task id of the configured templates. */
-export const taskIdsOf = (templates: ReadinessTemplate[]) =>
-  new Set(
-    templates.flatMap(t => t.phases.flatMap(p => p.tasks.map(k => k.id))),
-  );
-
-const dayOf = (now: Date) => now.toISOString().slice(0, 10);
-
-/** Covered services with what each lacks, teams (direct owners) and the totals. */
-function progressOf(initiative: Initiative, covered: CoveredService[]) {
-  const services: InitiativeServiceProgress[] = covered.map(s => {
-    const lacking = s.untracked
-      ? ['no longer tracked for readiness']
-      : initiativeGaps(initiative.goal, s);
-    return {
-      entityRef: s.entityRef,
-      ...(s.owner ? { owner: s.owner } : {}),
-      met: lacking.length === 0,
-      lacking,
-      ...(s.left ? { left: true as const } : {}),
-    };
-  });
-  const teams = new Map<string, InitiativeTeamProgress>();
-  for (const s of services) {
-    const owner = s.owner ?? '(none)';
-    const team = teams.get(owner) ?? { owner, services: 0, met: 0 };
-    team.services += 1;
-    if (s.met) team.met += 1;
-    teams.set(owner, team);
-  }
-  return {
-    services,
-    teams: [...teams.values()].sort((a, b) => a.owner.localeCompare(b.owner)),
-    progress: {
-      services: services.length,
-      met: services.filter(s => s.met).length,
-    },
-  };
-}
+export { taskIdsOf } from './initiativeConfig';
 
 /**
  * Initiatives (campaigns): definitions from `readiness.initiatives` / `readiness.initiativeFiles`
@@ -126,38 +51,7 @@ export class InitiativeService {
     config: Config,
     options: { baseDir?: string; knownTasks?: Set<string> } = {},
   ): Initiative[] {
-    const { baseDir = process.cwd(), knownTasks } = options;
-    const found: Initiative[] = [];
-    (config.getOptionalConfigArray('readiness.initiatives') ?? []).forEach(
-      (c, i) =>
-        found.push(
-          parseDefinition(c.get(), `readiness.initiatives[${i}]`, knownTasks),
-        ),
-    );
-    for (const file of config.getOptionalStringArray(
-      'readiness.initiativeFiles',
-    ) ?? []) {
-      const full = path.resolve(baseDir, file);
-      let doc: unknown;
-      try {
-        doc = yaml.parse(fs.readFileSync(full, 'utf8'));
-      } catch (error) {
-        throw new InputError(`Invalid initiative file ${file}: ${error}`);
-      }
-      const list: unknown[] = Array.isArray(doc) ? doc : [doc];
-      list.forEach((d, i) =>
-        found.push(parseDefinition(d, `${file}[${i}]`, knownTasks)),
-      );
-    }
-    const ids = new Set<string>();
-    for (const d of found) {
-      if (ids.has(d.id))
-        throw new InputError(
-          `Initiative id ${d.id} is defined twice in config`,
-        );
-      ids.add(d.id);
-    }
-    return found;
+    return readInitiativeConfig(config, options);
   }
 
   /**
@@ -275,9 +169,7 @@ export class InitiativeService {
         stored.definition.id,
       );
       if (!service) continue;
-      const lacking = service.untracked
-        ? ['no longer tracked for readiness']
-        : initiativeGaps(stored.definition.goal, service);
+      const lacking = lackingOf(stored.definition, service);
       out.push({
         id: stored.definition.id,
         title: stored.definition.title,
@@ -441,81 +333,4 @@ export class InitiativeService {
     const detail = await this.get(id, credentials, now);
     return format === 'csv' ? toCsv(detail) : toMarkdown(detail);
   }
-}
-
-const csvCell = (value: string) => {
-  // A leading =, +, - or @ would run as a formula in a spreadsheet.
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-};
-
-function toCsv(detail: InitiativeDetail): string {
-  const rows = [
-    ['initiative', 'deadline', 'service', 'owner', 'meets goal', 'lacking'],
-    ...detail.services.map(s => [
-      detail.id,
-      detail.deadline,
-      s.entityRef,
-      s.owner ?? '',
-      s.met ? 'yes' : 'no',
-      s.lacking.join('; '),
-    ]),
-  ];
-  return `${rows.map(r => r.map(csvCell).join(',')).join('\r\n')}\r\n`;
-}
-
-const mdCell = (value: string) =>
-  value.replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ');
-
-function toMarkdown(detail: InitiativeDetail): string {
-  const pct = (met: number, of: number) =>
-    of === 0 ? '—' : `${Math.round((met / of) * 100)} %`;
-  const lines = [
-    `# ${mdCell(detail.title)}`,
-    '',
-    `- Owner: ${detail.owner}`,
-    `- Goal: ${initiativeGoalParts(detail.goal).join('; ')}`,
-    `- From ${detail.startsAt} to ${detail.deadline} (${detail.state})`,
-    `- Progress: ${detail.progress.met} of ${
-      detail.progress.services
-    } services meet the goal (${pct(
-      detail.progress.met,
-      detail.progress.services,
-    )})`,
-    '',
-    '## Teams',
-    '',
-    '| Team | Services | Meet the goal |',
-    '|---|---|---|',
-    ...detail.teams.map(
-      t =>
-        `| ${mdCell(t.owner)} | ${t.services} | ${t.met} (${pct(
-          t.met,
-          t.services,
-        )}) |`,
-    ),
-    '',
-    '## Services',
-    '',
-    '| Service | Owner | Meets the goal | Lacking |',
-    '|---|---|---|---|',
-    ...detail.services.map(
-      s =>
-        `| ${mdCell(s.entityRef)} | ${mdCell(s.owner ?? '')} | ${
-          s.met ? 'yes' : 'no'
-        } | ${mdCell(s.lacking.join('; '))} |`,
-    ),
-    '',
-  ];
-  if (detail.history.length) {
-    lines.push(
-      '## Burn-up',
-      '',
-      '| Day | Services | Meet the goal |',
-      '|---|---|---|',
-      ...detail.history.map(h => `| ${h.day} | ${h.services} | ${h.met} |`),
-      '',
-    );
-  }
-  return lines.join('\n');
 }

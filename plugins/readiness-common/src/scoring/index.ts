@@ -1,1 +1,18 @@
-export * from './scoring';
+export type {
+  Blocker,
+  DimensionScore,
+  PhaseProgress,
+  ReadinessScore,
+  ReadinessStage,
+  TaskEvaluation,
+  TaskValueKind,
+  WhatIf,
+} from './scoreTypes';
+export {
+  evidenceExpiry,
+  isFailedCheck,
+  isTrusted,
+  isValidProof,
+} from './trust';
+export { evaluateTask } from './evaluateTask';
+export { scorePlan, whatIf } from './scoring';

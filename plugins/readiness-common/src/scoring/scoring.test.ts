@@ -1,5 +1,7 @@
 import { ReadinessTemplate, TaskState, Evidence } from '../types';
-import { evaluateTask, evidenceExpiry, scorePlan, whatIf } from './scoring';
+import { evaluateTask } from './evaluateTask';
+import { scorePlan, whatIf } from './scoring';
+import { evidenceExpiry } from './trust';
 
 const now = new Date('2026-06-01T00:00:00Z');
 const daysFromNow = (d: number) =>
