@@ -29,8 +29,8 @@ import { EvidenceExpiryJob } from './jobs/EvidenceExpiryJob';
 import { ReevaluationJob } from './jobs/ReevaluationJob';
 import { InitiativeProgressJob } from './jobs/InitiativeProgressJob';
 import { SeedJob } from './jobs/SeedJob';
-import { InitiativeService, taskIdsOf } from './service/InitiativeService';
-import { CiPrincipals } from './service/CiPrincipals';
+import { InitiativeService, taskIdsOf } from './domain/initiatives/InitiativeService';
+import { CiPrincipals } from './domain/CiPrincipals';
 import { TemplateRegistry } from './templates/TemplateRegistry';
 import { registerReadinessActions } from './actions/readinessActions';
 

@@ -7,9 +7,9 @@ import {
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { InputError, NotAllowedError } from '@backstage/errors';
-import { CiPrincipals } from '../service/CiPrincipals';
+import { CiPrincipals } from '../domain/CiPrincipals';
 import { ReadinessService } from '../domain/ReadinessService';
-import { InitiativeService } from '../service/InitiativeService';
+import { InitiativeService } from '../domain/initiatives/InitiativeService';
 
 /**
  * The zod instance an action's schema callbacks receive: the registry's own `zod/v3`,

@@ -2,10 +2,42 @@ import { RELATION_CHILD_OF } from '@backstage/catalog-model';
 import {
   READ_ONLY,
   ReadinessAction,
+  Zod,
   requireUser,
   visibleGroup,
 } from './actionContext';
-import { rollupRow, rollupRowSchema } from './schemas';
+import type { RollupGroup } from '@prodready/plugin-readiness-common';
+
+/** One group's rollup row. */
+const rollupRowSchema = (z: Zod) =>
+  z.object({
+    groupRef: z.string(),
+    services: z.number().describe('Scored services owned in the group'),
+    average: z.number().describe('Average overall score (0-100)'),
+    min: z.number(),
+    max: z.number(),
+    statusCounts: z.object({
+      ready: z.number(),
+      at_risk: z.number(),
+      not_ready: z.number(),
+    }),
+    blockers: z.number().describe('Open P0 blockers across the services'),
+    stageCounts: z
+      .array(z.number())
+      .describe('Services per phase stage reached: index 0 is none'),
+  });
+
+/** A rollup group as `rollupRowSchema` describes it. */
+const rollupRow = (g: RollupGroup) => ({
+  groupRef: g.key,
+  services: g.services,
+  average: g.average,
+  min: g.min,
+  max: g.max,
+  statusCounts: g.statusCounts,
+  blockers: g.blockers,
+  stageCounts: g.stageCounts,
+});
 
 /** `get-group-readiness`: a group's rollup and its direct sub-groups'. */
 export const getGroupReadiness: ReadinessAction = (actionsRegistry, deps) =>

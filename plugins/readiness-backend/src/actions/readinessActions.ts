@@ -1,12 +1,11 @@
 import { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
-import { CiPrincipals } from '../service/CiPrincipals';
+import { CiPrincipals } from '../domain/CiPrincipals';
 import { ReadinessService } from '../domain/ReadinessService';
-import { InitiativeService } from '../service/InitiativeService';
+import { InitiativeService } from '../domain/initiatives/InitiativeService';
 import { ActionDeps, ReadinessAction } from './actionContext';
-import { checkReadinessGate } from './checkReadinessGate';
 import { getGroupReadiness } from './getGroupReadiness';
 import { getInitiativeProgress } from './getInitiativeProgress';
-import { getServiceReadiness } from './getServiceReadiness';
+import { checkReadinessGate, getServiceReadiness } from './serviceActions';
 import { listExpiringEvidence } from './listExpiringEvidence';
 
 /** The actions, in the order they are listed. Add new ones here. */
@@ -20,7 +19,8 @@ const readinessActions: ReadinessAction[] = [
 
 /**
  * Registers the readiness actions (`get-service-readiness`, `get-group-readiness`,
- * `list-expiring-evidence`, `check-readiness-gate`) with the actions registry, so an
+ * `list-expiring-evidence`, `check-readiness-gate`, `get-initiative-progress`) with the
+ * actions registry, so an
  * assistant can ask them through the MCP actions backend. They are read-only and run with
  * the caller's credentials: catalog visibility and service-principal bindings apply as on
  * the HTTP API, and an entity the caller may not see is not found.

@@ -21,7 +21,7 @@ import {
 } from '../database/DatabaseReadinessStore';
 import { normalizeRef } from '../database/refs';
 import { TemplateRegistry } from '../templates/TemplateRegistry';
-import { entityLinks } from '../service/entityLinks';
+import { entityLinks } from './entityLinks';
 import { CatalogAccess } from './CatalogAccess';
 import { PlanLifecycle } from './PlanLifecycle';
 import { PlanLookup } from './PlanLookup';

@@ -29,8 +29,8 @@ import {
 } from '../domain/ReadinessService';
 import { TemplateRegistry } from '../templates/TemplateRegistry';
 import { MarkdownReports } from '../import/MarkdownReports';
-import { CiPrincipals } from '../service/CiPrincipals';
-import { InitiativeService } from '../service/InitiativeService';
+import { CiPrincipals } from '../domain/CiPrincipals';
+import { InitiativeService } from '../domain/initiatives/InitiativeService';
 import { parseRef } from './validation';
 
 /** The router generated from schema/openapi.yaml: handlers typed from the spec. */

@@ -4,7 +4,7 @@ import {
   HttpAuthService,
 } from '@backstage/backend-plugin-api';
 import { z } from 'zod';
-import { InitiativeService } from '../service/InitiativeService';
+import { InitiativeService } from '../domain/initiatives/InitiativeService';
 import { HttpRequest, HttpResponse, ReadinessRouter } from './context';
 import { parse } from './validation';
 

@@ -1,5 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { InitiativeService } from '../service/InitiativeService';
+import { InitiativeService } from '../domain/initiatives/InitiativeService';
 import { ReadinessJob } from './scheduleJob';
 
 /**

@@ -9,7 +9,7 @@ import { DatabaseReadinessStore } from '../database/DatabaseReadinessStore';
 import { ReadinessService } from '../domain/ReadinessService';
 import { TemplateRegistry } from '../templates/TemplateRegistry';
 import { PlanSeeder } from './PlanSeeder';
-import { CiPrincipals } from '../service/CiPrincipals';
+import { CiPrincipals } from '../domain/CiPrincipals';
 import {
   createTestDatabases,
   databaseServiceFor,

@@ -6,7 +6,7 @@ import fs from 'node:fs/promises';
 import yaml from 'yaml';
 import { z } from 'zod';
 import { ReadinessService } from '../domain/ReadinessService';
-import { CiPrincipals } from '../service/CiPrincipals';
+import { CiPrincipals } from '../domain/CiPrincipals';
 
 const taskIds = z
   .array(z.union([z.string(), z.number()]).transform(String))

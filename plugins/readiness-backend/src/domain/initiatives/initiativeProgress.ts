@@ -4,7 +4,7 @@ import {
   InitiativeTeamProgress,
   initiativeGaps,
 } from '@prodready/plugin-readiness-common';
-import { CoveredService } from '../database/InitiativeStore';
+import { CoveredService } from '../../database/InitiativeStore';
 
 /** The day (YYYY-MM-DD, UTC) of an instant. */
 export const dayOf = (now: Date) => now.toISOString().slice(0, 10);

@@ -1,10 +1,42 @@
 import {
   READ_ONLY,
   ReadinessAction,
+  Zod,
   checkServiceRead,
   parseRef,
 } from './actionContext';
-import { blockerSchema, stageSchema, statusSchema } from './schemas';
+
+/* Output schemas shared by the two per-service actions. */
+
+/** A plan's status. */
+const statusSchema = (z: Zod) =>
+  z
+    .enum(['ready', 'at_risk', 'not_ready'])
+    .describe('ready, at_risk or not_ready');
+
+/** A plan's phase stage. */
+const stageSchema = (z: Zod) =>
+  z
+    .object({
+      reached: z
+        .number()
+        .describe('Phases proven, counted from the first (0: none)'),
+      of: z.number().describe('Phases in the template'),
+      phaseId: z.string().optional(),
+      title: z.string().optional().describe('The last phase proven'),
+    })
+    .describe('How far the service has climbed the phases of its template');
+
+/** An open P0 blocker. */
+const blockerSchema = (z: Zod) =>
+  z.object({
+    taskId: z.string(),
+    title: z.string(),
+    phaseId: z.string(),
+    kind: z
+      .string()
+      .describe('Why it blocks: open, attested, expired (no valid proof)'),
+  });
 
 /** `get-service-readiness`: one service's score, status, stage, blockers and next tasks. */
 export const getServiceReadiness: ReadinessAction = (actionsRegistry, deps) =>
@@ -129,5 +161,78 @@ export const getServiceReadiness: ReadinessAction = (actionsRegistry, deps) =>
           evaluatedAt: r.score.evaluatedAt,
         },
       };
+    },
+  });
+
+/** `check-readiness-gate`: the CI release gate's answer for a service, evaluated now. */
+export const checkReadinessGate: ReadinessAction = (actionsRegistry, deps) =>
+  actionsRegistry.register({
+    name: 'check-readiness-gate',
+    title: 'Check readiness gate',
+    description:
+      "The CI release gate's answer for a service, evaluated now: pass or fail, with every " +
+      'reason it fails (open P0 blockers, score or phase stage below the minimum, at-risk ' +
+      'status, expired evidence, tasks refuted by an automatic check, not-ready dependencies). ' +
+      'Same rules as GET /api/readiness/entities/{kind}/{namespace}/{name}/gate.',
+    schema: {
+      input: z =>
+        z.object({
+          entityRef: z
+            .string()
+            .min(1)
+            .max(300)
+            .describe(
+              'The service, e.g. "component:default/payments" (kind and namespace default to component and default)',
+            ),
+          minScore: z
+            .number()
+            .min(0)
+            .max(100)
+            .default(0)
+            .describe('Least overall score required'),
+          minStage: z
+            .number()
+            .int()
+            .min(0)
+            .max(50)
+            .default(0)
+            .describe('Least phase stage required (0: none)'),
+          allowAtRisk: z
+            .boolean()
+            .default(false)
+            .describe('Accept the at_risk status'),
+          allowExpired: z
+            .boolean()
+            .default(false)
+            .describe('Accept tasks resting on expired evidence'),
+          requireDependencies: z
+            .boolean()
+            .default(false)
+            .describe('Fail when a dependency (dependsOn) is not ready'),
+        }),
+      output: z =>
+        z.object({
+          entityRef: z.string(),
+          pass: z.boolean(),
+          reasons: z.array(z.string()).describe('Why it fails; empty on pass'),
+          score: z.number(),
+          status: statusSchema(z),
+          stage: stageSchema(z),
+          blockers: z.array(blockerSchema(z)),
+          expired: z.number().describe('Tasks resting on expired evidence'),
+          notReadyDependencies: z.array(z.string()),
+          minScore: z.number(),
+          minStage: z.number(),
+          allowAtRisk: z.boolean(),
+          allowExpired: z.boolean(),
+          requireDependencies: z.boolean(),
+        }),
+    },
+    attributes: READ_ONLY,
+    action: async ({ input, credentials }) => {
+      const { entityRef, ...query } = input;
+      const ref = parseRef(entityRef, 'component');
+      await checkServiceRead(deps, credentials, ref);
+      return { output: await deps.service.gate(ref, query, credentials) };
     },
   });

@@ -4,13 +4,13 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { Entity } from '@backstage/catalog-model';
 import { NotificationSendOptions } from '@backstage/plugin-notifications-node';
 import { Initiative } from '@prodready/plugin-readiness-common';
-import { CatalogSyncJob } from '../jobs/CatalogSyncJob';
-import { ReadinessNotifier } from '../notify/ReadinessNotifier';
-import { TemplateRegistry } from '../templates/TemplateRegistry';
+import { CatalogSyncJob } from '../../jobs/CatalogSyncJob';
+import { ReadinessNotifier } from '../../notify/ReadinessNotifier';
+import { TemplateRegistry } from '../../templates/TemplateRegistry';
 import { InitiativeService } from './InitiativeService';
-import { createTestDatabases } from '../__testUtils__/testDatabase';
-import { createTestService } from '../__testUtils__/testService';
-import { component, group } from '../__testUtils__/fixtures';
+import { createTestDatabases } from '../../__testUtils__/testDatabase';
+import { createTestService } from '../../__testUtils__/testService';
+import { component, group } from '../../__testUtils__/fixtures';
 
 jest.setTimeout(60_000);
 

@@ -12,8 +12,8 @@ import {
   initiativeMilestone,
   initiativeState,
 } from '@prodready/plugin-readiness-common';
-import { InitiativeStore, StoredInitiative } from '../database/InitiativeStore';
-import { ReadinessNotifier } from '../notify/ReadinessNotifier';
+import { InitiativeStore, StoredInitiative } from '../../database/InitiativeStore';
+import { ReadinessNotifier } from '../../notify/ReadinessNotifier';
 import { parseDefinition, readInitiativeConfig } from './initiativeConfig';
 import { toCsv, toMarkdown } from './initiativeExport';
 import { dayOf, lackingOf, progressOf } from './initiativeProgress';
