@@ -41,7 +41,7 @@ export class CatalogSyncJob implements ReadinessJob {
   }> {
     const { catalog, auth, service, templates, logger } = this.deps;
     const credentials = await auth.getOwnServiceCredentials();
-    const filter: Record<string, string | symbol | string[]>[] =
+    const filter: Record<string, string | symbol | (string | symbol)[]>[] =
       READINESS_ANNOTATIONS.map(a => ({
         [`metadata.annotations.${a}`]: CATALOG_FILTER_EXISTS,
       }));
@@ -55,10 +55,7 @@ export class CatalogSyncJob implements ReadinessJob {
           : {}),
       });
     }
-    const { items } = await catalog.getEntities(
-      { filter: filter as any },
-      { credentials },
-    );
+    const { items } = await catalog.getEntities({ filter }, { credentials });
     const entities = items.filter((e): e is Entity => Boolean(e));
 
     const { items: systems } = await catalog.getEntities(

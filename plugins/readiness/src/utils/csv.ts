@@ -9,7 +9,7 @@ const csvCell = (v: unknown) => {
 
 /** CSV of services with their scores, for status reports. */
 export function servicesToCsv(rows: ServiceScoreRow[]): string {
-  const header = [
+  const header: (keyof ServiceScoreRow)[] = [
     'entityRef',
     'owner',
     'system',
@@ -23,6 +23,6 @@ export function servicesToCsv(rows: ServiceScoreRow[]): string {
   ];
   return [
     header.join(','),
-    ...rows.map(r => header.map(h => csvCell((r as any)[h])).join(',')),
+    ...rows.map(r => header.map(h => csvCell(r[h])).join(',')),
   ].join('\n');
 }

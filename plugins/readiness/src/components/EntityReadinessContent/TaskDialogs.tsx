@@ -41,7 +41,7 @@ export function EvidenceDialog(props: {
           select
           label="Kind"
           value={kind}
-          onChange={e => setKind(e.target.value as any)}
+          onChange={e => setKind(e.target.value as typeof kind)}
           fullWidth
           margin="dense"
         >
