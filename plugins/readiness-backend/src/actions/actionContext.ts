@@ -71,7 +71,7 @@ export function parseRef(
 }
 
 /** A group ref: any other kind is refused. */
-export function parseGroupRef(value: string): CompoundEntityRef {
+function parseGroupRef(value: string): CompoundEntityRef {
   const ref = parseRef(value, 'group');
   if (ref.kind.toLocaleLowerCase('en-US') !== 'group') {
     throw new InputError(`"${value}" is not a group ref`);

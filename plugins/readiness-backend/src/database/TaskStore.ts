@@ -27,7 +27,7 @@ export type TaskUpdateResult =
   | { ok: false; current: TaskState };
 
 /** A task state from its row and its evidence. */
-export function toTaskState(
+function toTaskState(
   row: DbTaskStatesRow,
   evidence: Evidence[],
 ): TaskState {

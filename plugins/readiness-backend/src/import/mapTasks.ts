@@ -160,7 +160,7 @@ function templateWords(template: ReadinessTemplate): TemplateWords {
  * Best template task for a parsed task. Title words weigh most; checklist lines only
  * support a match. At least one title word must meet the template task's title.
  */
-export function matchTask(
+function matchTask(
   parsed: ParsedTask,
   template: ReadinessTemplate | TemplateWords,
 ): TaskMatch | undefined {
@@ -204,7 +204,7 @@ export function matchTask(
 }
 
 /** The status for a template task that several report items mapped to. */
-export function combineStatuses(statuses: TaskStatus[]): TaskStatus {
+function combineStatuses(statuses: TaskStatus[]): TaskStatus {
   if (statuses.every(s => s === 'done')) return 'done';
   if (statuses.every(s => s === 'not_applicable')) return 'not_applicable';
   if (statuses.includes('blocked')) return 'blocked';

@@ -18,7 +18,7 @@ const LABEL: Record<string, string> = {
 /** Evidence expiring this soon is announced in advance. */
 export const EXPIRY_WARNING_DAYS = 14;
 /** A fall of at least this many points is announced even without a status change. */
-export const SCORE_DROP_POINTS = 10;
+const SCORE_DROP_POINTS = 10;
 
 /** Evidence that expires soon or has expired, as the expiry job reads it from the service. */
 export interface ExpiringEvidence {

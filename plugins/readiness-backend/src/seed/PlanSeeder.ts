@@ -13,7 +13,7 @@ const taskIds = z
   .default([]);
 
 /** Schema of a seed file: initial task states per service. @internal */
-export const seedFileSchema = z
+const seedFileSchema = z
   .object({
     services: z.record(
       z.string(),

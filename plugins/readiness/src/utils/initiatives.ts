@@ -33,7 +33,7 @@ export function describeSelection(selection: InitiativeSelection = {}): string {
 }
 
 /** Whole UTC days from today to `day` (negative once it has passed). */
-export function daysUntil(day: string, now = new Date()): number {
+function daysUntil(day: string, now = new Date()): number {
   const today = Date.UTC(
     now.getUTCFullYear(),
     now.getUTCMonth(),

@@ -94,7 +94,7 @@ export const BLOCKER_REASONS: Partial<Record<TaskValueKind, string>> = {
 };
 
 /** The same, as a short suffix after the task in the org page's blocker list. */
-export const BLOCKER_SUFFIXES: Partial<Record<TaskValueKind, string>> = {
+const BLOCKER_SUFFIXES: Partial<Record<TaskValueKind, string>> = {
   attested: ' (done on a claim: needs verified or reviewed proof)',
   expired: ' (proof expired)',
 };
