@@ -97,8 +97,8 @@ describe('BoundedCache', () => {
       ttlMs: 1000,
       maxWeight: 1,
     });
-    await expect(broken.set('k', 1)).resolves.toBeUndefined();
-    await expect(broken.set('l', 1)).resolves.toBeUndefined();
+    await expect(broken.set('k', 1)).resolves.toBe(false);
+    await expect(broken.set('l', 1)).resolves.toBe(false);
     expect(await broken.get('k')).toBeUndefined();
   });
 });

@@ -60,9 +60,12 @@ export class BoundedCache<T> {
     }
   }
 
-  /** Stores `value` under `key` for `ttlMs`; an entry heavier than the whole budget is skipped. */
-  async set(key: string, value: T, weight = 1): Promise<void> {
-    if (!this.enabled || weight > this.options.maxWeight) return;
+  /**
+   * Stores `value` under `key` for `ttlMs`; an entry heavier than the whole budget is skipped.
+   * False when the store refused the write.
+   */
+  async set(key: string, value: T, weight = 1): Promise<boolean> {
+    if (!this.enabled || weight > this.options.maxWeight) return false;
     const k = this.options.prefix + key;
     const now = Date.now();
     this.forget(k);
@@ -71,16 +74,11 @@ export class BoundedCache<T> {
     this.weight += weight;
     try {
       await this.cache.set(k, value as unknown as JsonValue);
+      return true;
     } catch (error) {
       this.options.logger?.debug(`Readiness cache write failed: ${error}`);
+      return false;
     }
-  }
-
-  /** Drops the entry under `key`. */
-  async delete(key: string): Promise<void> {
-    const k = this.options.prefix + key;
-    this.forget(k);
-    await this.drop(k);
   }
 
   /** Stops tracking `k` (it is about to be replaced or deleted). */

@@ -47,6 +47,11 @@ export class OrgReadModel {
    * coalescing, not a cache; an entry is deleted when its query settles or scores change.
    */
   private readonly inflight = new Map<string, Promise<RollupGroup[]>>();
+  /**
+   * Generation replacements under way on this replica: while one is, rollups skip the
+   * cache, so this replica never serves a rollup from before its own committed write.
+   */
+  private replacing = 0;
 
   constructor(
     private readonly deps: {
@@ -90,6 +95,7 @@ export class OrgReadModel {
     const key = `all|${stableStringify(query)}`;
     const running = this.inflight.get(key);
     if (running) return running;
+    if (this.replacing > 0) return this.deps.readModel.rollup(groupBy, filters);
     const generation = (await this.generations.get('current')) ?? '';
     const hit = await this.rollups.get(key);
     if (hit && hit.generation === generation) return hit.groups;
@@ -113,11 +119,22 @@ export class OrgReadModel {
   /** Drops cached rollups: called by the command layer after every score write. */
   async scoresChanged(): Promise<void> {
     if (!this.rollups.enabled) return;
+    this.replacing += 1;
     this.inflight.clear();
-    await this.generations.set(
-      'current',
-      `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`,
-    );
+    const replaced = await this.generations
+      .set(
+        'current',
+        `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`,
+      )
+      .finally(() => {
+        this.replacing -= 1;
+      });
+    if (!replaced) {
+      // Other replicas sharing the cache keep their rollups until the TTL runs out.
+      this.deps.logger.warn(
+        'Readiness could not replace the rollup generation in the cache: other replicas may serve rollups up to readiness.rollupCacheSeconds old',
+      );
+    }
   }
 
   /** Open P0 blockers across the services the caller may see. */

@@ -1,4 +1,5 @@
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { CacheService } from '@backstage/backend-plugin-api';
 import { CacheManager } from '@backstage/backend-defaults/cache';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { ConfigReader } from '@backstage/config';
@@ -159,6 +160,70 @@ describe('ReadinessService reads', () => {
       expect(after[0].average).not.toEqual(before[0].average);
       expect(await service.rollup(query, user)).toEqual(after);
       expect(rollups).toHaveBeenCalledTimes(2);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'serves no rollup from before its own write while the cache generation is still being replaced, %p',
+    async id => {
+      const knex = await databases.init(id);
+      const store = await DatabaseReadinessStore.create({
+        database: databaseServiceFor(knex),
+      });
+      // A cache store whose write of the rollup generation hangs until released (a slow redis).
+      let hang = false;
+      let release = () => {};
+      let generationWriteStarted = () => {};
+      const started = new Promise<void>(resolve => {
+        generationWriteStarted = resolve;
+      });
+      const slow = (cache: CacheService): CacheService => ({
+        get: (key, ...rest) => cache.get(key, ...rest),
+        delete: key => cache.delete(key),
+        set: async (key, value, options) => {
+          if (hang && key.includes('rollup-generation')) {
+            generationWriteStarted();
+            await new Promise<void>(resolve => {
+              release = resolve;
+            });
+          }
+          return cache.set(key, value, options);
+        },
+        withOptions: options => slow(cache.withOptions(options)),
+      });
+      const service = new ReadinessService({
+        store,
+        templates: TemplateRegistry.fromConfig(new ConfigReader({})),
+        catalog: catalogServiceMock({
+          entities: [component('payments', 'payments-team', 'pay')],
+        }),
+        auth: mockServices.auth(),
+        logger: mockServices.logger.mock(),
+        config: new ConfigReader({}),
+        permissions: mockServices.permissions.mock({
+          authorizeConditional: async () => [{ result: AuthorizeResult.ALLOW }],
+        }),
+        cache: slow(memoryCache()),
+      });
+      const ref = { kind: 'component', namespace: 'default', name: 'payments' };
+      const user = mockCredentials.user();
+      await service.getEntityReadiness(ref, user);
+      await service.registerPending();
+      const query = { groupBy: 'owner' as const };
+      const before = await service.rollup(query, user);
+
+      hang = true;
+      const write = service.updateTask({
+        entityRef: 'component:default/payments',
+        taskId: '1.2',
+        input: { expectedVersion: 0, status: 'done' },
+        actor: 'user:default/alice',
+      });
+      await started; // committed; the generation write hangs
+      const during = await service.rollup(query, user);
+      expect(during[0].average).not.toEqual(before[0].average);
+      release();
+      await write;
     },
   );
 

@@ -293,24 +293,9 @@ export class ReadinessService {
     return this.rescoring.reevaluateAll(now);
   }
 
-  /** The one write path: runs `write` and re-scores the plan under its lock. */
-  command<T>(
-    entityRef: string,
-    reason: string,
-    write: (store: DatabaseReadinessStore) => Promise<T>,
-    options?: { always?: boolean },
-  ): Promise<{ result: T; score: ReadinessScore }> {
-    return this.commands.command(entityRef, reason, write, options);
-  }
-
   /** The plan's ref, owner and system (for bindings), or undefined when there is none. */
   getPlanSummary(entityRef: string) {
     return this.reads.getPlanSummary(entityRef);
-  }
-
-  /** Records the outcomes of the automatic checks on one plan in one command. */
-  applyCheckResults(entityRef: string, results: CheckResult[]) {
-    return this.rescoring.applyCheckResults(entityRef, results);
   }
 
   /** The pinned template and task states of a plan (no catalog call). */

@@ -73,21 +73,25 @@ describe('PlanSeeder', () => {
       await service.registerEntity(
         component('payments', 'payments-team', 'pay'),
       );
-      await service.applyCheckResults('component:default/payments', [
-        {
-          taskId: '1.1',
-          actor: 'check:catalog-owner-set',
-          outcome: 'passed',
-          evidence: {
-            kind: 'check',
-            summary: 'owned',
-            source: 'catalog',
-            recordedAt: new Date().toISOString(),
-            recordedBy: 'check:catalog-owner-set',
-            trust: 'verified',
+      await service.recordCheckRuns(
+        'component:default/payments',
+        [],
+        [
+          {
+            taskId: '1.1',
+            actor: 'check:catalog-owner-set',
+            outcome: 'passed',
+            evidence: {
+              kind: 'check',
+              summary: 'owned',
+              source: 'catalog',
+              recordedAt: new Date().toISOString(),
+              recordedBy: 'check:catalog-owner-set',
+              trust: 'verified',
+            },
           },
-        },
-      ]);
+        ],
+      );
       expect(await seeder.run()).toEqual(['component:default/payments']);
       expect(await seeder.run()).toEqual([]);
 
