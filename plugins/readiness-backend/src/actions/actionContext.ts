@@ -10,6 +10,8 @@ import { InputError, NotAllowedError } from '@backstage/errors';
 import { CiPrincipals } from '../domain/CiPrincipals';
 import { ReadinessService } from '../domain/ReadinessService';
 import { InitiativeService } from '../domain/initiatives/InitiativeService';
+import { normalizeRef } from '../database/refs';
+import { ENTITY_REF_PART } from '../domain/entities';
 
 /**
  * The zod instance an action's schema callbacks receive: the registry's own `zod/v3`,
@@ -43,9 +45,6 @@ export const READ_ONLY = {
 
 // --- Input handling, mirroring the HTTP API (router.ts) ---------------------------------
 
-/** The router's rule for each part of `:kind/:namespace/:name`. */
-const REF_PART = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
-
 /** Parses a full or short entity ref ("component:default/payments", "payments"). */
 export function parseRef(
   value: string,
@@ -61,7 +60,7 @@ export function parseRef(
     throw new InputError(`Malformed entity ref "${value}": ${error}`);
   }
   for (const key of ['kind', 'namespace', 'name'] as const) {
-    if (!REF_PART.test(ref[key])) {
+    if (!ENTITY_REF_PART.test(ref[key])) {
       throw new InputError(
         `Malformed entity ref "${value}": invalid ${key} "${ref[key]}"`,
       );
@@ -123,7 +122,7 @@ export async function visibleGroup(
     credentials,
   );
   return {
-    ref: stringifyEntityRef(entity).toLocaleLowerCase('en-US'),
+    ref: normalizeRef(stringifyEntityRef(entity)),
     entity,
   };
 }

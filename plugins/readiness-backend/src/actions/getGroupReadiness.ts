@@ -7,6 +7,7 @@ import {
   visibleGroup,
 } from './actionContext';
 import type { RollupGroup } from '@prodready/plugin-readiness-common';
+import { normalizeRef } from '../database/refs';
 
 /** One group's rollup row. */
 const rollupRowSchema = (z: Zod) =>
@@ -78,9 +79,10 @@ export const getGroupReadiness: ReadinessAction = (actionsRegistry, deps) =>
         input.groupRef,
         credentials,
       );
-      const parent = entity.relations
-        ?.find(r => r.type === RELATION_CHILD_OF)
-        ?.targetRef.toLocaleLowerCase('en-US');
+      const parentRef = entity.relations?.find(
+        r => r.type === RELATION_CHILD_OF,
+      )?.targetRef;
+      const parent = parentRef && normalizeRef(parentRef);
       const rowOf = async (level?: string) =>
         (
           await deps.service.rollup(

@@ -4,6 +4,7 @@ import {
   requireUser,
   visibleGroup,
 } from './actionContext';
+import { normalizeRef } from '../database/refs';
 
 /** Most evidence one answer lists, soonest first. */
 const MAX_LISTED_EVIDENCE = 200;
@@ -69,7 +70,7 @@ export const listExpiringEvidence: ReadinessAction = (actionsRegistry, deps) =>
           groupRef: ref,
           days: input.days,
           items: items
-            .filter(i => owners.has(i.owner?.toLocaleLowerCase('en-US') ?? ''))
+            .filter(i => owners.has(normalizeRef(i.owner ?? '')))
             .slice(0, MAX_LISTED_EVIDENCE)
             .map(i => ({
               entityRef: i.entityRef,

@@ -2,21 +2,17 @@ import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { CompoundEntityRef, Entity } from '@backstage/catalog-model';
 import {
   EntityReadinessResponse,
-  ReadinessScore,
   RollupQuery,
   RunbookInput,
   RunbookPatch,
   ServiceFilters,
   ServicesQuery,
 } from '@prodready/plugin-readiness-common';
-import {
-  DatabaseReadinessStore,
-  PlanRecord,
-} from '../database/DatabaseReadinessStore';
+import { PlanRecord } from '../database/DatabaseReadinessStore';
 import { CatalogAccess } from './CatalogAccess';
 import { CatalogCommands } from './CatalogCommands';
 import { CheckCommands } from './CheckCommands';
-import { CheckResult, Rescoring } from './Rescoring';
+import { Rescoring } from './Rescoring';
 import { CommandLayer } from './CommandLayer';
 import { EntityReadModel } from './EntityReadModel';
 import { ExemptionCommands } from './ExemptionCommands';
@@ -41,7 +37,6 @@ export type { ReadinessDeps } from './deps';
 export class ReadinessService {
   private readonly catalog: CatalogAccess;
   private readonly org: OrgReadModel;
-  private readonly commands: CommandLayer;
   private readonly lifecycle: PlanLifecycle;
   private readonly reads: EntityReadModel;
   private readonly tasks: TaskCommands;
@@ -97,7 +92,6 @@ export class ReadinessService {
     });
     this.catalog = catalog;
     this.org = org;
-    this.commands = commands;
     this.lifecycle = lifecycle;
     this.reads = reads;
     this.tasks = new TaskCommands({

@@ -5,6 +5,9 @@ import {
   RunbookType,
 } from '@prodready/plugin-readiness-common';
 
+/** The rule for each part of an entity ref (`:kind/:namespace/:name`) the API accepts. @internal */
+export const ENTITY_REF_PART = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+
 /** JSON with sorted keys, so a template read back from jsonb compares equal. @internal */
 export const stableStringify = (value: unknown): string =>
   JSON.stringify(value, (_key, v) =>

@@ -12,11 +12,15 @@ import {
   initiativeMilestone,
   initiativeState,
 } from '@prodready/plugin-readiness-common';
-import { InitiativeStore, StoredInitiative } from '../../database/InitiativeStore';
+import {
+  InitiativeStore,
+  StoredInitiative,
+} from '../../database/InitiativeStore';
 import { ReadinessNotifier } from '../../notify/ReadinessNotifier';
 import { parseDefinition, readInitiativeConfig } from './initiativeConfig';
 import { toCsv, toMarkdown } from './initiativeExport';
 import { dayOf, lackingOf, progressOf } from './initiativeProgress';
+import { normalizeRef } from '../../database/refs';
 
 export { taskIdsOf } from './initiativeConfig';
 
@@ -158,7 +162,7 @@ export class InitiativeService {
     credentials: BackstageCredentials,
     now = new Date(),
   ): Promise<EntityInitiative[]> {
-    const ref = entityRef.toLocaleLowerCase('en-US');
+    const ref = normalizeRef(entityRef);
     const visible = await this.deps.visibleRefs(credentials);
     if (visible && !visible.includes(ref)) return [];
     const out: EntityInitiative[] = [];
