@@ -1,4 +1,4 @@
-import { mockCredentials } from '@backstage/backend-test-utils';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import request from 'supertest';
 import {
   registerPlans,
@@ -180,6 +180,97 @@ describe('initiatives API', () => {
             .set(as(people.admin))
         ).status,
       ).toBe(204);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'checks credentials, opens the audit event and checks admin before the body, %p',
+    async id => {
+      const events: Array<{
+        eventId: string;
+        outcome?: string;
+        error?: string;
+      }> = [];
+      const auditor = mockServices.auditor.mock({
+        createEvent: async ({ eventId }) => {
+          const event: (typeof events)[number] = { eventId };
+          events.push(event);
+          return {
+            success: async () => {
+              event.outcome = 'success';
+            },
+            fail: async ({ error }) => {
+              event.outcome = 'fail';
+              event.error = error.message;
+            },
+          };
+        },
+      });
+      const server = await startReadinessBackend({
+        knex: await databases.init(id),
+        entities,
+        features: [auditor.factory],
+      });
+
+      // A non-admin learns nothing about the body: 403 first, and the refusal is audited.
+      const denied = await request(server)
+        .post('/api/readiness/initiatives')
+        .set(as(people.owner))
+        .send({ ...drills, id: 'Not An Id', bogus: 1 });
+      expect(denied.status).toBe(403);
+      expect(events).toEqual([
+        {
+          eventId: 'initiative-create',
+          outcome: 'fail',
+          error: expect.stringContaining('administer readiness'),
+        },
+      ]);
+      const deniedPut = await request(server)
+        .put('/api/readiness/initiatives/tier1-drills')
+        .set(as(people.owner))
+        .send({ title: 42 });
+      expect(deniedPut.status).toBe(403);
+
+      // An admin's bad body is a 400 naming the field, and a failed audit event.
+      events.length = 0;
+      const bad = await request(server)
+        .post('/api/readiness/initiatives')
+        .set(as(people.admin))
+        .send({ ...drills, id: 'Not An Id' });
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.message).toMatch(
+        /^Invalid initiative in the request: id: /,
+      );
+      expect(events).toEqual([
+        {
+          eventId: 'initiative-create',
+          outcome: 'fail',
+          error: bad.body.error.message,
+        },
+      ]);
+
+      // An unknown field is named (the body's schema is a $ref in the spec).
+      const unknown = await request(server)
+        .post('/api/readiness/initiatives')
+        .set(as(people.admin))
+        .send({ ...drills, bogus: 1 });
+      expect(unknown.status).toBe(400);
+      expect(unknown.body.error.message).toContain('bogus');
+
+      events.length = 0;
+      const badPut = await request(server)
+        .put('/api/readiness/initiatives/tier1-drills')
+        .set(as(people.admin))
+        .send({ ...drills, goal: { minScore: 'high' } });
+      expect(badPut.status).toBe(400);
+      expect(badPut.body.error.message).toContain('goal.minScore');
+      expect(events).toEqual([
+        {
+          eventId: 'initiative-update',
+          outcome: 'fail',
+          error: badPut.body.error.message,
+        },
+      ]);
     },
   );
 });

@@ -67,9 +67,34 @@ export const trendQuerySchema = serviceFiltersSchema
   .extend({ days: z.coerce.number().int().min(1).max(366).default(90) })
   .strict();
 
-// `GET /evidence/expiring` and `GET /entities/…/gate` take only numbers, enums and
-// defaults: the backend's router validates them, converts them and fills the defaults in
-// from its OpenAPI spec (schema/openapi.yaml), so they have no schema here.
+/** Query of `GET /evidence/expiring`. @public */
+export const expiringQuerySchema = z
+  .object({ days: z.coerce.number().int().min(0).max(366).default(30) })
+  .strict();
+
+/** Query of `GET /entities/…/gate`. @public */
+export const gateQuerySchema = z
+  .object({
+    minScore: z.coerce.number().min(0).max(100).default(0),
+    /** The least phase stage the service must have reached (0: none required). */
+    minStage: z.coerce.number().int().min(0).max(50).default(0),
+    /** A release gate is strict by default: At risk fails unless the caller opts in. */
+    allowAtRisk: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform(v => v === 'true'),
+    /** Expired evidence fails the gate unless the caller opts in. */
+    allowExpired: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform(v => v === 'true'),
+    /** Fail the gate when a dependency (`dependsOn`) is Not ready. */
+    requireDependencies: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform(v => v === 'true'),
+  })
+  .strict();
 
 /** Parsed service filters. @public */
 export type ServiceFilters = z.infer<typeof serviceFiltersSchema>;

@@ -1,5 +1,6 @@
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
+  gateQuerySchema,
   isoDateTimeSchema,
   runbookInputSchema,
   runbookPatchSchema,
@@ -15,6 +16,9 @@ const historyQuerySchema = z
     to: isoDateTimeSchema.optional(),
   })
   .strict();
+
+/** The spec checks it too (a strict pattern); this keeps a Postgres uuid column safe anyway. */
+const runbookIdSchema = z.object({ id: z.string().uuid() });
 
 /** One service's readiness: reads, the CI gate, its runbooks and the plan upgrade. */
 export function addEntityRoutes(router: ReadinessRouter, ctx: RouteContext) {
@@ -51,21 +55,9 @@ export function addEntityRoutes(router: ReadinessRouter, ctx: RouteContext) {
 
   router.get('/entities/:kind/:namespace/:name/gate', async (req, res) => {
     const ref = parseRef(req.params);
-    // The spec validated the query, converted its numbers and filled in the defaults.
-    const {
-      minScore,
-      minStage,
-      allowAtRisk,
-      allowExpired,
-      requireDependencies,
-    } = req.query;
-    const query = {
-      minScore,
-      minStage,
-      allowAtRisk: allowAtRisk === 'true',
-      allowExpired: allowExpired === 'true',
-      requireDependencies: requireDependencies === 'true',
-    };
+    // The spec validated the query first; the handler checks it again, so the gate cannot
+    // fail open (no minScore, or NaN) were that validation ever skipped.
+    const query = parse(gateQuerySchema, req.query);
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
@@ -109,8 +101,7 @@ export function addEntityRoutes(router: ReadinessRouter, ctx: RouteContext) {
   router.patch(
     '/entities/:kind/:namespace/:name/runbooks/:id',
     async (req, res) => {
-      // The spec validated `id` (format: uuid).
-      const { id } = req.params;
+      const { id } = parse(runbookIdSchema, { id: req.params.id });
       const patch = parse(runbookPatchSchema, req.body);
       await ctx.write(req, res, {
         eventId: 'runbook-update',
@@ -126,8 +117,7 @@ export function addEntityRoutes(router: ReadinessRouter, ctx: RouteContext) {
   router.delete(
     '/entities/:kind/:namespace/:name/runbooks/:id',
     async (req, res) => {
-      // The spec validated `id` (format: uuid).
-      const { id } = req.params;
+      const { id } = parse(runbookIdSchema, { id: req.params.id });
       await ctx.write(req, res, {
         eventId: 'runbook-delete',
         permission: 'update',

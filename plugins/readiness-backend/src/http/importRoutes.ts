@@ -2,6 +2,15 @@ import { z } from 'zod';
 import { ReadinessRouter, RouteContext } from './context';
 import { parse, parseRef } from './validation';
 
+const importQuerySchema = z
+  .object({
+    apply: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform(v => v === 'true'),
+  })
+  .strict();
+
 const importBodySchema = z
   .object({
     markdown: z.string().min(1).max(1_000_000),
@@ -21,8 +30,7 @@ export function addImportRoutes(router: ReadinessRouter, ctx: RouteContext) {
   const { httpAuth, service, reports } = ctx;
 
   router.post('/entities/:kind/:namespace/:name/import', async (req, res) => {
-    // The spec validated `apply` (true | false) and filled in its default.
-    const apply = req.query.apply === 'true';
+    const { apply } = parse(importQuerySchema, req.query);
     // NUL has no place in a report and cannot be stored: it is dropped, not refused.
     const body =
       typeof req.body === 'string'

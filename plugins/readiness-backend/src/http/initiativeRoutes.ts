@@ -24,6 +24,15 @@ const listQuerySchema = z
       .optional(),
   })
   .strict();
+const exportQuerySchema = z
+  .object({ format: z.enum(['csv', 'markdown']).default('markdown') })
+  .strict();
+
+/** The `id` a body names, if it is a string (the body is validated later). */
+const idOf = (body: unknown) => {
+  const id = (body as { id?: unknown } | undefined)?.id;
+  return typeof id === 'string' ? id.slice(0, 64) : null;
+};
 
 /**
  * The initiative endpoints: everyone reads (over the services they can see); admins define.
@@ -58,8 +67,7 @@ export function addInitiativeRoutes(
 
   router.get('/initiatives/:id/export', async (req, res) => {
     const { id } = parse(idSchema, req.params);
-    // The spec validated `format` (csv | markdown) and filled in its default.
-    const { format } = req.query;
+    const { format } = parse(exportQuerySchema, req.query);
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const body = await initiatives.export(id, format, credentials);
     res
@@ -80,7 +88,8 @@ export function addInitiativeRoutes(
       eventId,
       severityLevel: 'medium',
       request: req,
-      meta: { initiative: req.params.id ?? req.body?.id },
+      // The body is not validated yet (that comes after the admin check): only a string id.
+      meta: { initiative: req.params.id ?? idOf(req.body) },
     });
     try {
       await deps.authorizeAdmin(credentials);

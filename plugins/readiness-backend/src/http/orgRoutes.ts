@@ -1,6 +1,7 @@
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   blockersQuerySchema,
+  expiringQuerySchema,
   readinessEvidenceReviewPermission,
   rollupQuerySchema,
   servicesQuerySchema,
@@ -51,8 +52,7 @@ export function addOrgRoutes(router: ReadinessRouter, ctx: RouteContext) {
   });
 
   router.get('/evidence/expiring', async (req, res) => {
-    // The spec validated `days` (0–366) and filled in its default.
-    const { days } = req.query;
+    const { days } = parse(expiringQuerySchema, req.query);
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     res.json({
       days,

@@ -94,6 +94,14 @@ export async function createRouter(
     validatorOptions: {
       // Credentials are the httpAuth service's to check, per route (users, services, guests).
       validateSecurity: false,
+      validateRequests: {
+        // The library's default, kept: bodies are not coerced (query values always are).
+        coerceTypes: false,
+        // Unknown query parameters (a cache buster) are ignored, as they always were, except
+        // by the operations the spec marks `x-eov-allow-unknown-query-parameters: false`
+        // (their handlers' zod schemas are strict too).
+        allowUnknownQueryParameters: true,
+      },
     },
   });
   router.use(api);

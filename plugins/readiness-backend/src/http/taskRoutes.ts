@@ -4,8 +4,16 @@ import {
   exemptionInputSchema,
   taskUpdateSchema,
 } from '@prodready/plugin-readiness-common';
+import { z } from 'zod';
 import { ReadinessRouter, RouteContext } from './context';
 import { parse } from './validation';
+
+/** The spec checks it too (a strict pattern); this keeps a Postgres uuid column safe anyway. */
+const evidenceIdSchema = z.object({ evidenceId: z.string().uuid() });
+
+const versionQuerySchema = z
+  .object({ expectedVersion: z.coerce.number().int().min(0) })
+  .strict();
 
 /** Writes on one task of a plan: status, evidence and its review, exemptions. */
 export function addTaskRoutes(router: ReadinessRouter, ctx: RouteContext) {
@@ -47,8 +55,10 @@ export function addTaskRoutes(router: ReadinessRouter, ctx: RouteContext) {
   });
 
   router.post(`${task}/evidence/:evidenceId/review`, async (req, res) => {
-    // The spec validated `evidenceId` (format: uuid).
-    const { taskId, evidenceId } = req.params;
+    const { taskId } = req.params;
+    const { evidenceId } = parse(evidenceIdSchema, {
+      evidenceId: req.params.evidenceId,
+    });
     const input = parse(evidenceReviewSchema, req.body);
     await ctx.write(req, res, {
       eventId: 'evidence-review',
@@ -106,8 +116,7 @@ export function addTaskRoutes(router: ReadinessRouter, ctx: RouteContext) {
 
   router.delete(`${task}/exemption`, async (req, res) => {
     const { taskId } = req.params;
-    // The spec validated `expectedVersion` (an integer ≥ 0) and converted it.
-    const { expectedVersion } = req.query;
+    const { expectedVersion } = parse(versionQuerySchema, req.query);
     await ctx.write(req, res, {
       eventId: 'exemption-revoke',
       permission: 'update',

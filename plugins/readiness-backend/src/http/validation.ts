@@ -3,12 +3,13 @@ import { InputError } from '@backstage/errors';
 import { formatZodIssues } from '@prodready/plugin-readiness-common';
 import { z } from 'zod';
 import { spec } from '../schema/openapi';
+import { ENTITY_REF_PART } from '../domain/entities';
 
-// The spec (schema/openapi.yaml) types and validates every request first; what is here adds
-// the rules an OpenAPI schema cannot say: entity-ref syntax, control characters, real
-// instants, http(s)-only URLs, cross-field refinements and transforms.
-
-const refPart = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+// The spec (schema/openapi.yaml) types and validates every request first; the handlers
+// parse what they use again with zod (bodies, queries, uuids), so nothing is trusted
+// unchecked were that validation ever skipped. zod owns the rules an OpenAPI schema cannot
+// say, or says less clearly: entity-ref syntax, control characters, real instants,
+// http(s)-only URLs, the evidence kinds a caller may send, cross-field refinements.
 
 /** Parses `:kind/:namespace/:name`, rejecting malformed parts with a 400 naming the part. */
 export function parseRef(params: {
@@ -17,7 +18,7 @@ export function parseRef(params: {
   name: string;
 }): CompoundEntityRef {
   for (const key of ['kind', 'namespace', 'name'] as const) {
-    if (!refPart.test(params[key] ?? '')) {
+    if (!ENTITY_REF_PART.test(params[key] ?? '')) {
       throw new InputError(
         `Malformed entity ref: invalid ${key} "${params[key]}"`,
       );
@@ -70,6 +71,15 @@ export function fieldWithNul(body: unknown): string | undefined {
   return undefined;
 }
 
+/** The spec's pattern of the uuid path parameters (ajv-formats' `uuid` takes `urn:uuid:…`). */
+const UUID_PATTERN = '^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$';
+
+/** A problem in words where the spec's message would quote a regular expression. */
+const plainProblem = (problem: string) =>
+  problem === `must match pattern "${UUID_PATTERN}"`
+    ? 'must be a UUID'
+    : problem;
+
 /**
  * Rewrites a message of the spec's request validation (express-openapi-validator:
  * `request/body/url must match format "uri", request/query must NOT have …`) in the API's
@@ -82,7 +92,8 @@ export function fromSpecValidation(message: string): string {
     return `Invalid request: ${unknownQuery[1]}: unknown query parameter`;
   }
   const parameter = /^Parameter '([^']*)' (.*)$/s.exec(message);
-  if (parameter) return `Invalid request: ${parameter[1]}: ${parameter[2]}`;
+  if (parameter)
+    return `Invalid request: ${parameter[1]}: ${plainProblem(parameter[2])}`;
   if (!/^request\/(body|query|params|headers)/.test(message)) return message;
   const issues = message.split(/, (?=request\/)/).map(issue => {
     const m = /^request\/(body|query|params|headers)(?:\/(\S*))?\s+(.*)$/s.exec(
@@ -92,65 +103,121 @@ export function fromSpecValidation(message: string): string {
     const [, where, field, problem] = m;
     let name = field ? field.split('/').join('.') : where;
     if (!field && where === 'body') name = '(body)';
-    return `${name}: ${problem}`;
+    return `${name}: ${plainProblem(problem)}`;
   });
   return `Invalid request: ${issues.join('; ')}`;
 }
 
-type SpecPaths = Record<
-  string,
-  Record<
-    string,
-    {
-      requestBody?: {
-        content?: Record<
-          string,
-          { schema?: { properties?: Record<string, unknown> } }
-        >;
-      };
-    }
-  >
->;
+/** A JSON schema of the spec, as far as naming unknown fields needs it. */
+interface SpecSchema {
+  $ref?: string;
+  properties?: Record<string, SpecSchema>;
+  [keyword: string]: unknown;
+}
 
-/** The fields of the JSON body of an operation, per the spec. */
-function bodyFieldsOf(method: string, path: string): string[] | undefined {
-  for (const [template, item] of Object.entries(
-    spec.paths as unknown as SpecPaths,
-  )) {
+/** The part of the spec read here: request bodies and the schemas they refer to. */
+export interface BodySpec {
+  paths: Record<
+    string,
+    Record<
+      string,
+      | {
+          requestBody?: {
+            content?: Record<string, { schema?: SpecSchema } | undefined>;
+          };
+        }
+      | unknown
+    >
+  >;
+  components?: { schemas?: Record<string, SpecSchema | undefined> };
+}
+
+/** Follows `#/components/schemas/…` references (a few levels; cycles end there). */
+function resolve(
+  schema: SpecSchema | undefined,
+  apiSpec: BodySpec,
+): SpecSchema | undefined {
+  let current = schema;
+  for (let hops = 0; current?.$ref && hops < 10; hops++) {
+    const m = /^#\/components\/schemas\/([^/]+)$/.exec(current.$ref);
+    current = m ? apiSpec.components?.schemas?.[m[1]] : undefined;
+  }
+  return current?.$ref ? undefined : current;
+}
+
+/** The schema of the JSON body of an operation, per the spec. */
+function bodySchemaOf(
+  method: string,
+  path: string,
+  apiSpec: BodySpec,
+): SpecSchema | undefined {
+  for (const [template, item] of Object.entries(apiSpec.paths)) {
     if (!new RegExp(`^${template.replace(/\{\w+\}/g, '[^/]+')}$`).test(path))
       continue;
-    const properties =
-      item[method.toLowerCase()]?.requestBody?.content?.['application/json']
-        ?.schema?.properties;
-    if (properties) return Object.keys(properties);
+    const operation = item[method.toLowerCase()] as
+      | { requestBody?: { content?: Record<string, { schema?: SpecSchema }> } }
+      | undefined;
+    const schema =
+      operation?.requestBody?.content?.['application/json']?.schema;
+    if (schema) return resolve(schema, apiSpec);
   }
   return undefined;
 }
 
+/** The fields the schema at a dotted path of the body defines (resolving references). */
+function fieldsAt(
+  schema: SpecSchema | undefined,
+  path: string[],
+  apiSpec: BodySpec,
+): string[] | undefined {
+  let current = schema;
+  for (const part of path) {
+    current = resolve(current?.properties?.[part], apiSpec);
+  }
+  return current?.properties ? Object.keys(current.properties) : undefined;
+}
+
+/** The value at a dotted path of the body. */
+function valueAt(body: unknown, path: string[]): unknown {
+  let current = body;
+  for (const part of path) {
+    if (!current || typeof current !== 'object' || Array.isArray(current))
+      return undefined;
+    current = (current as Record<string, unknown>)[part];
+  }
+  return current;
+}
+
 /**
- * The spec's validation says a body has fields it does not define without naming them;
- * this names them (`Invalid request: score: is not a field of this request`).
+ * The spec's validation says an object has fields it does not define without naming them
+ * (`(body): …` or `selection: must NOT have additional properties`); this names them
+ * (`Invalid request: score: is not a field of this request`, `selection.x: …`), following
+ * `$ref`s to `#/components/schemas/…` and into nested objects.
  */
 export function nameUnknownFields(
   message: string,
   req: { method: string; path: string; body?: unknown },
+  apiSpec: BodySpec = spec as unknown as BodySpec,
 ): string {
-  const vague = '(body): must NOT have additional properties';
-  if (!message.includes(vague)) return message;
-  const body = req.body;
-  const fields = bodyFieldsOf(req.method, req.path);
-  if (!fields || !body || typeof body !== 'object' || Array.isArray(body))
-    return message;
-  const unknown = Object.keys(body).filter(k => !fields.includes(k));
-  if (!unknown.length) return message;
-  return message.replace(
-    vague,
-    unknown
+  const vague =
+    /(^|; |Invalid request: )(\(body\)|[\w.-]+): must NOT have additional properties(?=;|$)/g;
+  if (!vague.test(message)) return message;
+  const bodySchema = bodySchemaOf(req.method, req.path, apiSpec);
+  if (!bodySchema) return message;
+  return message.replace(vague, (whole, before: string, at: string) => {
+    const path = at === '(body)' ? [] : at.split('.');
+    const fields = fieldsAt(bodySchema, path, apiSpec);
+    const value = valueAt(req.body, path);
+    if (!fields || !value || typeof value !== 'object' || Array.isArray(value))
+      return whole;
+    const unknown = Object.keys(value).filter(k => !fields.includes(k));
+    if (!unknown.length) return whole;
+    return `${before}${unknown
       .map(k =>
         /^[\w.-]+$/.test(k)
-          ? `${k}: is not a field of this request`
-          : `(body): ${JSON.stringify(k)} is not a field of this request`,
+          ? `${[...path, k].join('.')}: is not a field of this request`
+          : `${at}: ${JSON.stringify(k)} is not a field of this request`,
       )
-      .join('; '),
-  );
+      .join('; ')}`;
+  });
 }

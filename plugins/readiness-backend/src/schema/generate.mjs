@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { typesFile } from './openapiTypes.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../../../..');
@@ -32,7 +33,6 @@ const HEADER = `//
 // ******************************************************************
 `;
 
-const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
 
 function routerFile() {
   return `${HEADER}import { createValidatedOpenApiRouterFromGeneratedEndpointMap } from '@backstage/backend-openapi-utils';
@@ -52,200 +52,6 @@ export const createOpenApiRouter = async (
 `;
 }
 
-// ---- JSON schema (OpenAPI 3.0 dialect) → TypeScript ------------------------------------
-
-const refName = ref => {
-  const m = /^#\/components\/schemas\/(\w+)$/.exec(ref);
-  if (!m) throw new Error(`Unsupported $ref ${ref}`);
-  return m[1];
-};
-const pascal = s => s.charAt(0).toUpperCase() + s.slice(1);
-const key = k => (/^[A-Za-z_$][\w$]*$/.test(k) ? k : JSON.stringify(k));
-const doc = (text, indent) =>
-  text
-    ? `${indent}/** ${String(text)
-        .trim()
-        .replace(/\*\//g, '*\\/')
-        .replace(/\s*\n\s*/g, ' ')} */\n`
-    : '';
-
-function toTs(schema, indent = '') {
-  if (!schema) return 'unknown';
-  let type;
-  if (schema.$ref) type = refName(schema.$ref);
-  else if (schema.enum)
-    type = schema.enum.map(v => JSON.stringify(v)).join(' | ');
-  else if (schema.type === 'string') type = 'string';
-  else if (schema.type === 'integer' || schema.type === 'number')
-    type = 'number';
-  else if (schema.type === 'boolean') type = 'boolean';
-  else if (schema.type === 'array')
-    type = `Array<${toTs(schema.items, indent)}>`;
-  else if (schema.type === 'object' || schema.properties) {
-    const inner = `${indent}  `;
-    const required = new Set(schema.required ?? []);
-    const lines = Object.entries(schema.properties ?? {}).map(
-      ([name, prop]) =>
-        `${doc(prop.description, inner)}${inner}${key(name)}${
-          required.has(name) ? '' : '?'
-        }: ${toTs(prop, inner)};\n`,
-    );
-    const extra = schema.additionalProperties;
-    if (extra && typeof extra === 'object') {
-      lines.push(`${inner}[key: string]: ${toTs(extra, inner)};\n`);
-    }
-    // An object the spec leaves open is any object (not an index signature, which
-    // interfaces would not satisfy).
-    type = lines.length ? `{\n${lines.join('')}${indent}}` : 'object';
-  } else type = 'unknown';
-  return schema.nullable ? `${type} | null` : type;
-}
-
-function resolveParameter(p) {
-  if (!p.$ref) return p;
-  const m = /^#\/components\/parameters\/(\w+)$/.exec(p.$ref);
-  if (!m) throw new Error(`Unsupported $ref ${p.$ref}`);
-  return spec.components.parameters[m[1]];
-}
-function resolveResponse(r) {
-  if (!r.$ref) return r;
-  const m = /^#\/components\/responses\/(\w+)$/.exec(r.$ref);
-  if (!m) throw new Error(`Unsupported $ref ${r.$ref}`);
-  return spec.components.responses[m[1]];
-}
-
-/**
- * The parameters as an object type. On the server a parameter with a default is always
- * there: the router's validation converts the values to their types and fills in defaults
- * before the handler runs.
- */
-function paramsType(params, side) {
-  if (!params.length) return undefined;
-  const present = p =>
-    p.required || (side === 'server' && p.schema?.default !== undefined);
-  return toTs({
-    type: 'object',
-    additionalProperties: false,
-    required: params.filter(present).map(p => p.name),
-    properties: Object.fromEntries(
-      params.map(p => [p.name, { ...p.schema, description: p.description }]),
-    ),
-  });
-}
-
-function typesFile(side) {
-  const out = [HEADER];
-  out.push(
-    `// Types of the readiness HTTP API as its OpenAPI spec states them. Responses that the\n// spec leaves open are \`unknown\`; the client narrows them to the common package's types.\n\n`,
-  );
-  for (const [name, schema] of Object.entries(spec.components.schemas)) {
-    out.push(
-      `${doc(schema.description ?? name, '')}export type ${name} = ${toTs(
-        schema,
-      )};\n\n`,
-    );
-  }
-  const ops = [];
-  for (const [route, item] of Object.entries(spec.paths)) {
-    for (const method of METHODS) {
-      const op = item[method];
-      if (!op) continue;
-      const id = op.operationId;
-      if (!id) throw new Error(`${method} ${route} has no operationId`);
-      const Name = pascal(id);
-      const params = [...(item.parameters ?? []), ...(op.parameters ?? [])].map(
-        resolveParameter,
-      );
-      const parts = [];
-      const emit = (suffix, type, what) => {
-        if (!type) return;
-        out.push(
-          `/** ${what} of \`${method.toUpperCase()} ${route}\`. */\nexport type ${Name}${suffix} = ${type};\n\n`,
-        );
-        parts.push(suffix);
-      };
-      emit(
-        'PathParams',
-        paramsType(
-          params.filter(p => p.in === 'path'),
-          side,
-        ),
-        'Path parameters',
-      );
-      emit(
-        'Query',
-        paramsType(
-          params.filter(p => p.in === 'query'),
-          side,
-        ),
-        'Query parameters',
-      );
-      const content = op.requestBody?.content ?? {};
-      if (content['application/json']) {
-        emit('Body', toTs(content['application/json'].schema), 'JSON body');
-      }
-      const okCode = Object.keys(op.responses ?? {}).find(c => /^2/.test(c));
-      const ok = okCode ? resolveResponse(op.responses[okCode]) : undefined;
-      const okContent = ok?.content ?? {};
-      let response = 'unknown';
-      if (okContent['application/json']) {
-        response = toTs(okContent['application/json'].schema);
-      } else if (Object.keys(okContent).some(t => t.startsWith('text/'))) {
-        response = 'string';
-      } else if (okCode === '204') {
-        response = 'void';
-      }
-      emit('Response', response, `Response (${okCode ?? 'none'})`);
-      ops.push({ id, method, route, Name, parts, response });
-    }
-  }
-  if (side === 'server') {
-    // The map `createValidatedOpenApiRouterFromGeneratedEndpointMap` types handlers from,
-    // as the Java generator writes it (`_delete` for DELETE; PATCH is not typed there).
-    out.push(
-      '/** The endpoints of the spec, for the typed router. */\nexport type EndpointMap = {\n',
-    );
-    for (const { method, route, Name, parts, response } of ops) {
-      const m = method === 'delete' ? '_delete' : method;
-      const field = (k, s) => (parts.includes(s) ? `${k}: ${Name}${s}; ` : '');
-      const res =
-        response === 'unknown' ? 'object | string | void' : `${Name}Response`;
-      out.push(
-        `  '#${m}|${route}': { ${field('path', 'PathParams')}${field(
-          'query',
-          'Query',
-        )}${field('body', 'Body')}response: ${res} };\n`,
-      );
-    }
-    out.push('};\n');
-    return out.join('');
-  }
-  out.push(
-    '/** Every operation of the API by operationId: method, path template and types. */\nexport interface ReadinessOperations {\n',
-  );
-  for (const { id, method, route, Name, parts } of ops) {
-    const t = s => (parts.includes(s) ? `${Name}${s}` : 'never');
-    out.push(
-      `  ${id}: { method: '${method.toUpperCase()}'; path: '${route}'; pathParams: ${t(
-        'PathParams',
-      )}; query: ${t('Query')}; body: ${t('Body')}; response: ${t(
-        'Response',
-      )} };\n`,
-    );
-  }
-  out.push('}\n\n');
-  out.push(
-    '/** Method and path template of every operation, for the client to build requests. */\nexport const readinessOperations = {\n',
-  );
-  for (const { id, method, route } of ops) {
-    out.push(
-      `  ${id}: { method: '${method.toUpperCase()}', path: '${route}' },\n`,
-    );
-  }
-  out.push('} as const;\n');
-  return out.join('');
-}
-
 // ---- write or check ----------------------------------------------------------------------
 
 const targets = [
@@ -255,7 +61,7 @@ const targets = [
   },
   {
     file: path.join(here, 'openapi/generated/apis/Api.server.ts'),
-    text: typesFile('server'),
+    text: typesFile(spec, 'server', HEADER),
   },
   {
     file: path.join(here, 'openapi/generated/apis/index.ts'),
@@ -271,12 +77,46 @@ const targets = [
   },
   {
     file: path.join(repoRoot, 'plugins/readiness/src/api/generated/openapi.ts'),
-    text: typesFile('client'),
+    text: typesFile(spec, 'client', HEADER),
   },
 ];
 
+// The folders that hold only generated files: anything else in them is an orphan (a file
+// of an older generator, or one added by hand), which --check refuses and a run removes.
+const generatedFolders = [
+  path.join(here, 'openapi'),
+  path.join(repoRoot, 'plugins/readiness/src/api/generated'),
+];
+const listFiles = dir =>
+  fs.existsSync(dir)
+    ? fs
+        .readdirSync(dir, { withFileTypes: true })
+        .flatMap(entry =>
+          entry.isDirectory()
+            ? listFiles(path.join(dir, entry.name))
+            : [path.join(dir, entry.name)],
+        )
+    : [];
+const targetFiles = new Set([
+  ...targets.map(t => t.file),
+  // Not written here, but the generated folder's own: the ignore list of
+  // `backstage-repo-tools package schema openapi generate`, kept for that tool.
+  path.join(here, 'openapi/generated/.openapi-generator-ignore'),
+]);
+const orphans = generatedFolders
+  .flatMap(listFiles)
+  .filter(file => !targetFiles.has(file));
+
 const check = process.argv.includes('--check');
 const stale = [];
+for (const file of orphans) {
+  if (check) {
+    stale.push(`${path.relative(repoRoot, file)} (not generated: remove it)`);
+  } else {
+    fs.rmSync(file);
+    console.log(`removed ${path.relative(repoRoot, file)} (not generated)`);
+  }
+}
 for (const { file, text } of targets) {
   const options = (await prettier.resolveConfig(file)) ?? {};
   const formatted = await prettier.format(text, {

@@ -411,10 +411,10 @@ export type ListInitiativesQuery = {
 export type ListInitiativesResponse = unknown;
 
 /** JSON body of `POST /initiatives`. */
-export type CreateInitiativeBody = Initiative;
+export type CreateInitiativeBody = object;
 
 /** Response (201) of `POST /initiatives`. */
-export type CreateInitiativeResponse = unknown;
+export type CreateInitiativeResponse = Initiative;
 
 /** Path parameters of `GET /initiatives/{id}`. */
 export type GetInitiativePathParams = {
@@ -430,10 +430,10 @@ export type UpdateInitiativePathParams = {
 };
 
 /** JSON body of `PUT /initiatives/{id}`. */
-export type UpdateInitiativeBody = Initiative;
+export type UpdateInitiativeBody = object;
 
 /** Response (200) of `PUT /initiatives/{id}`. */
-export type UpdateInitiativeResponse = unknown;
+export type UpdateInitiativeResponse = Initiative;
 
 /** Path parameters of `DELETE /initiatives/{id}`. */
 export type DeleteInitiativePathParams = {
@@ -614,13 +614,13 @@ export type AddEvidencePathParams = {
 
 /** JSON body of `POST /entities/{kind}/{namespace}/{name}/tasks/{taskId}/evidence`. */
 export type AddEvidenceBody = {
-  /** `check` evidence is recorded by the backend itself */
-  kind: 'link' | 'commit' | 'document' | 'attestation';
+  /** link, commit, document or attestation; `check` evidence is recorded by the backend itself */
+  kind: string;
   /** http(s) only; required unless kind is attestation */
   url?: string;
   summary: string;
-  /** the server records who produced the evidence */
-  source?: 'manual';
+  /** only manual may be sent: the server records who produced the evidence */
+  source?: string;
 };
 
 /** Response (201) of `POST /entities/{kind}/{namespace}/{name}/tasks/{taskId}/evidence`. */
@@ -632,6 +632,7 @@ export type ReviewEvidencePathParams = {
   namespace: string;
   name: string;
   taskId: string;
+  /** a UUID in its canonical 8-4-4-4-12 form (no urn:uuid prefix or braces) */
   evidenceId: string;
 };
 
@@ -720,6 +721,7 @@ export type AddRunbookPathParams = {
 export type AddRunbookBody = {
   type: RunbookType;
   title: string;
+  /** an http(s) URL */
   url: string;
   lastReviewedAt?: string;
 };
@@ -732,6 +734,7 @@ export type DeleteRunbookPathParams = {
   kind: string;
   namespace: string;
   name: string;
+  /** a UUID in its canonical 8-4-4-4-12 form (no urn:uuid prefix or braces) */
   id: string;
 };
 
@@ -743,12 +746,14 @@ export type UpdateRunbookPathParams = {
   kind: string;
   namespace: string;
   name: string;
+  /** a UUID in its canonical 8-4-4-4-12 form (no urn:uuid prefix or braces) */
   id: string;
 };
 
 /** JSON body of `PATCH /entities/{kind}/{namespace}/{name}/runbooks/{id}`. */
 export type UpdateRunbookBody = {
   title?: string;
+  /** an http(s) URL */
   url?: string;
   lastReviewedAt?: string | null;
 };

@@ -73,6 +73,7 @@ export const spec = {
     '/scores': {
       get: {
         operationId: 'getRollup',
+        'x-eov-allow-unknown-query-parameters': false,
         tags: ['org'],
         summary:
           'Org rollup of stored scores by owner, system, domain or org-chart group.',
@@ -155,6 +156,7 @@ export const spec = {
     '/services': {
       get: {
         operationId: 'listServices',
+        'x-eov-allow-unknown-query-parameters': false,
         tags: ['org'],
         summary: 'Cursor-paginated list of services with their stored scores.',
         parameters: [
@@ -258,6 +260,7 @@ export const spec = {
     '/blockers': {
       get: {
         operationId: 'listBlockers',
+        'x-eov-allow-unknown-query-parameters': false,
         tags: ['org'],
         summary:
           'Every open P0 blocker across active plans, from stored score rows.',
@@ -336,6 +339,7 @@ export const spec = {
     '/trend': {
       get: {
         operationId: 'getTrend',
+        'x-eov-allow-unknown-query-parameters': false,
         tags: ['org'],
         summary: 'Daily average score and ready count from snapshots.',
         parameters: [
@@ -405,6 +409,7 @@ export const spec = {
     '/evidence/expiring': {
       get: {
         operationId: 'listExpiringEvidence',
+        'x-eov-allow-unknown-query-parameters': false,
         tags: ['org'],
         summary:
           'Evidence of active plans that expires within `days` (expired included).',
@@ -472,6 +477,7 @@ export const spec = {
     '/export': {
       get: {
         operationId: 'exportOrg',
+        'x-eov-allow-unknown-query-parameters': false,
         tags: ['org'],
         summary: 'Markdown status report for the organisation.',
         parameters: [
@@ -548,6 +554,7 @@ export const spec = {
     '/initiatives': {
       get: {
         operationId: 'listInitiatives',
+        'x-eov-allow-unknown-query-parameters': false,
         tags: ['initiatives'],
         summary:
           'Initiatives with their progress over the services the caller can see; with entityRef, only those the service is in and what it lacks.',
@@ -576,11 +583,14 @@ export const spec = {
         operationId: 'createInitiative',
         tags: ['initiatives'],
         summary: 'Define an initiative (readiness.admin).',
+        description:
+          "The body is an `Initiative` (see components/schemas/Initiative). It is validated after the caller's credentials and `readiness.admin` are checked and the audit event is opened, so a non-admin gets 403 whatever the body, and a bad body is an audited 400 naming the field.",
         requestBody: {
           content: {
             'application/json': {
               schema: {
-                $ref: '#/components/schemas/Initiative',
+                type: 'object',
+                description: 'an Initiative',
               },
             },
           },
@@ -588,6 +598,13 @@ export const spec = {
         responses: {
           '201': {
             description: 'The initiative.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Initiative',
+                },
+              },
+            },
           },
           '400': {
             $ref: '#/components/responses/BadRequest',
@@ -634,11 +651,14 @@ export const spec = {
         tags: ['initiatives'],
         summary:
           'Replace an initiative defined through the API (readiness.admin); config-defined ones answer 409.',
+        description:
+          "The body is an `Initiative` (see components/schemas/Initiative). It is validated after the caller's credentials and `readiness.admin` are checked and the audit event is opened, so a non-admin gets 403 whatever the body, and a bad body is an audited 400 naming the field.",
         requestBody: {
           content: {
             'application/json': {
               schema: {
-                $ref: '#/components/schemas/Initiative',
+                type: 'object',
+                description: 'an Initiative',
               },
             },
           },
@@ -646,6 +666,13 @@ export const spec = {
         responses: {
           '200': {
             description: 'The initiative.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Initiative',
+                },
+              },
+            },
           },
           '400': {
             $ref: '#/components/responses/BadRequest',
@@ -695,6 +722,7 @@ export const spec = {
       ],
       get: {
         operationId: 'exportInitiative',
+        'x-eov-allow-unknown-query-parameters': false,
         tags: ['initiatives'],
         summary: 'The initiative as CSV (a row per service) or markdown.',
         parameters: [
@@ -807,6 +835,7 @@ export const spec = {
       ],
       get: {
         operationId: 'getHistory',
+        'x-eov-allow-unknown-query-parameters': false,
         tags: ['entity'],
         summary: 'Score snapshots, oldest first.',
         parameters: [
@@ -952,6 +981,7 @@ export const spec = {
       ],
       get: {
         operationId: 'getGate',
+        'x-eov-allow-unknown-query-parameters': false,
         tags: ['entity'],
         summary:
           'CI gate. 200 when the service passes, 412 when it does not; the body says why.',
@@ -1124,6 +1154,7 @@ export const spec = {
       ],
       post: {
         operationId: 'importReport',
+        'x-eov-allow-unknown-query-parameters': false,
         tags: ['entity'],
         summary:
           'Import a markdown readiness report. Preview by default; `apply=true` writes.',
@@ -1421,13 +1452,11 @@ export const spec = {
                 properties: {
                   kind: {
                     type: 'string',
-                    enum: ['link', 'commit', 'document', 'attestation'],
                     description:
-                      '`check` evidence is recorded by the backend itself',
+                      'link, commit, document or attestation; `check` evidence is recorded by the backend itself',
                   },
                   url: {
                     type: 'string',
-                    format: 'uri',
                     description:
                       'http(s) only; required unless kind is attestation',
                   },
@@ -1436,9 +1465,9 @@ export const spec = {
                   },
                   source: {
                     type: 'string',
-                    enum: ['manual'],
                     default: 'manual',
-                    description: 'the server records who produced the evidence',
+                    description:
+                      'only manual may be sent: the server records who produced the evidence',
                   },
                 },
               },
@@ -1504,9 +1533,12 @@ export const spec = {
             name: 'evidenceId',
             in: 'path',
             required: true,
+            description:
+              'a UUID in its canonical 8-4-4-4-12 form (no urn:uuid prefix or braces)',
             schema: {
               type: 'string',
               format: 'uuid',
+              pattern: '^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$',
             },
           },
         ],
@@ -1640,6 +1672,7 @@ export const spec = {
       },
       delete: {
         operationId: 'revokeExemption',
+        'x-eov-allow-unknown-query-parameters': false,
         tags: ['tasks'],
         summary: 'Revoke an exemption. Needs `readiness.plan.update`.',
         parameters: [
@@ -1800,7 +1833,7 @@ export const spec = {
                   },
                   url: {
                     type: 'string',
-                    format: 'uri',
+                    description: 'an http(s) URL',
                   },
                   lastReviewedAt: {
                     type: 'string',
@@ -1854,9 +1887,12 @@ export const spec = {
           name: 'id',
           in: 'path',
           required: true,
+          description:
+            'a UUID in its canonical 8-4-4-4-12 form (no urn:uuid prefix or braces)',
           schema: {
             type: 'string',
             format: 'uuid',
+            pattern: '^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$',
           },
         },
       ],
@@ -1876,7 +1912,7 @@ export const spec = {
                   },
                   url: {
                     type: 'string',
-                    format: 'uri',
+                    description: 'an http(s) URL',
                   },
                   lastReviewedAt: {
                     type: 'string',
