@@ -18,8 +18,11 @@ export function evaluateTask(
       .filter(isFailedCheck)
       .map(e => Date.parse(e.recordedAt)),
   );
+  // Evidence a second person rejected counts for nothing.
   const evidence = (state?.evidence ?? []).filter(
-    e => isFailedCheck(e) || Date.parse(e.recordedAt) > refutedAt,
+    e =>
+      e.review?.state !== 'rejected' &&
+      (isFailedCheck(e) || Date.parse(e.recordedAt) > refutedAt),
   );
   const exemption =
     state?.exemption && !isExpired(state.exemption.expiresAt, now)
@@ -33,6 +36,10 @@ export function evaluateTask(
     kind = 'open';
   } else if (evidence.some(e => isValidProof(e, now))) {
     kind = 'proven';
+  } else if (evidence.some(isTrusted)) {
+    // Proof that expired, or a machine's "no", stands until new proof: the team's own word
+    // on top of it (a claim, a link awaiting review) neither renews nor overrides it.
+    kind = 'expired';
   } else if (
     evidence.length === 0 ||
     evidence.some(e => !isTrusted(e) && !isExpired(e.expiresAt, now))

@@ -284,6 +284,71 @@ describe('evaluateTask', () => {
     ).toMatchObject({ kind: 'proven', blocker: false });
   });
 
+  it('does not let the team\'s own word undo a machine\'s "no" or renew stale proof', () => {
+    const failedCheck = proof({
+      id: 'c',
+      kind: 'check',
+      summary: 'Failed: no restore drill in 90 days',
+      recordedBy: 'check:restore-drill-recent',
+      recordedAt: daysFromNow(-0.5),
+      expiresAt: daysFromNow(-0.5),
+    });
+    const claimAfter = proof({
+      id: 'a',
+      kind: 'attestation',
+      url: undefined,
+      trust: 'claimed',
+      recordedBy: 'user:default/guest',
+      recordedAt: daysFromNow(-0.1),
+    });
+    // A claim after a failed check: still refuted, worth nothing, until new proof.
+    expect(
+      evaluateTask(
+        task,
+        state('1.2', { evidence: [proof(), failedCheck, claimAfter] }),
+        now,
+      ),
+    ).toMatchObject({ kind: 'expired', earned: 0, refuted: true });
+    // A claim on top of expired proof does not renew it.
+    expect(
+      evaluateTask(
+        task,
+        state('1.2', {
+          evidence: [
+            proof({
+              recordedAt: daysFromNow(-40),
+              expiresAt: daysFromNow(-10),
+            }),
+            claimAfter,
+          ],
+        }),
+        now,
+      ),
+    ).toMatchObject({ kind: 'expired', earned: 0 });
+    // Evidence a second person rejected keeps nothing alive.
+    expect(
+      evaluateTask(
+        task,
+        state('1.2', {
+          evidence: [
+            proof({ trust: 'claimed', expiresAt: daysFromNow(-1) }),
+            proof({
+              id: 'r',
+              trust: 'claimed',
+              recordedAt: daysFromNow(-0.2),
+              review: {
+                state: 'rejected',
+                reviewedBy: 'user:default/carol',
+                reviewedAt: daysFromNow(-0.1),
+              },
+            }),
+          ],
+        }),
+        now,
+      ),
+    ).toMatchObject({ kind: 'expired', earned: 0 });
+  });
+
   it('never gives more points for less proof', () => {
     const proven = evaluateTask(task, state('1.2'), now).earned;
     const claimed = evaluateTask(
