@@ -2,6 +2,16 @@ import { z } from 'zod';
 import { RUNBOOK_TYPES, RunbookType } from './types';
 import { httpUrlSchema, isoDateTimeSchema } from './schemas';
 
+/**
+ * A number sent in a query string, read in decimal only: `z.coerce.number()` alone would also
+ * read `0x10`, `1e1`, `0b1` and the empty string.
+ */
+const decimal = (n: z.ZodNumber) =>
+  z.preprocess(
+    v => (typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v),
+    n,
+  );
+
 /** A query string value: one string without control characters (NUL among them). */
 const text = (max: number) =>
   z
@@ -30,7 +40,7 @@ export const serviceFiltersSchema = z.object({
     .pipe(z.array(z.enum(['ready', 'at_risk', 'not_ready'])))
     .optional(),
   /** Only services that reached at least this phase stage. */
-  minStage: z.coerce.number().int().min(0).max(50).optional(),
+  minStage: decimal(z.number().int().min(0).max(50)).optional(),
   /** `true`: only services that depend on a Not ready service. */
   blockedByDependencies: z
     .enum(['true', 'false'])
@@ -54,7 +64,7 @@ export const servicesQuerySchema = serviceFiltersSchema
       .enum(['overall', 'entityRef', 'blockers', 'computedAt'])
       .default('overall'),
     order: z.enum(['asc', 'desc']).default('asc'),
-    limit: z.coerce.number().int().min(1).max(500).default(50),
+    limit: decimal(z.number().int().min(1).max(500)).default(50),
     cursor: text(1000).optional(),
   })
   .strict();
@@ -64,20 +74,20 @@ export const blockersQuerySchema = serviceFiltersSchema.strict();
 
 /** Query of `GET /trend` (daily averages from snapshots). @public */
 export const trendQuerySchema = serviceFiltersSchema
-  .extend({ days: z.coerce.number().int().min(1).max(366).default(90) })
+  .extend({ days: decimal(z.number().int().min(1).max(366)).default(90) })
   .strict();
 
 /** Query of `GET /evidence/expiring`. @public */
 export const expiringQuerySchema = z
-  .object({ days: z.coerce.number().int().min(0).max(366).default(30) })
+  .object({ days: decimal(z.number().int().min(0).max(366)).default(30) })
   .strict();
 
 /** Query of `GET /entities/…/gate`. @public */
 export const gateQuerySchema = z
   .object({
-    minScore: z.coerce.number().min(0).max(100).default(0),
+    minScore: decimal(z.number().min(0).max(100)).default(0),
     /** The least phase stage the service must have reached (0: none required). */
-    minStage: z.coerce.number().int().min(0).max(50).default(0),
+    minStage: decimal(z.number().int().min(0).max(50)).default(0),
     /** A release gate is strict by default: At risk fails unless the caller opts in. */
     allowAtRisk: z
       .enum(['true', 'false'])

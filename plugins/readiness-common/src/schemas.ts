@@ -107,7 +107,17 @@ export const taskUpdateSchema = z
       .optional(),
     assignee: z.string().max(200).nullable().optional(),
     notes: z.string().max(10_000).nullable().optional(),
-    checklist: z.record(z.string().max(64), z.boolean()).optional(),
+    checklist: z
+      .record(
+        z
+          .string()
+          .max(64)
+          .refine(k => !['__proto__', 'constructor', 'prototype'].includes(k), {
+            message: 'is not a checklist item id',
+          }),
+        z.boolean(),
+      )
+      .optional(),
   })
   .strict();
 
