@@ -12,3 +12,4 @@ export * from './scoring';
 export * from './api';
 export * from './queries';
 export * from './initiatives';
+export * from './summary';

@@ -9,10 +9,12 @@ import { NotFoundError } from '@backstage/errors';
 import {
   ANNOTATION_SENTRY_PROJECT_SLUG,
   EntityReadinessResponse,
+  EntityReadinessSummary,
   RunbookLink,
   TaskState,
   isReadinessAnnotated,
   scorePlan,
+  summarizeEntityReadiness,
   whatIf,
 } from '@prodready/plugin-readiness-common';
 import {
@@ -128,6 +130,19 @@ export class EntityReadModel {
       ...(dependencies.length ? { dependencies } : {}),
       ...entityLinks(entity, this.deps.config, template, tasks),
     };
+  }
+
+  /**
+   * What the entity card shows: the full read (same loading, same access rules) summarised
+   * by the common package's pure `summarizeEntityReadiness`, so the two cannot disagree.
+   */
+  async getEntitySummary(
+    ref: CompoundEntityRef,
+    credentials: BackstageCredentials,
+  ): Promise<EntityReadinessSummary> {
+    return summarizeEntityReadiness(
+      await this.getEntityReadiness(ref, credentials),
+    );
   }
 
   /** The stored readiness of what `entity` dependsOn, among what the caller may see. */

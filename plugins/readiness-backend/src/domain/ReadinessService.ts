@@ -2,6 +2,7 @@ import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { CompoundEntityRef, Entity } from '@backstage/catalog-model';
 import {
   EntityReadinessResponse,
+  EntityReadinessSummary,
   RollupQuery,
   RunbookInput,
   RunbookPatch,
@@ -167,6 +168,14 @@ export class ReadinessService {
     credentials: BackstageCredentials,
   ): Promise<EntityReadinessResponse> {
     return this.reads.getEntityReadiness(ref, credentials);
+  }
+
+  /** What the entity card shows, computed from the same read as {@link getEntityReadiness}. */
+  getEntitySummary(
+    ref: CompoundEntityRef,
+    credentials: BackstageCredentials,
+  ): Promise<EntityReadinessSummary> {
+    return this.reads.getEntitySummary(ref, credentials);
   }
 
   /** Changes a task's status, assignee, notes or checklist. */

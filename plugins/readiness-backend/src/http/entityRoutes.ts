@@ -7,6 +7,7 @@ import {
 } from '@prodready/plugin-readiness-common';
 import { z } from 'zod';
 import { GetHistoryResponse } from '../schema/openapi';
+import { sendEntityRead } from './conditional';
 import { ReadinessRouter, RouteContext } from './context';
 import { parse, parseRef } from './validation';
 
@@ -24,11 +25,22 @@ const runbookIdSchema = z.object({ id: z.string().uuid() });
 export function addEntityRoutes(router: ReadinessRouter, ctx: RouteContext) {
   const { httpAuth, service, reports } = ctx;
 
+  // Both reads check access (service bindings, then the catalog as the caller) while the
+  // body is computed, before any 304: a tag never answers someone who may not see the entity.
   router.get('/entities/:kind/:namespace/:name', async (req, res) => {
     const ref = parseRef(req.params);
     const credentials = await httpAuth.credentials(req);
     await ctx.checkServiceRead(credentials, stringifyEntityRef(ref));
-    res.json(await service.getEntityReadiness(ref, credentials));
+    const body = await service.getEntityReadiness(ref, credentials);
+    sendEntityRead(req, res, 'full', body);
+  });
+
+  router.get('/entities/:kind/:namespace/:name/summary', async (req, res) => {
+    const ref = parseRef(req.params);
+    const credentials = await httpAuth.credentials(req);
+    await ctx.checkServiceRead(credentials, stringifyEntityRef(ref));
+    const body = await service.getEntitySummary(ref, credentials);
+    sendEntityRead(req, res, 'summary', body);
   });
 
   router.get('/entities/:kind/:namespace/:name/history', async (req, res) => {

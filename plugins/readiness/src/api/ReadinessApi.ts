@@ -3,6 +3,7 @@ import { CompoundEntityRef } from '@backstage/catalog-model';
 import {
   EntityInitiative,
   EntityReadinessResponse,
+  EntityReadinessSummary,
   Evidence,
   EvidenceInput,
   InitiativeDetail,
@@ -104,6 +105,11 @@ export type InitiativeExportFormat = 'csv' | 'markdown';
 export interface ReadinessApi {
   /** The plan, task states, runbooks and computed score of one entity. */
   getEntityReadiness(ref: CompoundEntityRef): Promise<EntityReadinessResponse>;
+  /**
+   * What the entity card shows (a few KB): the same numbers as
+   * {@link ReadinessApi.getEntityReadiness}, without the template and task states.
+   */
+  getEntitySummary(ref: CompoundEntityRef): Promise<EntityReadinessSummary>;
   getHistory(ref: CompoundEntityRef): Promise<ScoreSnapshot[]>;
   /** Rejects with {@link ReadinessConflictError} when someone else changed the task. */
   updateTask(

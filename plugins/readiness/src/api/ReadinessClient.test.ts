@@ -27,6 +27,17 @@ function setup(body: unknown, status = 200) {
 }
 
 describe('ReadinessClient', () => {
+  it('reads the card summary of an entity from its own route', async () => {
+    const summary = { entityRef: 'component:default/pay ments', next: [] };
+    const { client, call } = setup(summary);
+    await expect(client.getEntitySummary(ref)).resolves.toEqual(summary);
+    expect(call()).toEqual({
+      url: 'http://backend/api/readiness/entities/Component/default/pay%20ments/summary',
+      method: 'GET',
+      body: undefined,
+    });
+  });
+
   it('posts a review decision to the evidence of a task', async () => {
     const { client, call } = setup({ evidence: { id: 'e/1' }, score: {} });
     await expect(

@@ -7,6 +7,7 @@ import { ResponseError } from '@backstage/errors';
 import {
   EntityInitiative,
   EntityReadinessResponse,
+  EntityReadinessSummary,
   Evidence,
   InitiativeDetail,
   InitiativeSummary,
@@ -100,6 +101,13 @@ export class ReadinessClient implements ReadinessApi {
   getEntityReadiness(ref: CompoundEntityRef) {
     return this.call<'getEntityReadiness', EntityReadinessResponse>(
       'getEntityReadiness',
+      { path: refParams(ref) },
+    );
+  }
+
+  getEntitySummary(ref: CompoundEntityRef) {
+    return this.call<'getEntitySummary', EntityReadinessSummary>(
+      'getEntitySummary',
       { path: refParams(ref) },
     );
   }

@@ -27,7 +27,7 @@ export function ago(iso: string, now = Date.now()): string {
 
 /** Which check proves `task` and what its last run found. */
 export function describeProof(
-  task: TemplateTask,
+  task: Pick<TemplateTask, 'verification'>,
   run: CheckRun | undefined,
   now = Date.now(),
 ): ProofDescription {

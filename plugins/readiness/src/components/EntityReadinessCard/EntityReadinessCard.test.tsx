@@ -5,6 +5,7 @@ import {
 } from '@backstage/plugin-catalog-react';
 import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
 import { ResponseError } from '@backstage/errors';
+import { summarizeEntityReadiness } from '@prodready/plugin-readiness-common';
 import { claimed, done, response } from '../../__testUtils__/readinessFixtures';
 import { screen, within } from '@testing-library/react';
 import { ReadinessApi, readinessApiRef } from '../../api';
@@ -51,7 +52,11 @@ describe('EntityReadinessCard', () => {
       },
       { entityRef: 'resource:default/db', overall: 95, status: 'ready' },
     ];
-    await renderCard({ getEntityReadiness: jest.fn().mockResolvedValue(data) });
+    await renderCard({
+      getEntitySummary: jest
+        .fn()
+        .mockResolvedValue(summarizeEntityReadiness(data)),
+    });
     const list = await screen.findByRole('list', {
       name: 'Not-ready dependencies',
     });
@@ -76,7 +81,11 @@ describe('EntityReadinessCard', () => {
         ranAt: new Date(Date.now() - 3 * 3_600_000).toISOString(),
       },
     ];
-    await renderCard({ getEntityReadiness: jest.fn().mockResolvedValue(data) });
+    await renderCard({
+      getEntitySummary: jest
+        .fn()
+        .mockResolvedValue(summarizeEntityReadiness(data)),
+    });
     expect(await screen.findByLabelText('Proof of task 1.2')).toHaveTextContent(
       'Checked by Default branch CI green on GitHub Actions · failed 3 h ago: CI #42 on main ended failure',
     );
@@ -89,10 +98,12 @@ describe('EntityReadinessCard', () => {
   });
 
   it('shows the computed score, status, dimensions, phases and blockers', async () => {
-    const getEntityReadiness = jest
+    const getEntitySummary = jest
       .fn()
-      .mockResolvedValue(response([done('1.1'), done('2.1')]));
-    await renderCard({ getEntityReadiness });
+      .mockResolvedValue(
+        summarizeEntityReadiness(response([done('1.1'), done('2.1')])),
+      );
+    await renderCard({ getEntitySummary });
 
     // Ops 50/60, Sec 40/40 → 91.7 uncapped, capped at 59 by the open P0
     expect(
@@ -148,7 +159,7 @@ describe('EntityReadinessCard', () => {
       }),
     ).toBeInTheDocument();
     expect(within(links).getByText('reviewed 40 days ago')).toBeInTheDocument();
-    expect(getEntityReadiness).toHaveBeenCalledWith({
+    expect(getEntitySummary).toHaveBeenCalledWith({
       kind: 'Component',
       namespace: 'default',
       name: 'payments',
@@ -175,7 +186,9 @@ describe('EntityReadinessCard', () => {
       expiresAt: new Date(Date.now() + 5 * 86_400_000).toISOString(),
     });
     await renderCard({
-      getEntityReadiness: jest.fn().mockResolvedValue(response([stale, soon])),
+      getEntitySummary: jest
+        .fn()
+        .mockResolvedValue(summarizeEntityReadiness(response([stale, soon]))),
     });
     const list = await screen.findByRole('list', { name: 'Expiring evidence' });
     const items = within(list)
@@ -194,10 +207,12 @@ describe('EntityReadinessCard', () => {
       expiresAt: new Date(Date.now() - 86_400_000).toISOString(),
     };
     const claimedRender = await renderCard({
-      getEntityReadiness: jest
+      getEntitySummary: jest
         .fn()
         .mockResolvedValue(
-          response([done('1.1'), claimed('1.2'), done('2.1')]),
+          summarizeEntityReadiness(
+            response([done('1.1'), claimed('1.2'), done('2.1')]),
+          ),
         ),
     });
     const blockers = await screen.findByRole('list', {
@@ -212,9 +227,11 @@ describe('EntityReadinessCard', () => {
     claimedRender.unmount();
 
     await renderCard({
-      getEntityReadiness: jest
+      getEntitySummary: jest
         .fn()
-        .mockResolvedValue(response([done('1.1'), stale, done('2.1')])),
+        .mockResolvedValue(
+          summarizeEntityReadiness(response([done('1.1'), stale, done('2.1')])),
+        ),
     });
     const expired = within(
       await screen.findByRole('list', { name: 'Open P0 blockers' }),
@@ -227,18 +244,20 @@ describe('EntityReadinessCard', () => {
 
   it('counts a reviewed P0 as proof: no blocker', async () => {
     await renderCard({
-      getEntityReadiness: jest
+      getEntitySummary: jest
         .fn()
         .mockResolvedValue(
-          response([
-            done('1.1'),
-            claimed(
-              '1.2',
-              { state: 'approved', reviewedBy: 'user:default/bob' },
-              'reviewed',
-            ),
-            done('2.1'),
-          ]),
+          summarizeEntityReadiness(
+            response([
+              done('1.1'),
+              claimed(
+                '1.2',
+                { state: 'approved', reviewedBy: 'user:default/bob' },
+                'reviewed',
+              ),
+              done('2.1'),
+            ]),
+          ),
         ),
     });
     expect(await screen.findByLabelText('Status: Ready')).toBeInTheDocument();
@@ -247,9 +266,13 @@ describe('EntityReadinessCard', () => {
 
   it('shows Ready when everything is proven', async () => {
     await renderCard({
-      getEntityReadiness: jest
+      getEntitySummary: jest
         .fn()
-        .mockResolvedValue(response([done('1.1'), done('1.2'), done('2.1')])),
+        .mockResolvedValue(
+          summarizeEntityReadiness(
+            response([done('1.1'), done('1.2'), done('2.1')]),
+          ),
+        ),
     });
     expect(await screen.findByLabelText('Status: Ready')).toBeInTheDocument();
     expect(
@@ -269,7 +292,9 @@ describe('EntityReadinessCard', () => {
       },
     ]);
     await renderCard({
-      getEntityReadiness: jest.fn().mockResolvedValue(response([done('1.1')])),
+      getEntitySummary: jest
+        .fn()
+        .mockResolvedValue(summarizeEntityReadiness(response([done('1.1')]))),
       getEntityInitiatives,
     });
     const list = await screen.findByRole('list', { name: 'Initiatives' });
@@ -287,7 +312,9 @@ describe('EntityReadinessCard', () => {
 
   it('keeps the card whole when the initiatives cannot be loaded, and shows none when there are none', async () => {
     const failed = await renderCard({
-      getEntityReadiness: jest.fn().mockResolvedValue(response([done('1.1')])),
+      getEntitySummary: jest
+        .fn()
+        .mockResolvedValue(summarizeEntityReadiness(response([done('1.1')]))),
       getEntityInitiatives: jest.fn().mockRejectedValue(new Error('boom')),
     });
     expect(
@@ -299,7 +326,9 @@ describe('EntityReadinessCard', () => {
 
     const getEntityInitiatives = jest.fn().mockResolvedValue([]);
     await renderCard({
-      getEntityReadiness: jest.fn().mockResolvedValue(response([done('1.1')])),
+      getEntitySummary: jest
+        .fn()
+        .mockResolvedValue(summarizeEntityReadiness(response([done('1.1')]))),
       getEntityInitiatives,
     });
     expect(
@@ -310,14 +339,27 @@ describe('EntityReadinessCard', () => {
     expect(screen.queryByText('Initiatives could not be loaded.')).toBeNull();
   });
 
-  it('names the annotations to add when the entity is not registered', async () => {
+  it('reads the compact summary, never the full read', async () => {
     const getEntityReadiness = jest.fn();
-    await renderCard({ getEntityReadiness }, entity({}));
+    const getEntitySummary = jest
+      .fn()
+      .mockResolvedValue(summarizeEntityReadiness(response([done('1.1')])));
+    await renderCard({ getEntityReadiness, getEntitySummary });
+    expect(
+      await screen.findByLabelText('Status: Not ready'),
+    ).toBeInTheDocument();
+    expect(getEntitySummary).toHaveBeenCalledTimes(1);
+    expect(getEntityReadiness).not.toHaveBeenCalled();
+  });
+
+  it('names the annotations to add when the entity is not registered', async () => {
+    const getEntitySummary = jest.fn();
+    await renderCard({ getEntitySummary }, entity({}));
     expect(await screen.findByText(/Missing Annotation/i)).toBeInTheDocument();
     expect(
       screen.getAllByText(/sentry\.io\/project-slug/).length,
     ).toBeGreaterThan(0);
-    expect(getEntityReadiness).not.toHaveBeenCalled();
+    expect(getEntitySummary).not.toHaveBeenCalled();
   });
 
   it('shows the backend error', async () => {
@@ -335,7 +377,7 @@ describe('EntityReadinessCard', () => {
       ) as any,
     );
     await renderCard({
-      getEntityReadiness: jest.fn().mockRejectedValue(error),
+      getEntitySummary: jest.fn().mockRejectedValue(error),
     });
     expect((await screen.findAllByText(/no plan here/)).length).toBeGreaterThan(
       0,

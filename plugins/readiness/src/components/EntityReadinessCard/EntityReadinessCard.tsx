@@ -11,6 +11,8 @@ import {
   ANNOTATION_BACKUP_POLICY,
   ANNOTATION_SENTRY_PROJECT_SLUG,
   EntityReadinessResponse,
+  EntityReadinessSummary,
+  summarizeEntityReadiness,
 } from '@prodready/plugin-readiness-common';
 import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
@@ -20,7 +22,7 @@ import ListItem from '@material-ui/core/ListItem';
 import ListItemText from '@material-ui/core/ListItemText';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
-import { useEntityReadiness } from '../../hooks/useEntityReadiness';
+import { useEntitySummary } from '../../hooks/useEntityReadiness';
 import { EntityInitiatives } from '../EntityInitiatives';
 import { ProofLine } from '../ProofLine';
 import { ReadinessStatusChip } from '../StatusChip';
@@ -45,15 +47,8 @@ const daysAgo = (iso: string, now = Date.now()) => {
 };
 
 /** Evidence that has expired or will within 30 days, soonest first. */
-function ExpiringEvidence({ data }: { data: EntityReadinessResponse }) {
-  const soon = Date.now() + 30 * 86_400_000;
-  const items = data.tasks
-    .flatMap(t => t.evidence.map(e => ({ taskId: t.taskId, e })))
-    // Automatic checks refresh their own short-lived evidence; people act on the rest.
-    .filter(({ e }) => e.kind !== 'check' || !e.recordedBy.startsWith('check:'))
-    .filter(({ e }) => e.expiresAt && Date.parse(e.expiresAt) < soon)
-    .sort((a, b) => Date.parse(a.e.expiresAt!) - Date.parse(b.e.expiresAt!))
-    .slice(0, 5);
+function ExpiringEvidence({ data }: { data: EntityReadinessSummary }) {
+  const items = data.expiring;
   if (!items.length) {
     return (
       <Typography variant="body2" color="textSecondary">
@@ -63,14 +58,14 @@ function ExpiringEvidence({ data }: { data: EntityReadinessResponse }) {
   }
   return (
     <List dense disablePadding aria-label="Expiring evidence">
-      {items.map(({ taskId, e }) => (
+      {items.map(e => (
         <ListItem key={e.id} disableGutters>
           <ListItemText
-            primary={`${taskId}: ${e.summary}`}
+            primary={`${e.taskId}: ${e.summary}`}
             secondary={
-              Date.parse(e.expiresAt!) < Date.now()
-                ? `expired ${daysAgo(e.expiresAt!)}`
-                : `expires ${e.expiresAt!.slice(0, 10)}`
+              Date.parse(e.expiresAt) < Date.now()
+                ? `expired ${daysAgo(e.expiresAt)}`
+                : `expires ${e.expiresAt.slice(0, 10)}`
             }
           />
         </ListItem>
@@ -80,7 +75,7 @@ function ExpiringEvidence({ data }: { data: EntityReadinessResponse }) {
 }
 
 /** Sentry project, backup policy and runbooks of a service. */
-function ServiceLinks({ data }: { data: EntityReadinessResponse }) {
+function ServiceLinks({ data }: { data: EntityReadinessSummary }) {
   const { sentry, backupPolicy: policy, runbooks } = data;
   return (
     <List dense disablePadding aria-label="Service links">
@@ -143,18 +138,23 @@ function ServiceLinks({ data }: { data: EntityReadinessResponse }) {
   );
 }
 
-/** Score, status, dimensions, phases and blockers of a readiness plan. */
-export function ReadinessSummary({ data }: { data: EntityReadinessResponse }) {
+/**
+ * Score, status, dimensions, phases and blockers of a readiness plan: the card shows the
+ * summary read, the tab its full read summarised the same way (the common package's
+ * `summarizeEntityReadiness`).
+ */
+export function ReadinessSummary(props: {
+  data: EntityReadinessSummary | EntityReadinessResponse;
+}) {
   const classes = useStyles();
+  const data =
+    'template' in props.data
+      ? summarizeEntityReadiness(props.data)
+      : props.data;
   const { score } = data;
-  const next = data.whatIf.filter(w => w.gain > 0).slice(0, 3);
-  const tasks = new Map(
-    data.template.phases.flatMap(p => p.tasks).map(t => [t.id, t]),
-  );
-  const runs = new Map((data.checkRuns ?? []).map(r => [r.taskId, r]));
-  const notReadyDependencies = (data.dependencies ?? []).filter(
-    d => d.status === 'not_ready',
-  );
+  const next = data.next;
+  const proofs = new Map(data.blockerProofs.map(p => [p.taskId, p]));
+  const notReadyDependencies = data.notReadyDependencies;
   return (
     <Grid container spacing={2}>
       <Grid item xs={12} sm={4}>
@@ -233,7 +233,7 @@ export function ReadinessSummary({ data }: { data: EntityReadinessResponse }) {
         ) : (
           <List dense disablePadding aria-label="Open P0 blockers">
             {score.blockers.map(b => {
-              const task = tasks.get(b.taskId);
+              const proof = proofs.get(b.taskId);
               return (
                 <ListItem key={b.taskId} disableGutters>
                   <ListItemText
@@ -243,8 +243,14 @@ export function ReadinessSummary({ data }: { data: EntityReadinessResponse }) {
                     secondary={
                       <>
                         {BLOCKER_REASONS[b.kind]}
-                        {task && (
-                          <ProofLine task={task} run={runs.get(b.taskId)} />
+                        {proof && (
+                          <ProofLine
+                            task={{
+                              id: proof.taskId,
+                              verification: proof.verification,
+                            }}
+                            run={proof.run}
+                          />
                         )}
                       </>
                     }
@@ -320,7 +326,7 @@ export function ReadinessSummary({ data }: { data: EntityReadinessResponse }) {
  */
 export function EntityReadinessCard() {
   const { entity } = useEntity();
-  const { loading, error, value, registered } = useEntityReadiness(entity);
+  const { loading, error, value, registered } = useEntitySummary(entity);
 
   let content;
   if (!registered) {

@@ -5,7 +5,10 @@ import { CHECK_OUTCOME_COLORS } from '../../utils/labels';
 import { describeProof } from '../../utils/proof';
 
 /** One line saying which check proves a task and when it last ran, linking what it read. */
-export function ProofLine(props: { task: TemplateTask; run?: CheckRun }) {
+export function ProofLine(props: {
+  task: Pick<TemplateTask, 'id' | 'verification'>;
+  run?: CheckRun;
+}) {
   const proof = describeProof(props.task, props.run);
   return (
     <Typography

@@ -782,7 +782,7 @@ export const spec = {
         summary:
           'Plan, task states, runbooks, computed score and what-if list of a service.',
         description:
-          'Reads never write. For an annotated entity whose plan is not stored yet (or archived) the answer is a preview with `pending: true`; the registration job stores it within the minute, or the first write does. Service principals may read only entities they are bound to (403 otherwise), as for `/history`, `/changes`, `/export` and `/gate`.',
+          'Reads never write. For an annotated entity whose plan is not stored yet (or archived) the answer is a preview with `pending: true`; the registration job stores it within the minute, or the first write does. Service principals may read only entities they are bound to (403 otherwise), as for `/history`, `/changes`, `/export` and `/gate`. The answer carries a weak `ETag` (a hash of its content) and `Cache-Control: private, no-cache`; a request whose `If-None-Match` names the current tag gets a 304 without a body, after the same access checks as a full answer.',
         responses: {
           '200': {
             description: "The service's readiness.",
@@ -793,6 +793,69 @@ export const spec = {
                 },
               },
             },
+          },
+          '304': {
+            $ref: '#/components/responses/NotModified',
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+        },
+      },
+    },
+    '/entities/{kind}/{namespace}/{name}/summary': {
+      parameters: [
+        {
+          name: 'kind',
+          in: 'path',
+          required: true,
+          schema: {
+            type: 'string',
+          },
+        },
+        {
+          name: 'namespace',
+          in: 'path',
+          required: true,
+          schema: {
+            type: 'string',
+          },
+        },
+        {
+          name: 'name',
+          in: 'path',
+          required: true,
+          schema: {
+            type: 'string',
+          },
+        },
+      ],
+      get: {
+        operationId: 'getEntitySummary',
+        tags: ['entity'],
+        summary:
+          'What the entity card shows (score, blockers, next tasks, expiring evidence, links).',
+        description:
+          'Computed from the same read as `GET /entities/{kind}/{namespace}/{name}` (same access rules, same numbers) without the template, task states or per-task evaluations, so a card view ships a few KB. Carries a weak `ETag` and `Cache-Control: private, no-cache`; `If-None-Match` with the current tag gets a 304 without a body.',
+        responses: {
+          '200': {
+            description: "The card's view of the service's readiness.",
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/EntityReadinessSummary',
+                },
+              },
+            },
+          },
+          '304': {
+            $ref: '#/components/responses/NotModified',
           },
           '400': {
             $ref: '#/components/responses/BadRequest',
@@ -2034,6 +2097,10 @@ export const spec = {
       },
     },
     responses: {
+      NotModified: {
+        description:
+          'The If-None-Match tag is current: no body, use the cached answer.',
+      },
       BadRequest: {
         description: 'Invalid input; the message names the field.',
         content: {
@@ -2601,6 +2668,92 @@ export const spec = {
                   $ref: '#/components/schemas/Status',
                 },
               },
+            },
+          },
+        },
+      },
+      EntityReadinessSummary: {
+        type: 'object',
+        properties: {
+          entityRef: {
+            type: 'string',
+          },
+          plan: {
+            type: 'object',
+          },
+          pending: {
+            type: 'boolean',
+          },
+          score: {
+            type: 'object',
+            description:
+              'the Score without its per-task evaluations and counts',
+          },
+          blockerProofs: {
+            type: 'array',
+            description:
+              'what proves each open P0 blocker: its verification and last check run',
+            items: {
+              type: 'object',
+            },
+          },
+          next: {
+            type: 'array',
+            description: 'the tasks worth the most once proven (at most 3)',
+            items: {
+              type: 'object',
+              properties: {
+                taskId: {
+                  type: 'string',
+                },
+                title: {
+                  type: 'string',
+                },
+                gain: {
+                  type: 'number',
+                },
+              },
+            },
+          },
+          expiring: {
+            type: 'array',
+            description:
+              'evidence people act on that expired or expires within 30 days (at most 5)',
+            items: {
+              type: 'object',
+              properties: {
+                id: {
+                  type: 'string',
+                },
+                taskId: {
+                  type: 'string',
+                },
+                summary: {
+                  type: 'string',
+                },
+                expiresAt: {
+                  type: 'string',
+                  format: 'date-time',
+                },
+              },
+            },
+          },
+          notReadyDependencies: {
+            type: 'array',
+            items: {
+              type: 'object',
+            },
+          },
+          sentry: {
+            type: 'object',
+          },
+          backupPolicy: {
+            type: 'object',
+          },
+          runbooks: {
+            type: 'array',
+            items: {
+              type: 'object',
             },
           },
         },

@@ -193,6 +193,34 @@ export type EntityReadiness = {
   }>;
 };
 
+/** EntityReadinessSummary */
+export type EntityReadinessSummary = {
+  entityRef?: string;
+  plan?: object;
+  pending?: boolean;
+  /** the Score without its per-task evaluations and counts */
+  score?: object;
+  /** what proves each open P0 blocker: its verification and last check run */
+  blockerProofs?: Array<object>;
+  /** the tasks worth the most once proven (at most 3) */
+  next?: Array<{
+    taskId?: string;
+    title?: string;
+    gain?: number;
+  }>;
+  /** evidence people act on that expired or expires within 30 days (at most 5) */
+  expiring?: Array<{
+    id?: string;
+    taskId?: string;
+    summary?: string;
+    expiresAt?: string;
+  }>;
+  notReadyDependencies?: Array<object>;
+  sentry?: object;
+  backupPolicy?: object;
+  runbooks?: Array<object>;
+};
+
 /** ServiceScoreRow */
 export type ServiceScoreRow = {
   entityRef?: string;
@@ -465,6 +493,16 @@ export type GetEntityReadinessPathParams = {
 
 /** Response (200) of `GET /entities/{kind}/{namespace}/{name}`. */
 export type GetEntityReadinessResponse = EntityReadiness;
+
+/** Path parameters of `GET /entities/{kind}/{namespace}/{name}/summary`. */
+export type GetEntitySummaryPathParams = {
+  kind: string;
+  namespace: string;
+  name: string;
+};
+
+/** Response (200) of `GET /entities/{kind}/{namespace}/{name}/summary`. */
+export type GetEntitySummaryResponse = EntityReadinessSummary;
 
 /** Path parameters of `GET /entities/{kind}/{namespace}/{name}/history`. */
 export type GetHistoryPathParams = {
@@ -809,6 +847,10 @@ export type EndpointMap = {
   '#get|/entities/{kind}/{namespace}/{name}': {
     path: GetEntityReadinessPathParams;
     response: GetEntityReadinessResponse;
+  };
+  '#get|/entities/{kind}/{namespace}/{name}/summary': {
+    path: GetEntitySummaryPathParams;
+    response: GetEntitySummaryResponse;
   };
   '#get|/entities/{kind}/{namespace}/{name}/history': {
     path: GetHistoryPathParams;

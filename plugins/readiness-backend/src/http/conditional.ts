@@ -1,0 +1,63 @@
+import { createHash } from 'node:crypto';
+import { HttpRequest, HttpResponse } from './context';
+
+/** What an entity read's tag leaves out: the instants that only say when it was computed. */
+interface EntityRead {
+  pending?: true;
+  plan: { createdAt: string; updatedAt: string };
+  score: { evaluatedAt: string };
+}
+
+/**
+ * A weak ETag of an entity read: a hash of its content, leaving out `score.evaluatedAt` and,
+ * for a preview (`pending`), the plan's instants, which are "now" on every read. Anything
+ * else that changes the answer (a task, evidence or runbook write, expiry as time passes, a
+ * check run, a dependency's score, the catalog's fields, the template version, the pending
+ * flag) changes the tag. Weak: equal tags mean the same content, not the same bytes.
+ */
+export function entityReadTag(view: string, body: EntityRead): string {
+  const content = {
+    ...body,
+    plan: body.pending
+      ? { ...body.plan, createdAt: undefined, updatedAt: undefined }
+      : body.plan,
+    score: { ...body.score, evaluatedAt: undefined },
+  };
+  const hash = createHash('sha256')
+    .update(JSON.stringify(content))
+    .digest('base64url')
+    .slice(0, 27);
+  return `W/"${view}-${hash}"`;
+}
+
+/** Whether an `If-None-Match` header names `tag` (weak comparison, as for GET). */
+export function ifNoneMatchHas(
+  header: string | undefined,
+  tag: string,
+): boolean {
+  if (!header) return false;
+  if (header.trim() === '*') return true;
+  const opaque = (t: string) => t.trim().replace(/^W\//, '');
+  return header.split(',').some(t => opaque(t) === opaque(tag));
+}
+
+/**
+ * Answers an entity read that the caller may see (the access checks ran while `body` was
+ * computed): 304 without a body when `If-None-Match` names its tag, else 200 with the body.
+ * Either way `ETag` and `Cache-Control: private, no-cache` (per user, always revalidated).
+ */
+export function sendEntityRead(
+  req: HttpRequest,
+  res: HttpResponse,
+  view: string,
+  body: EntityRead,
+) {
+  const tag = entityReadTag(view, body);
+  res.set('ETag', tag);
+  res.set('Cache-Control', 'private, no-cache');
+  if (ifNoneMatchHas(req.header('if-none-match'), tag)) {
+    res.status(304).end();
+    return;
+  }
+  res.json(body);
+}

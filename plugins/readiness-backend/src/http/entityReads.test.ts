@@ -1,0 +1,388 @@
+import {
+  ServiceFactoryTester,
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import {
+  CompoundEntityRef,
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { summarizeEntityReadiness } from '@prodready/plugin-readiness-common';
+import { createBackend } from '@backstage/backend-defaults';
+import type { Server } from 'node:http';
+import net from 'node:net';
+import request from 'supertest';
+import {
+  component,
+  demoPermissionsFactory,
+  demoUserInfoFactory,
+  people,
+  system,
+} from '../__testUtils__/fixtures';
+import { registerPlans } from '../__testUtils__/testBackend';
+import { readinessPlugin } from '../plugin';
+import { defaultTemplate } from '../templates/defaultTemplate';
+import { createTestDatabases } from '../__testUtils__/testDatabase';
+import { entityReadTag, ifNoneMatchHas } from './conditional';
+
+jest.setTimeout(60_000);
+
+/** The default template grown to 40 tasks: a sixth phase of copies of its own tasks. */
+const fortyTasks = {
+  ...defaultTemplate,
+  id: 'forty',
+  phases: [
+    ...defaultTemplate.phases,
+    {
+      id: 'more',
+      title: 'More of the same',
+      tasks: defaultTemplate.phases
+        .flatMap(p => p.tasks)
+        .slice(0, 13)
+        .map((t, i) => ({ ...t, id: `6.${i + 1}` })),
+    },
+  ],
+};
+
+const ledger = component('ledger', 'payments-team', 'pay');
+ledger.metadata.annotations!['readiness/template'] = 'forty';
+const entities = [
+  component('payments', 'payments-team', 'pay'),
+  ledger,
+  system('pay', 'commerce'),
+];
+const base = '/api/readiness/entities/component/default/payments';
+const as = (user: string) => ({
+  Authorization: mockCredentials.user.header(user),
+});
+
+/** Bob may not see payments in the catalog. */
+const hiddenFrom: Record<string, string[]> = {
+  [people.otherTeam]: ['component:default/payments'],
+};
+const refOf = (ref: string | CompoundEntityRef | Entity) =>
+  (typeof ref === 'string'
+    ? stringifyEntityRef(parseEntityRef(ref))
+    : stringifyEntityRef(ref)
+  ).toLocaleLowerCase('en-US');
+
+/** The in-memory catalog, answering each user what they may see. */
+function restrictedCatalogFactory() {
+  return createServiceFactory({
+    service: catalogServiceRef,
+    deps: {},
+    factory: () => {
+      const catalog = catalogServiceMock({ entities });
+      const hidden = (options: any): string[] =>
+        hiddenFrom[options?.credentials?.principal?.userEntityRef] ?? [];
+      const getEntityByRef = catalog.getEntityByRef.bind(catalog);
+      return Object.assign(catalog, {
+        getEntityByRef: async (ref: any, options: any) =>
+          hidden(options).includes(refOf(ref))
+            ? undefined
+            : getEntityByRef(ref, options),
+      });
+    },
+  });
+}
+
+/** The demo decisions, except that bob's catalog read is conditional (reads go through it). */
+function restrictedPermissionsFactory() {
+  return createServiceFactory({
+    service: coreServices.permissions,
+    deps: {},
+    factory: async () => {
+      const demo = await ServiceFactoryTester.from(
+        demoPermissionsFactory(entities),
+      ).getSubject('readiness');
+      return {
+        ...demo,
+        authorize: demo.authorize.bind(demo),
+        async authorizeConditional(requests: any[], options: any) {
+          if (!hiddenFrom[options.credentials.principal.userEntityRef]) {
+            return demo.authorizeConditional(requests, options);
+          }
+          return requests.map(() => ({
+            result: AuthorizeResult.CONDITIONAL,
+            pluginId: 'catalog',
+            resourceType: 'catalog-entity',
+            conditions: {
+              rule: 'IS_ENTITY_OWNER',
+              resourceType: 'catalog-entity',
+              params: { claims: [options.credentials.principal.userEntityRef] },
+            },
+          })) as any;
+        },
+      };
+    },
+  });
+}
+
+describe('entity reads: the card summary and ETags', () => {
+  const databases = createTestDatabases();
+
+  describe.each(databases.eachSupportedId())('%p', id => {
+    let server: Server;
+
+    beforeAll(async () => {
+      const knex = await databases.init(id);
+      ({ server } = await startTestBackend({
+        features: [
+          readinessPlugin,
+          mockServices.database.factory({ knex }),
+          mockServices.rootConfig.factory({
+            data: { readiness: { templates: [fortyTasks] } },
+          }),
+          restrictedCatalogFactory(),
+          restrictedPermissionsFactory(),
+          demoUserInfoFactory(),
+        ],
+      }));
+      await registerPlans(server, ['payments', 'ledger']);
+      // Some state worth summarising: a person's evidence on a task.
+      const evidence = await request(server)
+        .post(`${base}/tasks/1.1/evidence`)
+        .set(as(people.owner))
+        .send({
+          kind: 'link',
+          url: 'https://dashboards.example.com/payments',
+          summary: 'Dashboard',
+        });
+      if (evidence.status !== 201) {
+        throw new Error(
+          `evidence not recorded: ${evidence.status} ${evidence.text}`,
+        );
+      }
+    });
+
+    it.each([
+      ['default', 27, base],
+      ['forty', 40, '/api/readiness/entities/component/default/ledger'],
+    ])(
+      'the summary of a plan of the %s template (%p tasks) is at most 4 KB, and says what the full read says',
+      async (templateId, taskCount, path) => {
+        const full = await request(server).get(path).set(as(people.owner));
+        const summary = await request(server)
+          .get(`${path}/summary`)
+          .set(as(people.owner));
+        expect(full.status).toBe(200);
+        expect(summary.status).toBe(200);
+        expect(full.body.plan.templateId).toBe(templateId);
+        expect(
+          full.body.template.phases.flatMap((p: any) => p.tasks),
+        ).toHaveLength(taskCount);
+        const summaryBytes = Buffer.byteLength(JSON.stringify(summary.body));
+        const fullBytes = Buffer.byteLength(JSON.stringify(full.body));
+        if (process.env.READINESS_PRINT_SIZES) {
+          // eslint-disable-next-line no-console
+          console.log({ templateId, summaryBytes, fullBytes });
+        }
+        expect(summaryBytes).toBeLessThanOrEqual(4096);
+        expect(fullBytes).toBeGreaterThan(summaryBytes * 4);
+        // The same numbers: the summary is the full read summarised (only the instant differs).
+        const expected = summarizeEntityReadiness(full.body);
+        expect({
+          ...summary.body,
+          score: { ...summary.body.score, evaluatedAt: 'x' },
+        }).toEqual({
+          ...expected,
+          score: { ...expected.score, evaluatedAt: 'x' },
+        });
+        expect(summary.body.score.overall).toBe(full.body.score.overall);
+        expect(summary.body.score.blockers).toEqual(full.body.score.blockers);
+        expect(summary.body.score.dimensions).toEqual(
+          full.body.score.dimensions,
+        );
+        expect(summary.body).not.toHaveProperty('template');
+        expect(summary.body).not.toHaveProperty('tasks');
+        expect(summary.body.score).not.toHaveProperty('tasks');
+      },
+    );
+
+    it.each([
+      ['full', base, '1.3'],
+      ['summary', `${base}/summary`, '2.3'],
+    ])(
+      'the %s read: 304 to its own tag, a new tag after a task update, 404 to a user who may not see it',
+      async (_view, path, taskId) => {
+        const first = await request(server).get(path).set(as(people.owner));
+        expect(first.status).toBe(200);
+        const tag = first.headers.etag;
+        expect(tag).toMatch(/^W\/".+"$/);
+        expect(first.headers['cache-control']).toBe('private, no-cache');
+
+        const again = await request(server)
+          .get(path)
+          .set(as(people.owner))
+          .set('If-None-Match', tag);
+        expect(again.status).toBe(304);
+        expect(again.text).toBeFalsy();
+        expect(again.headers.etag).toBe(tag);
+
+        const version =
+          (
+            await request(server).get(base).set(as(people.owner))
+          ).body.tasks.find((t: any) => t.taskId === '1.2')?.version ?? 0;
+        const update = await request(server)
+          .patch(`${base}/tasks/${taskId}`)
+          .set(as(people.owner))
+          .send({ expectedVersion: version, status: 'done' });
+        expect(update.status).toBe(200);
+
+        const after = await request(server)
+          .get(path)
+          .set(as(people.owner))
+          .set('If-None-Match', tag);
+        expect(after.status).toBe(200);
+        expect(after.headers.etag).toBeDefined();
+        expect(after.headers.etag).not.toBe(tag);
+
+        const hidden = await request(server)
+          .get(path)
+          .set(as(people.otherTeam))
+          .set('If-None-Match', after.headers.etag);
+        expect(hidden.status).toBe(404);
+        expect(hidden.headers.etag).not.toBe(after.headers.etag);
+        expect(hidden.text).not.toMatch(/overall|blocker/);
+
+        // An unbound service principal is refused before any tag is compared.
+        const unbound = await request(server)
+          .get(path)
+          .set({
+            Authorization: mockCredentials.service.header({
+              onBehalfOf: mockCredentials.service('external:someone'),
+              targetPluginId: 'readiness',
+            }),
+          })
+          .set('If-None-Match', after.headers.etag);
+        expect(unbound.status).toBe(403);
+      },
+    );
+  });
+});
+
+/** A port nothing listens on now. */
+async function freePort(): Promise<number> {
+  const probe = net.createServer();
+  await new Promise<void>(resolve => probe.listen(0, resolve));
+  const { port } = probe.address() as net.AddressInfo;
+  await new Promise(resolve => probe.close(resolve));
+  return port;
+}
+
+describe('compression by the production root HTTP router', () => {
+  const databases = createTestDatabases();
+
+  it.each(databases.eachSupportedId())(
+    'gzips the full read when the client accepts it, %p',
+    async id => {
+      const knex = await databases.init(id);
+      const port = await freePort();
+      // startTestBackend's own root router leaves compression out: this is the backend an
+      // app gets from @backstage/backend-defaults (its root router: helmet, cors,
+      // compression, …), with the test's database, auth, catalog and permissions.
+      const backend = createBackend();
+      backend.add(readinessPlugin);
+      backend.add(mockServices.rootLogger.factory());
+      backend.add(
+        mockServices.rootConfig.factory({
+          data: {
+            backend: {
+              baseUrl: `http://127.0.0.1:${port}`,
+              listen: { port, host: '127.0.0.1' },
+            },
+          },
+        }),
+      );
+      backend.add(mockServices.database.factory({ knex }));
+      backend.add(mockServices.auth.factory());
+      backend.add(mockServices.httpAuth.factory());
+      backend.add(mockServices.discovery.factory());
+      backend.add(mockServices.scheduler.factory());
+      backend.add(catalogServiceMock.factory({ entities }));
+      backend.add(demoPermissionsFactory(entities));
+      backend.add(demoUserInfoFactory());
+      await backend.start();
+      try {
+        const res = await request(`http://127.0.0.1:${port}`)
+          .get(base)
+          .set(as(people.owner))
+          .set('Accept-Encoding', 'gzip');
+        expect(res.status).toBe(200);
+        expect(res.headers['content-encoding']).toBe('gzip');
+        expect(res.body.entityRef).toBe('component:default/payments');
+        const plain = await request(`http://127.0.0.1:${port}`)
+          .get(base)
+          .set(as(people.owner))
+          .set('Accept-Encoding', 'identity');
+        expect(plain.headers['content-encoding']).toBeUndefined();
+        // The tag survives compression: a revalidation through this router is a 304.
+        const again = await request(`http://127.0.0.1:${port}`)
+          .get(base)
+          .set(as(people.owner))
+          .set('Accept-Encoding', 'gzip')
+          .set('If-None-Match', res.headers.etag);
+        expect(again.status).toBe(304);
+      } finally {
+        await backend.stop();
+      }
+    },
+  );
+});
+
+describe('entityReadTag and If-None-Match', () => {
+  const body = {
+    entityRef: 'component:default/a',
+    plan: { createdAt: '2026-01-01', updatedAt: '2026-01-02' },
+    score: { overall: 50, evaluatedAt: '2026-01-03' },
+  };
+
+  it('ignores the instant of evaluation, and a preview\'s "now" plan instants', () => {
+    const tag = entityReadTag('full', body);
+    expect(
+      entityReadTag('full', {
+        ...body,
+        score: { ...body.score, evaluatedAt: '2026-02-01' },
+      }),
+    ).toBe(tag);
+    expect(
+      entityReadTag('full', {
+        ...body,
+        plan: { ...body.plan, updatedAt: '2026-02-01' },
+      }),
+    ).not.toBe(tag);
+    const preview = { ...body, pending: true as const };
+    expect(
+      entityReadTag('full', {
+        ...preview,
+        plan: { createdAt: 'later', updatedAt: 'later' },
+      }),
+    ).toBe(entityReadTag('full', preview));
+    expect(entityReadTag('full', preview)).not.toBe(tag);
+    expect(entityReadTag('summary', body)).not.toBe(tag);
+    expect(
+      entityReadTag('full', {
+        ...body,
+        score: { ...body.score, overall: 51 },
+      } as typeof body),
+    ).not.toBe(tag);
+  });
+
+  it('matches a listed tag, weakly, or *', () => {
+    expect(ifNoneMatchHas('W/"a", W/"b"', 'W/"b"')).toBe(true);
+    expect(ifNoneMatchHas('"b"', 'W/"b"')).toBe(true);
+    expect(ifNoneMatchHas('*', 'W/"b"')).toBe(true);
+    expect(ifNoneMatchHas('W/"c"', 'W/"b"')).toBe(false);
+    expect(ifNoneMatchHas(undefined, 'W/"b"')).toBe(false);
+  });
+});
