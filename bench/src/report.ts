@@ -82,6 +82,14 @@ export function renderResults(input: {
   const recomputeMB = Math.max(...recompute.map(j => j.rssGrowthMB));
   const ratio = Math.round((tiMs / orgViewMs) * 10) / 10;
   const cpu = os.cpus();
+  const summary: LoadResult[] = results.summary;
+  const payload: { full: number; summary: number } = results.payloadBytes;
+  const floorRatio =
+    Math.round(
+      (m(results.summaryMax, 'requestsPerSecond') /
+        m(results.floorMax, 'requestsPerSecond')) *
+        100,
+    ) / 100;
 
   return `# Readiness benchmark results${
     input.smoke ? ' (SMOKE RUN: small organisation, not the figures)' : ''
@@ -157,6 +165,9 @@ ${[
   results.entityMax,
   results.entityLight,
   results.catalogRead,
+  results.summary,
+  results.summaryMax,
+  results.floorMax,
   ...rollups,
   updates,
 ]
@@ -247,6 +258,18 @@ ${fe.readinessChunks
     m(entity, 'p95') <= 15 &&
       m(entity, 'requestsPerSecond') >= 500 &&
       entity.every(r => r.errors + r.non2xx === 0),
+  )} |
+| Card read ≥ 0.6 × the floor endpoint's throughput (saturating, same run) | ${floorRatio}× | ${target(
+    floorRatio >= 0.6,
+  )} |
+| Card payload ≤ 4 KB (one generated service; full read for comparison) | ${
+    payload.summary
+  } B (full read ${payload.full} B) | ${target(payload.summary <= 4096)} |
+| Card read p95 ≤ 25 ms at 500 req/s offered | p95 ${m(
+    summary,
+    'p95',
+  )} ms at ${m(summary, 'requestsPerSecond')} req/s | ${target(
+    m(summary, 'p95') <= 25 && m(summary, 'requestsPerSecond') >= 500,
   )} |
 | Org rollup p95 ≤ 50 ms | worst of owner/system/domain/group root/group drill-down: ${rollupP95} ms | ${target(
     rollupP95 <= 50,

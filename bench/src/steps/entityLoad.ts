@@ -66,4 +66,45 @@ export async function entityLoadStep(ctx: BenchContext) {
     }),
   );
   log(`catalog read: ${JSON.stringify(ctx.results.catalogRead)}`);
+
+  // The card's own read (issue 17), against a floor in the same backend and run: an
+  // authenticated readiness endpoint that touches no database (the template list).
+  const summary = () => ({ path: `${entity().path}/summary` });
+  ctx.results.summary = await repeat(ctx, () =>
+    load({
+      ...common,
+      name: 'card summary, 500 req/s offered',
+      connections: 50,
+      rate: 500,
+      nextRequest: summary,
+    }),
+  );
+  ctx.results.summaryMax = await repeat(ctx, () =>
+    load({
+      ...common,
+      name: 'card summary, saturating',
+      connections: 50,
+      nextRequest: summary,
+    }),
+  );
+  ctx.results.floorMax = await repeat(ctx, () =>
+    load({
+      ...common,
+      name: 'floor: GET /api/readiness/templates (auth, no database), saturating',
+      connections: 50,
+      nextRequest: () => ({ path: '/api/readiness/templates' }),
+    }),
+  );
+  const bytes = async (path: string) => {
+    const res = await fetch(`${ctx.base}${path}`, {
+      headers: { authorization: `Bearer ${ctx.token}` },
+    });
+    return (await res.arrayBuffer()).byteLength;
+  };
+  const sample = entity().path;
+  ctx.results.payloadBytes = {
+    full: await bytes(sample),
+    summary: await bytes(`${sample}/summary`),
+  };
+  log(`card summary: ${JSON.stringify(ctx.results.summary)}`);
 }
