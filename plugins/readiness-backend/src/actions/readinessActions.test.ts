@@ -1,22 +1,9 @@
 import {
-  coreServices,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
-import {
-  ServiceFactoryTester,
   mockCredentials,
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import {
-  CompoundEntityRef,
-  Entity,
-  parseEntityRef,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
-import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { Entity } from '@backstage/catalog-model';
 import mcpActionsPlugin from '@backstage/plugin-mcp-actions-backend';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -24,10 +11,13 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import request from 'supertest';
 import { readinessPlugin } from '../plugin';
+import {
+  restrictedCatalogFactory,
+  restrictedPermissionsFactory,
+} from '../__testUtils__/restrictedCatalog';
 import { createTestDatabases } from '../__testUtils__/testDatabase';
 import {
   component,
-  demoPermissionsFactory,
   demoUserInfoFactory,
   group,
   people,
@@ -63,75 +53,6 @@ const entities: Entity[] = [
 const hiddenFrom: Record<string, string[]> = {
   [people.otherTeam]: ['component:default/vault'],
 };
-
-const refOf = (ref: string | CompoundEntityRef | Entity) =>
-  (typeof ref === 'string'
-    ? stringifyEntityRef(parseEntityRef(ref))
-    : stringifyEntityRef(ref)
-  ).toLocaleLowerCase('en-US');
-
-/** The in-memory catalog, answering each user what they may see. */
-function restrictedCatalogFactory() {
-  return createServiceFactory({
-    service: catalogServiceRef,
-    deps: {},
-    factory: () => {
-      const catalog = catalogServiceMock({ entities });
-      const hidden = (options: any): string[] =>
-        hiddenFrom[options?.credentials?.principal?.userEntityRef] ?? [];
-      const getEntityByRef = catalog.getEntityByRef.bind(catalog);
-      const getEntities = catalog.getEntities.bind(catalog);
-      return Object.assign(catalog, {
-        getEntityByRef: async (ref: any, options: any) =>
-          hidden(options).includes(refOf(ref))
-            ? undefined
-            : getEntityByRef(ref, options),
-        getEntities: async (req: any, options: any) => {
-          const res = await getEntities(req, options);
-          return {
-            ...res,
-            items: res.items.filter(e => !hidden(options).includes(refOf(e))),
-          };
-        },
-      });
-    },
-  });
-}
-
-/**
- * The demo permission decisions, except that the catalog's read permission is conditional
- * for bob (as a real policy's ownership rule would make it), so reads go through the catalog.
- */
-function restrictedPermissionsFactory() {
-  return createServiceFactory({
-    service: coreServices.permissions,
-    deps: {},
-    factory: async () => {
-      const demo = await ServiceFactoryTester.from(
-        demoPermissionsFactory(entities),
-      ).getSubject('readiness');
-      return {
-        ...demo,
-        authorize: demo.authorize.bind(demo),
-        async authorizeConditional(requests: any[], options: any) {
-          if (!hiddenFrom[options.credentials.principal.userEntityRef]) {
-            return demo.authorizeConditional(requests, options);
-          }
-          return requests.map(() => ({
-            result: AuthorizeResult.CONDITIONAL,
-            pluginId: 'catalog',
-            resourceType: 'catalog-entity',
-            conditions: {
-              rule: 'IS_ENTITY_OWNER',
-              resourceType: 'catalog-entity',
-              params: { claims: [options.credentials.principal.userEntityRef] },
-            },
-          })) as any;
-        },
-      };
-    },
-  });
-}
 
 const quickTemplate = {
   id: 'quick',
@@ -295,8 +216,8 @@ describe('readiness actions through the MCP actions backend', () => {
               },
             },
           }),
-          restrictedCatalogFactory(),
-          restrictedPermissionsFactory(),
+          restrictedCatalogFactory(entities, hiddenFrom),
+          restrictedPermissionsFactory(entities, hiddenFrom),
           demoUserInfoFactory(),
         ],
       });

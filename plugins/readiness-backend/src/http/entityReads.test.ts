@@ -1,22 +1,9 @@
 import {
-  ServiceFactoryTester,
   mockCredentials,
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import {
-  coreServices,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
-import {
-  CompoundEntityRef,
-  Entity,
-  parseEntityRef,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
-import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { summarizeEntityReadiness } from '@prodready/plugin-readiness-common';
 import { createBackend } from '@backstage/backend-defaults';
 import type { Server } from 'node:http';
@@ -32,6 +19,10 @@ import {
 import { registerPlans } from '../__testUtils__/testBackend';
 import { readinessPlugin } from '../plugin';
 import { defaultTemplate } from '../templates/defaultTemplate';
+import {
+  restrictedCatalogFactory,
+  restrictedPermissionsFactory,
+} from '../__testUtils__/restrictedCatalog';
 import { createTestDatabases } from '../__testUtils__/testDatabase';
 import { entityReadTag, ifNoneMatchHas } from './conditional';
 
@@ -70,63 +61,6 @@ const as = (user: string) => ({
 const hiddenFrom: Record<string, string[]> = {
   [people.otherTeam]: ['component:default/payments'],
 };
-const refOf = (ref: string | CompoundEntityRef | Entity) =>
-  (typeof ref === 'string'
-    ? stringifyEntityRef(parseEntityRef(ref))
-    : stringifyEntityRef(ref)
-  ).toLocaleLowerCase('en-US');
-
-/** The in-memory catalog, answering each user what they may see. */
-function restrictedCatalogFactory() {
-  return createServiceFactory({
-    service: catalogServiceRef,
-    deps: {},
-    factory: () => {
-      const catalog = catalogServiceMock({ entities });
-      const hidden = (options: any): string[] =>
-        hiddenFrom[options?.credentials?.principal?.userEntityRef] ?? [];
-      const getEntityByRef = catalog.getEntityByRef.bind(catalog);
-      return Object.assign(catalog, {
-        getEntityByRef: async (ref: any, options: any) =>
-          hidden(options).includes(refOf(ref))
-            ? undefined
-            : getEntityByRef(ref, options),
-      });
-    },
-  });
-}
-
-/** The demo decisions, except that bob's catalog read is conditional (reads go through it). */
-function restrictedPermissionsFactory() {
-  return createServiceFactory({
-    service: coreServices.permissions,
-    deps: {},
-    factory: async () => {
-      const demo = await ServiceFactoryTester.from(
-        demoPermissionsFactory(entities),
-      ).getSubject('readiness');
-      return {
-        ...demo,
-        authorize: demo.authorize.bind(demo),
-        async authorizeConditional(requests: any[], options: any) {
-          if (!hiddenFrom[options.credentials.principal.userEntityRef]) {
-            return demo.authorizeConditional(requests, options);
-          }
-          return requests.map(() => ({
-            result: AuthorizeResult.CONDITIONAL,
-            pluginId: 'catalog',
-            resourceType: 'catalog-entity',
-            conditions: {
-              rule: 'IS_ENTITY_OWNER',
-              resourceType: 'catalog-entity',
-              params: { claims: [options.credentials.principal.userEntityRef] },
-            },
-          })) as any;
-        },
-      };
-    },
-  });
-}
 
 describe('entity reads: the card summary and ETags', () => {
   const databases = createTestDatabases();
@@ -143,8 +77,8 @@ describe('entity reads: the card summary and ETags', () => {
           mockServices.rootConfig.factory({
             data: { readiness: { templates: [fortyTasks] } },
           }),
-          restrictedCatalogFactory(),
-          restrictedPermissionsFactory(),
+          restrictedCatalogFactory(entities, hiddenFrom),
+          restrictedPermissionsFactory(entities, hiddenFrom),
           demoUserInfoFactory(),
         ],
       }));
