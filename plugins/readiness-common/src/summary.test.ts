@@ -1,5 +1,9 @@
 import { EntityReadinessResponse } from './api';
-import { summarizeEntityReadiness } from './summary';
+import {
+  readinessCard,
+  summarizeEntityReadiness,
+  summaryFromCard,
+} from './summary';
 import { Evidence, TaskState } from './types';
 
 const day = 86_400_000;
@@ -164,5 +168,69 @@ describe('summarizeEntityReadiness', () => {
     ]);
     expect(summary).not.toHaveProperty('sentry');
     expect(summary).not.toHaveProperty('pending');
+  });
+});
+
+describe('readinessCard', () => {
+  const card = readinessCard(data);
+
+  it('is stale from the first expiry after scoring, of evidence or an exemption', () => {
+    // 'auto' expires a day after the score was evaluated; 'gone' had expired before it.
+    expect(card.validUntil).toBe(at(1));
+    const exempt = readinessCard({
+      ...data,
+      tasks: [
+        {
+          taskId: '1.2',
+          status: 'todo',
+          evidence: [evidence('later', 40)],
+          exemption: { expiresAt: at(0.5) },
+          version: 1,
+        } as TaskState,
+      ],
+    });
+    expect(exempt.validUntil).toBe(at(0.5));
+    expect(readinessCard({ ...data, tasks: [] })).not.toHaveProperty(
+      'validUntil',
+    );
+  });
+
+  it('keeps the five soonest expiries whatever their date, so a later read can still window them', () => {
+    expect(card.expiring.map(e => e.id)).toEqual([
+      'gone',
+      'n1',
+      'n2',
+      'n3',
+      'n4',
+    ]);
+    // Forty days on, 'far' (day 90) is not yet within 30 days; the list is a prefix.
+    expect(
+      summaryFromCard(card, data, now + 40 * day).expiring.map(e => e.id),
+    ).toEqual(['gone', 'n1', 'n2', 'n3', 'n4']);
+    expect(summaryFromCard(card, data, now - 60 * day).expiring).toEqual([]);
+  });
+
+  it('dates the last restore drill from evidence, not from attestations or checks', () => {
+    const template = {
+      phases: [
+        {
+          tasks: [{ id: '1.1', verification: 'restore-drill-recent' }],
+        },
+      ],
+    } as unknown as EntityReadinessResponse['template'];
+    const drill = (id: string, days: number, extra = {}) =>
+      evidence(id, 30, { recordedAt: at(days), ...extra });
+    const tasks = [
+      task('1.1', [
+        drill('old', -20),
+        drill('drill', -5),
+        drill('said', -1, { kind: 'attestation' }),
+        drill('auto', -1, { kind: 'check', recordedBy: 'check:backup' }),
+      ]),
+      task('1.2', [drill('other', 0)]),
+    ];
+    expect(readinessCard({ ...data, template, tasks }).lastDrillAt).toBe(
+      at(-5),
+    );
   });
 });

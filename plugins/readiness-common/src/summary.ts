@@ -4,8 +4,8 @@ import {
   DependencyReadiness,
   EntityReadinessResponse,
 } from './api';
-import { ReadinessScore } from './scoring';
-import { RunbookType } from './types';
+import { ReadinessScore, WhatIf } from './scoring';
+import { ReadinessTemplate, RunbookType, TaskState } from './types';
 
 /** Evidence that has expired or will within this many days is listed on the card. */
 const EXPIRING_WITHIN_DAYS = 30;
@@ -64,72 +64,170 @@ export interface EntityReadinessSummary {
 }
 
 /**
- * The card's view of a full read: the same numbers, fewer fields. Pure; the backend's
- * summary route and the entity tab both use it, so the card and the tab cannot disagree.
+ * What the card shows that the plan alone decides (its template, tasks and score): the
+ * backend stores it with the score on every re-score, so a card read does no scoring.
+ * Build it with {@link readinessCard}; {@link summaryFromCard} adds what can change without
+ * a re-score (catalog links, runbooks, check runs, dependencies, the expiry window).
  * @public
  */
-export function summarizeEntityReadiness(
-  data: EntityReadinessResponse,
-  now: number = Date.now(),
-): EntityReadinessSummary {
-  const s = data.score;
-  const score: EntityReadinessSummary['score'] = {
-    overall: s.overall,
-    uncapped: s.uncapped,
-    capped: s.capped,
-    status: s.status,
-    dimensions: s.dimensions,
-    phases: s.phases,
-    blockers: s.blockers,
-    stage: s.stage,
-    evaluatedAt: s.evaluatedAt,
-  };
-  const templateTasks = new Map(
-    data.template.phases.flatMap(p => p.tasks).map(t => [t.id, t]),
+export interface ReadinessCard {
+  score: EntityReadinessSummary['score'];
+  /** The open P0 blockers and what proves each one. */
+  blockers: Array<{ taskId: string; verification: string }>;
+  next: EntityReadinessSummary['next'];
+  /**
+   * The five soonest-expiring pieces of evidence people act on, whatever their date; a read
+   * keeps those within 30 days of it (a prefix of this list, as it is sorted by date).
+   */
+  expiring: EntityReadinessSummary['expiring'];
+  /** When a restore drill (evidence a person cannot simply type in) was last recorded. */
+  lastDrillAt?: string;
+  /**
+   * The first instant after scoring when an expiry can move the score: from then on the
+   * stored card is stale and a read computes the summary afresh.
+   */
+  validUntil?: string;
+}
+
+/**
+ * The last restore drill recorded on the template's `restore-drill-recent` tasks (not an
+ * attestation, not an automatic check's own record), or undefined.
+ * @public
+ */
+export function lastRestoreDrill(
+  template: ReadinessTemplate,
+  tasks: TaskState[],
+): string | undefined {
+  const drillTasks = new Set(
+    template.phases
+      .flatMap(p => p.tasks)
+      .filter(t => t.verification === 'restore-drill-recent')
+      .map(t => t.id),
   );
-  const runs = new Map((data.checkRuns ?? []).map(r => [r.taskId, r]));
-  const soon = now + EXPIRING_WITHIN_DAYS * 86_400_000;
-  const expiring = data.tasks
-    .flatMap(t => t.evidence.map(e => ({ taskId: t.taskId, e })))
-    // Automatic checks refresh their own short-lived evidence; people act on the rest.
-    .filter(({ e }) => e.kind !== 'check' || !e.recordedBy.startsWith('check:'))
-    .filter(({ e }) => e.expiresAt && Date.parse(e.expiresAt) < soon)
-    .sort((a, b) => Date.parse(a.e.expiresAt!) - Date.parse(b.e.expiresAt!))
-    .slice(0, EXPIRING_MAX)
-    .map(({ taskId, e }) => ({
-      id: e.id,
-      taskId,
-      summary: e.summary,
-      expiresAt: e.expiresAt!,
-    }));
+  const drills = tasks
+    .filter(t => drillTasks.has(t.taskId))
+    .flatMap(t => t.evidence)
+    .filter(e => e.kind !== 'attestation' && !e.recordedBy.startsWith('check:'))
+    .map(e => e.recordedAt)
+    .sort();
+  return drills[drills.length - 1];
+}
+
+/**
+ * The card's plan-decided part from a plan's template, task states, score and what-if
+ * (as `scorePlan` and `whatIf` computed them at the same instant). Pure.
+ * @public
+ */
+export function readinessCard(input: {
+  template: ReadinessTemplate;
+  tasks: TaskState[];
+  score: ReadinessScore;
+  whatIf: WhatIf[];
+}): ReadinessCard {
+  const { template, tasks, score: s } = input;
+  const templateTasks = new Map(
+    template.phases.flatMap(p => p.tasks).map(t => [t.id, t]),
+  );
+  const evaluatedAt = Date.parse(s.evaluatedAt);
+  // Only expiries move a score with time (see evaluateTask).
+  const expiries = tasks
+    .flatMap(t => [...t.evidence.map(e => e.expiresAt), t.exemption?.expiresAt])
+    .filter((at): at is string => at !== undefined)
+    .map(at => Date.parse(at))
+    .filter(at => at > evaluatedAt);
+  const lastDrillAt = lastRestoreDrill(template, tasks);
   return {
-    entityRef: data.entityRef,
-    plan: data.plan,
-    ...(data.pending ? { pending: true as const } : {}),
-    score,
-    blockerProofs: data.score.blockers.flatMap(b => {
+    score: {
+      overall: s.overall,
+      uncapped: s.uncapped,
+      capped: s.capped,
+      status: s.status,
+      dimensions: s.dimensions,
+      phases: s.phases,
+      blockers: s.blockers,
+      stage: s.stage,
+      evaluatedAt: s.evaluatedAt,
+    },
+    blockers: s.blockers.flatMap(b => {
       const task = templateTasks.get(b.taskId);
-      if (!task) return [];
-      const run = runs.get(b.taskId);
-      return [
-        {
-          taskId: b.taskId,
-          verification: task.verification,
-          ...(run ? { run } : {}),
-        },
-      ];
+      return task
+        ? [{ taskId: b.taskId, verification: task.verification }]
+        : [];
     }),
-    next: data.whatIf
+    next: input.whatIf
       .filter(w => w.gain > 0)
       .slice(0, NEXT_MAX)
       .map(w => ({ taskId: w.taskId, title: w.title, gain: w.gain })),
-    expiring,
-    notReadyDependencies: (data.dependencies ?? []).filter(
+    expiring: tasks
+      .flatMap(t => t.evidence.map(e => ({ taskId: t.taskId, e })))
+      // Automatic checks refresh their own short-lived evidence; people act on the rest.
+      .filter(
+        ({ e }) => e.kind !== 'check' || !e.recordedBy.startsWith('check:'),
+      )
+      .filter(({ e }) => e.expiresAt)
+      .sort((a, b) => Date.parse(a.e.expiresAt!) - Date.parse(b.e.expiresAt!))
+      .slice(0, EXPIRING_MAX)
+      .map(({ taskId, e }) => ({
+        id: e.id,
+        taskId,
+        summary: e.summary,
+        expiresAt: e.expiresAt!,
+      })),
+    ...(lastDrillAt ? { lastDrillAt } : {}),
+    ...(expiries.length
+      ? { validUntil: new Date(Math.min(...expiries)).toISOString() }
+      : {}),
+  };
+}
+
+/** What a summary adds to a stored card: the parts that change without a re-score. @public */
+export type CardContext = Pick<
+  EntityReadinessResponse,
+  | 'entityRef'
+  | 'plan'
+  | 'pending'
+  | 'checkRuns'
+  | 'dependencies'
+  | 'sentry'
+  | 'backupPolicy'
+> & {
+  runbooks: Array<
+    Pick<
+      EntityReadinessResponse['runbooks'][number],
+      'id' | 'type' | 'title' | 'url' | 'lastReviewedAt'
+    >
+  >;
+};
+
+/**
+ * The card's summary from its stored part and what changes without a re-score, at `now`.
+ * Pure.
+ * @public
+ */
+export function summaryFromCard(
+  card: ReadinessCard,
+  context: CardContext,
+  now: number = Date.now(),
+): EntityReadinessSummary {
+  const runs = new Map((context.checkRuns ?? []).map(r => [r.taskId, r]));
+  const soon = now + EXPIRING_WITHIN_DAYS * 86_400_000;
+  return {
+    entityRef: context.entityRef,
+    plan: context.plan,
+    ...(context.pending ? { pending: true as const } : {}),
+    score: card.score,
+    blockerProofs: card.blockers.map(b => {
+      const run = runs.get(b.taskId);
+      return { ...b, ...(run ? { run } : {}) };
+    }),
+    next: card.next,
+    expiring: card.expiring.filter(e => Date.parse(e.expiresAt) < soon),
+    notReadyDependencies: (context.dependencies ?? []).filter(
       d => d.status === 'not_ready',
     ),
-    ...(data.sentry ? { sentry: data.sentry } : {}),
-    ...(data.backupPolicy ? { backupPolicy: data.backupPolicy } : {}),
-    runbooks: data.runbooks.map(r => ({
+    ...(context.sentry ? { sentry: context.sentry } : {}),
+    ...(context.backupPolicy ? { backupPolicy: context.backupPolicy } : {}),
+    runbooks: context.runbooks.map(r => ({
       id: r.id,
       type: r.type,
       title: r.title,
@@ -137,4 +235,17 @@ export function summarizeEntityReadiness(
       ...(r.lastReviewedAt ? { lastReviewedAt: r.lastReviewedAt } : {}),
     })),
   };
+}
+
+/**
+ * The card's view of a full read: the same numbers, fewer fields. Pure; the backend's
+ * summary route (when no stored card is fresh) and the entity tab both use it, so the card
+ * and the tab cannot disagree.
+ * @public
+ */
+export function summarizeEntityReadiness(
+  data: EntityReadinessResponse,
+  now: number = Date.now(),
+): EntityReadinessSummary {
+  return summaryFromCard(readinessCard(data), data, now);
 }

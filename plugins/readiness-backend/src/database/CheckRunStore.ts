@@ -3,6 +3,17 @@ import { CheckRun } from '@prodready/plugin-readiness-common';
 import { normalizeRef } from './refs';
 import { DbCheckRunsRow } from './tables';
 
+/** A `readiness_check_runs` row (or its json_agg form) as a check run. @internal */
+export const toCheckRun = (r: DbCheckRunsRow): CheckRun => ({
+  taskId: r.task_id,
+  checkId: r.check_id,
+  checkTitle: r.check_title,
+  outcome: r.outcome,
+  summary: r.summary,
+  ...(r.url ? { url: r.url } : {}),
+  ranAt: new Date(r.ran_at).toISOString(),
+});
+
 /** The last run of each automatic check per task (`readiness_check_runs`). @internal */
 export class CheckRunStore {
   constructor(private readonly db: Knex) {}
@@ -43,14 +54,6 @@ export class CheckRunStore {
     const rows = await this.db<DbCheckRunsRow>('readiness_check_runs')
       .where({ entity_ref: normalizeRef(entityRef) })
       .orderBy('task_id');
-    return rows.map(r => ({
-      taskId: r.task_id,
-      checkId: r.check_id,
-      checkTitle: r.check_title,
-      outcome: r.outcome,
-      summary: r.summary,
-      ...(r.url ? { url: r.url } : {}),
-      ranAt: new Date(r.ran_at).toISOString(),
-    }));
+    return rows.map(toCheckRun);
   }
 }

@@ -1,18 +1,28 @@
+import { Entity } from '@backstage/catalog-model';
 import {
+  CheckRun,
+  ReadinessCard,
   ReadinessScore,
+  RunbookLink,
   ServiceFilters,
   TaskState,
 } from '@prodready/plugin-readiness-common';
 import { Knex } from 'knex';
+import { toCheckRun } from './CheckRunStore';
 import type { PlanRecord, PlanStore } from './PlanStore';
+import { toRunbook } from './RunbookStore';
 import { assembleTaskStates } from './TaskStore';
 import { Scoped, filteredPlans } from './filters';
 import { normalizeRef } from './refs';
 import {
+  DbCheckRunsRow,
   DbEvidenceRow,
+  DbPlansRow,
+  DbRunbookLinksRow,
   DbScoreSnapshotsRow,
   DbScoresRow,
   DbTaskStatesRow,
+  JsonColumn,
   iso,
   json,
 } from './tables';
@@ -32,6 +42,23 @@ export interface StoredScore {
   overall: number;
   status: string;
   blockers: number;
+}
+
+/** What a card read needs of one plan, read in one round trip. @internal */
+export interface CardView {
+  plan: {
+    entityRef: string;
+    templateId: string;
+    templateVersion: number;
+    createdAt: string;
+    updatedAt: string;
+    archived: boolean;
+    entitySnapshot?: Entity;
+  };
+  /** The card stored with the score; undefined until the plan is first re-scored. */
+  card?: ReadinessCard;
+  runbooks: RunbookLink[];
+  checkRuns: CheckRun[];
 }
 
 /** The tasks an initiative's goal counts as proven: proven, or exempt by approval. */
@@ -78,10 +105,10 @@ export class ScoreStore {
     entityRef: string,
     score: ReadinessScore,
     reason: string,
-    options: { always?: boolean } = {},
+    options: { always?: boolean; card?: ReadinessCard } = {},
   ): Promise<boolean> {
     const [written] = await this.saveMany([
-      { entityRef, score, reason, always: options.always },
+      { entityRef, score, reason, always: options.always, card: options.card },
     ]);
     return written;
   }
@@ -96,10 +123,12 @@ export class ScoreStore {
       score: ReadinessScore;
       reason: string;
       always?: boolean;
+      /** The card scored with it (see `readinessCard`). */
+      card?: ReadinessCard;
     }>,
   ): Promise<boolean[]> {
     if (entries.length === 0) return [];
-    const rows = entries.map(({ entityRef, score }) => ({
+    const rows = entries.map(({ entityRef, score, card }) => ({
       entity_ref: normalizeRef(entityRef),
       overall: score.overall,
       status: score.status,
@@ -111,6 +140,7 @@ export class ScoreStore {
         score.dimensions.map(d => [d.id, d.score]),
       ),
       computed_at: new Date(score.evaluatedAt),
+      card: card ? JSON.stringify(card) : null,
     }));
     return this.db.transaction(async tx => {
       const prevRows = await tx<DbScoresRow>('readiness_scores')
@@ -159,6 +189,67 @@ export class ScoreStore {
       }
       return written;
     });
+  }
+
+  /**
+   * A plan's stored card with what a card read adds to it (the plan's fields, its runbook
+   * links and last check runs) in one round trip; undefined when there is no plan.
+   */
+  async getCardView(entityRef: string): Promise<CardView | undefined> {
+    const row:
+      | (Pick<
+          DbPlansRow,
+          | 'entity_ref'
+          | 'template_id'
+          | 'template_version'
+          | 'created_at'
+          | 'updated_at'
+          | 'archived_at'
+          | 'entity_snapshot'
+        > & {
+          card: DbScoresRow['card'] | null;
+          runbook_rows: JsonColumn<DbRunbookLinksRow[]>;
+          check_rows: JsonColumn<DbCheckRunsRow[]>;
+        })
+      | undefined = await this.db('readiness_plans as p')
+      .leftJoin('readiness_scores as s', 's.entity_ref', 'p.entity_ref')
+      .select(
+        'p.entity_ref',
+        'p.template_id',
+        'p.template_version',
+        'p.created_at',
+        'p.updated_at',
+        'p.archived_at',
+        'p.entity_snapshot',
+        's.card',
+        this.db.raw(
+          `(select coalesce(json_agg(r order by r.type, r.title), '[]') from readiness_runbook_links r
+              where r.entity_ref = p.entity_ref) as runbook_rows`,
+        ),
+        this.db.raw(
+          `(select coalesce(json_agg(c order by c.task_id), '[]') from readiness_check_runs c
+              where c.entity_ref = p.entity_ref) as check_rows`,
+        ),
+      )
+      .where('p.entity_ref', normalizeRef(entityRef))
+      .first();
+    if (!row) return undefined;
+    return {
+      plan: {
+        entityRef: row.entity_ref,
+        templateId: row.template_id,
+        templateVersion: row.template_version,
+        createdAt: iso(row.created_at)!,
+        updatedAt: iso(row.updated_at)!,
+        archived: row.archived_at !== null,
+        ...(row.entity_snapshot
+          ? { entitySnapshot: json(row.entity_snapshot) }
+          : {}),
+      },
+      ...(row.card ? { card: json(row.card) } : {}),
+      runbooks: json(row.runbook_rows).map(toRunbook),
+      checkRuns: json(row.check_rows).map(toCheckRun),
+    };
   }
 
   /**

@@ -9,6 +9,7 @@ import {
   Exemption,
   ExemptionRequest,
   Initiative,
+  ReadinessCard,
   ReadinessScore,
   ReadinessTemplate,
   RunbookLink,
@@ -115,6 +116,8 @@ export type DbScoresRow = {
   proven_tasks: JsonColumn<string[]>;
   dimensions: JsonColumn<Record<string, number | null>>;
   computed_at: Timestamp;
+  /** The card's plan-decided part, stored with the score; null until the next re-score. */
+  card?: JsonColumn<ReadinessCard> | null;
 };
 
 /** `readiness_score_snapshots`: score history, per change that moved a score and daily. */

@@ -3,9 +3,13 @@ import { NotFoundError } from '@backstage/errors';
 import {
   ReadinessScore,
   TaskState,
-  scorePlan,
+  readinessCard,
+  scoreWithWhatIf,
 } from '@prodready/plugin-readiness-common';
-import { DatabaseReadinessStore } from '../database/DatabaseReadinessStore';
+import {
+  DatabaseReadinessStore,
+  PlanRecord,
+} from '../database/DatabaseReadinessStore';
 import { normalizeRef } from '../database/refs';
 import { TaskStore } from '../database/TaskStore';
 import { ReadinessNotifier } from '../notify/ReadinessNotifier';
@@ -66,13 +70,15 @@ export class CommandLayer {
         const plan = await store.plans.get(entityRef);
         if (!plan)
           throw new NotFoundError(`${entityRef} has no readiness plan`);
-        const tasks = await store.tasks.list(entityRef);
-        const score = scorePlan(
-          this.deps.plans.templateOf(plan),
-          Object.fromEntries(tasks.map(t => [t.taskId, t])),
+        const { score, card } = this.scored(
+          plan,
+          await store.tasks.list(entityRef),
         );
         const before = await store.scores.get(entityRef);
-        await store.scores.save(entityRef, score, reason, options);
+        await store.scores.save(entityRef, score, reason, {
+          ...options,
+          card,
+        });
         return { result, score, before, plan };
       }),
     );
@@ -140,10 +146,7 @@ export class CommandLayer {
         });
         const scores = rows.map(({ plan, tasks, snapshotSince }) => ({
           entityRef: plan.entityRef,
-          score: scorePlan(
-            this.deps.plans.templateOf(plan),
-            Object.fromEntries(tasks.map(t => [t.taskId, t])),
-          ),
+          ...this.scored(plan, tasks),
           reason: snapshotSince ? 'scheduled re-evaluation' : 'daily',
           always: !snapshotSince,
         }));
@@ -168,6 +171,16 @@ export class CommandLayer {
       daily: scored.filter(s => s.always).length,
       last: page[page.length - 1].plan.entityRef,
     };
+  }
+
+  /** A plan's score and, scored at the same instant, the card stored with it. */
+  private scored(plan: PlanRecord, tasks: TaskState[]) {
+    const template = this.deps.plans.templateOf(plan);
+    const { score, whatIf } = scoreWithWhatIf(
+      template,
+      Object.fromEntries(tasks.map(t => [t.taskId, t])),
+    );
+    return { score, card: readinessCard({ template, tasks, score, whatIf }) };
   }
 
   /** A committed write stays answered even when its notification cannot be sent. */

@@ -13,15 +13,17 @@ import {
   RunbookLink,
   TaskState,
   isReadinessAnnotated,
-  scorePlan,
+  lastRestoreDrill,
+  scoreWithWhatIf,
   summarizeEntityReadiness,
-  whatIf,
+  summaryFromCard,
 } from '@prodready/plugin-readiness-common';
 import {
   DatabaseReadinessStore,
   PlanRecord,
 } from '../database/DatabaseReadinessStore';
 import { normalizeRef } from '../database/refs';
+import { CardView } from '../database/ScoreStore';
 import { TemplateRegistry } from '../templates/TemplateRegistry';
 import { entityLinks } from './entityLinks';
 import { CatalogAccess } from './CatalogAccess';
@@ -124,24 +126,68 @@ export class EntityReadModel {
             }
           : r,
       ),
-      score: scorePlan(template, states, now),
-      whatIf: whatIf(template, states, now),
+      ...scoreWithWhatIf(template, states, now),
       ...(checkRuns.length ? { checkRuns } : {}),
       ...(dependencies.length ? { dependencies } : {}),
-      ...entityLinks(entity, this.deps.config, template, tasks),
+      ...entityLinks(
+        entity,
+        this.deps.config,
+        lastRestoreDrill(template, tasks),
+      ),
     };
   }
 
   /**
-   * What the entity card shows: the full read (same loading, same access rules) summarised
-   * by the common package's pure `summarizeEntityReadiness`, so the two cannot disagree.
+   * What the entity card shows, with the same access rules as the full read. A plan's card
+   * is stored with its score, so this read does no scoring: it adds only what changes
+   * without a re-score (catalog links, runbooks, check runs, dependencies, the expiry
+   * window). Without a fresh stored card (the plan is not scored since cards were stored,
+   * an expiry has passed since scoring, a preview, an archived plan) it summarises the full
+   * read instead.
    */
   async getEntitySummary(
     ref: CompoundEntityRef,
     credentials: BackstageCredentials,
+    now: Date = new Date(),
   ): Promise<EntityReadinessSummary> {
-    return summarizeEntityReadiness(
-      await this.getEntityReadiness(ref, credentials),
+    const { store, catalog } = this.deps;
+    let view: CardView | undefined;
+    let entity: Entity | undefined;
+    if (await catalog.canReadWholeCatalog(credentials)) {
+      view = await store.scores.getCardView(stringifyEntityRef(ref));
+      entity = view?.plan.entitySnapshot;
+    } else {
+      entity = await catalog.getEntity(ref, credentials);
+      view = await store.scores.getCardView(stringifyEntityRef(entity));
+    }
+    const card = view?.card;
+    const fresh =
+      card &&
+      !view?.plan.archived &&
+      (!card.validUntil || Date.parse(card.validUntil) > now.getTime());
+    if (!view || !entity || !card || !fresh) {
+      return summarizeEntityReadiness(
+        await this.getEntityReadiness(ref, credentials),
+        now.getTime(),
+      );
+    }
+    const { plan } = view;
+    return summaryFromCard(
+      card,
+      {
+        entityRef: plan.entityRef,
+        plan: {
+          templateId: plan.templateId,
+          templateVersion: plan.templateVersion,
+          createdAt: plan.createdAt,
+          updatedAt: plan.updatedAt,
+        },
+        checkRuns: view.checkRuns,
+        dependencies: await this.dependenciesOf(entity, credentials),
+        ...entityLinks(entity, this.deps.config, card.lastDrillAt),
+        runbooks: view.runbooks,
+      },
+      now.getTime(),
     );
   }
 

@@ -2,22 +2,20 @@ import { Config } from '@backstage/config';
 import { Entity } from '@backstage/catalog-model';
 import {
   EntityReadinessResponse,
-  ReadinessTemplate,
-  TaskState,
   getBackupPolicyId,
   getSentryProjectSlug,
 } from '@prodready/plugin-readiness-common';
 
 /**
- * The Sentry project and backup policy of an entity, as the card shows them. The Sentry
- * link is built from config; the token never leaves the backend.
+ * The Sentry project and backup policy of an entity, as the card shows them, with the last
+ * restore drill (`lastRestoreDrill` of its plan). The Sentry link is built from config; the
+ * token never leaves the backend.
  * @internal
  */
 export function entityLinks(
   entity: Entity,
   config: Config,
-  template: ReadinessTemplate,
-  tasks: TaskState[],
+  lastDrillAt: string | undefined,
 ): Pick<EntityReadinessResponse, 'sentry' | 'backupPolicy'> {
   const out: Pick<EntityReadinessResponse, 'sentry' | 'backupPolicy'> = {};
   const slug = getSentryProjectSlug(entity);
@@ -44,18 +42,6 @@ export function entityLinks(
     ? config.getOptionalConfig(`readiness.backupPolicies.${id}`)
     : undefined;
   if (id && policy) {
-    const drillTasks = template.phases
-      .flatMap(p => p.tasks)
-      .filter(t => t.verification === 'restore-drill-recent')
-      .map(t => t.id);
-    const drills = tasks
-      .filter(t => drillTasks.includes(t.taskId))
-      .flatMap(t => t.evidence)
-      .filter(
-        e => e.kind !== 'attestation' && !e.recordedBy.startsWith('check:'),
-      )
-      .map(e => e.recordedAt)
-      .sort();
     out.backupPolicy = {
       id,
       title: policy.getString('title'),
@@ -63,7 +49,7 @@ export function entityLinks(
       rtoHours: policy.getNumber('rtoHours'),
       retentionDays: policy.getNumber('retentionDays'),
       restoreDrillEveryDays: policy.getNumber('restoreDrillEveryDays'),
-      ...(drills.length ? { lastDrillAt: drills[drills.length - 1] } : {}),
+      ...(lastDrillAt ? { lastDrillAt } : {}),
     };
   }
   return out;

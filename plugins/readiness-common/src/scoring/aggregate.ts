@@ -92,18 +92,6 @@ export function aggregate(
     score: d.possible > 0 ? round1((d.earned / d.possible) * 100) : null,
   }));
 
-  let weighted = 0;
-  let weights = 0;
-  for (const d of dimensions) {
-    if (d.possible > 0 && d.weight > 0) {
-      weighted += d.weight * (d.earned / d.possible) * 100;
-      weights += d.weight;
-    }
-  }
-  const uncapped = weights > 0 ? round1(weighted / weights) : 0;
-  const capped = blockers.length > 0 && uncapped > template.blockerCap;
-  const overall = capped ? template.blockerCap : uncapped;
-
   const byKind: Record<TaskValueKind, number> = {
     proven: 0,
     attested: 0,
@@ -123,14 +111,12 @@ export function aggregate(
     refuted: tasks.filter(t => t.refuted).length,
   };
 
-  let status: ReadinessStatus;
-  if (blockers.length > 0 || overall < template.atRiskThreshold) {
-    status = 'not_ready';
-  } else if (overall >= template.readyThreshold && counts.expired === 0) {
-    status = 'ready';
-  } else {
-    status = 'at_risk';
-  }
+  const { overall, uncapped, capped, status } = totals(
+    template,
+    dimensions,
+    blockers.length,
+    counts.expired,
+  );
 
   return {
     overall,
@@ -145,4 +131,66 @@ export function aggregate(
     counts,
     evaluatedAt: now.toISOString(),
   };
+}
+
+/**
+ * The weighted overall (capped while P0 blockers are open) and the status: the one formula
+ * behind `aggregate` and the what-if.
+ */
+export function totals(
+  template: ReadinessTemplate,
+  dimensions: Array<{ weight: number; earned: number; possible: number }>,
+  blockers: number,
+  expired: number,
+) {
+  let weighted = 0;
+  let weights = 0;
+  for (const d of dimensions) {
+    if (d.possible > 0 && d.weight > 0) {
+      weighted += d.weight * (d.earned / d.possible) * 100;
+      weights += d.weight;
+    }
+  }
+  const uncapped = weights > 0 ? round1(weighted / weights) : 0;
+  const capped = blockers > 0 && uncapped > template.blockerCap;
+  const overall = capped ? template.blockerCap : uncapped;
+  let status: ReadinessStatus;
+  if (blockers > 0 || overall < template.atRiskThreshold) {
+    status = 'not_ready';
+  } else if (overall >= template.readyThreshold && expired === 0) {
+    status = 'ready';
+  } else {
+    status = 'at_risk';
+  }
+  return { overall, uncapped, capped, status };
+}
+
+/**
+ * The per-dimension sums, open P0 blockers and expired tasks of `evaluations`: what
+ * `totals` needs. `dimensionOf[i]` is the index in `template.dimensions` of the i-th task's
+ * dimension (-1 for none).
+ */
+export function tally(
+  template: ReadinessTemplate,
+  evaluations: TaskEvaluation[],
+  dimensionOf: number[],
+) {
+  const dimensions = template.dimensions.map(d => ({
+    weight: d.weight,
+    earned: 0,
+    possible: 0,
+  }));
+  let blockers = 0;
+  let expired = 0;
+  for (let i = 0; i < evaluations.length; i++) {
+    const ev = evaluations[i];
+    const dim = dimensions[dimensionOf[i]];
+    if (dim) {
+      dim.earned += ev.earned;
+      dim.possible += ev.possible;
+    }
+    if (ev.blocker) blockers += 1;
+    if (ev.kind === 'expired') expired += 1;
+  }
+  return { dimensions, blockers, expired };
 }

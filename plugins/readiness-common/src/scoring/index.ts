@@ -15,4 +15,4 @@ export {
   isValidProof,
 } from './trust';
 export { evaluateTask } from './evaluateTask';
-export { scorePlan, whatIf } from './scoring';
+export { scorePlan, scoreWithWhatIf, whatIf } from './scoring';

@@ -1,6 +1,6 @@
 import { ReadinessTemplate, TaskState, Evidence } from '../types';
 import { evaluateTask } from './evaluateTask';
-import { scorePlan, whatIf } from './scoring';
+import { scorePlan, scoreWithWhatIf, whatIf } from './scoring';
 import { evidenceExpiry } from './trust';
 
 const now = new Date('2026-06-01T00:00:00Z');
@@ -609,6 +609,68 @@ describe('whatIf', () => {
       gain: 0,
       statusAfter: 'not_ready',
     });
+  });
+});
+
+describe('whatIf from one evaluation', () => {
+  // Every mix of four task states over the four tasks: 256 plans.
+  const kinds: Array<TaskState | undefined> = [
+    undefined,
+    state('x', {
+      evidence: [proof({ trust: 'claimed', kind: 'attestation' })],
+    }),
+    state('x', { evidence: [proof({ expiresAt: daysFromNow(-3) })] }),
+    state('x', { status: 'in_progress', evidence: [] }),
+  ];
+  const ids = template.phases.flatMap(p => p.tasks).map(t => t.id);
+  const plans = Array.from({ length: 4 ** ids.length }, (_, n) =>
+    Object.fromEntries(
+      ids.flatMap((id, i) => {
+        const s = kinds[Math.floor(n / 4 ** i) % 4];
+        return s ? [[id, { ...s, taskId: id }]] : [];
+      }),
+    ),
+  );
+
+  it('gains what scoring the plan afresh with the task proven gains', () => {
+    for (const states of plans) {
+      const before = scorePlan(template, states, now);
+      const expected = ids
+        .filter(id => {
+          const t = before.tasks.find(e => e.taskId === id)!;
+          return t.kind !== 'not_applicable' && t.earned < t.possible;
+        })
+        .map(id => {
+          const after = scorePlan(
+            template,
+            {
+              ...states,
+              [id]: state(id, {
+                evidence: [
+                  proof({ kind: 'check', recordedAt: now.toISOString() }),
+                ],
+              }),
+            },
+            now,
+          );
+          return {
+            taskId: id,
+            gain: Math.round((after.overall - before.overall) * 10) / 10,
+            statusAfter: after.status,
+          };
+        });
+      const both = scoreWithWhatIf(template, states, now);
+      expect(both.score).toEqual(before);
+      expect(
+        both.whatIf.map(w => ({
+          taskId: w.taskId,
+          gain: w.gain,
+          statusAfter: w.statusAfter,
+        })),
+      ).toEqual(expect.arrayContaining(expected));
+      expect(both.whatIf).toHaveLength(expected.length);
+      expect(whatIf(template, states, now)).toEqual(both.whatIf);
+    }
   });
 });
 

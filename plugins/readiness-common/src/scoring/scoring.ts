@@ -1,5 +1,5 @@
 import { Evidence, ReadinessTemplate, TaskState } from '../types';
-import { aggregate, round1 } from './aggregate';
+import { aggregate, round1, tally, totals } from './aggregate';
 import { evaluateTask } from './evaluateTask';
 import { ReadinessScore, WhatIf } from './scoreTypes';
 
@@ -22,6 +22,9 @@ export function scorePlan(
   );
 }
 
+// One collator: `localeCompare` with options builds a new one per comparison.
+const taskOrder = new Intl.Collator(undefined, { numeric: true });
+
 /**
  * For every task not yet worth its full points, the overall score gained by finishing
  * it with valid evidence, best first.
@@ -32,10 +35,31 @@ export function whatIf(
   states: Record<string, TaskState | undefined>,
   now: Date = new Date(),
 ): WhatIf[] {
+  return scoreWithWhatIf(template, states, now).whatIf;
+}
+
+/**
+ * `scorePlan` and `whatIf` from one evaluation of the tasks (what the backend stores with
+ * each score).
+ * @public
+ */
+export function scoreWithWhatIf(
+  template: ReadinessTemplate,
+  states: Record<string, TaskState | undefined>,
+  now: Date = new Date(),
+): { score: ReadinessScore; whatIf: WhatIf[] } {
   const evaluations = template.phases.flatMap(p =>
     p.tasks.map(task => evaluateTask(task, states[task.id], now)),
   );
   const current = aggregate(template, evaluations, now);
+  // Last wins, as in aggregate's map of dimensions.
+  const dimensionIndex = new Map(template.dimensions.map((d, i) => [d.id, i]));
+  const dimensionOf = template.phases.flatMap(p =>
+    p.tasks.map(t => dimensionIndex.get(t.dimension) ?? -1),
+  );
+  // Finishing one task changes one evaluation, so the sums change by its difference alone.
+  // Points are whole or halves, so these sums are exact and equal to summing afresh.
+  const base = tally(template, evaluations, dimensionOf);
   const proof: Evidence = {
     id: 'what-if',
     kind: 'check',
@@ -46,7 +70,6 @@ export function whatIf(
     recordedBy: 'what-if',
   };
   const results: WhatIf[] = [];
-  // Only the finished task is re-evaluated; the others keep their evaluation.
   let k = 0;
   for (const phase of template.phases) {
     for (const task of phase.tasks) {
@@ -54,8 +77,7 @@ export function whatIf(
       const ev = evaluations[index];
       if (ev.kind === 'not_applicable' || ev.earned >= ev.possible) continue;
       const prev = states[task.id];
-      const changed = evaluations.slice();
-      changed[index] = evaluateTask(
+      const done = evaluateTask(
         task,
         {
           taskId: task.id,
@@ -66,7 +88,23 @@ export function whatIf(
         },
         now,
       );
-      const after = aggregate(template, changed, now);
+      const dimensions = base.dimensions.map((d, i) =>
+        i === dimensionOf[index]
+          ? {
+              ...d,
+              earned: d.earned - ev.earned + done.earned,
+              possible: d.possible - ev.possible + done.possible,
+            }
+          : d,
+      );
+      const after = totals(
+        template,
+        dimensions,
+        base.blockers - Number(ev.blocker) + Number(done.blocker),
+        base.expired -
+          Number(ev.kind === 'expired') +
+          Number(done.kind === 'expired'),
+      );
       results.push({
         taskId: task.id,
         title: task.title,
@@ -76,9 +114,10 @@ export function whatIf(
       });
     }
   }
-  return results.sort(
-    (a, b) =>
-      b.gain - a.gain ||
-      a.taskId.localeCompare(b.taskId, undefined, { numeric: true }),
-  );
+  return {
+    score: current,
+    whatIf: results.sort(
+      (a, b) => b.gain - a.gain || taskOrder.compare(a.taskId, b.taskId),
+    ),
+  };
 }
