@@ -67,8 +67,9 @@ export async function entityLoadStep(ctx: BenchContext) {
   );
   log(`catalog read: ${JSON.stringify(ctx.results.catalogRead)}`);
 
-  // The card's own read (issue 17), against a floor in the same backend and run: an
-  // authenticated readiness endpoint that touches no database (the template list).
+  // The card's own read (issue 17), against a floor in the same backend and run: a trivial
+  // readiness route that authenticates the caller and touches no database
+  // (packages/backend/src/modules/readinessBenchFloor.ts).
   const summary = () => ({ path: `${entity().path}/summary` });
   ctx.results.summary = await repeat(ctx, () =>
     load({
@@ -90,7 +91,16 @@ export async function entityLoadStep(ctx: BenchContext) {
   ctx.results.floorMax = await repeat(ctx, () =>
     load({
       ...common,
-      name: 'floor: GET /api/readiness/templates (auth, no database), saturating',
+      name: 'floor: GET /api/readiness/bench/floor (auth only), saturating',
+      connections: 50,
+      nextRequest: () => ({ path: '/api/readiness/bench/floor' }),
+    }),
+  );
+  // A second reference: a real readiness route without database (about 14 KB of JSON).
+  ctx.results.templatesMax = await repeat(ctx, () =>
+    load({
+      ...common,
+      name: 'template list (auth, permission, no database), saturating',
       connections: 50,
       nextRequest: () => ({ path: '/api/readiness/templates' }),
     }),

@@ -4,6 +4,7 @@
 import './instrument';
 import { createBackend } from '@backstage/backend-defaults';
 import { readinessDemoPermissionPolicy } from './permissionPolicy';
+import { readinessBenchFloorModule } from './modules/readinessBenchFloor';
 import { readinessStagingCheckModule } from './modules/readinessStagingCheck';
 
 const backend = createBackend();
@@ -29,6 +30,8 @@ backend.add(import('@prodready/plugin-readiness-backend-module-github'));
 backend.add(import('@prodready/plugin-readiness-backend-module-pagerduty'));
 backend.add(import('@prodready/plugin-readiness-backend-module-probes'));
 backend.add(readinessStagingCheckModule);
+// Off unless readinessBench.floorEndpoint is set (bench/app-config.bench.yaml).
+backend.add(readinessBenchFloorModule);
 
 // The readiness actions as MCP tools for assistants, at /api/mcp-actions/v1 (see
 // backend.actions.pluginSources in app-config.yaml).

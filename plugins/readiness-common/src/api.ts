@@ -40,6 +40,14 @@ export interface EntityReadinessResponse {
 }
 
 /**
+ * Response of `GET /entities/:kind/:namespace/:name/plan`: the full read without the
+ * template's text, which `GET /templates/:id/versions/:version` serves once per version (it
+ * never changes within a version, so clients cache it for good).
+ * @public
+ */
+export type EntityPlanResponse = Omit<EntityReadinessResponse, 'template'>;
+
+/**
  * The last run of a task's automatic check: which check proves the task, when it last ran and
  * what it found. `unknown` means the check could not tell (its integration did not answer).
  * @public

@@ -287,6 +287,19 @@ export class PlanStore {
   }
 
   /** Plan rows without the template, which is replaced by its hash (`PlanQueryRow`). */
+  /** The template `id` at `version` as a plan pinned it, if any plan did. */
+  async pinnedTemplate(
+    id: string,
+    version: number,
+  ): Promise<ReadinessTemplate | undefined> {
+    const row = await this.db<DbPlansRow>('readiness_plans')
+      .where({ template_id: id, template_version: version })
+      .whereNotNull('template_snapshot')
+      .select('template_snapshot')
+      .first();
+    return row?.template_snapshot ? json(row.template_snapshot) : undefined;
+  }
+
   private query() {
     return this.db('readiness_plans').select(
       ...PLAN_COLUMNS,

@@ -8,8 +8,10 @@ import {
 import { NotFoundError } from '@backstage/errors';
 import {
   ANNOTATION_SENTRY_PROJECT_SLUG,
+  EntityPlanResponse,
   EntityReadinessResponse,
   EntityReadinessSummary,
+  ReadinessTemplate,
   RunbookLink,
   TaskState,
   isReadinessAnnotated,
@@ -37,6 +39,9 @@ import { catalogRunbooks } from './entities';
  * @internal
  */
 export class EntityReadModel {
+  /** Template versions found, by `id@version` (see getTemplateVersion). */
+  private readonly pinned = new Map<string, ReadinessTemplate>();
+
   constructor(
     private readonly deps: {
       store: DatabaseReadinessStore;
@@ -189,6 +194,46 @@ export class EntityReadModel {
       },
       now.getTime(),
     );
+  }
+
+  /** The full read without the template's text (the entity tab's read). */
+  async getEntityPlan(
+    ref: CompoundEntityRef,
+    credentials: BackstageCredentials,
+  ): Promise<EntityPlanResponse> {
+    const { template: _text, ...plan } = await this.getEntityReadiness(
+      ref,
+      credentials,
+    );
+    return plan;
+  }
+
+  /**
+   * A template at one version: the configured one when it is at that version, else as a
+   * plan pinned it. A version never changes (a changed template gets a new version), so
+   * found ones are kept per replica.
+   */
+  async getTemplateVersion(
+    id: string,
+    version: number,
+  ): Promise<ReadinessTemplate> {
+    const key = `${id}@${version}`;
+    const known = this.pinned.get(key);
+    if (known) return known;
+    const configured = this.deps.templates.get(id);
+    const template =
+      configured?.version === version
+        ? configured
+        : await this.deps.store.plans.pinnedTemplate(id, version);
+    if (!template) {
+      throw new NotFoundError(
+        `No readiness template "${id}" at version ${version}`,
+      );
+    }
+    // Templates are few; the bound only guards against a flood of made-up versions.
+    if (this.pinned.size >= 200) this.pinned.clear();
+    this.pinned.set(key, template);
+    return template;
   }
 
   /** The stored readiness of what `entity` dependsOn, among what the caller may see. */

@@ -2,6 +2,7 @@ import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { CompoundEntityRef, Entity } from '@backstage/catalog-model';
 import {
   EntityReadinessResponse,
+  EntityPlanResponse,
   EntityReadinessSummary,
   RollupQuery,
   RunbookInput,
@@ -170,12 +171,25 @@ export class ReadinessService {
     return this.reads.getEntityReadiness(ref, credentials);
   }
 
-  /** What the entity card shows, computed from the same read as {@link getEntityReadiness}. */
+  /** What the entity card shows: its card stored with the score, or the full read summarised. */
   getEntitySummary(
     ref: CompoundEntityRef,
     credentials: BackstageCredentials,
   ): Promise<EntityReadinessSummary> {
     return this.reads.getEntitySummary(ref, credentials);
+  }
+
+  /** The full read without the template's text (see {@link getTemplateVersion}). */
+  getEntityPlan(
+    ref: CompoundEntityRef,
+    credentials: BackstageCredentials,
+  ): Promise<EntityPlanResponse> {
+    return this.reads.getEntityPlan(ref, credentials);
+  }
+
+  /** A template at one version, configured or pinned by a plan (a 404 otherwise). */
+  getTemplateVersion(id: string, version: number) {
+    return this.reads.getTemplateVersion(id, version);
   }
 
   /** Changes a task's status, assignee, notes or checklist. */

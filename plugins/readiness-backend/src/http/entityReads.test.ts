@@ -6,6 +6,7 @@ import {
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { summarizeEntityReadiness } from '@prodready/plugin-readiness-common';
 import { createBackend } from '@backstage/backend-defaults';
+import { Knex } from 'knex';
 import type { Server } from 'node:http';
 import net from 'node:net';
 import request from 'supertest';
@@ -67,9 +68,10 @@ describe('entity reads: the card summary and ETags', () => {
 
   describe.each(databases.eachSupportedId())('%p', id => {
     let server: Server;
+    let knex: Knex;
 
     beforeAll(async () => {
-      const knex = await databases.init(id);
+      knex = await databases.init(id);
       ({ server } = await startTestBackend({
         features: [
           readinessPlugin,
@@ -143,9 +145,74 @@ describe('entity reads: the card summary and ETags', () => {
       },
     );
 
+    it("the tab's read is the full read without the template, which is served once per version", async () => {
+      const path = '/api/readiness/entities/component/default/ledger';
+      const full = await request(server).get(path).set(as(people.owner));
+      const plan = await request(server)
+        .get(`${path}/plan`)
+        .set(as(people.owner));
+      expect(plan.status).toBe(200);
+      const { template, ...rest } = full.body;
+      const unstamped = (b: any) => ({
+        ...b,
+        score: { ...b.score, evaluatedAt: 'x' },
+      });
+      expect(unstamped(plan.body)).toEqual(unstamped(rest));
+      const version: number = plan.body.plan.templateVersion;
+      expect(plan.body.plan.templateId).toBe('forty');
+      expect(version).toBe(template.version);
+
+      const url = `/api/readiness/templates/forty/versions/${version}`;
+      const first = await request(server).get(url).set(as(people.owner));
+      expect(first.status).toBe(200);
+      expect(first.body).toEqual(template);
+      expect(first.headers['cache-control']).toBe(
+        'private, max-age=31536000, immutable',
+      );
+      expect(first.headers.etag).toMatch(/^"[\w-]+"$/);
+      const again = await request(server)
+        .get(url)
+        .set(as(people.owner))
+        .set('If-None-Match', first.headers.etag);
+      expect(again.status).toBe(304);
+
+      // A version only a plan still pins (the config moved on) comes from that plan.
+      await knex('readiness_plans')
+        .where({ entity_ref: 'component:default/ledger' })
+        .update({
+          template_version: version + 4,
+          template_snapshot: JSON.stringify({
+            ...template,
+            version: version + 4,
+          }),
+        });
+      const pinned = await request(server)
+        .get(`/api/readiness/templates/forty/versions/${version + 4}`)
+        .set(as(people.owner));
+      expect(pinned.status).toBe(200);
+      expect(pinned.body.version).toBe(version + 4);
+      await knex('readiness_plans')
+        .where({ entity_ref: 'component:default/ledger' })
+        .update({
+          template_version: version,
+          template_snapshot: JSON.stringify(template),
+        });
+
+      const missing = await request(server)
+        .get(`/api/readiness/templates/forty/versions/${version + 5}`)
+        .set(as(people.owner));
+      expect(missing.status).toBe(404);
+      const bad = await request(server)
+        .get('/api/readiness/templates/forty/versions/1.5')
+        .set(as(people.owner));
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.message).toMatch(/version/);
+    });
+
     it.each([
       ['full', base, '1.3'],
       ['summary', `${base}/summary`, '2.3'],
+      ['plan', `${base}/plan`, '4.1'],
     ])(
       'the %s read: 304 to its own tag, a new tag after a task update, 404 to a user who may not see it',
       async (_view, path, taskId) => {

@@ -43,6 +43,15 @@ export function addEntityRoutes(router: ReadinessRouter, ctx: RouteContext) {
     sendEntityRead(req, res, 'summary', body);
   });
 
+  // The entity tab's read: the template's text comes from /templates/:id/versions/:version.
+  router.get('/entities/:kind/:namespace/:name/plan', async (req, res) => {
+    const ref = parseRef(req.params);
+    const credentials = await httpAuth.credentials(req);
+    await ctx.checkServiceRead(credentials, stringifyEntityRef(ref));
+    const body = await service.getEntityPlan(ref, credentials);
+    sendEntityRead(req, res, 'plan', body);
+  });
+
   router.get('/entities/:kind/:namespace/:name/history', async (req, res) => {
     const ref = parseRef(req.params);
     const query = parse(historyQuerySchema, req.query);

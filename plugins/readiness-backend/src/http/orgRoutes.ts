@@ -7,9 +7,20 @@ import {
   servicesQuerySchema,
   trendQuerySchema,
 } from '@prodready/plugin-readiness-common';
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
 import { ListBlockersResponse } from '../schema/openapi';
+import { ifNoneMatchHas } from './conditional';
 import { ReadinessRouter, RouteContext } from './context';
 import { parse } from './validation';
+
+const templateVersionParams = z.object({
+  id: z.string().min(1).max(200),
+  version: z
+    .string()
+    .regex(/^[1-9]\d{0,8}$/, 'must be a positive whole number')
+    .transform(Number),
+});
 
 /** The organisation-wide reads: templates, rollups, lists, trend, export, review queue. */
 export function addOrgRoutes(router: ReadinessRouter, ctx: RouteContext) {
@@ -17,6 +28,24 @@ export function addOrgRoutes(router: ReadinessRouter, ctx: RouteContext) {
 
   router.get('/templates', async (_req, res) => {
     res.json({ items: templates.list() });
+  });
+
+  // A template's text never changes within a version, so it is served once per version and
+  // kept by the browser for good (the entity tab reads plans without it).
+  router.get('/templates/:id/versions/:version', async (req, res) => {
+    const { id, version } = parse(templateVersionParams, req.params);
+    const template = await service.getTemplateVersion(id, version);
+    const tag = `"${createHash('sha256')
+      .update(JSON.stringify(template))
+      .digest('base64url')
+      .slice(0, 27)}"`;
+    res.set('ETag', tag);
+    res.set('Cache-Control', 'private, max-age=31536000, immutable');
+    if (ifNoneMatchHas(req.header('if-none-match'), tag)) {
+      res.status(304).end();
+      return;
+    }
+    res.json(template);
   });
 
   router.get('/scores', async (req, res) => {

@@ -289,6 +289,15 @@ export type ListTemplatesResponse = {
   items?: Array<Template>;
 };
 
+/** Path parameters of `GET /templates/{id}/versions/{version}`. */
+export type GetTemplateVersionPathParams = {
+  id: string;
+  version: string;
+};
+
+/** Response (200) of `GET /templates/{id}/versions/{version}`. */
+export type GetTemplateVersionResponse = Template;
+
 /** Query parameters of `GET /scores`. */
 export type GetRollupQuery = {
   groupBy?: 'owner' | 'system' | 'domain' | 'group';
@@ -503,6 +512,16 @@ export type GetEntitySummaryPathParams = {
 
 /** Response (200) of `GET /entities/{kind}/{namespace}/{name}/summary`. */
 export type GetEntitySummaryResponse = EntityReadinessSummary;
+
+/** Path parameters of `GET /entities/{kind}/{namespace}/{name}/plan`. */
+export type GetEntityPlanPathParams = {
+  kind: string;
+  namespace: string;
+  name: string;
+};
+
+/** Response (200) of `GET /entities/{kind}/{namespace}/{name}/plan`. */
+export type GetEntityPlanResponse = EntityReadiness;
 
 /** Path parameters of `GET /entities/{kind}/{namespace}/{name}/history`. */
 export type GetHistoryPathParams = {
@@ -809,6 +828,14 @@ export interface ReadinessOperations {
     body: never;
     response: ListTemplatesResponse;
   };
+  getTemplateVersion: {
+    method: 'GET';
+    path: '/templates/{id}/versions/{version}';
+    pathParams: GetTemplateVersionPathParams;
+    query: never;
+    body: never;
+    response: GetTemplateVersionResponse;
+  };
   getRollup: {
     method: 'GET';
     path: '/scores';
@@ -928,6 +955,14 @@ export interface ReadinessOperations {
     query: never;
     body: never;
     response: GetEntitySummaryResponse;
+  };
+  getEntityPlan: {
+    method: 'GET';
+    path: '/entities/{kind}/{namespace}/{name}/plan';
+    pathParams: GetEntityPlanPathParams;
+    query: never;
+    body: never;
+    response: GetEntityPlanResponse;
   };
   getHistory: {
     method: 'GET';
@@ -1054,6 +1089,10 @@ export interface ReadinessOperations {
 /** Method and path template of every operation, for the client to build requests. */
 export const readinessOperations = {
   listTemplates: { method: 'GET', path: '/templates' },
+  getTemplateVersion: {
+    method: 'GET',
+    path: '/templates/{id}/versions/{version}',
+  },
   getRollup: { method: 'GET', path: '/scores' },
   listServices: { method: 'GET', path: '/services' },
   listBlockers: { method: 'GET', path: '/blockers' },
@@ -1074,6 +1113,10 @@ export const readinessOperations = {
   getEntitySummary: {
     method: 'GET',
     path: '/entities/{kind}/{namespace}/{name}/summary',
+  },
+  getEntityPlan: {
+    method: 'GET',
+    path: '/entities/{kind}/{namespace}/{name}/plan',
   },
   getHistory: {
     method: 'GET',

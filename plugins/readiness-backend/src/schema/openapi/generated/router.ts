@@ -70,6 +70,57 @@ export const spec = {
         },
       },
     },
+    '/templates/{id}/versions/{version}': {
+      parameters: [
+        {
+          name: 'id',
+          in: 'path',
+          required: true,
+          schema: {
+            type: 'string',
+          },
+        },
+        {
+          name: 'version',
+          in: 'path',
+          required: true,
+          schema: {
+            type: 'string',
+          },
+        },
+      ],
+      get: {
+        operationId: 'getTemplateVersion',
+        summary:
+          'A template at one version, as configured or as a plan pinned it.',
+        description:
+          "A template's text never changes within a version, so the answer carries a strong `ETag` and `Cache-Control: private, max-age=31536000, immutable`: the entity tab reads plans without the template (`GET /entities/{kind}/{namespace}/{name}/plan`) and fetches each version once.",
+        responses: {
+          '200': {
+            description: 'The template.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Template',
+                },
+              },
+            },
+          },
+          '304': {
+            $ref: '#/components/responses/NotModified',
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+        },
+      },
+    },
     '/scores': {
       get: {
         operationId: 'getRollup',
@@ -850,6 +901,66 @@ export const spec = {
               'application/json': {
                 schema: {
                   $ref: '#/components/schemas/EntityReadinessSummary',
+                },
+              },
+            },
+          },
+          '304': {
+            $ref: '#/components/responses/NotModified',
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+        },
+      },
+    },
+    '/entities/{kind}/{namespace}/{name}/plan': {
+      parameters: [
+        {
+          name: 'kind',
+          in: 'path',
+          required: true,
+          schema: {
+            type: 'string',
+          },
+        },
+        {
+          name: 'namespace',
+          in: 'path',
+          required: true,
+          schema: {
+            type: 'string',
+          },
+        },
+        {
+          name: 'name',
+          in: 'path',
+          required: true,
+          schema: {
+            type: 'string',
+          },
+        },
+      ],
+      get: {
+        operationId: 'getEntityPlan',
+        tags: ['entity'],
+        summary:
+          "The entity tab's read: the full read without the template's text.",
+        description:
+          'As `GET /entities/{kind}/{namespace}/{name}` (same access rules, same numbers, same `ETag` and 304 behaviour) but without `template`: fetch it once per version from `GET /templates/{id}/versions/{version}` with `plan.templateId` and `plan.templateVersion`.',
+        responses: {
+          '200': {
+            description: "The service's plan, task states, score and what-if.",
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/EntityReadiness',
                 },
               },
             },

@@ -289,6 +289,15 @@ export type ListTemplatesResponse = {
   items?: Array<Template>;
 };
 
+/** Path parameters of `GET /templates/{id}/versions/{version}`. */
+export type GetTemplateVersionPathParams = {
+  id: string;
+  version: string;
+};
+
+/** Response (200) of `GET /templates/{id}/versions/{version}`. */
+export type GetTemplateVersionResponse = Template;
+
 /** Query parameters of `GET /scores`. */
 export type GetRollupQuery = {
   groupBy: 'owner' | 'system' | 'domain' | 'group';
@@ -503,6 +512,16 @@ export type GetEntitySummaryPathParams = {
 
 /** Response (200) of `GET /entities/{kind}/{namespace}/{name}/summary`. */
 export type GetEntitySummaryResponse = EntityReadinessSummary;
+
+/** Path parameters of `GET /entities/{kind}/{namespace}/{name}/plan`. */
+export type GetEntityPlanPathParams = {
+  kind: string;
+  namespace: string;
+  name: string;
+};
+
+/** Response (200) of `GET /entities/{kind}/{namespace}/{name}/plan`. */
+export type GetEntityPlanResponse = EntityReadiness;
 
 /** Path parameters of `GET /entities/{kind}/{namespace}/{name}/history`. */
 export type GetHistoryPathParams = {
@@ -802,6 +821,10 @@ export type UpdateRunbookResponse = unknown;
 /** The endpoints of the spec, for the typed router. */
 export type EndpointMap = {
   '#get|/templates': { response: ListTemplatesResponse };
+  '#get|/templates/{id}/versions/{version}': {
+    path: GetTemplateVersionPathParams;
+    response: GetTemplateVersionResponse;
+  };
   '#get|/scores': { query: GetRollupQuery; response: GetRollupResponse };
   '#get|/services': {
     query: ListServicesQuery;
@@ -851,6 +874,10 @@ export type EndpointMap = {
   '#get|/entities/{kind}/{namespace}/{name}/summary': {
     path: GetEntitySummaryPathParams;
     response: GetEntitySummaryResponse;
+  };
+  '#get|/entities/{kind}/{namespace}/{name}/plan': {
+    path: GetEntityPlanPathParams;
+    response: GetEntityPlanResponse;
   };
   '#get|/entities/{kind}/{namespace}/{name}/history': {
     path: GetHistoryPathParams;
