@@ -301,10 +301,7 @@ export class PlanStore {
   }
 
   private query() {
-    return this.db('readiness_plans').select(
-      ...PLAN_COLUMNS,
-      this.db.raw('md5(template_snapshot::text) as template_key'),
-    );
+    return this.db('readiness_plans').select(...PLAN_COLUMNS, 'template_key');
   }
 
   /** Plan rows (from `query`) to records, parsing each distinct template once. */
@@ -325,8 +322,7 @@ export class PlanStore {
         template_snapshot: JsonColumn<ReadinessTemplate>;
       }> = (
         await this.db.raw(
-          `select distinct on (md5(template_snapshot::text))
-             md5(template_snapshot::text) as template_key, template_snapshot
+          `select distinct on (template_key) template_key, template_snapshot
            from readiness_plans where entity_ref = any(?)`,
           [refs],
         )
