@@ -2,6 +2,7 @@ import { createApiRef } from '@backstage/core-plugin-api';
 import { CompoundEntityRef } from '@backstage/catalog-model';
 import {
   EntityInitiative,
+  EntityPlanResponse,
   EntityReadinessResponse,
   EntityReadinessSummary,
   Evidence,
@@ -9,6 +10,7 @@ import {
   InitiativeDetail,
   InitiativeSummary,
   ReadinessScore,
+  ReadinessTemplate,
   ReviewQueueItem,
   RollupGroup,
   ServiceScoreRow,
@@ -103,8 +105,15 @@ export type InitiativeExportFormat = 'csv' | 'markdown';
 
 /** Client for the readiness backend. @public */
 export interface ReadinessApi {
-  /** The plan, task states, runbooks and computed score of one entity. */
+  /**
+   * The plan, task states, runbooks and computed score of one entity, with its template
+   * ({@link ReadinessApi.getEntityPlan} and {@link ReadinessApi.getTemplateVersion}).
+   */
   getEntityReadiness(ref: CompoundEntityRef): Promise<EntityReadinessResponse>;
+  /** {@link ReadinessApi.getEntityReadiness} without the template's text. */
+  getEntityPlan(ref: CompoundEntityRef): Promise<EntityPlanResponse>;
+  /** A template at one version; it never changes, so implementations may keep it. */
+  getTemplateVersion(id: string, version: number): Promise<ReadinessTemplate>;
   /**
    * What the entity card shows (a few KB): the same numbers as
    * {@link ReadinessApi.getEntityReadiness}, without the template and task states.

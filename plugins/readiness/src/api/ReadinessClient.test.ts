@@ -38,6 +38,44 @@ describe('ReadinessClient', () => {
     });
   });
 
+  it('reads the full view as the plan plus its template, fetching each template version once', async () => {
+    const plan = {
+      entityRef: 'component:default/pay ments',
+      plan: { templateId: 'default', templateVersion: 3 },
+      tasks: [],
+    };
+    const template = { id: 'default', version: 3, phases: [] };
+    const fetch = jest.fn(async (input: RequestInfo | URL) => {
+      const body = String(input).includes('/templates/') ? template : plan;
+      return new Response(JSON.stringify(body), {
+        headers: { 'content-type': 'application/json' },
+      });
+    });
+    const client = new ReadinessClient({
+      discoveryApi: { getBaseUrl: async () => 'http://backend/api/readiness' },
+      fetchApi: { fetch },
+    });
+    await expect(client.getEntityReadiness(ref)).resolves.toEqual({
+      ...plan,
+      template,
+    });
+    await client.getEntityReadiness(ref);
+    expect(fetch.mock.calls.map(c => String(c[0]))).toEqual([
+      'http://backend/api/readiness/entities/Component/default/pay%20ments/plan',
+      'http://backend/api/readiness/templates/default/versions/3',
+      'http://backend/api/readiness/entities/Component/default/pay%20ments/plan',
+    ]);
+  });
+
+  it('asks again for a template version whose request failed', async () => {
+    const { client, call } = setup({ error: { message: 'down' } }, 503);
+    await expect(client.getTemplateVersion('default', 3)).rejects.toThrow();
+    await expect(client.getTemplateVersion('default', 3)).rejects.toThrow();
+    expect(call(1).url).toBe(
+      'http://backend/api/readiness/templates/default/versions/3',
+    );
+  });
+
   it('posts a review decision to the evidence of a task', async () => {
     const { client, call } = setup({ evidence: { id: 'e/1' }, score: {} });
     await expect(

@@ -6,12 +6,14 @@ import {
 import { ResponseError } from '@backstage/errors';
 import {
   EntityInitiative,
+  EntityPlanResponse,
   EntityReadinessResponse,
   EntityReadinessSummary,
   Evidence,
   InitiativeDetail,
   InitiativeSummary,
   ReadinessScore,
+  ReadinessTemplate,
   ReviewQueueItem,
   RollupGroup,
   ServiceScoreRow,
@@ -91,6 +93,11 @@ function url(
 
 /** {@link ReadinessApi} over `discoveryApi` and `fetchApi`. @public */
 export class ReadinessClient implements ReadinessApi {
+  private readonly templateVersions = new Map<
+    string,
+    Promise<ReadinessTemplate>
+  >();
+
   constructor(
     private readonly options: {
       discoveryApi: DiscoveryApi;
@@ -98,11 +105,38 @@ export class ReadinessClient implements ReadinessApi {
     },
   ) {}
 
-  getEntityReadiness(ref: CompoundEntityRef) {
-    return this.call<'getEntityReadiness', EntityReadinessResponse>(
-      'getEntityReadiness',
-      { path: refParams(ref) },
+  /** The plan read and its template version (fetched once per client, see below). */
+  async getEntityReadiness(
+    ref: CompoundEntityRef,
+  ): Promise<EntityReadinessResponse> {
+    const plan = await this.getEntityPlan(ref);
+    const template = await this.getTemplateVersion(
+      plan.plan.templateId,
+      plan.plan.templateVersion,
     );
+    return { ...plan, template };
+  }
+
+  getEntityPlan(ref: CompoundEntityRef) {
+    return this.call<'getEntityPlan', EntityPlanResponse>('getEntityPlan', {
+      path: refParams(ref),
+    });
+  }
+
+  getTemplateVersion(id: string, version: number) {
+    // A version never changes, so each is asked for once (the browser keeps the answer
+    // too: it is served `immutable`); a failed request is forgotten and asked again.
+    const key = `${id}@${version}`;
+    let template = this.templateVersions.get(key);
+    if (!template) {
+      template = this.call<'getTemplateVersion', ReadinessTemplate>(
+        'getTemplateVersion',
+        { path: { id, version: String(version) } },
+      );
+      template.catch(() => this.templateVersions.delete(key));
+      this.templateVersions.set(key, template);
+    }
+    return template;
   }
 
   getEntitySummary(ref: CompoundEntityRef) {
