@@ -59,6 +59,15 @@ export interface CardView {
   card?: ReadinessCard;
   runbooks: RunbookLink[];
   checkRuns: CheckRun[];
+  /**
+   * The stored readiness of the active plans the entity snapshot `dependsOn` (by ref), as
+   * `ReadModelStore.scoresOf` reads it; callers who may not see everything filter it.
+   */
+  dependencies: Array<{
+    entityRef: string;
+    overall: number;
+    status: ReadinessScore['status'];
+  }>;
 }
 
 /** The tasks an initiative's goal counts as proven: proven, or exempt by approval. */
@@ -193,7 +202,8 @@ export class ScoreStore {
 
   /**
    * A plan's stored card with what a card read adds to it (the plan's fields, its runbook
-   * links and last check runs) in one round trip; undefined when there is no plan.
+   * links, last check runs and its dependencies' scores) in one round trip; undefined when
+   * there is no plan.
    */
   async getCardView(entityRef: string): Promise<CardView | undefined> {
     const row:
@@ -210,6 +220,7 @@ export class ScoreStore {
           card: DbScoresRow['card'] | null;
           runbook_rows: JsonColumn<DbRunbookLinksRow[]>;
           check_rows: JsonColumn<DbCheckRunsRow[]>;
+          dependency_rows: JsonColumn<CardView['dependencies']>;
         })
       | undefined = await this.db('readiness_plans as p')
       .leftJoin('readiness_scores as s', 's.entity_ref', 'p.entity_ref')
@@ -230,6 +241,18 @@ export class ScoreStore {
           `(select coalesce(json_agg(c order by c.task_id), '[]') from readiness_check_runs c
               where c.entity_ref = p.entity_ref) as check_rows`,
         ),
+        // Refs are stored lower-cased (see ./refs), so the targets are compared so too.
+        this.db.raw(
+          `(select coalesce(json_agg(json_build_object(
+                 'entityRef', d.entity_ref, 'overall', d.overall, 'status', d.status)
+                 order by d.entity_ref), '[]')
+              from readiness_scores d
+              join readiness_plans dp on dp.entity_ref = d.entity_ref
+              where dp.archived_at is null and d.entity_ref in (
+                select lower(rel->>'targetRef')
+                from jsonb_array_elements(coalesce(p.entity_snapshot->'relations', '[]'::jsonb)) rel
+                where rel->>'type' = 'dependsOn')) as dependency_rows`,
+        ),
       )
       .where('p.entity_ref', normalizeRef(entityRef))
       .first();
@@ -249,6 +272,10 @@ export class ScoreStore {
       ...(row.card ? { card: json(row.card) } : {}),
       runbooks: json(row.runbook_rows).map(toRunbook),
       checkRuns: json(row.check_rows).map(toCheckRun),
+      dependencies: json(row.dependency_rows).map(d => ({
+        ...d,
+        overall: Number(d.overall),
+      })),
     };
   }
 

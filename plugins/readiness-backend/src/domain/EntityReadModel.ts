@@ -158,12 +158,17 @@ export class EntityReadModel {
     const { store, catalog } = this.deps;
     let view: CardView | undefined;
     let entity: Entity | undefined;
+    let dependencies: () => Promise<CardView['dependencies']>;
     if (await catalog.canReadWholeCatalog(credentials)) {
+      // The entity as the last sync stored it, dependencies read with it.
       view = await store.scores.getCardView(stringifyEntityRef(ref));
       entity = view?.plan.entitySnapshot;
+      dependencies = async () => view?.dependencies ?? [];
     } else {
       entity = await catalog.getEntity(ref, credentials);
       view = await store.scores.getCardView(stringifyEntityRef(entity));
+      const seen = entity;
+      dependencies = () => this.dependenciesOf(seen, credentials);
     }
     const card = view?.card;
     const fresh =
@@ -188,7 +193,7 @@ export class EntityReadModel {
           updatedAt: plan.updatedAt,
         },
         checkRuns: view.checkRuns,
-        dependencies: await this.dependenciesOf(entity, credentials),
+        dependencies: await dependencies(),
         ...entityLinks(entity, this.deps.config, card.lastDrillAt),
         runbooks: view.runbooks,
       },

@@ -132,9 +132,12 @@ describe('ReadinessService card summary', () => {
         jest.spyOn(store.tasks, 'list'),
       ];
 
+      const scoresOf = jest.spyOn(store.readModel, 'scoresOf');
       const summary = await service.getEntitySummary(ref, reader);
 
       for (const spy of scoring) expect(spy).not.toHaveBeenCalled();
+      // One round trip: the dependencies' scores come with the card.
+      expect(scoresOf).not.toHaveBeenCalled();
       expect(unstamped(summary)).toEqual(unstamped(live));
       // The parts that come from the card, the catalog, config and other plans are all there.
       expect(summary.score.evaluatedAt).toBe(
