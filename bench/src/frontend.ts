@@ -16,8 +16,95 @@ export interface FrontendResult {
     gzipKB: number;
     readinessSources: number;
   }>;
+  /** Readiness sources in entry chunks that are neither extension declarations nor the API client. */
+  readinessEntryOutside: string[];
   cardVisibleMs?: number[];
   cardVisibleMedianMs?: number;
+  /**
+   * Per load, measured in the page from navigation start: when the entity page's header shows
+   * the entity's title, when the readiness card shows its status, and when the card's summary
+   * request started and ended (Resource Timing).
+   */
+  loads?: PageLoadTimes[];
+  /** Median over the loads of `card - header`. */
+  cardAfterHeaderMedianMs?: number;
+  /** Median over the loads of `card - headerLoaded`. */
+  cardAfterHeaderLoadedMedianMs?: number;
+}
+
+/** One entity page load, in milliseconds from navigation start. */
+export interface PageLoadTimes {
+  /** The header shows the entity's title (taken from the URL, before the entity loads). */
+  header: number;
+  /** The header shows the entity's owner: the entity has loaded. */
+  headerLoaded?: number;
+  card: number;
+  cardAfterHeader: number;
+  cardAfterHeaderLoaded?: number;
+  summaryRequest?: { start: number; end: number };
+}
+
+/**
+ * Entry-chunk sources that may be readiness code: the extension declarations (legacy and new
+ * frontend system), the route refs and the API client. Everything else must load lazily.
+ */
+const ALLOWED_IN_ENTRY =
+  /^plugins\/readiness\/src\/(index\.ts|plugin\.ts|routes\.ts|alpha\/index\.tsx|api\/)/;
+
+/**
+ * Runs in the page before the app: records, with `performance.now()` (milliseconds from
+ * navigation start), the first moment the entity page's header title and the readiness card's
+ * status are in the DOM and rendered. A MutationObserver sees them in the same task React
+ * commits them, so both times are taken the same way.
+ */
+function recordTimes({ title, owner }: { title: string; owner: string }) {
+  const times: { header?: number; headerLoaded?: number; card?: number } = {};
+  (window as any).__readinessTimes = times;
+  const rendered = (el: Element | null) =>
+    !!el && (el as HTMLElement).getClientRects().length > 0;
+  const check = () => {
+    const now = performance.now();
+    if (
+      times.header === undefined &&
+      [...document.querySelectorAll('h1, h2')].some(
+        h => h.textContent?.trim() === title && rendered(h),
+      )
+    ) {
+      times.header = now;
+    }
+    // The header's owner label links to the owner once the entity has loaded (an avatar's
+    // initial, then the name); cards further down the page name it too.
+    if (
+      times.headerLoaded === undefined &&
+      [...document.querySelectorAll('a')].some(
+        a =>
+          a.textContent?.trim().endsWith(owner) &&
+          rendered(a) &&
+          a.getBoundingClientRect().top < 250,
+      )
+    ) {
+      times.headerLoaded = now;
+    }
+    if (
+      times.card === undefined &&
+      rendered(document.querySelector('[aria-label^="Status: "]'))
+    ) {
+      times.card = now;
+    }
+    if (
+      times.header !== undefined &&
+      times.headerLoaded !== undefined &&
+      times.card !== undefined
+    ) {
+      observer.disconnect();
+    }
+  };
+  const observer = new MutationObserver(check);
+  observer.observe(document, {
+    childList: true,
+    subtree: true,
+    characterData: true,
+  });
 }
 
 const kb = (n: number) => Math.round((n / 1024) * 10) / 10;
@@ -25,11 +112,13 @@ const kb = (n: number) => Math.round((n / 1024) * 10) / 10;
 /**
  * Reads the built app (packages/app/dist) and attributes chunks to the readiness plugin
  * through their source maps; then, in headless Chromium, times how long the entity page
- * takes until the readiness card shows a status.
+ * takes until the readiness card shows a status, and how long after the page's header.
  */
 export async function frontendWeight(options: {
   base: string;
   entity: string;
+  /** The entity's owner group's name, which the header shows once the entity has loaded. */
+  owner: string;
   smoke: boolean;
 }): Promise<FrontendResult> {
   const staticDir = path.resolve(
@@ -82,6 +171,9 @@ export async function frontendWeight(options: {
     entryChunks,
     readinessInEntry,
     readinessEntrySources,
+    readinessEntryOutside: readinessEntrySources.filter(
+      s => !ALLOWED_IN_ENTRY.test(s),
+    ),
     readinessChunks: readinessChunks.sort((a, b) => b.kB - a.kB),
   };
 
@@ -107,8 +199,13 @@ export async function frontendWeight(options: {
     await page.goto(options.base);
     await page.getByRole('button', { name: 'Enter' }).click();
     await page.getByText('Catalog', { exact: false }).first().waitFor();
+    await page.addInitScript(recordTimes, {
+      title: options.entity,
+      owner: options.owner,
+    });
     const times: number[] = [];
-    for (let r = 0; r < (options.smoke ? 1 : 5); r++) {
+    const loads: PageLoadTimes[] = [];
+    for (let r = 0; r < (options.smoke ? 3 : 5); r++) {
       const t0 = Date.now();
       await page.goto(
         `${options.base}/catalog/default/component/${options.entity}`,
@@ -118,9 +215,55 @@ export async function frontendWeight(options: {
         .first()
         .waitFor();
       times.push(Date.now() - t0);
+      const handle = await page.waitForFunction(() => {
+        const t = (window as any).__readinessTimes;
+        if (t?.header === undefined || t.card === undefined) return undefined;
+        const summary = performance
+          .getEntriesByType('resource')
+          .find(e =>
+            /\/api\/readiness\/entities\/.*\/summary$/.test(e.name),
+          ) as PerformanceResourceTiming | undefined;
+        return {
+          header: t.header as number,
+          headerLoaded: t.headerLoaded as number | undefined,
+          card: t.card as number,
+          summary: summary && {
+            start: summary.startTime,
+            end: summary.responseEnd,
+          },
+        };
+      });
+      // waitForFunction resolves only once the function returns a value.
+      const t = (await handle.jsonValue())!;
+      const round = (n: number) => Math.round(n);
+      loads.push({
+        header: round(t.header),
+        card: round(t.card),
+        cardAfterHeader: round(t.card - t.header),
+        ...(t.headerLoaded !== undefined && {
+          headerLoaded: round(t.headerLoaded),
+          cardAfterHeaderLoaded: round(t.card - t.headerLoaded),
+        }),
+        ...(t.summary && {
+          summaryRequest: {
+            start: round(t.summary.start),
+            end: round(t.summary.end),
+          },
+        }),
+      });
     }
     result.cardVisibleMs = times;
     result.cardVisibleMedianMs = percentile(times, 50);
+    result.loads = loads;
+    result.cardAfterHeaderMedianMs = percentile(
+      loads.map(l => l.cardAfterHeader),
+      50,
+    );
+    const afterLoaded = loads.flatMap(l =>
+      l.cardAfterHeaderLoaded === undefined ? [] : [l.cardAfterHeaderLoaded],
+    );
+    if (afterLoaded.length)
+      result.cardAfterHeaderLoadedMedianMs = percentile(afterLoaded, 50);
   } finally {
     await browser.close();
   }

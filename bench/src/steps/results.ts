@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { FrontendResult, frontendWeight } from '../frontend';
-import { serviceName } from '../generate';
+import { groupName, ownerOf, serviceName } from '../generate';
 import { renderResults } from '../report';
 import { TechInsightsResult, runTechInsights } from '../techInsights';
 import { BenchContext, log, median } from './context';
@@ -11,6 +11,7 @@ export async function frontendStep(ctx: BenchContext) {
   ctx.results.frontend = await frontendWeight({
     base: ctx.base,
     entity: serviceName(42),
+    owner: groupName(ownerOf(42, ctx.shape)),
     smoke: ctx.smoke,
   }).catch((e: Error) => ({ error: e.message } as unknown as FrontendResult));
   log(`frontend: ${JSON.stringify(ctx.results.frontend)}`);

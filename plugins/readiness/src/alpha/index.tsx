@@ -29,10 +29,12 @@ const entityReadinessCard = EntityCardBlueprint.make({
   name: 'readiness',
   params: {
     filter: { kind: 'component' },
+    // Fetched while the browser is idle after the app starts, so an entity page does not
+    // wait for this chunk (it stays out of the entry chunks).
     loader: () =>
-      import('../components/EntityReadinessCard').then(m => (
-        <m.EntityReadinessCard />
-      )),
+      import(
+        /* webpackPrefetch: true */ '../components/EntityReadinessCard'
+      ).then(m => <m.EntityReadinessCard />),
   },
 });
 
