@@ -71,9 +71,11 @@ export interface EntityReadinessSummary {
  * @public
  */
 export interface ReadinessCard {
+  /** The score as the summary carries it (when it was evaluated included). */
   score: EntityReadinessSummary['score'];
   /** The open P0 blockers and what proves each one. */
   blockers: Array<{ taskId: string; verification: string }>;
+  /** The tasks that would raise the score most once proven (at most 3). */
   next: EntityReadinessSummary['next'];
   /**
    * The five soonest-expiring pieces of evidence people act on, whatever their date; a read

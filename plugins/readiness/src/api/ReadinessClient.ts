@@ -117,12 +117,14 @@ export class ReadinessClient implements ReadinessApi {
     return { ...plan, template };
   }
 
+  /** The full read without the template's text. */
   getEntityPlan(ref: CompoundEntityRef) {
     return this.call<'getEntityPlan', EntityPlanResponse>('getEntityPlan', {
       path: refParams(ref),
     });
   }
 
+  /** A template at one version, asked for once per client. */
   getTemplateVersion(id: string, version: number) {
     // A version never changes, so each is asked for once (the browser keeps the answer
     // too: it is served `immutable`); a failed request is forgotten and asked again.
