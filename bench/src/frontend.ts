@@ -62,7 +62,7 @@ function recordTimes({ title, owner }: { title: string; owner: string }) {
   (window as any).__readinessTimes = times;
   const rendered = (el: Element | null) =>
     !!el && (el as HTMLElement).getClientRects().length > 0;
-  const check = () => {
+  const check = (observer: MutationObserver) => {
     const now = performance.now();
     if (
       times.header === undefined &&
@@ -99,12 +99,10 @@ function recordTimes({ title, owner }: { title: string; owner: string }) {
       observer.disconnect();
     }
   };
-  const observer = new MutationObserver(check);
-  observer.observe(document, {
-    childList: true,
-    subtree: true,
-    characterData: true,
-  });
+  new MutationObserver((_records, observer) => check(observer)).observe(
+    document,
+    { childList: true, subtree: true, characterData: true },
+  );
 }
 
 const kb = (n: number) => Math.round((n / 1024) * 10) / 10;

@@ -11,19 +11,39 @@ import { BulkPlan, defaultTemplate } from './backend';
 /** Shape of the generated organisation. */
 export interface OrgShape {
   services: number;
+  /** Owner groups: the teams, the leaves of the org chart. */
   groups: number;
   systems: number;
   domains: number;
   historyDays: number;
+  /** Groups on the org chart's two middle levels; derived from `groups` when absent. */
+  chart?: { divisions: number; departments: number };
 }
 
-/** The issue's organisation: 10 000 services, 200 groups, 50 systems, 10 domains, 90 days. */
+/**
+ * The issue's organisation at scale: 50 000 services owned by 900 teams under 90
+ * departments, 9 divisions and one root (1 000 groups), 250 systems, 50 domains, 90 days.
+ */
 export const FULL_ORG: OrgShape = {
+  services: 50_000,
+  groups: 900,
+  systems: 250,
+  domains: 50,
+  historyDays: 90,
+  chart: { divisions: 9, departments: 90 },
+};
+
+/**
+ * The quick size (`--quick`), the former full size: 10 000 services, 200 teams under 20
+ * departments, 4 divisions and one root, 50 systems, 10 domains, 90 days.
+ */
+export const QUICK_ORG: OrgShape = {
   services: 10_000,
   groups: 200,
   systems: 50,
   domains: 10,
   historyDays: 90,
+  chart: { divisions: 4, departments: 20 },
 };
 
 const DAY = 86_400_000;
@@ -81,21 +101,26 @@ export const departmentName = (i: number) => `dept-${pad(i, 2)}`;
 
 /**
  * The org chart above the owner groups, four levels deep: one root, divisions, departments
- * and the owner groups (teams) as leaves. At full scale 1 root, 4 divisions of 5 departments,
- * 200 teams (10 per department); smaller organisations scale down and stay four levels deep
- * (two divisions of two departments once there are four teams). Departments and teams are
- * split into contiguous, near-equal blocks.
+ * and the owner groups (teams) as leaves. At full scale 1 root, 9 divisions of 10
+ * departments, 900 teams (10 per department); the quick size has 4 divisions of 5
+ * departments over 200 teams. A shape without `chart` scales down and stays four levels
+ * deep (two divisions of two departments once there are four teams). Departments and teams
+ * are split into contiguous, near-equal blocks.
  */
 export function orgChart(shape: OrgShape) {
   const teams = shape.groups;
-  const divisions = Math.max(
-    1,
-    Math.min(Math.floor(teams / 2), Math.max(2, Math.round(teams / 50))),
-  );
-  const departments = Math.max(
-    divisions,
-    Math.min(teams, Math.max(2 * divisions, Math.round(teams / 10))),
-  );
+  const divisions =
+    shape.chart?.divisions ??
+    Math.max(
+      1,
+      Math.min(Math.floor(teams / 2), Math.max(2, Math.round(teams / 50))),
+    );
+  const departments =
+    shape.chart?.departments ??
+    Math.max(
+      divisions,
+      Math.min(teams, Math.max(2 * divisions, Math.round(teams / 10))),
+    );
   return {
     divisions,
     departments,

@@ -105,7 +105,15 @@ export interface TechInsightsResult {
   bulkRunMs: number[];
   resultsReturned: number;
   packageVersions: Record<string, string>;
+  /**
+   * Why the bulk runs stopped early (an error, or a run over `BULK_RUN_TIMEOUT_MS`): at
+   * 50 000 entities Tech Insights may not finish, and the report says so instead of failing.
+   */
+  failure?: string;
 }
+
+/** How long one bulk `POST /checks/run` may take before it counts as not finishing. */
+const BULK_RUN_TIMEOUT_MS = 10 * 60_000;
 
 /**
  * Starts a backend with the Tech Insights plugin and its json-rules-engine module on the
@@ -224,21 +232,32 @@ export async function runTechInsights(options: {
     const factLoadSeconds = (Date.now() - t0) / 1000;
     const bulkRunMs: number[] = [];
     let resultsReturned = 0;
-    for (let r = 0; r < options.runs; r++) {
-      const { value, ms } = await timed(async () => {
-        const res = await fetch(url('/checks/run'), {
-          method: 'POST',
-          headers: { ...auth, 'content-type': 'application/json' },
-          body: JSON.stringify({ checks: Object.keys(checks), entities: [] }),
+    let failure: string | undefined;
+    for (let r = 0; r < options.runs && !failure; r++) {
+      try {
+        const { value, ms } = await timed(async () => {
+          const res = await fetch(url('/checks/run'), {
+            method: 'POST',
+            headers: { ...auth, 'content-type': 'application/json' },
+            body: JSON.stringify({ checks: Object.keys(checks), entities: [] }),
+            signal: AbortSignal.timeout(BULK_RUN_TIMEOUT_MS),
+          });
+          if (!res.ok)
+            throw new Error(
+              `Tech Insights bulk run: ${res.status} ${await res.text()}`,
+            );
+          return (await res.json()) as unknown[];
         });
-        if (!res.ok)
-          throw new Error(
-            `Tech Insights bulk run: ${res.status} ${await res.text()}`,
-          );
-        return (await res.json()) as unknown[];
-      });
-      bulkRunMs.push(Math.round(ms));
-      resultsReturned = value.length;
+        bulkRunMs.push(Math.round(ms));
+        resultsReturned = value.length;
+      } catch (error) {
+        failure =
+          (error as Error).name === 'TimeoutError'
+            ? `bulk run ${r + 1} did not finish within ${
+                BULK_RUN_TIMEOUT_MS / 60_000
+              } min`
+            : `bulk run ${r + 1} failed: ${(error as Error).message}`;
+      }
     }
     return {
       entities: shape.services,
@@ -246,6 +265,7 @@ export async function runTechInsights(options: {
       factLoadSeconds: Math.round(factLoadSeconds * 10) / 10,
       bulkRunMs,
       resultsReturned,
+      ...(failure ? { failure } : {}),
       packageVersions: {
         '@backstage-community/plugin-tech-insights-backend':
           require('@backstage-community/plugin-tech-insights-backend/package.json')

@@ -157,9 +157,12 @@ async function catalogCount(ctx: BenchContext, filter = 'kind=component') {
 /** Waits for the catalog to ingest every service and settle. */
 export async function catalogStep(ctx: BenchContext) {
   const { shape, smoke } = ctx;
+  // 20 minutes at least, two more per 1 000 services: 10 000 took 157 s, and the catalog
+  // processes one location of 50 000 entities.
+  const ingestMs = Math.max(1_200_000, shape.services * 120);
   await until(
     'catalog ingestion',
-    1_200_000,
+    ingestMs,
     async () =>
       (await catalogCount(ctx)) >= shape.services ? true : undefined,
     () => `catalog has ${'?'} components`,
@@ -175,7 +178,7 @@ export async function catalogStep(ctx: BenchContext) {
   });
   await until(
     'catalog processing to settle',
-    600_000,
+    ingestMs / 2,
     async () => {
       const [{ due }] = await catalogDb('refresh_state')
         .where('next_update_at', '<=', catalogDb.fn.now())

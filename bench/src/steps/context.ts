@@ -1,5 +1,11 @@
 import { Knex } from 'knex';
-import { FULL_ORG, OrgShape, benchTemplate, orgChart } from '../generate';
+import {
+  FULL_ORG,
+  OrgShape,
+  QUICK_ORG,
+  benchTemplate,
+  orgChart,
+} from '../generate';
 import { JobResult } from '../jobs';
 import { LoadResult, percentile } from '../load';
 
@@ -8,6 +14,8 @@ export interface BenchSettings {
   /** The repository root (scripts/bench.mjs starts the bench there). */
   repoRoot: string;
   smoke: boolean;
+  /** `--quick`: the 10 000-service organisation instead of the full 50 000. */
+  quick: boolean;
   shape: OrgShape;
   /** How often each measurement is repeated. */
   runs: number;
@@ -61,17 +69,30 @@ export const log = (m: string) => console.log(`[bench] ${m}`);
 /** Median of a list of numbers. */
 export const median = (xs: number[]) => percentile(xs, 50);
 
-/** The settings from `process` (started by scripts/bench.mjs). */
+/**
+ * The settings from `process` (started by scripts/bench.mjs): the full organisation
+ * (50 000 services), `--quick` (10 000) or `--smoke` (60). The full run repeats each load
+ * measurement twice instead of three times, to keep it within about an hour.
+ */
 export function benchSettings(): BenchSettings {
   const smoke = process.argv.includes('--smoke');
+  const quick = !smoke && process.argv.includes('--quick');
+  let shape = FULL_ORG;
+  let runs = 2;
+  if (smoke) {
+    shape = { services: 60, groups: 6, systems: 5, domains: 2, historyDays: 7 };
+    runs = 1;
+  } else if (quick) {
+    shape = QUICK_ORG;
+    runs = 3;
+  }
   return {
     // Started by scripts/bench.mjs with the repository root as working directory.
     repoRoot: process.cwd(),
     smoke,
-    shape: smoke
-      ? { services: 60, groups: 6, systems: 5, domains: 2, historyDays: 7 }
-      : FULL_ORG,
-    runs: smoke ? 1 : 3,
+    quick,
+    shape,
+    runs,
     seconds: smoke ? 2 : 10,
     connection: process.env.BENCH_DATABASE_URL!,
   };

@@ -40,7 +40,28 @@ export async function pagingStep(ctx: BenchContext) {
     });
   }
   ctx.results.paging = paging;
-  log(`paging: ${JSON.stringify(paging)}`);
+  // The first page alone (it counts the matching services; later pages carry the count).
+  const firstMs: number[] = [];
+  for (let r = 0; r < (ctx.smoke ? 5 : 50); r++) {
+    const { ms } = await timed(async () => {
+      const res = await fetch(`${base}/api/readiness/services?limit=100`, {
+        headers: { Authorization: `Bearer ${token}` },
+      });
+      if (!res.ok) throw new Error(`services first page: ${res.status}`);
+      await res.json();
+    });
+    firstMs.push(ms);
+  }
+  ctx.results.firstPage = {
+    requests: firstMs.length,
+    p50: Math.round(percentile(firstMs, 50) * 10) / 10,
+    p95: Math.round(percentile(firstMs, 95) * 10) / 10,
+  };
+  log(
+    `paging: ${JSON.stringify(paging)}; first page ${JSON.stringify(
+      ctx.results.firstPage,
+    )}`,
+  );
 }
 
 /** Our org view, unloaded, one request at a time: the rollup and the first page of services. */

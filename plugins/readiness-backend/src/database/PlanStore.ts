@@ -51,8 +51,30 @@ export type PlanInput = Omit<
  */
 export type TemplateCache = Map<string, ReadinessTemplate>;
 
-/** The parts of an entity a plan keeps (no status, no processing details). */
-const entitySnapshot = (entity: Entity | undefined) =>
+/**
+ * What the catalog sync compares before it refreshes a plan: the plan's catalog fields,
+ * entity snapshot and catalog runbook links (`<type> <url>`, as `RunbookStore.replaceCatalog`
+ * keys them).
+ * @internal
+ */
+export interface PlanSyncState {
+  entityRef: string;
+  owner?: string;
+  system?: string;
+  domain?: string;
+  lifecycle?: string;
+  tier?: string;
+  archived: boolean;
+  entitySnapshot?: Entity;
+  catalogLinks: string[];
+}
+
+/**
+ * The parts of an entity a plan keeps (no status, no processing details), as the JSON
+ * text stored in `entity_snapshot`.
+ * @internal
+ */
+export const entitySnapshot = (entity: Entity | undefined) =>
   entity
     ? JSON.stringify({
         apiVersion: entity.apiVersion,
@@ -216,11 +238,94 @@ export class PlanStore {
     };
   }
 
+  /**
+   * The sync state of the plans (archived or not) among `entityRefs` (lower-cased), by
+   * ref: one query for a whole page of the catalog sync.
+   */
+  async syncStates(entityRefs: string[]): Promise<Map<string, PlanSyncState>> {
+    const rows: Array<
+      Pick<
+        DbPlansRow,
+        | 'entity_ref'
+        | 'owner'
+        | 'system'
+        | 'domain'
+        | 'lifecycle'
+        | 'tier'
+        | 'entity_snapshot'
+      > & { archived: boolean; catalog_links: JsonColumn<string[]> }
+    > = await this.db('readiness_plans as p')
+      .whereRaw('p.entity_ref = any(?)', [normalizeRefs(entityRefs)])
+      .select(
+        'p.entity_ref',
+        'p.owner',
+        'p.system',
+        'p.domain',
+        'p.lifecycle',
+        'p.tier',
+        'p.entity_snapshot',
+        this.db.raw('p.archived_at is not null as archived'),
+        this.db.raw(
+          `(select coalesce(json_agg(r.type || ' ' || r.url), '[]')
+              from readiness_runbook_links r
+              where r.entity_ref = p.entity_ref and r.source = 'catalog') as catalog_links`,
+        ),
+      );
+    return new Map(
+      rows.map(r => [
+        r.entity_ref,
+        {
+          entityRef: r.entity_ref,
+          owner: r.owner ?? undefined,
+          system: r.system ?? undefined,
+          domain: r.domain ?? undefined,
+          lifecycle: r.lifecycle ?? undefined,
+          tier: r.tier ?? undefined,
+          archived: r.archived,
+          ...(r.entity_snapshot
+            ? { entitySnapshot: json(r.entity_snapshot) }
+            : {}),
+          catalogLinks: json(r.catalog_links),
+        },
+      ]),
+    );
+  }
+
+  /**
+   * Marks the plans among `entityRefs` as refreshed now (`updated_at`), as `upsert` does,
+   * for plans the catalog sync found unchanged.
+   */
+  async touch(entityRefs: string[]): Promise<void> {
+    if (entityRefs.length === 0) return;
+    await this.db('readiness_plans')
+      .whereRaw('entity_ref = any(?)', [normalizeRefs(entityRefs)])
+      .update({ updated_at: new Date() });
+  }
+
   /** Creates the plan, or refreshes its catalog-derived fields; keeps the pinned template. */
   async upsert(input: PlanInput): Promise<PlanRecord> {
-    // An entity that returns to the catalog is restored with its history.
-    const [saved] = await this.db<DbPlansRow>('readiness_plans')
-      .insert(toPlanRow(input, new Date()))
+    const now = new Date();
+    // Most calls refresh a plan that exists: an update neither sends nor parses the
+    // template, and the row comes back with the template's hash, not the template.
+    const refreshed: PlanQueryRow[] = await this.db<DbPlansRow>(
+      'readiness_plans',
+    )
+      .where({ entity_ref: normalizeRef(input.entityRef) })
+      .update({
+        owner: input.owner ?? null,
+        system: input.system ?? null,
+        domain: input.domain ?? null,
+        lifecycle: input.lifecycle ?? null,
+        tier: input.tier ?? null,
+        entity_snapshot: entitySnapshot(input.entitySnapshot),
+        // An entity that returns to the catalog is restored with its history.
+        archived_at: null,
+        updated_at: now,
+      })
+      .returning(this.returned());
+    if (refreshed.length) return (await this.toPlans(refreshed))[0];
+    const saved: PlanQueryRow[] = await this.db<DbPlansRow>('readiness_plans')
+      .insert(toPlanRow(input, now))
       .onConflict('entity_ref')
       .merge([
         'owner',
@@ -232,8 +337,8 @@ export class PlanStore {
         'archived_at',
         'updated_at',
       ])
-      .returning('*');
-    return toPlan(saved);
+      .returning(this.returned());
+    return (await this.toPlans(saved))[0];
   }
 
   /** Re-pins a plan to another template version (explicit upgrades only), logging `report`. */
@@ -286,7 +391,6 @@ export class PlanStore {
       .first('entity_ref');
   }
 
-  /** Plan rows without the template, which is replaced by its hash (`PlanQueryRow`). */
   /** The template `id` at `version` as a plan pinned it, if any plan did. */
   async pinnedTemplate(
     id: string,
@@ -300,8 +404,14 @@ export class PlanStore {
     return row?.template_snapshot ? json(row.template_snapshot) : undefined;
   }
 
+  /** Plan rows without the template, which is replaced by its hash (`PlanQueryRow`). */
   private query() {
-    return this.db('readiness_plans').select(...PLAN_COLUMNS, 'template_key');
+    return this.db('readiness_plans').select(...this.returned());
+  }
+
+  /** The columns of a `PlanQueryRow`. */
+  private returned() {
+    return [...PLAN_COLUMNS, 'template_key'];
   }
 
   /** Plan rows (from `query`) to records, parsing each distinct template once. */

@@ -113,3 +113,92 @@ describe('phase stages in the stored scores', () => {
     },
   );
 });
+
+describe('the services list at scale', () => {
+  const databases = createTestDatabases();
+
+  it.each(databases.eachSupportedId())(
+    'pages through every service in each sort order with the first page counting the total, %p',
+    async id => {
+      const { store } = await createTestStore(databases, id);
+      const tasks = defaultTemplate.phases.flatMap(p => p.tasks);
+      const refs: string[] = [];
+      for (let i = 0; i < 25; i++) {
+        const ref = `component:default/svc-${String(i).padStart(2, '0')}`;
+        refs.push(ref);
+        await store.plans.upsert({
+          entityRef: ref,
+          templateId: 'default',
+          templateVersion: defaultTemplate.version,
+          templateSnapshot: defaultTemplate,
+          owner: `group:default/team-${i % 3}`,
+        });
+        // Scores repeat (every fifth plan alike), so the ref breaks ties between pages.
+        const done = Object.fromEntries(
+          tasks.slice(0, i % 5).map(t => [
+            t.id,
+            {
+              taskId: t.id,
+              status: 'done' as const,
+              checklist: {},
+              version: 1,
+              evidence: [],
+            },
+          ]),
+        );
+        await store.scores.save(ref, scorePlan(defaultTemplate, done), 'test');
+      }
+      const visible = refs.filter((_, i) => i % 2 === 0);
+      for (const sort of [
+        'overall',
+        'entityRef',
+        'blockers',
+        'computedAt',
+      ] as const) {
+        for (const order of ['asc', 'desc'] as const) {
+          for (const seen of [undefined, visible]) {
+            const all = await store.readModel.listScores({
+              sort,
+              order,
+              limit: 100,
+              visible: seen,
+            });
+            const paged: string[] = [];
+            let cursor: string | undefined;
+            do {
+              const page = await store.readModel.listScores({
+                sort,
+                order,
+                limit: 4,
+                cursor,
+                visible: seen,
+              });
+              expect(page.total).toBe(seen ? 13 : 25);
+              paged.push(...page.items.map(r => r.entityRef));
+              cursor = page.nextCursor;
+            } while (cursor);
+            expect(paged).toEqual(all.items.map(r => r.entityRef));
+            expect(paged).toHaveLength(seen ? 13 : 25);
+          }
+        }
+      }
+
+      // Later pages take the total from their cursor: it was counted for the first page.
+      const first = await store.readModel.listScores(
+        { sort: 'overall', order: 'asc', limit: 10 },
+        { total: 99 },
+      );
+      expect(first.total).toBe(99);
+      const second = await store.readModel.listScores({
+        sort: 'overall',
+        order: 'asc',
+        limit: 10,
+        cursor: first.nextCursor,
+      });
+      expect(second.total).toBe(99);
+      expect(
+        await store.readModel.countScores({ owner: ['group:default/team-1'] }),
+      ).toBe(8);
+    },
+  );
+});

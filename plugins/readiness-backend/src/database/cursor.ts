@@ -1,9 +1,13 @@
 import { InputError } from '@backstage/errors';
 
-/** A keyset cursor: the sort value and entity ref of the last row of a page. */
+/**
+ * A keyset cursor: the sort value and entity ref of the last row of a page, and the total
+ * counted for the first page (absent in cursors handed out before it was carried).
+ */
 export interface Cursor {
   v: unknown;
   r: string;
+  t?: unknown;
 }
 
 const invalid = () =>
@@ -48,3 +52,9 @@ export const cursorValue = (v: unknown, sort: string): number | Date => {
   }
   throw invalid();
 };
+
+/** The total a cursor carries, when it is a count (otherwise the page counts again). */
+export const cursorTotal = (c: Cursor): number | undefined =>
+  typeof c.t === 'number' && Number.isSafeInteger(c.t) && c.t >= 0
+    ? c.t
+    : undefined;

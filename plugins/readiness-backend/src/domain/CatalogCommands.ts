@@ -1,8 +1,75 @@
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { getTier } from '@prodready/plugin-readiness-common';
 import { OrgGroup } from '../database/OrgStore';
-import { PlanStore } from '../database/PlanStore';
+import {
+  PlanStore,
+  PlanSyncState,
+  entitySnapshot,
+} from '../database/PlanStore';
+import { normalizeRef } from '../database/refs';
 import { CommandLayer } from './CommandLayer';
 import { PlanLifecycle } from './PlanLifecycle';
+import {
+  catalogRunbooks,
+  checkInputs,
+  relationTarget,
+  stableStringify,
+} from './entities';
+
+/** Registrations (new, restored or changed plans) the catalog sync runs at once. */
+const REGISTRATIONS_AT_ONCE = 4;
+
+/**
+ * Collects the keys asked for in one turn of the event loop and answers them with one
+ * call of `run`, so callers that run together (the catalog sync runs a page of entities at
+ * once) share one query instead of one each.
+ */
+class Batcher<V> {
+  private pending = new Map<string, Array<(result: Promise<V>) => void>>();
+
+  constructor(
+    private readonly run: (keys: string[]) => Promise<Map<string, V>>,
+  ) {}
+
+  load(key: string): Promise<V> {
+    if (this.pending.size === 0) setImmediate(() => this.flush());
+    return new Promise(resolve => {
+      const waiting = this.pending.get(key) ?? [];
+      waiting.push(resolve);
+      this.pending.set(key, waiting);
+    });
+  }
+
+  private flush() {
+    const batch = this.pending;
+    this.pending = new Map();
+    const results = this.run([...batch.keys()]);
+    for (const [key, waiting] of batch) {
+      const result = results.then(r => r.get(key) as V);
+      for (const resolve of waiting) resolve(result);
+    }
+  }
+}
+
+/** Runs at most `limit` of the functions given to `run` at a time; the rest queue. */
+class Limiter {
+  private running = 0;
+  private readonly queue: Array<() => void> = [];
+
+  constructor(private readonly limit: number) {}
+
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.running >= this.limit)
+      await new Promise<void>(resolve => this.queue.push(resolve));
+    this.running += 1;
+    try {
+      return await fn();
+    } finally {
+      this.running -= 1;
+      this.queue.shift()?.();
+    }
+  }
+}
 
 /**
  * What the catalog sync writes: plans registered or refreshed from catalog entities, plans
@@ -10,22 +77,48 @@ import { PlanLifecycle } from './PlanLifecycle';
  * @internal
  */
 export class CatalogCommands {
+  /** The stored sync state of plans, read for all entities synced together at once. */
+  private readonly states: Batcher<PlanSyncState | undefined>;
+  /** Plans found unchanged, marked refreshed together. */
+  private readonly touches: Batcher<void>;
+  private readonly registrations = new Limiter(REGISTRATIONS_AT_ONCE);
+
   constructor(
     private readonly deps: {
       plans: PlanStore;
       commands: CommandLayer;
       lifecycle: PlanLifecycle;
     },
-  ) {}
+  ) {
+    this.states = new Batcher<PlanSyncState | undefined>(refs =>
+      deps.plans.syncStates(refs),
+    );
+    this.touches = new Batcher(async refs => {
+      await deps.commands.refresh(store => store.plans.touch(refs));
+      return new Map();
+    });
+  }
 
-  /** Creates or refreshes (and restores) the plan of `entity`; true when it had none. */
+  /**
+   * Creates or refreshes (and restores) the plan of `entity`; true when it had none. A
+   * plan the entity would not change (catalog fields, entity snapshot, catalog runbook
+   * links, check inputs) is only marked refreshed, as the full refresh would leave it; calls
+   * made together share their reads and writes.
+   */
   async syncEntity(
     entity: Entity,
     options: { domainOf?: (systemRef: string) => Promise<string | undefined> },
   ): Promise<boolean> {
-    const before = await this.deps.plans.get(stringifyEntityRef(entity));
-    await this.deps.lifecycle.registerEntity(entity, options);
-    return !before;
+    const ref = normalizeRef(stringifyEntityRef(entity));
+    const state = await this.states.load(ref);
+    if (state && (await this.unchanged(state, entity, options))) {
+      await this.touches.load(ref);
+      return false;
+    }
+    await this.registrations.run(() =>
+      this.deps.lifecycle.registerEntity(entity, options),
+    );
+    return !state;
   }
 
   /**
@@ -45,6 +138,43 @@ export class CatalogCommands {
   ): Promise<void> {
     return this.deps.commands.refresh(store =>
       store.org.replace(groups, users),
+    );
+  }
+
+  /**
+   * Whether `PlanLifecycle.registerEntity` would write nothing but the refresh time: the
+   * plan is active, its catalog fields (derived as registration derives them) and entity
+   * snapshot are what the entity gives, its catalog runbook links are the entity's, and
+   * the checks' inputs are unchanged (so no checks are queued).
+   */
+  private async unchanged(
+    state: PlanSyncState,
+    entity: Entity,
+    options: { domainOf?: (systemRef: string) => Promise<string | undefined> },
+  ): Promise<boolean> {
+    if (state.archived || !options.domainOf || !state.entitySnapshot)
+      return false;
+    const spec = (entity.spec ?? {}) as Record<string, unknown>;
+    const system = relationTarget(entity, 'partOf', 'system');
+    const domain =
+      relationTarget(entity, 'partOf', 'domain') ??
+      (system ? await options.domainOf(system) : undefined);
+    const links = new Set(
+      catalogRunbooks(entity).map(l => `${l.type} ${l.url}`),
+    );
+    const stored = new Set(state.catalogLinks);
+    return (
+      state.owner === relationTarget(entity, 'ownedBy') &&
+      state.system === system &&
+      state.domain === domain &&
+      state.lifecycle ===
+        (spec.lifecycle as string | undefined)?.toLocaleLowerCase('en-US') &&
+      state.tier === getTier(entity) &&
+      links.size === stored.size &&
+      [...links].every(l => stored.has(l)) &&
+      checkInputs(state.entitySnapshot) === checkInputs(entity) &&
+      stableStringify(state.entitySnapshot) ===
+        stableStringify(JSON.parse(entitySnapshot(entity)!))
     );
   }
 }

@@ -17,6 +17,8 @@ import { stableStringify } from './entities';
 
 /** Rollup groups this replica keeps in the cache at once, across queries. */
 const ROLLUP_GROUPS_HELD_MAX = 20_000;
+/** Service counts (one per filter combination) this replica keeps in the cache at once. */
+const TOTALS_HELD_MAX = 1000;
 /** How long the rollup generation outlives its last write (far beyond any rollup TTL). */
 const GENERATION_TTL_MS = 24 * 60 * 60 * 1000;
 
@@ -43,6 +45,13 @@ export class OrgReadModel {
    */
   private readonly generations: BoundedCache<string>;
   /**
+   * The `total` of the services list's first page for callers who see the whole catalog,
+   * keyed `all|<filters with sorted keys>`, kept and dropped like rollups: counting every
+   * matching service costs more than the page itself (about 90 ms at 50 000 services).
+   * Later pages carry the total in their cursor.
+   */
+  private readonly totals: BoundedCache<{ generation: string; total: number }>;
+  /**
    * Rollup queries running now, so concurrent identical reads share one query: per-replica
    * coalescing, not a cache; an entry is deleted when its query settles or scores change.
    */
@@ -67,6 +76,12 @@ export class OrgReadModel {
       prefix: 'service:rollup:',
       ttlMs: deps.rollupTtlMs,
       maxWeight: ROLLUP_GROUPS_HELD_MAX,
+      logger: deps.logger,
+    });
+    this.totals = new BoundedCache(deps.cache, {
+      prefix: 'service:services-total:',
+      ttlMs: deps.rollupTtlMs,
+      maxWeight: TOTALS_HELD_MAX,
       logger: deps.logger,
     });
     this.generations = new BoundedCache(deps.cache, {
@@ -175,6 +190,17 @@ export class OrgReadModel {
   /** A page of service scores, among the services the caller may see. */
   async listServices(query: ServicesQuery, credentials: BackstageCredentials) {
     const visible = await this.deps.catalog.visibleRefs(credentials);
-    return this.deps.readModel.listScores({ ...query, visible });
+    if (visible || query.cursor || !this.totals.enabled || this.replacing > 0)
+      return this.deps.readModel.listScores({ ...query, visible });
+    const { sort: _sort, order: _order, limit: _limit, ...filters } = query;
+    const key = `all|${stableStringify(filters)}`;
+    // Read before counting: a write meanwhile replaces it and voids this count.
+    const generation = (await this.generations.get('current')) ?? '';
+    const hit = await this.totals.get(key);
+    if (hit && hit.generation === generation)
+      return this.deps.readModel.listScores(query, { total: hit.total });
+    const total = await this.deps.readModel.countScores(filters);
+    await this.totals.set(key, { generation, total });
+    return this.deps.readModel.listScores(query, { total });
   }
 }

@@ -174,4 +174,78 @@ describe('CatalogSyncJob', () => {
       ).toContain('restored');
     },
   );
+
+  it.each(databases.eachSupportedId())(
+    'only marks plans refreshed that the catalog did not change, and still writes what it did, %p',
+    async id => {
+      const knex = await databases.init(id);
+      const store = await DatabaseReadinessStore.create({
+        database: databaseServiceFor(knex),
+      });
+      const templates = TemplateRegistry.fromConfig(new ConfigReader({}));
+      const logger = mockServices.logger.mock();
+      const service = new ReadinessService({
+        store,
+        templates,
+        catalog: catalogServiceMock(),
+        auth: mockServices.auth(),
+        logger,
+        config: new ConfigReader({}),
+        cache: CacheManager.fromConfig(new ConfigReader({})).forPlugin(
+          'readiness',
+        ),
+      });
+      const syncWith = (entities: Entity[]) =>
+        new CatalogSyncJob({
+          catalog: catalogServiceMock({ entities }),
+          auth: mockServices.auth(),
+          service,
+          templates,
+          logger,
+        }).run();
+      const ref = 'component:default/payments';
+      const payments = component('payments', 'payments-team', 'pay');
+      // More entities than one page of the sync: they are read and synced page by page.
+      const others = Array.from({ length: 520 }, (_, i) =>
+        component(`svc-${i}`, 'other-team', 'pay'),
+      );
+      const catalog = [payments, ...others, system('pay', 'commerce')];
+      expect(await syncWith(catalog)).toEqual({
+        synced: 521,
+        registered: 521,
+        archived: [],
+      });
+      expect(service.takePendingChecks()).toHaveLength(521);
+      const first = (await store.plans.get(ref))!;
+
+      await new Promise(r => setTimeout(r, 5));
+      expect(await syncWith(catalog)).toEqual({
+        synced: 521,
+        registered: 0,
+        archived: [],
+      });
+      const second = (await store.plans.get(ref))!;
+      expect(second.updatedAt > first.updatedAt).toBe(true);
+      expect({ ...second, updatedAt: first.updatedAt }).toEqual(first);
+      expect(service.takePendingChecks()).toEqual([]);
+
+      // Links the plan lost are written again; a system's new domain reaches its plans.
+      await knex('readiness_runbook_links').where({ entity_ref: ref }).delete();
+      await syncWith([payments, ...others, system('pay', 'finance')]);
+      expect((await store.runbooks.list(ref)).map(r => r.type)).toEqual(['dr']);
+      expect((await store.plans.get(ref))!.domain).toBe(
+        'domain:default/finance',
+      );
+      expect(service.takePendingChecks()).toEqual([]);
+
+      // An entity whose checks read something new queues its checks again.
+      await syncWith([
+        { ...payments, metadata: { ...payments.metadata, links: [] } },
+        ...others,
+        system('pay', 'finance'),
+      ]);
+      expect(service.takePendingChecks()).toEqual([ref]);
+      expect(await store.runbooks.list(ref)).toEqual([]);
+    },
+  );
 });

@@ -7,6 +7,9 @@ import { ReadinessService } from '../domain/ReadinessService';
 import { TemplateRegistry } from '../templates/TemplateRegistry';
 import { ReadinessJob } from './scheduleJob';
 
+/** Entities the sync reads from the catalog, and syncs together, at a time. */
+const PAGE_SIZE = 500;
+
 /**
  * Keeps plans in step with the catalog: entities with readiness annotations (or matching a
  * template selector) get a plan without anyone clicking; owners, systems, domains and
@@ -55,9 +58,6 @@ export class CatalogSyncJob implements ReadinessJob {
           : {}),
       });
     }
-    const { items } = await catalog.getEntities({ filter }, { credentials });
-    const entities = items.filter((e): e is Entity => Boolean(e));
-
     const { items: systems } = await catalog.getEntities(
       { filter: { kind: 'system' }, fields: ['kind', 'metadata', 'relations'] },
       { credentials },
@@ -71,17 +71,29 @@ export class CatalogSyncJob implements ReadinessJob {
       ]),
     );
 
+    // Page by page, so the job holds one page of entities (not the whole catalog) at a
+    // time; the entities of a page are synced together and share their reads and writes.
+    const present: string[] = [];
     let registered = 0;
-    for (const entity of entities) {
-      const ref = stringifyEntityRef(entity);
-      try {
-        const created = await service.syncEntity(entity, {
-          domainOf: async s => domains.get(s),
-        });
-        if (created) registered += 1;
-      } catch (error) {
-        logger.warn(`Readiness sync could not register ${ref}: ${error}`);
-      }
+    for await (const page of catalog.streamEntities(
+      { filter, pageSize: PAGE_SIZE },
+      { credentials },
+    )) {
+      const created = await Promise.all(
+        page.map(async entity => {
+          const ref = stringifyEntityRef(entity);
+          present.push(ref);
+          try {
+            return await service.syncEntity(entity, {
+              domainOf: async s => domains.get(s),
+            });
+          } catch (error) {
+            logger.warn(`Readiness sync could not register ${ref}: ${error}`);
+            return false;
+          }
+        }),
+      );
+      registered += created.filter(Boolean).length;
     }
     try {
       await this.syncOrgChart(credentials);
@@ -89,15 +101,15 @@ export class CatalogSyncJob implements ReadinessJob {
       logger.warn(`Readiness sync could not read the org chart: ${error}`);
     }
     // An empty answer is more likely a catalog still starting than an empty catalog.
-    const archived = entities.length
-      ? await service.archiveMissing(entities.map(e => stringifyEntityRef(e)))
+    const archived = present.length
+      ? await service.archiveMissing(present)
       : [];
     if (registered || archived.length) {
       logger.info(
-        `Readiness catalog sync: ${entities.length} entities, ${registered} registered, ${archived.length} archived`,
+        `Readiness catalog sync: ${present.length} entities, ${registered} registered, ${archived.length} archived`,
       );
     }
-    return { synced: entities.length, registered, archived };
+    return { synced: present.length, registered, archived };
   }
 
   /** Stores the groups with their parents and the users' memberships, for group rollups. */
