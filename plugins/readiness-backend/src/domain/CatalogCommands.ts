@@ -1,5 +1,7 @@
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { getTier } from '@prodready/plugin-readiness-common';
+import DataLoader from 'dataloader';
+import pLimit from 'p-limit';
 import { OrgGroup } from '../database/OrgStore';
 import {
   PlanStore,
@@ -20,68 +22,16 @@ import {
 const REGISTRATIONS_AT_ONCE = 4;
 
 /**
- * Collects the keys asked for in one turn of the event loop and answers them with one
- * call of `run`, so callers that run together (the catalog sync runs a page of entities at
- * once) share one query instead of one each.
- */
-class Batcher<V> {
-  private pending = new Map<string, Array<(result: Promise<V>) => void>>();
-
-  constructor(
-    private readonly run: (keys: string[]) => Promise<Map<string, V>>,
-  ) {}
-
-  load(key: string): Promise<V> {
-    if (this.pending.size === 0) setImmediate(() => this.flush());
-    return new Promise(resolve => {
-      const waiting = this.pending.get(key) ?? [];
-      waiting.push(resolve);
-      this.pending.set(key, waiting);
-    });
-  }
-
-  private flush() {
-    const batch = this.pending;
-    this.pending = new Map();
-    const results = this.run([...batch.keys()]);
-    for (const [key, waiting] of batch) {
-      const result = results.then(r => r.get(key) as V);
-      for (const resolve of waiting) resolve(result);
-    }
-  }
-}
-
-/** Runs at most `limit` of the functions given to `run` at a time; the rest queue. */
-class Limiter {
-  private running = 0;
-  private readonly queue: Array<() => void> = [];
-
-  constructor(private readonly limit: number) {}
-
-  async run<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.running >= this.limit)
-      await new Promise<void>(resolve => this.queue.push(resolve));
-    this.running += 1;
-    try {
-      return await fn();
-    } finally {
-      this.running -= 1;
-      this.queue.shift()?.();
-    }
-  }
-}
-
-/**
  * What the catalog sync writes: plans registered or refreshed from catalog entities, plans
  * of entities that left the catalog archived, and the org chart for group rollups.
  * @internal
  */
 export class CatalogCommands {
   /** The stored sync state of plans, read for all entities synced together at once. */
-  private readonly states: Batcher<PlanSyncState | undefined>;
+  private readonly states: DataLoader<string, PlanSyncState | undefined>;
   /** Plans found unchanged, marked refreshed together. */
-  private readonly touches: Batcher<void>;
-  private readonly registrations = new Limiter(REGISTRATIONS_AT_ONCE);
+  private readonly touches: DataLoader<string, void>;
+  private readonly registrations = pLimit(REGISTRATIONS_AT_ONCE);
 
   constructor(
     private readonly deps: {
@@ -90,13 +40,20 @@ export class CatalogCommands {
       lifecycle: PlanLifecycle;
     },
   ) {
-    this.states = new Batcher<PlanSyncState | undefined>(refs =>
-      deps.plans.syncStates(refs),
-    );
-    this.touches = new Batcher(async refs => {
-      await deps.commands.refresh(store => store.plans.touch(refs));
-      return new Map();
-    });
+    // Batched per turn of the event loop (the sync runs a page of entities at once), and not
+    // cached: each sync reads the state as it is now.
+    const batching = {
+      cache: false,
+      batchScheduleFn: (run: () => void) => setImmediate(run),
+    };
+    this.states = new DataLoader(async refs => {
+      const found = await deps.plans.syncStates([...refs]);
+      return refs.map(ref => found.get(ref));
+    }, batching);
+    this.touches = new DataLoader(async refs => {
+      await deps.commands.refresh(store => store.plans.touch([...refs]));
+      return refs.map(() => undefined);
+    }, batching);
   }
 
   /**
@@ -115,7 +72,7 @@ export class CatalogCommands {
       await this.touches.load(ref);
       return false;
     }
-    await this.registrations.run(() =>
+    await this.registrations(() =>
       this.deps.lifecycle.registerEntity(entity, options),
     );
     return !state;
