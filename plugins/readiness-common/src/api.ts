@@ -13,6 +13,11 @@ export interface EntityReadinessResponse {
   plan: {
     templateId: string;
     templateVersion: number;
+    /**
+     * Identifies the template's exact content (a version's text can change while its number
+     * stays): `GET /templates/:id/versions/:version?key=…` serves exactly it.
+     */
+    templateKey?: string;
     createdAt: string;
     updatedAt: string;
   };

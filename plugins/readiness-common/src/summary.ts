@@ -24,7 +24,7 @@ export interface EntityReadinessSummary {
   /** The entity's ref, lower-cased as stored. */
   entityRef: string;
   /** The plan's template, its version, and when the plan was created and last changed. */
-  plan: EntityReadinessResponse['plan'];
+  plan: Omit<EntityReadinessResponse['plan'], 'templateKey'>;
   /** A preview of a plan not stored yet (see {@link EntityReadinessResponse.pending}). */
   pending?: true;
   /** The score without its per-task evaluations and counts. */
@@ -71,6 +71,8 @@ export interface EntityReadinessSummary {
  * @public
  */
 export interface ReadinessCard {
+  /** The shape of this card ({@link READINESS_CARD_FORMAT}); others are read as stale. */
+  format: number;
   /** The score as the summary carries it (when it was evaluated included). */
   score: EntityReadinessSummary['score'];
   /** The open P0 blockers and what proves each one. */
@@ -90,6 +92,13 @@ export interface ReadinessCard {
    */
   validUntil?: string;
 }
+
+/**
+ * The format of the cards {@link readinessCard} builds: a stored card of another format is
+ * stale (bump it whenever what a card holds or means changes).
+ * @public
+ */
+export const READINESS_CARD_FORMAT = 1;
 
 /**
  * The last restore drill recorded on the template's `restore-drill-recent` tasks (not an
@@ -139,6 +148,7 @@ export function readinessCard(input: {
     .filter(at => at > evaluatedAt);
   const lastDrillAt = lastRestoreDrill(template, tasks);
   return {
+    format: READINESS_CARD_FORMAT,
     score: {
       overall: s.overall,
       uncapped: s.uncapped,
@@ -213,9 +223,10 @@ export function summaryFromCard(
 ): EntityReadinessSummary {
   const runs = new Map((context.checkRuns ?? []).map(r => [r.taskId, r]));
   const soon = now + EXPIRING_WITHIN_DAYS * 86_400_000;
+  const { templateId, templateVersion, createdAt, updatedAt } = context.plan;
   return {
     entityRef: context.entityRef,
-    plan: context.plan,
+    plan: { templateId, templateVersion, createdAt, updatedAt },
     ...(context.pending ? { pending: true as const } : {}),
     score: card.score,
     blockerProofs: card.blockers.map(b => {

@@ -391,17 +391,18 @@ export class PlanStore {
       .first('entity_ref');
   }
 
-  /** The template `id` at `version` as a plan pinned it, if any plan did. */
-  async pinnedTemplate(
+  /** The distinct contents of template `id` at `version` that plans pinned. */
+  async pinnedTemplates(
     id: string,
     version: number,
-  ): Promise<ReadinessTemplate | undefined> {
-    const row = await this.db<DbPlansRow>('readiness_plans')
-      .where({ template_id: id, template_version: version })
-      .whereNotNull('template_snapshot')
-      .select('template_snapshot')
-      .first();
-    return row?.template_snapshot ? json(row.template_snapshot) : undefined;
+  ): Promise<ReadinessTemplate[]> {
+    const rows: Array<{ template_snapshot: JsonColumn<ReadinessTemplate> }> =
+      await this.db('readiness_plans')
+        .where({ template_id: id, template_version: version })
+        .whereNotNull('template_snapshot')
+        .distinctOn('template_key')
+        .select('template_key', 'template_snapshot');
+    return rows.map(r => json(r.template_snapshot));
   }
 
   /** Plan rows without the template, which is replaced by its hash (`PlanQueryRow`). */

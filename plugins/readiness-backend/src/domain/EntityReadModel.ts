@@ -11,6 +11,7 @@ import {
   EntityPlanResponse,
   EntityReadinessResponse,
   EntityReadinessSummary,
+  READINESS_CARD_FORMAT,
   ReadinessTemplate,
   RunbookLink,
   TaskState,
@@ -31,7 +32,7 @@ import { entityLinks } from './entityLinks';
 import { CatalogAccess } from './CatalogAccess';
 import { PlanLifecycle } from './PlanLifecycle';
 import { PlanLookup } from './PlanLookup';
-import { catalogRunbooks } from './entities';
+import { catalogRunbooks, templateKey } from './entities';
 
 /**
  * The read model of one service: its plan, score and what-if, runbooks, checks and
@@ -39,7 +40,7 @@ import { catalogRunbooks } from './entities';
  * @internal
  */
 export class EntityReadModel {
-  /** Template versions found, by `id@version` (see getTemplateVersion). */
+  /** Templates found by their content key (see getTemplateVersion). */
   private readonly pinned = new Map<string, ReadinessTemplate>();
 
   constructor(
@@ -115,6 +116,7 @@ export class EntityReadModel {
       plan: {
         templateId: template.id,
         templateVersion: template.version,
+        templateKey: templateKey(template),
         createdAt: plan?.createdAt ?? now.toISOString(),
         updatedAt: plan?.updatedAt ?? now.toISOString(),
       },
@@ -173,6 +175,7 @@ export class EntityReadModel {
     const card = view?.card;
     const fresh =
       card &&
+      card.format === READINESS_CARD_FORMAT &&
       !view?.plan.archived &&
       (!card.validUntil || Date.parse(card.validUntil) > now.getTime());
     if (!view || !entity || !card || !fresh) {
@@ -214,30 +217,38 @@ export class EntityReadModel {
   }
 
   /**
-   * A template at one version: the configured one when it is at that version, else as a
-   * plan pinned it. A version never changes (a changed template gets a new version), so
-   * found ones are kept per replica.
+   * A template at one version: with `key` (a plan read's `templateKey`), exactly that
+   * content, configured or as a plan pinned it; without, the configured one at that version
+   * or else one a plan pinned. Content found by key never changes, so it is kept per
+   * replica.
    */
   async getTemplateVersion(
     id: string,
     version: number,
+    key?: string,
   ): Promise<ReadinessTemplate> {
-    const key = `${id}@${version}`;
-    const known = this.pinned.get(key);
-    if (known) return known;
+    const known = key ? this.pinned.get(key) : undefined;
+    if (known?.id === id && known.version === version) return known;
     const configured = this.deps.templates.get(id);
-    const template =
-      configured?.version === version
-        ? configured
-        : await this.deps.store.plans.pinnedTemplate(id, version);
+    const candidates = [
+      ...(configured?.version === version ? [configured] : []),
+      ...(await this.deps.store.plans.pinnedTemplates(id, version)),
+    ];
+    const template = key
+      ? candidates.find(t => templateKey(t) === key)
+      : candidates[0];
     if (!template) {
       throw new NotFoundError(
-        `No readiness template "${id}" at version ${version}`,
+        `No readiness template "${id}" at version ${version}${
+          key ? ` with key ${key}` : ''
+        }`,
       );
     }
-    // Templates are few; the bound only guards against a flood of made-up versions.
-    if (this.pinned.size >= 200) this.pinned.clear();
-    this.pinned.set(key, template);
+    if (key) {
+      // Templates are few; the bound only guards against a flood of made-up keys.
+      if (this.pinned.size >= 200) this.pinned.clear();
+      this.pinned.set(key, template);
+    }
     return template;
   }
 

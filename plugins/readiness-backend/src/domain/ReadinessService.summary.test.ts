@@ -164,7 +164,7 @@ describe('ReadinessService card summary', () => {
   );
 
   it.each(databases.eachSupportedId())(
-    'computes the summary afresh once an expiry has passed since scoring, or with no stored card, %p',
+    'computes the summary afresh once an expiry has passed since scoring, for another card format, or with no stored card, %p',
     async id => {
       const { service, storedCard, setCard } = await setUp(
         await databases.init(id),
@@ -187,6 +187,10 @@ describe('ReadinessService card summary', () => {
         validUntil: new Date(Date.now() - 1000).toISOString(),
       });
       expect(await next()).not.toContain('from the stored card');
+      expect(await next()).toEqual(card.next.map(n => n.title));
+
+      // A card of another format is stale too.
+      await setCard({ ...marked, format: card.format + 1 });
       expect(await next()).toEqual(card.next.map(n => n.title));
 
       await setCard(null);

@@ -187,9 +187,9 @@ export class ReadinessService {
     return this.reads.getEntityPlan(ref, credentials);
   }
 
-  /** A template at one version, configured or pinned by a plan (a 404 otherwise). */
-  getTemplateVersion(id: string, version: number) {
-    return this.reads.getTemplateVersion(id, version);
+  /** A template at one version (exactly `key`'s content when given), or a 404. */
+  getTemplateVersion(id: string, version: number, key?: string) {
+    return this.reads.getTemplateVersion(id, version, key);
   }
 
   /** Changes a task's status, assignee, notes or checklist. */

@@ -1,4 +1,5 @@
 import { Entity } from '@backstage/catalog-model';
+import { createHash } from 'node:crypto';
 import {
   RUNBOOK_LINK_TYPE_PATTERN,
   RUNBOOK_TYPES,
@@ -17,6 +18,24 @@ export const stableStringify = (value: unknown): string =>
         )
       : v,
   );
+
+const templateKeys = new WeakMap<object, string>();
+
+/**
+ * A key for a template's exact content (a hash of its sorted JSON): one version's text can
+ * change while its number stays, so clients cache a template by this key. @internal
+ */
+export function templateKey(template: object): string {
+  let key = templateKeys.get(template);
+  if (!key) {
+    key = createHash('sha256')
+      .update(stableStringify(template))
+      .digest('base64url')
+      .slice(0, 32);
+    templateKeys.set(template, key);
+  }
+  return key;
+}
 
 /** Runbook links declared in `metadata.links` with `type: runbook` or `runbook-<type>`. @internal */
 export function catalogRunbooks(entity: Entity) {

@@ -162,7 +162,9 @@ describe('entity reads: the card summary and ETags', () => {
       expect(plan.body.plan.templateId).toBe('forty');
       expect(version).toBe(template.version);
 
-      const url = `/api/readiness/templates/forty/versions/${version}`;
+      const key: string = plan.body.plan.templateKey;
+      expect(key).toMatch(/^[\w-]{32}$/);
+      const url = `/api/readiness/templates/forty/versions/${version}?key=${key}`;
       const first = await request(server).get(url).set(as(people.owner));
       expect(first.status).toBe(200);
       expect(first.body).toEqual(template);
@@ -175,28 +177,38 @@ describe('entity reads: the card summary and ETags', () => {
         .set(as(people.owner))
         .set('If-None-Match', first.headers.etag);
       expect(again.status).toBe(304);
+      // Without a key the answer may change (a version's text can), so it is revalidated.
+      const unkeyed = await request(server)
+        .get(`/api/readiness/templates/forty/versions/${version}`)
+        .set(as(people.owner));
+      expect(unkeyed.body).toEqual(template);
+      expect(unkeyed.headers['cache-control']).toBe('private, no-cache');
 
-      // A version only a plan still pins (the config moved on) comes from that plan.
+      // The same version with other text (the config changed without a new version number):
+      // the plan pinned that text, its read names its key, and the key serves exactly it.
+      const edited = { ...template, title: 'Edited in place' };
       await knex('readiness_plans')
         .where({ entity_ref: 'component:default/ledger' })
-        .update({
-          template_version: version + 4,
-          template_snapshot: JSON.stringify({
-            ...template,
-            version: version + 4,
-          }),
-        });
+        .update({ template_snapshot: JSON.stringify(edited) });
+      const editedPlan = await request(server)
+        .get(`${path}/plan`)
+        .set(as(people.owner));
+      const editedKey: string = editedPlan.body.plan.templateKey;
+      expect(editedKey).not.toBe(key);
       const pinned = await request(server)
-        .get(`/api/readiness/templates/forty/versions/${version + 4}`)
+        .get(
+          `/api/readiness/templates/forty/versions/${version}?key=${editedKey}`,
+        )
         .set(as(people.owner));
       expect(pinned.status).toBe(200);
-      expect(pinned.body.version).toBe(version + 4);
+      expect(pinned.body.title).toBe('Edited in place');
       await knex('readiness_plans')
         .where({ entity_ref: 'component:default/ledger' })
-        .update({
-          template_version: version,
-          template_snapshot: JSON.stringify(template),
-        });
+        .update({ template_snapshot: JSON.stringify(template) });
+      const unknownKey = await request(server)
+        .get(`/api/readiness/templates/forty/versions/${version}?key=nokey-000`)
+        .set(as(people.owner));
+      expect(unknownKey.status).toBe(404);
 
       const missing = await request(server)
         .get(`/api/readiness/templates/forty/versions/${version + 5}`)

@@ -22,6 +22,13 @@ const templateVersionParams = z.object({
     .transform(Number),
 });
 
+const templateVersionQuery = z.object({
+  key: z
+    .string()
+    .regex(/^[\w-]{8,64}$/, "must be a plan read's templateKey")
+    .optional(),
+});
+
 /** The organisation-wide reads: templates, rollups, lists, trend, export, review queue. */
 export function addOrgRoutes(router: ReadinessRouter, ctx: RouteContext) {
   const { httpAuth, permissions, service, templates, reports } = ctx;
@@ -30,17 +37,21 @@ export function addOrgRoutes(router: ReadinessRouter, ctx: RouteContext) {
     res.json({ items: templates.list() });
   });
 
-  // A template's text never changes within a version, so it is served once per version and
-  // kept by the browser for good (the entity tab reads plans without it).
+  // Addressed by its content key (a plan read's `templateKey`) a template never changes, so
+  // the browser keeps it for good; without a key it is revalidated (strong ETag).
   router.get('/templates/:id/versions/:version', async (req, res) => {
     const { id, version } = parse(templateVersionParams, req.params);
-    const template = await service.getTemplateVersion(id, version);
+    const { key } = parse(templateVersionQuery, req.query);
+    const template = await service.getTemplateVersion(id, version, key);
     const tag = `"${createHash('sha256')
       .update(JSON.stringify(template))
       .digest('base64url')
       .slice(0, 27)}"`;
     res.set('ETag', tag);
-    res.set('Cache-Control', 'private, max-age=31536000, immutable');
+    res.set(
+      'Cache-Control',
+      key ? 'private, max-age=31536000, immutable' : 'private, no-cache',
+    );
     if (ifNoneMatchHas(req.header('if-none-match'), tag)) {
       res.status(304).end();
       return;

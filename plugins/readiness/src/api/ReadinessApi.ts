@@ -112,8 +112,15 @@ export interface ReadinessApi {
   getEntityReadiness(ref: CompoundEntityRef): Promise<EntityReadinessResponse>;
   /** {@link ReadinessApi.getEntityReadiness} without the template's text. */
   getEntityPlan(ref: CompoundEntityRef): Promise<EntityPlanResponse>;
-  /** A template at one version; it never changes, so implementations may keep it. */
-  getTemplateVersion(id: string, version: number): Promise<ReadinessTemplate>;
+  /**
+   * A template at one version; with `key` (a plan read's `plan.templateKey`) exactly that
+   * content, which never changes, so implementations may keep it.
+   */
+  getTemplateVersion(
+    id: string,
+    version: number,
+    key?: string,
+  ): Promise<ReadinessTemplate>;
   /**
    * What the entity card shows (a few KB): the same numbers as
    * {@link ReadinessApi.getEntityReadiness}, without the template and task states.

@@ -41,7 +41,11 @@ describe('ReadinessClient', () => {
   it('reads the full view as the plan plus its template, fetching each template version once', async () => {
     const plan = {
       entityRef: 'component:default/pay ments',
-      plan: { templateId: 'default', templateVersion: 3 },
+      plan: {
+        templateId: 'default',
+        templateVersion: 3,
+        templateKey: 'k3y-0000',
+      },
       tasks: [],
     };
     const template = { id: 'default', version: 3, phases: [] };
@@ -62,17 +66,21 @@ describe('ReadinessClient', () => {
     await client.getEntityReadiness(ref);
     expect(fetch.mock.calls.map(c => String(c[0]))).toEqual([
       'http://backend/api/readiness/entities/Component/default/pay%20ments/plan',
-      'http://backend/api/readiness/templates/default/versions/3',
+      'http://backend/api/readiness/templates/default/versions/3?key=k3y-0000',
       'http://backend/api/readiness/entities/Component/default/pay%20ments/plan',
     ]);
   });
 
   it('asks again for a template version whose request failed', async () => {
     const { client, call } = setup({ error: { message: 'down' } }, 503);
-    await expect(client.getTemplateVersion('default', 3)).rejects.toThrow();
-    await expect(client.getTemplateVersion('default', 3)).rejects.toThrow();
+    await expect(
+      client.getTemplateVersion('default', 3, 'k3y-0000'),
+    ).rejects.toThrow();
+    await expect(
+      client.getTemplateVersion('default', 3, 'k3y-0000'),
+    ).rejects.toThrow();
     expect(call(1).url).toBe(
-      'http://backend/api/readiness/templates/default/versions/3',
+      'http://backend/api/readiness/templates/default/versions/3?key=k3y-0000',
     );
   });
 

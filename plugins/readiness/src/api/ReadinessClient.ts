@@ -113,6 +113,7 @@ export class ReadinessClient implements ReadinessApi {
     const template = await this.getTemplateVersion(
       plan.plan.templateId,
       plan.plan.templateVersion,
+      plan.plan.templateKey,
     );
     return { ...plan, template };
   }
@@ -124,16 +125,22 @@ export class ReadinessClient implements ReadinessApi {
     });
   }
 
-  /** A template at one version, asked for once per client. */
-  getTemplateVersion(id: string, version: number) {
-    // A version never changes, so each is asked for once (the browser keeps the answer
-    // too: it is served `immutable`); a failed request is forgotten and asked again.
-    const key = `${id}@${version}`;
+  /** A template at one version; by content key (immutable) asked for once per client. */
+  getTemplateVersion(id: string, version: number, key?: string) {
+    const path = { id, version: String(version) };
+    if (!key) {
+      return this.call<'getTemplateVersion', ReadinessTemplate>(
+        'getTemplateVersion',
+        { path },
+      );
+    }
+    // Content found by key never changes (the browser keeps it too: it is served
+    // `immutable`); a failed request is forgotten and asked again.
     let template = this.templateVersions.get(key);
     if (!template) {
       template = this.call<'getTemplateVersion', ReadinessTemplate>(
         'getTemplateVersion',
-        { path: { id, version: String(version) } },
+        { path, query: { key } },
       );
       template.catch(() => this.templateVersions.delete(key));
       this.templateVersions.set(key, template);

@@ -295,6 +295,11 @@ export type GetTemplateVersionPathParams = {
   version: string;
 };
 
+/** Query parameters of `GET /templates/{id}/versions/{version}`. */
+export type GetTemplateVersionQuery = {
+  key?: string;
+};
+
 /** Response (200) of `GET /templates/{id}/versions/{version}`. */
 export type GetTemplateVersionResponse = Template;
 
@@ -832,7 +837,7 @@ export interface ReadinessOperations {
     method: 'GET';
     path: '/templates/{id}/versions/{version}';
     pathParams: GetTemplateVersionPathParams;
-    query: never;
+    query: GetTemplateVersionQuery;
     body: never;
     response: GetTemplateVersionResponse;
   };

@@ -94,7 +94,17 @@ export const spec = {
         summary:
           'A template at one version, as configured or as a plan pinned it.',
         description:
-          "A template's text never changes within a version, so the answer carries a strong `ETag` and `Cache-Control: private, max-age=31536000, immutable`: the entity tab reads plans without the template (`GET /entities/{kind}/{namespace}/{name}/plan`) and fetches each version once.",
+          "With `key` (a plan read's `plan.templateKey`) the answer is exactly that content, which never changes, so it carries `Cache-Control: private, max-age=31536000, immutable`: the entity tab reads plans without the template (`GET /entities/{kind}/{namespace}/{name}/plan`) and fetches each template once. Without `key`, the configured template at that version (else one a plan pinned), revalidated with its strong `ETag`.",
+        parameters: [
+          {
+            name: 'key',
+            in: 'query',
+            required: false,
+            schema: {
+              type: 'string',
+            },
+          },
+        ],
         responses: {
           '200': {
             description: 'The template.',

@@ -295,6 +295,11 @@ export type GetTemplateVersionPathParams = {
   version: string;
 };
 
+/** Query parameters of `GET /templates/{id}/versions/{version}`. */
+export type GetTemplateVersionQuery = {
+  key?: string;
+};
+
 /** Response (200) of `GET /templates/{id}/versions/{version}`. */
 export type GetTemplateVersionResponse = Template;
 
@@ -823,6 +828,7 @@ export type EndpointMap = {
   '#get|/templates': { response: ListTemplatesResponse };
   '#get|/templates/{id}/versions/{version}': {
     path: GetTemplateVersionPathParams;
+    query: GetTemplateVersionQuery;
     response: GetTemplateVersionResponse;
   };
   '#get|/scores': { query: GetRollupQuery; response: GetRollupResponse };
