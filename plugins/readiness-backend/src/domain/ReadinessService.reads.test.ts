@@ -160,6 +160,17 @@ describe('ReadinessService reads', () => {
       expect(after[0].average).not.toEqual(before[0].average);
       expect(await service.rollup(query, user)).toEqual(after);
       expect(rollups).toHaveBeenCalledTimes(2);
+
+      // The catalog sync writes no score, but archiving a plan or a new org chart drops
+      // them too (on every replica), as owners and systems may have moved.
+      expect(await service.archiveMissing([])).toEqual([
+        'component:default/payments',
+      ]);
+      expect(await other.rollup(query, user)).toEqual([]);
+      expect(rollups).toHaveBeenCalledTimes(3);
+      await service.replaceOrgChart([], []);
+      await other.rollup(query, user);
+      expect(rollups).toHaveBeenCalledTimes(4);
     },
   );
 

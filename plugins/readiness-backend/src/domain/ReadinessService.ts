@@ -345,16 +345,25 @@ export class ReadinessService {
     return this.catalogSync.syncEntity(entity, options);
   }
 
-  /** The catalog sync: archives the plans of entities not in `present`; returns their refs. */
-  archiveMissing(present: string[]): Promise<string[]> {
-    return this.catalogSync.archiveMissing(present);
+  /**
+   * The catalog sync: archives the plans of entities not in `present`; returns their refs.
+   * Cached rollups and service totals drop when any plan was archived.
+   */
+  async archiveMissing(present: string[]): Promise<string[]> {
+    const archived = await this.catalogSync.archiveMissing(present);
+    if (archived.length) await this.org.scoresChanged();
+    return archived;
   }
 
-  /** The catalog sync: replaces the org chart kept for group rollups. */
-  replaceOrgChart(
+  /**
+   * The catalog sync: replaces the org chart kept for group rollups. Cached rollups and
+   * service totals drop then, as plans' owners and systems may have moved in the sync.
+   */
+  async replaceOrgChart(
     ...args: Parameters<CatalogCommands['replaceOrgChart']>
   ): Promise<void> {
-    return this.catalogSync.replaceOrgChart(...args);
+    await this.catalogSync.replaceOrgChart(...args);
+    await this.org.scoresChanged();
   }
 
   /** The active plans the scheduled checks run over. */
