@@ -168,7 +168,7 @@ describe('ReadinessService reads', () => {
       ]);
       expect(await other.rollup(query, user)).toEqual([]);
       expect(rollups).toHaveBeenCalledTimes(3);
-      await service.replaceOrgChart([], []);
+      await service.replaceOrgChart([], new Map());
       await other.rollup(query, user);
       expect(rollups).toHaveBeenCalledTimes(4);
     },
