@@ -1,6 +1,13 @@
 import { createHash } from 'node:crypto';
 import { HttpRequest, HttpResponse } from './context';
 
+/** A short hash of a value's JSON, for ETags. */
+const contentHash = (value: unknown) =>
+  createHash('sha256')
+    .update(JSON.stringify(value))
+    .digest('base64url')
+    .slice(0, 27);
+
 /** What an entity read's tag leaves out: the instants that only say when it was computed. */
 interface EntityRead {
   pending?: true;
@@ -23,11 +30,12 @@ export function entityReadTag(view: string, body: EntityRead): string {
       : body.plan,
     score: { ...body.score, evaluatedAt: undefined },
   };
-  const hash = createHash('sha256')
-    .update(JSON.stringify(content))
-    .digest('base64url')
-    .slice(0, 27);
-  return `W/"${view}-${hash}"`;
+  return `W/"${view}-${contentHash(content)}"`;
+}
+
+/** A strong ETag of a JSON answer whose bytes follow from its content alone. */
+export function strongTag(body: unknown): string {
+  return `"${contentHash(body)}"`;
 }
 
 /** Whether an `If-None-Match` header names `tag` (weak comparison, as for GET). */

@@ -7,10 +7,9 @@ import {
   servicesQuerySchema,
   trendQuerySchema,
 } from '@prodready/plugin-readiness-common';
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { ListBlockersResponse } from '../schema/openapi';
-import { ifNoneMatchHas } from './conditional';
+import { ifNoneMatchHas, strongTag } from './conditional';
 import { ReadinessRouter, RouteContext } from './context';
 import { parse } from './validation';
 
@@ -43,10 +42,7 @@ export function addOrgRoutes(router: ReadinessRouter, ctx: RouteContext) {
     const { id, version } = parse(templateVersionParams, req.params);
     const { key } = parse(templateVersionQuery, req.query);
     const template = await service.getTemplateVersion(id, version, key);
-    const tag = `"${createHash('sha256')
-      .update(JSON.stringify(template))
-      .digest('base64url')
-      .slice(0, 27)}"`;
+    const tag = strongTag(template);
     res.set('ETag', tag);
     res.set(
       'Cache-Control',
