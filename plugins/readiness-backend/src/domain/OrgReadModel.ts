@@ -21,6 +21,18 @@ const ROLLUP_GROUPS_HELD_MAX = 20_000;
 const TOTALS_HELD_MAX = 1000;
 /** How long the rollup generation outlives its last write (far beyond any rollup TTL). */
 const GENERATION_TTL_MS = 24 * 60 * 60 * 1000;
+/** Whole-catalog rollup answers this replica keeps as objects (see `OrgReadModel.held`). */
+const ROLLUPS_HELD_LOCALLY_MAX = 32;
+
+/** A rollup answer and whether it is the one shared by every whole-catalog caller. */
+export interface RollupRead {
+  groups: RollupGroup[];
+  /**
+   * True for a whole-catalog answer: the same array is handed to every such caller until
+   * scores change or its time is up, so the HTTP layer may encode it once.
+   */
+  shared: boolean;
+}
 
 /**
  * The org read model: rollups by owner, system, domain or group, the services list,
@@ -36,6 +48,8 @@ export class OrgReadModel {
    */
   private readonly rollups: BoundedCache<{
     generation: string;
+    /** When the entry's TTL ends (epoch ms), so replicas hold it no longer. */
+    until?: number;
     groups: RollupGroup[];
   }>;
   /**
@@ -61,6 +75,16 @@ export class OrgReadModel {
    * cache, so this replica never serves a rollup from before its own committed write.
    */
   private replacing = 0;
+  /**
+   * The shared cache's rollups as this replica last read or computed them, keyed as there,
+   * at most 32: a hit hands out the same array (no parsing of a cached copy per read), so
+   * the HTTP layer serialises and gzips each answer once. Valid only with the current
+   * generation and within the rollup TTL.
+   */
+  private readonly held = new Map<
+    string,
+    { generation: string; until: number; groups: RollupGroup[] }
+  >();
 
   constructor(
     private readonly deps: {
@@ -101,26 +125,52 @@ export class OrgReadModel {
     query: RollupQuery,
     credentials: BackstageCredentials,
   ): Promise<RollupGroup[]> {
+    return (await this.rollupRead(query, credentials)).groups;
+  }
+
+  /** `rollup`, saying whether the answer is the one shared by whole-catalog callers. */
+  async rollupRead(
+    query: RollupQuery,
+    credentials: BackstageCredentials,
+  ): Promise<RollupRead> {
     const visible = await this.deps.catalog.visibleRefs(credentials);
     const { groupBy, ...filters } = query;
+    const own = (groups: RollupGroup[]) => ({ groups, shared: false });
     if (visible)
-      return this.deps.readModel.rollup(groupBy, { ...filters, visible });
+      return own(
+        await this.deps.readModel.rollup(groupBy, { ...filters, visible }),
+      );
     if (!this.rollups.enabled)
-      return this.deps.readModel.rollup(groupBy, filters);
+      return own(await this.deps.readModel.rollup(groupBy, filters));
     const key = `all|${stableStringify(query)}`;
     const running = this.inflight.get(key);
-    if (running) return running;
-    if (this.replacing > 0) return this.deps.readModel.rollup(groupBy, filters);
+    if (running) return { groups: await running, shared: true };
+    if (this.replacing > 0)
+      return own(await this.deps.readModel.rollup(groupBy, filters));
     const generation = (await this.generations.get('current')) ?? '';
+    const now = Date.now();
+    const local = this.held.get(key);
+    if (local && local.generation === generation && local.until > now)
+      return { groups: local.groups, shared: true };
     const hit = await this.rollups.get(key);
-    if (hit && hit.generation === generation) return hit.groups;
+    if (hit && hit.generation === generation) {
+      // Held no longer than the shared entry lives (one from older code is not held).
+      this.hold(key, generation, hit.until ?? now, hit.groups);
+      return { groups: hit.groups, shared: true };
+    }
     const joined = this.inflight.get(key);
-    if (joined) return joined;
+    if (joined) return { groups: await joined, shared: true };
     const value = this.deps.readModel
       .rollup(groupBy, filters)
       .then(async groups => {
         // Stored under the generation read before the query: a write meanwhile voids it.
-        await this.rollups.set(key, { generation, groups }, groups.length + 1);
+        const until = now + this.deps.rollupTtlMs;
+        await this.rollups.set(
+          key,
+          { generation, until, groups },
+          groups.length + 1,
+        );
+        this.hold(key, generation, until, groups);
         return groups;
       });
     this.inflight.set(key, value);
@@ -128,7 +178,19 @@ export class OrgReadModel {
       if (this.inflight.get(key) === value) this.inflight.delete(key);
     };
     value.then(settled, settled);
-    return value;
+    return { groups: await value, shared: true };
+  }
+
+  private hold(
+    key: string,
+    generation: string,
+    until: number,
+    groups: RollupGroup[],
+  ) {
+    this.held.delete(key);
+    this.held.set(key, { generation, until, groups });
+    if (this.held.size > ROLLUPS_HELD_LOCALLY_MAX)
+      this.held.delete(this.held.keys().next().value!);
   }
 
   /** Drops cached rollups: called by the command layer after every score write. */
@@ -136,6 +198,7 @@ export class OrgReadModel {
     if (!this.rollups.enabled) return;
     this.replacing += 1;
     this.inflight.clear();
+    this.held.clear();
     const replaced = await this.generations
       .set(
         'current',

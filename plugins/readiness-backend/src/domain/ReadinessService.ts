@@ -277,6 +277,11 @@ export class ReadinessService {
     return this.org.rollup(query, credentials);
   }
 
+  /** `rollup`, saying whether the answer is shared by every whole-catalog caller. */
+  rollupRead(query: RollupQuery, credentials: BackstageCredentials) {
+    return this.org.rollupRead(query, credentials);
+  }
+
   /** Open P0 blockers among what the caller may see. */
   listBlockers(filters: ServiceFilters, credentials: BackstageCredentials) {
     return this.org.listBlockers(filters, credentials);

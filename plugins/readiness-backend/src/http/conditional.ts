@@ -1,10 +1,14 @@
 import { createHash } from 'node:crypto';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import { HttpRequest, HttpResponse } from './context';
 
-/** A short hash of a value's JSON, for ETags. */
+const gzipped = promisify(gzip);
+
+/** A short hash of a value's JSON (or of bytes), for ETags. */
 const contentHash = (value: unknown) =>
   createHash('sha256')
-    .update(JSON.stringify(value))
+    .update(Buffer.isBuffer(value) ? value : JSON.stringify(value))
     .digest('base64url')
     .slice(0, 27);
 
@@ -82,4 +86,56 @@ export function sendEntityRead(
     return;
   }
   res.type('application/json').send(json);
+}
+
+/** An answer encoded once: its JSON, the same gzipped, and a tag of the content. */
+interface EncodedAnswer {
+  tag: string;
+  json: Buffer;
+  gzip: Buffer;
+}
+
+/** Encoded answers by the object they were encoded from; each goes when its object does. */
+const encodedAnswers = new WeakMap<object, Promise<EncodedAnswer>>();
+
+async function encodeAnswer(body: unknown): Promise<EncodedAnswer> {
+  const json = Buffer.from(JSON.stringify(body));
+  // On libuv's thread pool: a few hundred KB must not hold the shared event loop.
+  return { tag: `W/"${contentHash(json)}"`, json, gzip: await gzipped(json) };
+}
+
+/**
+ * Answers with a JSON body that many callers share (a whole-catalog rollup, the same array
+ * until scores change): serialised, tagged and gzipped once per `key` object, then sent as
+ * bytes — gzipped when the client accepts it (the root router's compression leaves an
+ * encoded answer alone), 304 when `If-None-Match` names its tag. `body` builds the answer
+ * from `key` on first use; the same `key` must always give the same answer.
+ */
+export async function sendSharedJson(
+  req: HttpRequest,
+  res: HttpResponse,
+  key: object,
+  body: () => unknown,
+) {
+  let answer = encodedAnswers.get(key);
+  if (!answer) {
+    answer = encodeAnswer(body());
+    encodedAnswers.set(key, answer);
+    answer.catch(() => encodedAnswers.delete(key));
+  }
+  const { tag, json, gzip: zipped } = await answer;
+  res.set('ETag', tag);
+  res.set('Cache-Control', 'private, no-cache');
+  res.vary('Accept-Encoding');
+  if (ifNoneMatchHas(req.header('if-none-match'), tag)) {
+    res.status(304).end();
+    return;
+  }
+  res.type('application/json');
+  if (req.acceptsEncodings('gzip', 'identity') === 'gzip') {
+    res.set('Content-Encoding', 'gzip');
+    res.send(zipped);
+  } else {
+    res.send(json);
+  }
 }

@@ -3,21 +3,20 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { summarizeEntityReadiness } from '@prodready/plugin-readiness-common';
-import { createBackend } from '@backstage/backend-defaults';
 import { Knex } from 'knex';
 import type { Server } from 'node:http';
-import net from 'node:net';
 import request from 'supertest';
 import {
   component,
-  demoPermissionsFactory,
   demoUserInfoFactory,
   people,
   system,
 } from '../__testUtils__/fixtures';
-import { registerPlans } from '../__testUtils__/testBackend';
+import {
+  registerPlans,
+  startProductionBackend,
+} from '../__testUtils__/testBackend';
 import { readinessPlugin } from '../plugin';
 import { defaultTemplate } from '../templates/defaultTemplate';
 import {
@@ -287,15 +286,6 @@ describe('entity reads: the card summary and ETags', () => {
   });
 });
 
-/** A port nothing listens on now. */
-async function freePort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>(resolve => probe.listen(0, resolve));
-  const { port } = probe.address() as net.AddressInfo;
-  await new Promise(resolve => probe.close(resolve));
-  return port;
-}
-
 describe('compression by the production root HTTP router', () => {
   const databases = createTestDatabases();
 
@@ -303,47 +293,22 @@ describe('compression by the production root HTTP router', () => {
     'gzips the full read when the client accepts it, %p',
     async id => {
       const knex = await databases.init(id);
-      const port = await freePort();
-      // startTestBackend's own root router leaves compression out: this is the backend an
-      // app gets from @backstage/backend-defaults (its root router: helmet, cors,
-      // compression, …), with the test's database, auth, catalog and permissions.
-      const backend = createBackend();
-      backend.add(readinessPlugin);
-      backend.add(mockServices.rootLogger.factory());
-      backend.add(
-        mockServices.rootConfig.factory({
-          data: {
-            backend: {
-              baseUrl: `http://127.0.0.1:${port}`,
-              listen: { port, host: '127.0.0.1' },
-            },
-          },
-        }),
-      );
-      backend.add(mockServices.database.factory({ knex }));
-      backend.add(mockServices.auth.factory());
-      backend.add(mockServices.httpAuth.factory());
-      backend.add(mockServices.discovery.factory());
-      backend.add(mockServices.scheduler.factory());
-      backend.add(catalogServiceMock.factory({ entities }));
-      backend.add(demoPermissionsFactory(entities));
-      backend.add(demoUserInfoFactory());
-      await backend.start();
+      const backend = await startProductionBackend({ knex, entities });
       try {
-        const res = await request(`http://127.0.0.1:${port}`)
+        const res = await request(backend.url)
           .get(base)
           .set(as(people.owner))
           .set('Accept-Encoding', 'gzip');
         expect(res.status).toBe(200);
         expect(res.headers['content-encoding']).toBe('gzip');
         expect(res.body.entityRef).toBe('component:default/payments');
-        const plain = await request(`http://127.0.0.1:${port}`)
+        const plain = await request(backend.url)
           .get(base)
           .set(as(people.owner))
           .set('Accept-Encoding', 'identity');
         expect(plain.headers['content-encoding']).toBeUndefined();
         // The card's few KB go as they are: gzip would cost each read more than it saves.
-        const card = await request(`http://127.0.0.1:${port}`)
+        const card = await request(backend.url)
           .get(`${base}/summary`)
           .set(as(people.owner))
           .set('Accept-Encoding', 'gzip');
@@ -353,7 +318,7 @@ describe('compression by the production root HTTP router', () => {
           'private, no-cache, no-transform',
         );
         // The tag survives compression: a revalidation through this router is a 304.
-        const again = await request(`http://127.0.0.1:${port}`)
+        const again = await request(backend.url)
           .get(base)
           .set(as(people.owner))
           .set('Accept-Encoding', 'gzip')

@@ -9,7 +9,7 @@ import {
 } from '@prodready/plugin-readiness-common';
 import { z } from 'zod';
 import { ListBlockersResponse } from '../schema/openapi';
-import { ifNoneMatchHas, strongTag } from './conditional';
+import { ifNoneMatchHas, sendSharedJson, strongTag } from './conditional';
 import { ReadinessRouter, RouteContext } from './context';
 import { parse } from './validation';
 
@@ -58,10 +58,12 @@ export function addOrgRoutes(router: ReadinessRouter, ctx: RouteContext) {
   router.get('/scores', async (req, res) => {
     const query = parse(rollupQuerySchema, req.query);
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    res.json({
-      groupBy: query.groupBy,
-      items: await service.rollup(query, credentials),
-    });
+    const { groups, shared } = await service.rollupRead(query, credentials);
+    const body = () => ({ groupBy: query.groupBy, items: groups });
+    // A whole-catalog answer is one array for every such caller until scores change (a
+    // thousand owners is a few hundred KB of JSON): it is encoded once.
+    if (shared) await sendSharedJson(req, res, groups, body);
+    else res.json(body());
   });
 
   router.get('/services', async (req, res) => {
