@@ -150,6 +150,13 @@ export interface Config {
      */
     rollupCacheSeconds?: number;
     /**
+     * Whether the hottest read (the entity card's) runs as a named prepared statement on each
+     * pooled connection, so PostgreSQL plans it once per connection instead of per read
+     * (default true). Set false behind a connection pooler in transaction mode that does not
+     * track prepared statements (PgBouncer before 1.21).
+     */
+    preparedStatements?: boolean;
+    /**
      * Service principals (CI tokens) bound to the entities and tasks they may prove. Their
      * evidence is `verified` (full points, proves a P0); anything outside the binding is 403.
      * Give the token an `accessRestrictions: [{ plugin: readiness }]` entry in

@@ -29,7 +29,10 @@ import { EvidenceExpiryJob } from './jobs/EvidenceExpiryJob';
 import { ReevaluationJob } from './jobs/ReevaluationJob';
 import { InitiativeProgressJob } from './jobs/InitiativeProgressJob';
 import { SeedJob } from './jobs/SeedJob';
-import { InitiativeService, taskIdsOf } from './domain/initiatives/InitiativeService';
+import {
+  InitiativeService,
+  taskIdsOf,
+} from './domain/initiatives/InitiativeService';
 import { CiPrincipals } from './domain/CiPrincipals';
 import { TemplateRegistry } from './templates/TemplateRegistry';
 import { registerReadinessActions } from './actions/readinessActions';
@@ -69,7 +72,12 @@ export const readinessPlugin = createBackendPlugin({
       async init(deps) {
         const { config, logger, database, httpRouter, scheduler } = deps;
         const templates = TemplateRegistry.fromConfig(config);
-        const store = await DatabaseReadinessStore.create({ database });
+        const store = await DatabaseReadinessStore.create({
+          database,
+          preparedStatements: config.getOptionalBoolean(
+            'readiness.preparedStatements',
+          ),
+        });
         // Backstage notifications to owners and reviewers; an adopter without the
         // notifications backend (or who wants none) turns them off.
         const notifier =

@@ -74,12 +74,13 @@ export class DatabaseReadinessStore {
   private constructor(
     private readonly db: Knex,
     private readonly templates: TemplateCache = new Map(),
+    private readonly preparedStatements = true,
   ) {
     this.plans = new PlanStore(db, templates);
     this.tasks = new TaskStore(db);
     this.evidence = new EvidenceStore(db, this.plans);
     this.runbooks = new RunbookStore(db);
-    this.scores = new ScoreStore(db, this.plans);
+    this.scores = new ScoreStore(db, this.plans, { preparedStatements });
     this.readModel = new ReadModelStore(db);
     this.changeLog = new ChangeLogStore(db);
     this.notifications = new NotificationClaimStore(db);
@@ -92,9 +93,12 @@ export class DatabaseReadinessStore {
   static async create({
     database,
     skipMigrations,
+    preparedStatements,
   }: {
     database: DatabaseService;
     skipMigrations?: boolean;
+    /** `readiness.preparedStatements`: the card read as a named statement (default true). */
+    preparedStatements?: boolean;
   }): Promise<DatabaseReadinessStore> {
     const client = await database.getClient();
     requirePostgres(client);
@@ -108,7 +112,7 @@ export class DatabaseReadinessStore {
         await client.migrate.latest({ directory: migrationsDir });
       }
     }
-    return new DatabaseReadinessStore(client);
+    return new DatabaseReadinessStore(client, new Map(), preparedStatements);
   }
 
   /**
@@ -133,7 +137,9 @@ export class DatabaseReadinessStore {
     return this.db.transaction(async tx => {
       // A writer never waits forever on a plan another one holds: it fails and is retried.
       await tx.raw(`set local lock_timeout = '10s'`);
-      return fn(new DatabaseReadinessStore(tx, this.templates));
+      return fn(
+        new DatabaseReadinessStore(tx, this.templates, this.preparedStatements),
+      );
     });
   }
 }

@@ -175,17 +175,35 @@ export class PlanStore {
   /** One page of active plans (keyset on the entity ref), optionally row-locked. */
   async listActive(options: {
     after?: string;
-    limit: number;
+    /** The last ref (inclusive); without it, `limit` plans. */
+    until?: string;
+    limit?: number;
     /** Lock the page's plan rows (in a transaction): writers wait, nothing is overwritten. */
     lock?: boolean;
   }): Promise<PlanRecord[]> {
-    const q = this.query()
-      .whereNull('archived_at')
-      .orderBy('entity_ref')
-      .limit(options.limit);
+    const q = this.query().whereNull('archived_at').orderBy('entity_ref');
+    if (options.limit !== undefined) q.limit(options.limit);
     if (options.after) q.where('entity_ref', '>', options.after);
+    if (options.until) q.where('entity_ref', '<=', options.until);
     if (options.lock) q.forUpdate();
     return this.toPlans(await q);
+  }
+
+  /**
+   * The ref `n` places after `after` among plans that are not archived, in ref order (the
+   * last ref of a page of `n`), or undefined when fewer remain: an index-only lookup.
+   */
+  async activeRefAfter(
+    after: string | undefined,
+    n: number,
+  ): Promise<string | undefined> {
+    const q = this.db<DbPlansRow>('readiness_plans')
+      .whereNull('archived_at')
+      .orderBy('entity_ref')
+      .offset(n - 1)
+      .first('entity_ref');
+    if (after) q.where('entity_ref', '>', after);
+    return (await q)?.entity_ref;
   }
 
   /** Refs of all plans that are not archived. */

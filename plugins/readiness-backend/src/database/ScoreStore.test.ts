@@ -1,5 +1,9 @@
 import { scorePlan } from '@prodready/plugin-readiness-common';
-import { createTestDatabases } from '../__testUtils__/testDatabase';
+import {
+  createTestDatabases,
+  databaseServiceFor,
+} from '../__testUtils__/testDatabase';
+import { DatabaseReadinessStore } from './DatabaseReadinessStore';
 import { createTestStore, hasSnapshotSince } from '../__testUtils__/testStore';
 import { defaultTemplate } from '../templates/defaultTemplate';
 
@@ -120,6 +124,42 @@ describe('re-evaluation and retention', () => {
         ['task.update on 1.2', 30],
       ]);
       expect(await store.plans.listActiveRefs()).toEqual([ref]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'reads the card as a named prepared statement unless turned off, %p',
+    async id => {
+      const { knex, store } = await createTestStore(databases, id, {
+        withPayments: true,
+      });
+      const ref = 'component:default/payments';
+      const names: unknown[] = [];
+      const record = (q: { sql: string; options?: { name?: string } }) => {
+        if (q.sql.includes('runbook_rows')) names.push(q.options?.name);
+      };
+      knex.on('query', record);
+      try {
+        // Twice on the prepared statement: the second read reuses it (same answer).
+        const first = await store.scores.getCardView(ref);
+        expect(first?.plan.entityRef).toBe(ref);
+        expect(await store.scores.getCardView(ref)).toEqual(first);
+        // Within a transaction's stores too.
+        await store.inTransaction(tx => tx.scores.getCardView(ref));
+        const unprepared = await DatabaseReadinessStore.create({
+          database: databaseServiceFor(knex),
+          preparedStatements: false,
+        });
+        expect(await unprepared.scores.getCardView(ref)).toEqual(first);
+      } finally {
+        knex.off('query', record);
+      }
+      expect(names).toEqual([
+        'readiness_card_view',
+        'readiness_card_view',
+        'readiness_card_view',
+        undefined,
+      ]);
     },
   );
 });

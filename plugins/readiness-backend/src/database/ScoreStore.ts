@@ -84,7 +84,18 @@ const sameDimensions = (
   Object.keys(a).length === Object.keys(b).length &&
   Object.keys(b).every(k => a[k] === b[k]);
 
-const toStored = (row: DbScoresRow): StoredScore => ({
+/** The columns a stored score is read and compared by (not the card's kilobytes). */
+const STORED_COLUMNS = [
+  'entity_ref',
+  'overall',
+  'status',
+  'blockers',
+  'dimensions',
+] as const;
+
+const toStored = (
+  row: Pick<DbScoresRow, 'overall' | 'status' | 'blockers'>,
+): StoredScore => ({
   overall: Number(row.overall),
   status: row.status,
   blockers: row.blockers,
@@ -96,7 +107,20 @@ const toStored = (row: DbScoresRow): StoredScore => ({
  * @internal
  */
 export class ScoreStore {
-  constructor(private readonly db: Knex, private readonly plans: PlanStore) {}
+  constructor(
+    private readonly db: Knex,
+    private readonly plans: PlanStore,
+    private readonly options: { preparedStatements?: boolean } = {},
+  ) {}
+
+  /**
+   * Driver options naming a statement, so node-postgres prepares it once per connection and
+   * PostgreSQL reuses its plan (planning the card query cost more than running it); none
+   * when `readiness.preparedStatements` is false. The name must only ever carry one text.
+   */
+  private statement(name: string) {
+    return this.options.preparedStatements === false ? {} : { name };
+  }
 
   /** The stored score of a plan, if any. */
   async get(entityRef: string): Promise<StoredScore | undefined> {
@@ -153,6 +177,7 @@ export class ScoreStore {
     }));
     return this.db.transaction(async tx => {
       const prevRows = await tx<DbScoresRow>('readiness_scores')
+        .select(...STORED_COLUMNS)
         .whereIn(
           'entity_ref',
           rows.map(r => r.entity_ref),
@@ -256,6 +281,7 @@ export class ScoreStore {
         ),
       )
       .where('p.entity_ref', normalizeRef(entityRef))
+      .options(this.statement('readiness_card_view'))
       .first();
     if (!row) return undefined;
     return {
@@ -286,7 +312,9 @@ export class ScoreStore {
    */
   async loadPage(options: {
     after?: string;
-    limit: number;
+    /** The page's last ref (inclusive); without it, `limit` plans. */
+    until?: string;
+    limit?: number;
     since: Date;
     /** Lock the page's plan rows (in a transaction): writers wait, nothing is overwritten. */
     lock?: boolean;
@@ -309,7 +337,9 @@ export class ScoreStore {
       this.db<DbEvidenceRow>('readiness_evidence')
         .whereIn('entity_ref', refs)
         .orderBy('recorded_at', 'asc'),
-      this.db<DbScoresRow>('readiness_scores').whereIn('entity_ref', refs),
+      this.db<DbScoresRow>('readiness_scores')
+        .select(...STORED_COLUMNS)
+        .whereIn('entity_ref', refs),
       this.db<DbScoreSnapshotsRow>('readiness_score_snapshots')
         .whereIn('entity_ref', refs)
         .where('recorded_at', '>=', options.since)

@@ -131,19 +131,20 @@ export class CommandLayer {
   }
 
   /**
-   * Re-scores one page of plans (after `after`, in ref order) in one transaction holding
-   * their locks, like a command: a write that lands meanwhile waits, so its score is never
-   * overwritten by a stale one. Plans without a snapshot since `since` get their daily one.
+   * Re-scores one page of plans (after `after` up to `until` inclusive, or `limit` of them,
+   * in ref order) in one transaction holding their locks, like a command: a write that
+   * lands meanwhile waits, so its score is never overwritten by a stale one. Plans without a
+   * snapshot since `since` get their daily one.
    */
-  async rescorePage(options: { after?: string; since: Date; limit: number }) {
+  async rescorePage(options: {
+    after?: string;
+    until?: string;
+    limit?: number;
+    since: Date;
+  }) {
     const { page, scored } = await this.deps.store.inTransaction(
       async store => {
-        const rows = await store.scores.loadPage({
-          after: options.after,
-          limit: options.limit,
-          since: options.since,
-          lock: true,
-        });
+        const rows = await store.scores.loadPage({ ...options, lock: true });
         const scores = rows.map(({ plan, tasks, snapshotSince }) => ({
           entityRef: plan.entityRef,
           ...this.scored(plan, tasks),

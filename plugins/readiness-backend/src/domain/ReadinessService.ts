@@ -114,7 +114,12 @@ export class ReadinessService {
     });
     this.runbooks = new RunbookCommands({ commands, plans });
     this.gates = new Gate({ reads });
-    this.rescoring = new Rescoring({ scores: store.scores, commands });
+    this.rescoring = new Rescoring({
+      scores: store.scores,
+      plans: store.plans,
+      commands,
+      pageSize: deps.reevaluatePageSize,
+    });
     this.catalogSync = new CatalogCommands({
       plans: store.plans,
       commands,

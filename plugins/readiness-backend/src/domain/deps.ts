@@ -23,6 +23,8 @@ export interface ReadinessDeps {
   notifier?: ReadinessNotifier;
   /** Enables catalog-free reads for users who may read the whole catalog. */
   permissions?: PermissionsService;
+  /** Plans per transaction of the scheduled re-evaluation (500). */
+  reevaluatePageSize?: number;
 }
 
 /** Longest exemption an approver can grant unless `readiness.exemptions.maxDays` says otherwise. */
