@@ -5,7 +5,7 @@ import {
   EntityReadinessResponse,
 } from './api';
 import { ReadinessScore, WhatIf } from './scoring';
-import { ReadinessTemplate, RunbookType, TaskState } from './types';
+import { ReadinessTemplate, RunbookType, ScoredTaskState } from './types';
 
 /** Evidence that has expired or will within this many days is listed on the card. */
 const EXPIRING_WITHIN_DAYS = 30;
@@ -107,7 +107,7 @@ export const READINESS_CARD_FORMAT = 1;
  */
 export function lastRestoreDrill(
   template: ReadinessTemplate,
-  tasks: TaskState[],
+  tasks: ScoredTaskState[],
 ): string | undefined {
   const drillTasks = new Set(
     template.phases
@@ -131,7 +131,7 @@ export function lastRestoreDrill(
  */
 export function readinessCard(input: {
   template: ReadinessTemplate;
-  tasks: TaskState[];
+  tasks: ScoredTaskState[];
   score: ReadinessScore;
   whatIf: WhatIf[];
 }): ReadinessCard {

@@ -214,6 +214,33 @@ export interface TaskState {
   updatedBy?: string;
 }
 
+/**
+ * What scoring reads of a piece of evidence (any {@link Evidence} is one).
+ * @public
+ */
+export type ScoredEvidence = Pick<
+  Evidence,
+  | 'id'
+  | 'kind'
+  | 'summary'
+  | 'recordedAt'
+  | 'recordedBy'
+  | 'expiresAt'
+  | 'trust'
+> & { review?: Pick<EvidenceReview, 'state'> };
+
+/**
+ * What scoring reads of a task's state (any {@link TaskState} is one): the backend's
+ * re-evaluation loads only this.
+ * @public
+ */
+export type ScoredTaskState = Pick<
+  TaskState,
+  'taskId' | 'status' | 'exemption'
+> & {
+  evidence: ScoredEvidence[];
+};
+
 /** A runbook link for a service. @public */
 export interface RunbookLink {
   id: string;

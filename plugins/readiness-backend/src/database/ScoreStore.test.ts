@@ -46,8 +46,6 @@ describe('ScoreStore', () => {
           '1.1': {
             taskId: '1.1',
             status: 'done',
-            checklist: {},
-            version: 1,
             evidence: [],
           },
         },

@@ -5,13 +5,17 @@ import {
   ReadinessScore,
   RunbookLink,
   ServiceFilters,
-  TaskState,
+  ScoredTaskState,
 } from '@prodready/plugin-readiness-common';
 import { Knex } from 'knex';
 import { toCheckRun } from './CheckRunStore';
 import type { PlanRecord, PlanStore } from './PlanStore';
 import { toRunbook } from './RunbookStore';
-import { assembleTaskStates } from './TaskStore';
+import {
+  SCORED_EVIDENCE_COLUMNS,
+  SCORED_STATE_COLUMNS,
+  assembleScoredStates,
+} from './TaskStore';
 import { Scoped, filteredPlans } from './filters';
 import { normalizeRef } from './refs';
 import {
@@ -321,7 +325,7 @@ export class ScoreStore {
   }): Promise<
     Array<{
       plan: PlanRecord;
-      tasks: TaskState[];
+      tasks: ScoredTaskState[];
       stored?: StoredScore;
       snapshotSince: boolean;
     }>
@@ -330,13 +334,12 @@ export class ScoreStore {
     if (plans.length === 0) return [];
     const refs = plans.map(p => p.entityRef);
     const [states, evidence, scores, recent] = await Promise.all([
-      this.db<DbTaskStatesRow>('readiness_task_states').whereIn(
-        'entity_ref',
-        refs,
-      ),
+      this.db<DbTaskStatesRow>('readiness_task_states')
+        .select(...SCORED_STATE_COLUMNS)
+        .whereIn('entity_ref', refs),
       this.db<DbEvidenceRow>('readiness_evidence')
-        .whereIn('entity_ref', refs)
-        .orderBy('recorded_at', 'asc'),
+        .select(...SCORED_EVIDENCE_COLUMNS)
+        .whereIn('entity_ref', refs),
       this.db<DbScoresRow>('readiness_scores')
         .select(...STORED_COLUMNS)
         .whereIn('entity_ref', refs),
@@ -362,7 +365,7 @@ export class ScoreStore {
       const score = scoreBy.get(plan.entityRef);
       return {
         plan,
-        tasks: assembleTaskStates(
+        tasks: assembleScoredStates(
           statesBy.get(plan.entityRef) ?? [],
           evidenceBy.get(plan.entityRef) ?? [],
         ),

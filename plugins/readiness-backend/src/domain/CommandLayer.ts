@@ -2,6 +2,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
 import {
   ReadinessScore,
+  ScoredTaskState,
   TaskState,
   readinessCard,
   scoreWithWhatIf,
@@ -175,7 +176,7 @@ export class CommandLayer {
   }
 
   /** A plan's score and, scored at the same instant, the card stored with it. */
-  private scored(plan: PlanRecord, tasks: TaskState[]) {
+  private scored(plan: PlanRecord, tasks: ScoredTaskState[]) {
     const template = this.deps.plans.templateOf(plan);
     const { score, whatIf } = scoreWithWhatIf(
       template,

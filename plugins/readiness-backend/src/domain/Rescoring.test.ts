@@ -4,6 +4,8 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { ConfigReader } from '@backstage/config';
 import { DatabaseReadinessStore } from '../database/DatabaseReadinessStore';
 import { ScoreStore } from '../database/ScoreStore';
+import { toEvidenceRow } from '../database/EvidenceStore';
+import { Evidence } from '@prodready/plugin-readiness-common';
 import { TemplateRegistry } from '../templates/TemplateRegistry';
 import { ReadinessService } from './ReadinessService';
 import {
@@ -85,6 +87,150 @@ describe('Rescoring.reevaluateAll', () => {
         .where({ reason: 'daily' })
         .count({ n: '*' });
       expect(Number(daily[0].n)).toBe(6);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'stores the same score and card from its lean page load as a command does, %p',
+    async id => {
+      const knex = await databases.init(id);
+      const store = await DatabaseReadinessStore.create({
+        database: databaseServiceFor(knex),
+      });
+      const service = new ReadinessService({
+        store,
+        templates: TemplateRegistry.fromConfig(new ConfigReader({})),
+        catalog: catalogServiceMock({
+          entities: [component('payments', 'team', 'sys')],
+        }),
+        auth: mockServices.auth(),
+        logger: mockServices.logger.mock(),
+        config: new ConfigReader({}),
+        cache: CacheManager.fromConfig(new ConfigReader({})).forPlugin(
+          'readiness',
+        ),
+      });
+      const ref = 'component:default/payments';
+      await service.getEntityReadiness(
+        { kind: 'component', namespace: 'default', name: 'payments' },
+        mockCredentials.user(),
+      );
+      await service.registerPending();
+      const now = Date.now();
+      const at = (days: number) => new Date(now + days * 86_400_000);
+      await knex('readiness_task_states').insert(
+        ['1.1', '1.2', '3.2'].map(taskId => ({
+          entity_ref: ref,
+          task_id: taskId,
+          status: 'done',
+          checklist: JSON.stringify({}),
+          version: 1,
+          updated_at: at(-3),
+          notes: 'a long note the score never reads',
+        })),
+      );
+      const uid = (n: number) => `00000000-0000-4000-8000-00000000000${n}`;
+      const evidence = (
+        taskId: string,
+        e: Partial<Evidence> & Pick<Evidence, 'id' | 'kind'>,
+      ) =>
+        toEvidenceRow(ref, taskId, {
+          summary: `evidence ${e.id}`,
+          source: 'manual',
+          recordedAt: at(-2).toISOString(),
+          recordedBy: 'user:default/alice',
+          trust: 'claimed',
+          ...e,
+        });
+      await knex('readiness_evidence').insert([
+        // Proof on 1.1, then a machine's later "no" that refutes it.
+        evidence('1.1', {
+          id: uid(1),
+          kind: 'check',
+          trust: 'verified',
+          recordedBy: 'check:ci',
+          recordedAt: at(-3).toISOString(),
+        }),
+        evidence('1.1', {
+          id: uid(2),
+          kind: 'check',
+          trust: 'verified',
+          recordedBy: 'check:ci',
+          summary: 'Failed: red build',
+          expiresAt: at(-1).toISOString(),
+        }),
+        // A reviewed link (proof) on the drill's task; on 1.2 a link a second person
+        // rejected (worth nothing) and a claim expiring in 10 days.
+        evidence('3.2', {
+          id: uid(3),
+          kind: 'link',
+          url: 'https://x',
+          trust: 'reviewed',
+          review: {
+            state: 'approved',
+            reviewedBy: 'user:default/bob',
+            reviewedAt: at(-1).toISOString(),
+            comment: 'ok',
+          },
+          expiresAt: at(40).toISOString(),
+        }),
+        evidence('1.2', {
+          id: uid(4),
+          kind: 'link',
+          url: 'https://y',
+          trust: 'reviewed',
+          review: {
+            state: 'rejected',
+            reviewedBy: 'user:default/bob',
+            comment: 'no',
+          },
+        }),
+        evidence('1.2', {
+          id: uid(5),
+          kind: 'attestation',
+          expiresAt: at(10).toISOString(),
+        }),
+        // A restore drill, and evidence on a task nobody touched yet.
+        evidence('3.2', {
+          id: uid(6),
+          kind: 'link',
+          trust: 'verified',
+          recordedBy: 'service:backup-job',
+          expiresAt: at(20).toISOString(),
+        }),
+        evidence('2.1', {
+          id: uid(7),
+          kind: 'check',
+          trust: 'verified',
+          recordedBy: 'check:ci',
+          recordedAt: at(-1).toISOString(),
+        }),
+      ]);
+
+      const stored = async () => {
+        const row = await knex('readiness_scores')
+          .where({ entity_ref: ref })
+          .first('card', 'overall', 'status', 'blockers', 'dimensions');
+        const card =
+          typeof row.card === 'string' ? JSON.parse(row.card) : row.card;
+        return {
+          ...row,
+          card: { ...card, score: { ...card.score, evaluatedAt: undefined } },
+        };
+      };
+      await service.reevaluateAll();
+      const fromPage = await stored();
+      await service.recompute(ref, 'command');
+      const fromCommand = await stored();
+      expect(fromPage).toEqual(fromCommand);
+      // The case is not trivial: proof, a refutation, a claim and a drill all count.
+      expect(fromPage.card.expiring.map((e: Evidence) => e.id)).toEqual([
+        uid(5),
+        uid(6),
+        uid(3),
+      ]);
+      expect(fromPage.card.lastDrillAt).toBeDefined();
+      expect(Number(fromPage.overall)).toBeGreaterThan(0);
     },
   );
 });

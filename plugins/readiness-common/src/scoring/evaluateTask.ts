@@ -1,11 +1,11 @@
-import { TaskState, TemplateTask } from '../types';
+import { ScoredTaskState, TemplateTask } from '../types';
 import { TaskEvaluation, TaskValueKind } from './scoreTypes';
 import { isExpired, isFailedCheck, isTrusted, isValidProof } from './trust';
 
 /** Scores one task according to the honesty rules. @public */
 export function evaluateTask(
   task: TemplateTask,
-  state: TaskState | undefined,
+  state: ScoredTaskState | undefined,
   now: Date,
 ): TaskEvaluation {
   const base = { taskId: task.id, possible: task.points };

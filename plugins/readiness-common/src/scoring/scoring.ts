@@ -1,4 +1,4 @@
-import { Evidence, ReadinessTemplate, TaskState } from '../types';
+import { ReadinessTemplate, ScoredEvidence, ScoredTaskState } from '../types';
 import { aggregate, round1, tally, totals } from './aggregate';
 import { evaluateTask } from './evaluateTask';
 import { ReadinessScore, WhatIf } from './scoreTypes';
@@ -10,7 +10,7 @@ import { ReadinessScore, WhatIf } from './scoreTypes';
  */
 export function scorePlan(
   template: ReadinessTemplate,
-  states: Record<string, TaskState | undefined>,
+  states: Record<string, ScoredTaskState | undefined>,
   now: Date = new Date(),
 ): ReadinessScore {
   return aggregate(
@@ -32,7 +32,7 @@ const taskOrder = new Intl.Collator(undefined, { numeric: true });
  */
 export function whatIf(
   template: ReadinessTemplate,
-  states: Record<string, TaskState | undefined>,
+  states: Record<string, ScoredTaskState | undefined>,
   now: Date = new Date(),
 ): WhatIf[] {
   return scoreWithWhatIf(template, states, now).whatIf;
@@ -45,7 +45,7 @@ export function whatIf(
  */
 export function scoreWithWhatIf(
   template: ReadinessTemplate,
-  states: Record<string, TaskState | undefined>,
+  states: Record<string, ScoredTaskState | undefined>,
   now: Date = new Date(),
 ): { score: ReadinessScore; whatIf: WhatIf[] } {
   const evaluations = template.phases.flatMap(p =>
@@ -60,11 +60,10 @@ export function scoreWithWhatIf(
   // Finishing one task changes one evaluation, so the sums change by its difference alone.
   // Points are whole or halves, so these sums are exact and equal to summing afresh.
   const base = tally(template, evaluations, dimensionOf);
-  const proof: Evidence = {
+  const proof: ScoredEvidence = {
     id: 'what-if',
     kind: 'check',
     summary: 'what-if',
-    source: 'ci',
     trust: 'verified',
     recordedAt: now.toISOString(),
     recordedBy: 'what-if',
@@ -76,16 +75,9 @@ export function scoreWithWhatIf(
       const index = k++;
       const ev = evaluations[index];
       if (ev.kind === 'not_applicable' || ev.earned >= ev.possible) continue;
-      const prev = states[task.id];
       const done = evaluateTask(
         task,
-        {
-          taskId: task.id,
-          checklist: prev?.checklist ?? {},
-          version: prev?.version ?? 0,
-          status: 'done',
-          evidence: [proof],
-        },
+        { taskId: task.id, status: 'done', evidence: [proof] },
         now,
       );
       const dimensions = base.dimensions.map((d, i) =>

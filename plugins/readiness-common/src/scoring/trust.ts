@@ -1,4 +1,4 @@
-import { Evidence, TemplateTask } from '../types';
+import { ScoredEvidence, TemplateTask } from '../types';
 
 /** True when `expiresAt` is set and not after `now`. */
 export const isExpired = (expiresAt: string | undefined, now: Date) =>
@@ -9,7 +9,9 @@ export const isExpired = (expiresAt: string | undefined, now: Date) =>
  * attestation (whoever sends it, an attestation is a claim).
  * @public
  */
-export function isTrusted(evidence: Pick<Evidence, 'trust' | 'kind'>): boolean {
+export function isTrusted(
+  evidence: Pick<ScoredEvidence, 'trust' | 'kind'>,
+): boolean {
   return (
     evidence.kind !== 'attestation' &&
     (evidence.trust === 'verified' || evidence.trust === 'reviewed')
@@ -21,7 +23,7 @@ export function isTrusted(evidence: Pick<Evidence, 'trust' | 'kind'>): boolean {
  * A person's unreviewed evidence is a claim, however it is labelled.
  * @public
  */
-export function isValidProof(evidence: Evidence, now: Date): boolean {
+export function isValidProof(evidence: ScoredEvidence, now: Date): boolean {
   return isTrusted(evidence) && !isExpired(evidence.expiresAt, now);
 }
 
@@ -31,7 +33,9 @@ export function isValidProof(evidence: Evidence, now: Date): boolean {
  * A check that only reads what the team declared (trust `claimed`) refutes nothing.
  * @public
  */
-export function isFailedCheck(evidence: Evidence): boolean {
+export function isFailedCheck(
+  evidence: Pick<ScoredEvidence, 'kind' | 'trust' | 'recordedBy' | 'summary'>,
+): boolean {
   return (
     evidence.kind === 'check' &&
     evidence.trust === 'verified' &&
