@@ -14,6 +14,8 @@ export async function createTestService(options: {
   knex: Knex;
   entities: Entity[];
   config?: ConfigReader;
+  /** Plans per page of the scheduled re-evaluation (500). */
+  reevaluatePageSize?: number;
 }) {
   const config = options.config ?? new ConfigReader({});
   const store = await DatabaseReadinessStore.create({
@@ -30,6 +32,7 @@ export async function createTestService(options: {
     logger,
     config,
     cache: CacheManager.fromConfig(config).forPlugin('readiness'),
+    reevaluatePageSize: options.reevaluatePageSize,
   });
   return { store, catalog, auth, logger, config, service };
 }

@@ -1,17 +1,9 @@
-import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
-import { CacheManager } from '@backstage/backend-defaults/cache';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { ConfigReader } from '@backstage/config';
-import { DatabaseReadinessStore } from '../database/DatabaseReadinessStore';
-import { ScoreStore } from '../database/ScoreStore';
-import { toEvidenceRow } from '../database/EvidenceStore';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import { Evidence } from '@prodready/plugin-readiness-common';
-import { TemplateRegistry } from '../templates/TemplateRegistry';
-import { ReadinessService } from './ReadinessService';
-import {
-  createTestDatabases,
-  databaseServiceFor,
-} from '../__testUtils__/testDatabase';
+import { toEvidenceRow } from '../database/EvidenceStore';
+import { ScoreStore } from '../database/ScoreStore';
+import { createTestDatabases } from '../__testUtils__/testDatabase';
+import { createTestService } from '../__testUtils__/testService';
 import { component } from '../__testUtils__/fixtures';
 
 jest.setTimeout(60_000);
@@ -23,21 +15,10 @@ describe('Rescoring.reevaluateAll', () => {
     're-scores every plan once, two pages at a time on disjoint ranges, %p',
     async id => {
       const knex = await databases.init(id);
-      const store = await DatabaseReadinessStore.create({
-        database: databaseServiceFor(knex),
-      });
       const names = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
-      const entities = names.map(n => component(n, 'team', 'sys'));
-      const service = new ReadinessService({
-        store,
-        templates: TemplateRegistry.fromConfig(new ConfigReader({})),
-        catalog: catalogServiceMock({ entities }),
-        auth: mockServices.auth(),
-        logger: mockServices.logger.mock(),
-        config: new ConfigReader({}),
-        cache: CacheManager.fromConfig(new ConfigReader({})).forPlugin(
-          'readiness',
-        ),
+      const { service } = await createTestService({
+        knex,
+        entities: names.map(n => component(n, 'team', 'sys')),
         reevaluatePageSize: 2,
       });
       for (const n of names) {
@@ -94,21 +75,9 @@ describe('Rescoring.reevaluateAll', () => {
     'stores the same score and card from its lean page load as a command does, %p',
     async id => {
       const knex = await databases.init(id);
-      const store = await DatabaseReadinessStore.create({
-        database: databaseServiceFor(knex),
-      });
-      const service = new ReadinessService({
-        store,
-        templates: TemplateRegistry.fromConfig(new ConfigReader({})),
-        catalog: catalogServiceMock({
-          entities: [component('payments', 'team', 'sys')],
-        }),
-        auth: mockServices.auth(),
-        logger: mockServices.logger.mock(),
-        config: new ConfigReader({}),
-        cache: CacheManager.fromConfig(new ConfigReader({})).forPlugin(
-          'readiness',
-        ),
+      const { service } = await createTestService({
+        knex,
+        entities: [component('payments', 'team', 'sys')],
       });
       const ref = 'component:default/payments';
       await service.getEntityReadiness(
