@@ -56,7 +56,7 @@ export async function load(options: {
         headers: {
           authorization: `Bearer ${options.token}`,
           'content-type': 'application/json',
-          // As a browser asks: large answers come gzipped (autocannon counts, never inflates).
+          // As a browser asks: large answers come compressed (autocannon counts, never inflates).
           'accept-encoding': 'gzip, deflate, br',
         },
         requests: [

@@ -177,7 +177,12 @@ export function readinessCard(input: {
         ({ e }) => e.kind !== 'check' || !e.recordedBy.startsWith('check:'),
       )
       .filter(({ e }) => e.expiresAt)
-      .sort((a, b) => Date.parse(a.e.expiresAt!) - Date.parse(b.e.expiresAt!))
+      // Ties in id order, so a card stored from either read path is the same.
+      .sort(
+        (a, b) =>
+          Date.parse(a.e.expiresAt!) - Date.parse(b.e.expiresAt!) ||
+          (a.e.id < b.e.id ? -1 : Number(a.e.id > b.e.id)),
+      )
       .slice(0, EXPIRING_MAX)
       .map(({ taskId, e }) => ({
         id: e.id,

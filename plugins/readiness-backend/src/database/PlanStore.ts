@@ -175,14 +175,16 @@ export class PlanStore {
   /** One page of active plans (keyset on the entity ref), optionally row-locked. */
   async listActive(options: {
     after?: string;
-    /** The last ref (inclusive); without it, `limit` plans. */
+    /** The last ref the page may reach (inclusive). */
     until?: string;
-    limit?: number;
+    limit: number;
     /** Lock the page's plan rows (in a transaction): writers wait, nothing is overwritten. */
     lock?: boolean;
   }): Promise<PlanRecord[]> {
-    const q = this.query().whereNull('archived_at').orderBy('entity_ref');
-    if (options.limit !== undefined) q.limit(options.limit);
+    const q = this.query()
+      .whereNull('archived_at')
+      .orderBy('entity_ref')
+      .limit(options.limit);
     if (options.after) q.where('entity_ref', '>', options.after);
     if (options.until) q.where('entity_ref', '<=', options.until);
     if (options.lock) q.forUpdate();
@@ -237,7 +239,7 @@ export class PlanStore {
               where t.entity_ref = readiness_plans.entity_ref) as task_rows`,
         ),
         this.db.raw(
-          `(select coalesce(json_agg(e order by e.recorded_at), '[]') from readiness_evidence e
+          `(select coalesce(json_agg(e order by e.recorded_at, e.id), '[]') from readiness_evidence e
               where e.entity_ref = readiness_plans.entity_ref) as evidence_rows`,
         ),
         this.db.raw(

@@ -88,12 +88,12 @@ const sameDimensions = (
   Object.keys(a).length === Object.keys(b).length &&
   Object.keys(b).every(k => a[k] === b[k]);
 
-/** The columns a stored score is read and compared by (not the card's kilobytes). */
-const STORED_COLUMNS = [
+/** The columns a stored score is read by (not the card's kilobytes). */
+const STORED_COLUMNS = ['overall', 'status', 'blockers'] as const;
+/** `STORED_COLUMNS` and what a re-score compares besides them, by plan. */
+const COMPARED_COLUMNS = [
   'entity_ref',
-  'overall',
-  'status',
-  'blockers',
+  ...STORED_COLUMNS,
   'dimensions',
 ] as const;
 
@@ -130,7 +130,7 @@ export class ScoreStore {
   async get(entityRef: string): Promise<StoredScore | undefined> {
     const row = await this.db<DbScoresRow>('readiness_scores')
       .where({ entity_ref: normalizeRef(entityRef) })
-      .first();
+      .first(...STORED_COLUMNS);
     return row ? toStored(row) : undefined;
   }
 
@@ -181,7 +181,7 @@ export class ScoreStore {
     }));
     return this.db.transaction(async tx => {
       const prevRows = await tx<DbScoresRow>('readiness_scores')
-        .select(...STORED_COLUMNS)
+        .select(...COMPARED_COLUMNS)
         .whereIn(
           'entity_ref',
           rows.map(r => r.entity_ref),
@@ -316,9 +316,9 @@ export class ScoreStore {
    */
   async loadPage(options: {
     after?: string;
-    /** The page's last ref (inclusive); without it, `limit` plans. */
+    /** The last ref the page may reach (inclusive). */
     until?: string;
-    limit?: number;
+    limit: number;
     since: Date;
     /** Lock the page's plan rows (in a transaction): writers wait, nothing is overwritten. */
     lock?: boolean;
@@ -341,7 +341,7 @@ export class ScoreStore {
         .select(...SCORED_EVIDENCE_COLUMNS)
         .whereIn('entity_ref', refs),
       this.db<DbScoresRow>('readiness_scores')
-        .select(...STORED_COLUMNS)
+        .select('entity_ref', ...STORED_COLUMNS)
         .whereIn('entity_ref', refs),
       this.db<DbScoreSnapshotsRow>('readiness_score_snapshots')
         .whereIn('entity_ref', refs)

@@ -76,6 +76,10 @@ export function assembleTaskStates(
   return states;
 }
 
+/** Evidence recorded at the same instant, in the order of its ids (as the database orders it). */
+const byId = (a: { id: string }, b: { id: string }) =>
+  a.id < b.id ? -1 : Number(a.id > b.id);
+
 /** The task-state columns scoring reads (see `ScoredTaskState`). */
 export const SCORED_STATE_COLUMNS = [
   'entity_ref',
@@ -139,7 +143,9 @@ export function assembleScoredStates(
     byTask.set(row.task_id, list);
   }
   const oldestFirst = (taskId: string) =>
-    (byTask.get(taskId) ?? []).sort((a, b) => a.at - b.at).map(x => x.e);
+    (byTask.get(taskId) ?? [])
+      .sort((a, b) => a.at - b.at || byId(a.e, b.e))
+      .map(x => x.e);
   const states: ScoredTaskState[] = rows.map(r => {
     const exemption = r.exemption ? json(r.exemption) : undefined;
     return {
@@ -171,7 +177,7 @@ export class TaskStore {
       }),
       this.db<DbEvidenceRow>('readiness_evidence')
         .where({ entity_ref: ref })
-        .orderBy('recorded_at', 'asc'),
+        .orderBy([{ column: 'recorded_at' }, { column: 'id' }]),
     ]);
     return assembleTaskStates(rows, evidence);
   }
@@ -199,7 +205,7 @@ export class TaskStore {
       const evidence = (
         await tx<DbEvidenceRow>('readiness_evidence')
           .where({ entity_ref: ref, task_id: taskId })
-          .orderBy('recorded_at', 'asc')
+          .orderBy([{ column: 'recorded_at' }, { column: 'id' }])
       ).map(toEvidence);
       const before: TaskState = existing
         ? toTaskState(existing, evidence)

@@ -132,15 +132,15 @@ export class CommandLayer {
   }
 
   /**
-   * Re-scores one page of plans (after `after` up to `until` inclusive, or `limit` of them,
-   * in ref order) in one transaction holding their locks, like a command: a write that
-   * lands meanwhile waits, so its score is never overwritten by a stale one. Plans without a
-   * snapshot since `since` get their daily one.
+   * Re-scores one page of plans (the first `limit` after `after`, up to `until` inclusive
+   * when given, in ref order) in one transaction holding their locks, like a command: a
+   * write that lands meanwhile waits, so its score is never overwritten by a stale one.
+   * Plans without a snapshot since `since` get their daily one.
    */
   async rescorePage(options: {
     after?: string;
     until?: string;
-    limit?: number;
+    limit: number;
     since: Date;
   }) {
     const { page, scored } = await this.deps.store.inTransaction(

@@ -85,6 +85,8 @@ export class OrgReadModel {
     string,
     { generation: string; until: number; groups: RollupGroup[] }
   >();
+  /** The groups in `held`, plus one per answer. */
+  private heldWeight = 0;
 
   constructor(
     private readonly deps: {
@@ -152,6 +154,7 @@ export class OrgReadModel {
     const local = this.held.get(key);
     if (local && local.generation === generation && local.until > now)
       return { groups: local.groups, shared: true };
+    if (local) this.release(key);
     const hit = await this.rollups.get(key);
     if (hit && hit.generation === generation) {
       // Held no longer than the shared entry lives (one from older code is not held).
@@ -181,16 +184,36 @@ export class OrgReadModel {
     return { groups: await value, shared: true };
   }
 
+  /**
+   * Holds an answer as the one this replica hands out, frozen (every whole-catalog caller
+   * shares it), within the shared cache's group budget: at most 32 answers, and no more
+   * groups in all than the shared cache keeps; the oldest go first.
+   */
   private hold(
     key: string,
     generation: string,
     until: number,
     groups: RollupGroup[],
   ) {
-    this.held.delete(key);
+    this.release(key);
+    const weight = groups.length + 1;
+    if (weight > ROLLUP_GROUPS_HELD_MAX) return;
+    groups.forEach(g => Object.freeze(g));
+    Object.freeze(groups);
     this.held.set(key, { generation, until, groups });
-    if (this.held.size > ROLLUPS_HELD_LOCALLY_MAX)
-      this.held.delete(this.held.keys().next().value!);
+    this.heldWeight += weight;
+    while (
+      this.held.size > ROLLUPS_HELD_LOCALLY_MAX ||
+      this.heldWeight > ROLLUP_GROUPS_HELD_MAX
+    )
+      this.release(this.held.keys().next().value!);
+  }
+
+  private release(key: string) {
+    const entry = this.held.get(key);
+    if (!entry) return;
+    this.held.delete(key);
+    this.heldWeight -= entry.groups.length + 1;
   }
 
   /** Drops cached rollups: called by the command layer after every score write. */
@@ -199,6 +222,7 @@ export class OrgReadModel {
     this.replacing += 1;
     this.inflight.clear();
     this.held.clear();
+    this.heldWeight = 0;
     const replaced = await this.generations
       .set(
         'current',

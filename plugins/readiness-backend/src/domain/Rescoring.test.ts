@@ -1,7 +1,9 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { Evidence } from '@prodready/plugin-readiness-common';
 import { toEvidenceRow } from '../database/EvidenceStore';
+import { PlanStore } from '../database/PlanStore';
 import { ScoreStore } from '../database/ScoreStore';
+import { defaultTemplate } from '../templates/defaultTemplate';
 import { createTestDatabases } from '../__testUtils__/testDatabase';
 import { createTestService } from '../__testUtils__/testService';
 import { component } from '../__testUtils__/fixtures';
@@ -10,13 +12,14 @@ jest.setTimeout(60_000);
 
 describe('Rescoring.reevaluateAll', () => {
   const databases = createTestDatabases();
+  afterEach(() => jest.restoreAllMocks());
 
   it.each(databases.eachSupportedId())(
     're-scores every plan once, two pages at a time on disjoint ranges, %p',
     async id => {
       const knex = await databases.init(id);
       const names = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
-      const { service } = await createTestService({
+      const { service, store } = await createTestService({
         knex,
         entities: names.map(n => component(n, 'team', 'sys')),
         reevaluatePageSize: 2,
@@ -54,20 +57,49 @@ describe('Rescoring.reevaluateAll', () => {
           }
         });
 
+      // Five plans are registered into the first range (a, b] once its end was found: the
+      // range grows, in pages of at most twice the page size.
+      const ends = PlanStore.prototype.activeRefAfter;
+      let first = true;
+      jest
+        .spyOn(PlanStore.prototype, 'activeRefAfter')
+        .mockImplementation(async function activeRefAfter(
+          this: PlanStore,
+          after,
+          n,
+        ) {
+          const end = await ends.call(this, after, n);
+          if (first) {
+            first = false;
+            for (const k of [1, 2, 3, 4, 5]) {
+              await store.plans.upsert({
+                entityRef: `component:default/a${k}`,
+                templateId: 'default',
+                templateVersion: 1,
+                templateSnapshot: defaultTemplate,
+                owner: 'group:default/team',
+              });
+            }
+          }
+          return end;
+        });
+
       const tomorrow = new Date(Date.now() + 86_400_000);
       expect(await service.reevaluateAll(tomorrow)).toEqual({
-        daily: 6,
+        daily: 11,
         pruned: 0,
       });
       expect(most).toBe(2);
       expect(pages.flat().sort()).toEqual(
-        ['a', 'b', 'c', 'e', 'f', 'g'].map(n => `component:default/${n}`),
+        ['a', 'a1', 'a2', 'a3', 'a4', 'a5', 'b', 'c', 'e', 'f', 'g'].map(
+          n => `component:default/${n}`,
+        ),
       );
-      expect(pages.every(p => p.length <= 2)).toBe(true);
+      expect(pages.every(p => p.length <= 4)).toBe(true);
       const daily = await knex('readiness_score_snapshots')
         .where({ reason: 'daily' })
         .count({ n: '*' });
-      expect(Number(daily[0].n)).toBe(6);
+      expect(Number(daily[0].n)).toBe(11);
     },
   );
 

@@ -46,33 +46,58 @@ export class Rescoring {
     // Pages of plans with batched reads and writes (a query per plan made 10 000 plans take
     // longer than the hourly budget allowed), two at once on disjoint ranges of refs: one
     // page is scored here while the database loads or stores the other.
-    const pages: Array<Promise<{ daily: number }>> = [];
+    const size = Math.max(1, Math.floor(this.deps.pageSize ?? REEVALUATE_PAGE));
+    const ranges: Array<Promise<number>> = [];
     let after: string | undefined;
-    for (;;) {
-      const until = await this.deps.plans.activeRefAfter(
-        after,
-        this.deps.pageSize ?? REEVALUATE_PAGE,
-      );
-      // Waits for the oldest page still running when PAGES_AT_ONCE are.
-      if (pages.length >= PAGES_AT_ONCE)
-        await pages[pages.length - PAGES_AT_ONCE];
-      const page = this.deps.commands.rescorePage({
-        after,
-        until,
-        since: startOfDay,
-      });
-      // Awaited below; until then a failure must not count as unhandled.
-      page.catch(() => undefined);
-      pages.push(page);
-      if (!until) break;
-      after = until;
+    try {
+      for (;;) {
+        const until = await this.deps.plans.activeRefAfter(after, size);
+        // Waits for the oldest range still running when PAGES_AT_ONCE are.
+        if (ranges.length >= PAGES_AT_ONCE)
+          await ranges[ranges.length - PAGES_AT_ONCE];
+        const range = this.rescoreRange(after, until, size, startOfDay);
+        // Awaited below; until then a failure must not count as unhandled.
+        range.catch(() => undefined);
+        ranges.push(range);
+        if (!until) break;
+        after = until;
+      }
+    } finally {
+      // No transaction outlives the run, even when a range failed.
+      await Promise.allSettled(ranges);
     }
     let daily = 0;
-    for (const page of await Promise.all(pages)) daily += page.daily;
+    for (const count of await Promise.all(ranges)) daily += count;
     const pruned = await this.deps.scores.prune(
       new Date(now.getTime() - SNAPSHOT_DETAIL_DAYS * 86_400_000),
     );
     return { daily, pruned };
+  }
+
+  /**
+   * Re-scores the plans after `after` up to `until` (to the end without it), a page of at
+   * most twice `size` per transaction: plans registered into the range since its end was
+   * found make it longer, never one unbounded transaction. Returns the daily snapshots.
+   */
+  private async rescoreRange(
+    after: string | undefined,
+    until: string | undefined,
+    size: number,
+    since: Date,
+  ): Promise<number> {
+    let daily = 0;
+    let from = after;
+    for (;;) {
+      const page = await this.deps.commands.rescorePage({
+        after: from,
+        until,
+        limit: 2 * size,
+        since,
+      });
+      daily += page.daily;
+      if (page.count < 2 * size) return daily;
+      from = page.last;
+    }
   }
 
   /** Recomputes and stores the score; writes a snapshot when it moved. */

@@ -62,8 +62,12 @@ export function addOrgRoutes(router: ReadinessRouter, ctx: RouteContext) {
     const body = () => ({ groupBy: query.groupBy, items: groups });
     // A whole-catalog answer is one array for every such caller until scores change (a
     // thousand owners is a few hundred KB of JSON): it is encoded once.
-    if (shared) await sendSharedJson(req, res, groups, body);
-    else res.json(body());
+    if (shared) {
+      await sendSharedJson(req, res, groups, body);
+    } else {
+      res.set('Cache-Control', 'private, no-cache');
+      res.json(body());
+    }
   });
 
   router.get('/services', async (req, res) => {

@@ -138,6 +138,8 @@ export const spec = {
         tags: ['org'],
         summary:
           'Org rollup of stored scores by owner, system, domain or org-chart group.',
+        description:
+          'Revalidated (`Cache-Control: private, no-cache`): a whole-catalog answer carries an `ETag`, and `If-None-Match` naming it is a 304.',
         parameters: [
           {
             name: 'groupBy',
@@ -204,6 +206,9 @@ export const spec = {
                 },
               },
             },
+          },
+          '304': {
+            $ref: '#/components/responses/NotModified',
           },
           '400': {
             $ref: '#/components/responses/BadRequest',
