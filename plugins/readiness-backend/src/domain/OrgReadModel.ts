@@ -158,7 +158,7 @@ export class OrgReadModel {
     const hit = await this.rollups.get(key);
     if (hit && hit.generation === generation) {
       // Held no longer than the shared entry lives (one from older code is not held).
-      this.hold(key, generation, hit.until ?? now, hit.groups);
+      if (hit.until) this.hold(key, generation, hit.until, hit.groups);
       return { groups: hit.groups, shared: true };
     }
     const joined = this.inflight.get(key);
