@@ -30,6 +30,8 @@ export interface FrontendResult {
   cardAfterHeaderMedianMs?: number;
   /** Median over the loads of `card - headerLoaded`. */
   cardAfterHeaderLoadedMedianMs?: number;
+  /** Median over the loads of `about - header`: the catalog's own first card, for reference. */
+  aboutAfterHeaderMedianMs?: number;
 }
 
 /** One entity page load, in milliseconds from navigation start. */
@@ -41,6 +43,11 @@ export interface PageLoadTimes {
   card: number;
   cardAfterHeader: number;
   cardAfterHeaderLoaded?: number;
+  /**
+   * The catalog's own About card shows its title: the overview's cards are on the page (a
+   * reference for what the page itself takes before any card can show).
+   */
+  about?: number;
   summaryRequest?: { start: number; end: number };
 }
 
@@ -58,7 +65,12 @@ const ALLOWED_IN_ENTRY =
  * commits them, so both times are taken the same way.
  */
 function recordTimes({ title, owner }: { title: string; owner: string }) {
-  const times: { header?: number; headerLoaded?: number; card?: number } = {};
+  const times: {
+    header?: number;
+    headerLoaded?: number;
+    about?: number;
+    card?: number;
+  } = {};
   (window as any).__readinessTimes = times;
   const rendered = (el: Element | null) =>
     !!el && (el as HTMLElement).getClientRects().length > 0;
@@ -84,6 +96,14 @@ function recordTimes({ title, owner }: { title: string; owner: string }) {
       )
     ) {
       times.headerLoaded = now;
+    }
+    if (
+      times.about === undefined &&
+      [...document.querySelectorAll('h2, h3, h4, h5, h6')].some(
+        h => h.textContent?.trim() === 'About' && rendered(h),
+      )
+    ) {
+      times.about = now;
     }
     if (
       times.card === undefined &&
@@ -224,6 +244,7 @@ export async function frontendWeight(options: {
         return {
           header: t.header as number,
           headerLoaded: t.headerLoaded as number | undefined,
+          about: t.about as number | undefined,
           card: t.card as number,
           summary: summary && {
             start: summary.startTime,
@@ -242,6 +263,7 @@ export async function frontendWeight(options: {
           headerLoaded: round(t.headerLoaded),
           cardAfterHeaderLoaded: round(t.card - t.headerLoaded),
         }),
+        ...(t.about !== undefined && { about: round(t.about) }),
         ...(t.summary && {
           summaryRequest: {
             start: round(t.summary.start),
@@ -262,6 +284,11 @@ export async function frontendWeight(options: {
     );
     if (afterLoaded.length)
       result.cardAfterHeaderLoadedMedianMs = percentile(afterLoaded, 50);
+    const aboutAfter = loads.flatMap(l =>
+      l.about === undefined ? [] : [l.about - l.header],
+    );
+    if (aboutAfter.length)
+      result.aboutAfterHeaderMedianMs = percentile(aboutAfter, 50);
   } finally {
     await browser.close();
   }
