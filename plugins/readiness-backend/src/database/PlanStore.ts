@@ -15,6 +15,8 @@ import {
   DbRunbookLinksRow,
   DbTaskStatesRow,
   JsonColumn,
+  PLAN_CATALOG_COLUMNS,
+  catalogFieldsOf,
   iso,
   json,
 } from './tables';
@@ -115,11 +117,7 @@ const toPlan = (row: DbPlansRow): PlanRecord => ({
   entityRef: row.entity_ref,
   templateId: row.template_id,
   templateVersion: row.template_version,
-  owner: row.owner ?? undefined,
-  system: row.system ?? undefined,
-  domain: row.domain ?? undefined,
-  lifecycle: row.lifecycle ?? undefined,
-  tier: row.tier ?? undefined,
+  ...catalogFieldsOf(row),
   archivedAt: iso(row.archived_at),
   ...(row.template_snapshot
     ? { templateSnapshot: json(row.template_snapshot) }
@@ -134,11 +132,7 @@ const PLAN_COLUMNS = [
   'entity_ref',
   'template_id',
   'template_version',
-  'owner',
-  'system',
-  'domain',
-  'lifecycle',
-  'tier',
+  ...PLAN_CATALOG_COLUMNS,
   'archived_at',
   'entity_snapshot',
   'created_at',
@@ -278,11 +272,7 @@ export class PlanStore {
       .whereRaw('p.entity_ref = any(?)', [normalizeRefs(entityRefs)])
       .select(
         'p.entity_ref',
-        'p.owner',
-        'p.system',
-        'p.domain',
-        'p.lifecycle',
-        'p.tier',
+        ...PLAN_CATALOG_COLUMNS.map(c => `p.${c}`),
         'p.entity_snapshot',
         this.db.raw('p.archived_at is not null as archived'),
         this.db.raw(
@@ -296,11 +286,7 @@ export class PlanStore {
         r.entity_ref,
         {
           entityRef: r.entity_ref,
-          owner: r.owner ?? undefined,
-          system: r.system ?? undefined,
-          domain: r.domain ?? undefined,
-          lifecycle: r.lifecycle ?? undefined,
-          tier: r.tier ?? undefined,
+          ...catalogFieldsOf(r),
           archived: r.archived,
           ...(r.entity_snapshot
             ? { entitySnapshot: json(r.entity_snapshot) }

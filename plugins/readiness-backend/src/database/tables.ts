@@ -60,6 +60,26 @@ export type DbPlansRow = {
   updated_at: Timestamp;
 };
 
+/** A plan's catalog fields, as its columns (the same names prefixed `p.` where joined). */
+export const PLAN_CATALOG_COLUMNS = [
+  'owner',
+  'system',
+  'domain',
+  'lifecycle',
+  'tier',
+] as const;
+
+/** A plan's catalog fields from its row; a null column is undefined. */
+export const catalogFieldsOf = (
+  row: Pick<DbPlansRow, (typeof PLAN_CATALOG_COLUMNS)[number]>,
+) => ({
+  owner: row.owner ?? undefined,
+  system: row.system ?? undefined,
+  domain: row.domain ?? undefined,
+  lifecycle: row.lifecycle ?? undefined,
+  tier: row.tier ?? undefined,
+});
+
 /** `readiness_task_states`: the state of one task in one plan. */
 export type DbTaskStatesRow = {
   entity_ref: string;
