@@ -31,7 +31,7 @@ describe('gateQuerySchema', () => {
 
 describe('expiringQuerySchema', () => {
   it('defaults to 30 days and bounds the window', () => {
-    expect(expiringQuerySchema.parse({})).toEqual({ days: 30 });
+    expect(expiringQuerySchema.parse({})).toEqual({ days: 30, limit: 100 });
     expect(expiringQuerySchema.safeParse({ days: '400' }).success).toBe(false);
   });
 });

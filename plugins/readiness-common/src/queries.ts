@@ -77,9 +77,13 @@ export const trendQuerySchema = serviceFiltersSchema
   .extend({ days: decimal(z.number().int().min(1).max(366)).default(90) })
   .strict();
 
-/** Query of `GET /evidence/expiring`. @public */
+/** Query of `GET /evidence/expiring` (cursor-paginated, soonest first). @public */
 export const expiringQuerySchema = z
-  .object({ days: decimal(z.number().int().min(0).max(366)).default(30) })
+  .object({
+    days: decimal(z.number().int().min(0).max(366)).default(30),
+    limit: decimal(z.number().int().min(1).max(500)).default(100),
+    cursor: text(1000).optional(),
+  })
   .strict();
 
 /** Query of `GET /entities/…/gate`. @public */

@@ -21,6 +21,7 @@ export type {
   ReadinessFilters,
   EvidenceReviewDecision,
   ExemptionRequestInput,
+  ExpiringEvidencePage,
   ImportMapping,
   ImportPreview,
   ImportedItem,

@@ -5,7 +5,13 @@ import {
   ServicesQuery,
 } from '@prodready/plugin-readiness-common';
 import { Knex } from 'knex';
-import { cursorTotal, cursorValue, decodeCursor, encodeCursor } from './cursor';
+import {
+  cursorTotal,
+  cursorValue,
+  decodeCursor,
+  encodeCursor,
+  EvidenceCursor,
+} from './cursor';
 import {
   Scoped,
   blockedByDependencies,
@@ -289,10 +295,14 @@ export class ReadModelStore {
     }));
   }
 
-  /** Evidence of active plans that expires before `until` (already expired included). */
+  /**
+   * Evidence of active plans that expires before `until` (already expired included), soonest
+   * first with ties by id; with `page`, at most `limit` items after the `after` keyset.
+   */
   async listExpiringEvidence(
     until: Date,
     visible?: string[],
+    page?: { limit: number; after?: EvidenceCursor },
   ): Promise<
     Array<{
       entityRef: string;
@@ -307,6 +317,12 @@ export class ReadModelStore {
       .join('readiness_plans as p', 'p.entity_ref', 'e.entity_ref')
       .whereNull('p.archived_at');
     if (visible) q.whereRaw('p.entity_ref = any(?)', [visible]);
+    if (page?.after)
+      q.whereRaw('(e.expires_at, e.id) > (?, ?::uuid)', [
+        page.after.expiresAt,
+        page.after.id,
+      ]);
+    if (page) q.limit(page.limit);
     const rows: Array<
       Pick<
         DbEvidenceRow,
@@ -334,7 +350,7 @@ export class ReadModelStore {
         'e.summary',
         'e.expires_at',
       )
-      .orderBy('e.expires_at');
+      .orderBy([{ column: 'e.expires_at' }, { column: 'e.id' }]);
     return rows.map(r => ({
       entityRef: r.entity_ref,
       owner: r.owner ?? undefined,

@@ -35,13 +35,18 @@ export const decodeCursor = (cursor: string): Cursor => {
   throw invalid();
 };
 
+/** A cursor's timestamp: only years PostgreSQL's timestamptz holds as JavaScript writes them. */
+const cursorTime = (v: unknown): Date | undefined => {
+  const at = typeof v === 'string' ? new Date(v) : undefined;
+  const year = at?.getUTCFullYear() ?? NaN;
+  return at && year >= 1 && year <= 9999 ? at : undefined;
+};
+
 /** The sort value of a decoded cursor, checked against the column it pages through. */
 export const cursorValue = (v: unknown, sort: string): number | Date => {
   if (sort === 'computedAt') {
-    const at = typeof v === 'string' ? new Date(v) : undefined;
-    // Only years PostgreSQL's timestamptz holds as JavaScript writes them.
-    const year = at?.getUTCFullYear() ?? NaN;
-    if (at && year >= 1 && year <= 9999) return at;
+    const at = cursorTime(v);
+    if (at) return at;
   } else {
     // numeric columns come back from pg as strings; cursors carry either form
     const n =
@@ -58,3 +63,24 @@ export const cursorTotal = (c: Cursor): number | undefined =>
   typeof c.t === 'number' && Number.isSafeInteger(c.t) && c.t >= 0
     ? c.t
     : undefined;
+
+/** Where a page of expiring evidence ended: the last item's expiry and evidence id. */
+export interface EvidenceCursor {
+  expiresAt: Date;
+  id: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The opaque form of an expiring-evidence cursor. */
+export const encodeEvidenceCursor = (c: { expiresAt: string; id: string }) =>
+  encodeCursor({ v: c.expiresAt, r: c.id });
+
+/** An expiring-evidence cursor from its opaque form; an InputError for anything else. */
+export const decodeEvidenceCursor = (cursor: string): EvidenceCursor => {
+  const c = decodeCursor(cursor);
+  // Expiries are written from JavaScript dates, so the millisecond ISO form is exact.
+  const expiresAt = cursorTime(c.v);
+  if (expiresAt && UUID.test(c.r)) return { expiresAt, id: c.r };
+  throw invalid();
+};

@@ -9,6 +9,7 @@ import {
   ServiceFilters,
   ServicesQuery,
 } from '@prodready/plugin-readiness-common';
+import { decodeEvidenceCursor, encodeEvidenceCursor } from '../database/cursor';
 import { ReadModelStore } from '../database/ReadModelStore';
 import { ScoreStore } from '../database/ScoreStore';
 import { BoundedCache } from './BoundedCache';
@@ -272,6 +273,36 @@ export class OrgReadModel {
       new Date(now.getTime() + days * 86_400_000),
       await this.deps.catalog.visibleRefs(credentials),
     );
+  }
+
+  /**
+   * A page of the evidence expiring within `days` days on services the caller may see,
+   * soonest first, with the cursor of the next page while there is one.
+   */
+  async expiringEvidencePage(
+    query: { days: number; limit: number; cursor?: string },
+    credentials: BackstageCredentials,
+    now: Date = new Date(),
+  ) {
+    const after = query.cursor ? decodeEvidenceCursor(query.cursor) : undefined;
+    const rows = await this.deps.readModel.listExpiringEvidence(
+      new Date(now.getTime() + query.days * 86_400_000),
+      await this.deps.catalog.visibleRefs(credentials),
+      { limit: query.limit + 1, after },
+    );
+    const items = rows.slice(0, query.limit);
+    const last = items[items.length - 1];
+    return {
+      items,
+      ...(rows.length > query.limit
+        ? {
+            nextCursor: encodeEvidenceCursor({
+              expiresAt: last.expiresAt,
+              id: last.evidenceId,
+            }),
+          }
+        : {}),
+    };
   }
 
   /** A page of service scores, among the services the caller may see. */

@@ -310,6 +310,15 @@ export class ReadinessService {
     return this.org.expiringEvidence(days, credentials, now);
   }
 
+  /** A page of the evidence expiring within `days` days, among what the caller may see. */
+  expiringEvidencePage(
+    query: { days: number; limit: number; cursor?: string },
+    credentials: BackstageCredentials,
+    now: Date = new Date(),
+  ) {
+    return this.org.expiringEvidencePage(query, credentials, now);
+  }
+
   /** A page of service scores, among what the caller may see. */
   listServices(query: ServicesQuery, credentials: BackstageCredentials) {
     return this.org.listServices(query, credentials);

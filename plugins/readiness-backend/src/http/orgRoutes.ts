@@ -94,11 +94,11 @@ export function addOrgRoutes(router: ReadinessRouter, ctx: RouteContext) {
   });
 
   router.get('/evidence/expiring', async (req, res) => {
-    const { days } = parse(expiringQuerySchema, req.query);
+    const query = parse(expiringQuerySchema, req.query);
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     res.json({
-      days,
-      items: await service.expiringEvidence(days, credentials),
+      days: query.days,
+      ...(await service.expiringEvidencePage(query, credentials)),
     });
   });
 

@@ -332,17 +332,24 @@ describe('handlers check their own query (were the validation ever skipped)', ()
   });
 
   it('refuses an expiring window that is not a number', async () => {
-    const expiringEvidence = jest.fn(async () => []);
+    const expiringEvidencePage = jest.fn(async () => ({ items: [] }));
     const handler = handlersOf(addOrgRoutes, {
       httpAuth: { credentials: async () => ({}) } as any,
-      service: { expiringEvidence } as any,
+      service: { expiringEvidencePage } as any,
     }).get('GET /evidence/expiring')!;
     await expect(
       handler({ query: { days: 'abc' } }, fakeResponse()),
     ).rejects.toThrow(/^Invalid request: days: /);
+    await expect(
+      handler({ query: { limit: '1e3' } }, fakeResponse()),
+    ).rejects.toThrow(/^Invalid request: limit: /);
     const res = fakeResponse();
     await handler({ query: {} }, res);
     expect(res.body).toEqual({ days: 30, items: [] });
+    expect(expiringEvidencePage).toHaveBeenCalledWith(
+      { days: 30, limit: 100 },
+      {},
+    );
   });
 
   it('refuses a revoke without a well-formed expectedVersion', async () => {

@@ -103,6 +103,19 @@ export interface ExemptionRequestInput {
 /** The formats of an initiative's export: one row per covered service, or a report. @public */
 export type InitiativeExportFormat = 'csv' | 'markdown';
 
+/** A page of expiring evidence, as `ReadinessApi.getExpiringEvidence` returns it. @public */
+export interface ExpiringEvidencePage {
+  items: Array<{
+    entityRef: string;
+    owner?: string;
+    taskId: string;
+    evidenceId: string;
+    summary: string;
+    expiresAt: string;
+  }>;
+  nextCursor?: string;
+}
+
 /** Client for the readiness backend. @public */
 export interface ReadinessApi {
   /**
@@ -208,15 +221,14 @@ export interface ReadinessApi {
   ): Promise<
     Array<{ day: string; average: number; services: number; ready: number }>
   >;
-  getExpiringEvidence(days: number): Promise<
-    Array<{
-      entityRef: string;
-      owner?: string;
-      taskId: string;
-      summary: string;
-      expiresAt: string;
-    }>
-  >;
+  /**
+   * A page of the evidence expired or expiring within `days` days, soonest first;
+   * `nextCursor` asks for the next page while there is one.
+   */
+  getExpiringEvidence(
+    days: number,
+    page?: { cursor?: string; limit?: number },
+  ): Promise<ExpiringEvidencePage>;
   /** The org status report as markdown. */
   exportOrg(
     groupBy: 'owner' | 'system' | 'domain' | 'group',

@@ -23,6 +23,7 @@ import {
 import {
   EvidenceReviewDecision,
   ExemptionRequestInput,
+  ExpiringEvidencePage,
   ImportMapping,
   ImportPreview,
   InitiativeExportFormat,
@@ -302,13 +303,15 @@ export class ReadinessClient implements ReadinessApi {
     ).items;
   }
 
-  async getExpiringEvidence(days: number) {
-    return (
-      await this.call<
-        'listExpiringEvidence',
-        { items: Awaited<ReturnType<ReadinessApi['getExpiringEvidence']>> }
-      >('listExpiringEvidence', { query: { days } })
-    ).items;
+  async getExpiringEvidence(
+    days: number,
+    page: { cursor?: string; limit?: number } = {},
+  ) {
+    const { items, nextCursor } = await this.call<
+      'listExpiringEvidence',
+      ExpiringEvidencePage
+    >('listExpiringEvidence', { query: { days, ...page } });
+    return { items, ...(nextCursor ? { nextCursor } : {}) };
   }
 
   exportOrg(

@@ -9,6 +9,7 @@ export type {
   ImportMapping,
   EvidenceReviewDecision,
   ExemptionRequestInput,
+  ExpiringEvidencePage,
   InitiativeExportFormat,
 } from './ReadinessApi';
 export { ReadinessClient } from './ReadinessClient';

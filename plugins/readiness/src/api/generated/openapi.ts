@@ -407,12 +407,16 @@ export type GetTrendResponse = {
 /** Query parameters of `GET /evidence/expiring`. */
 export type ListExpiringEvidenceQuery = {
   days?: number;
+  limit?: number;
+  /** `nextCursor` of the previous page */
+  cursor?: string;
 };
 
 /** Response (200) of `GET /evidence/expiring`. */
 export type ListExpiringEvidenceResponse = {
-  days?: number;
-  items?: Array<{
+  days: number;
+  nextCursor?: string;
+  items: Array<{
     entityRef?: string;
     owner?: string;
     taskId?: string;

@@ -63,14 +63,17 @@ function mockApi(overrides: Partial<ReadinessApi> = {}) {
         kind: 'attested',
       },
     ]),
-    getExpiringEvidence: jest.fn().mockResolvedValue([
-      {
-        entityRef: 'component:default/ledger',
-        taskId: '3.2',
-        summary: 'restore drill',
-        expiresAt: '2026-12-01T00:00:00Z',
-      },
-    ]),
+    getExpiringEvidence: jest.fn().mockResolvedValue({
+      items: [
+        {
+          entityRef: 'component:default/ledger',
+          taskId: '3.2',
+          evidenceId: 'e1',
+          summary: 'restore drill',
+          expiresAt: '2026-12-01T00:00:00Z',
+        },
+      ],
+    }),
     listServices: jest
       .fn()
       .mockImplementation(async ({ cursor }: any) =>
@@ -139,9 +142,9 @@ describe('ReadinessPage', () => {
       screen.getByText('Nothing is waiting for your review.'),
     ).toBeInTheDocument();
     expect(
-      within(
+      await within(
         screen.getByRole('table', { name: 'Expiring evidence' }),
-      ).getByText('3.2: restore drill'),
+      ).findByText('3.2: restore drill'),
     ).toBeInTheDocument();
     expect(
       screen.getByRole('figure', { name: 'Score distribution' }),

@@ -43,18 +43,14 @@ import { InitiativeList } from '../InitiativeList';
 import { InitiativeView } from '../InitiativeView';
 import { OverviewFilters } from '../OverviewFilters';
 import { ReviewQueue } from '../ReviewQueue';
+import { ExpiringEvidence } from '../ExpiringEvidence';
 import { GroupBy, RollupTable } from '../RollupTable';
 import { ScoreHistoryChart } from '../ScoreHistoryChart';
 import { ServicesTable } from '../ServicesTable';
 
 type Blocker = Awaited<ReturnType<ReadinessApi['listBlockers']>>[number];
-type Expiring = Awaited<
-  ReturnType<ReadinessApi['getExpiringEvidence']>
->[number];
 
 const blockerKey = (b: Blocker) => `${b.entityRef}|${b.taskId}`;
-const expiringKey = (e: Expiring) =>
-  `${e.entityRef}|${e.taskId}|${e.expiresAt}`;
 
 const service = {
   title: 'Service',
@@ -70,20 +66,6 @@ const blockerColumns: TableColumn<Blocker>[] = [
     title: 'Task',
     field: 'taskId',
     render: b => `${b.taskId} ${b.title}${blockerSuffix(b.kind)}`,
-  },
-];
-
-const expiringColumns: TableColumn<Expiring>[] = [
-  service,
-  {
-    title: 'Evidence',
-    field: 'taskId',
-    render: e => `${e.taskId}: ${e.summary}`,
-  },
-  {
-    title: 'Expires',
-    field: 'expiresAt',
-    render: e => e.expiresAt.slice(0, 10),
   },
 ];
 
@@ -106,7 +88,6 @@ function OrgOverview() {
   );
   const trend = useAsync(() => api.getTrend(90, filters), [api, key]);
   const blockers = useAsync(() => api.listBlockers(filters), [api, key]);
-  const expiring = useAsync(() => api.getExpiringEvidence(30), [api]);
 
   const groups = rollup.value ?? [];
   const totals = groups.reduce(
@@ -289,17 +270,8 @@ function OrgOverview() {
               </InfoCard>
             </Grid>
             <Grid item xs={12}>
-              <InfoCard
-                title={`Evidence expired or expiring within 30 days (${
-                  expiring.value?.length ?? 0
-                })`}
-              >
-                <DataTable
-                  label="Expiring evidence"
-                  rowKey={expiringKey}
-                  columns={expiringColumns}
-                  data={expiring.value ?? []}
-                />
+              <InfoCard title="Evidence expired or expiring within 30 days">
+                <ExpiringEvidence days={30} />
               </InfoCard>
             </Grid>
           </Grid>

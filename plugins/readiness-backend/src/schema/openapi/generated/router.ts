@@ -479,6 +479,8 @@ export const spec = {
         tags: ['org'],
         summary:
           'Evidence of active plans that expires within `days` (expired included).',
+        description:
+          'Cursor-paginated, soonest first (ties by evidence id): at most `limit` items, and `nextCursor` while more follow.',
         parameters: [
           {
             name: 'days',
@@ -490,17 +492,40 @@ export const spec = {
               default: 30,
             },
           },
+          {
+            name: 'limit',
+            in: 'query',
+            schema: {
+              type: 'integer',
+              minimum: 1,
+              maximum: 500,
+              default: 100,
+            },
+          },
+          {
+            name: 'cursor',
+            in: 'query',
+            allowReserved: true,
+            schema: {
+              type: 'string',
+            },
+            description: '`nextCursor` of the previous page',
+          },
         ],
         responses: {
           '200': {
-            description: 'Evidence, soonest first.',
+            description: 'A page of evidence, soonest first.',
             content: {
               'application/json': {
                 schema: {
                   type: 'object',
+                  required: ['days', 'items'],
                   properties: {
                     days: {
                       type: 'integer',
+                    },
+                    nextCursor: {
+                      type: 'string',
                     },
                     items: {
                       type: 'array',

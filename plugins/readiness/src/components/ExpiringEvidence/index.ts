@@ -1,0 +1,1 @@
+export { ExpiringEvidence } from './ExpiringEvidence';
