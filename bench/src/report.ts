@@ -206,6 +206,7 @@ ${(results.paging as any[])
       ? `\n\nThe first page alone (limit 100, no cursor), ${results.firstPage.requests} requests one after the other: p50 ${results.firstPage.p50} ms, p95 ${results.firstPage.p95} ms.`
       : ''
   }
+${orgPageSection(results)}
 
 ## Jobs (the plugin's own service objects, each job in its own process on the same database)
 
@@ -374,5 +375,29 @@ ${
           : ', all declarations or the client'
       } | ${target(fe.readinessEntryOutside.length === 0)} |
 `
+}`;
+}
+
+/** The org page's reads, each unloaded, and reading every expiring item page by page. */
+function orgPageSection(results: Record<string, any>) {
+  if (!results.orgPage) return '';
+  const all = results.expiringAll;
+  return `
+The org page's reads as the browser makes them when it opens (\`Accept-Encoding: gzip, deflate, br\`), each one unloaded and one request at a time; bytes are the uncompressed answer:
+
+| Read | Requests | p50 ms | p95 ms | Items | Bytes |
+|---|---|---|---|---|---|
+${(results.orgPage as any[])
+  .map(
+    r =>
+      `| ${r.name} (\`${r.path.replace('/api/readiness', '')}\`) | ${
+        r.requests
+      } | ${r.p50} | ${r.p95} | ${r.items} | ${r.bytes} |`,
+  )
+  .join('\n')}
+${
+  all
+    ? `\nEvery item of the expiring evidence (30 days), read page by page at the API's limit of 500 (what the page read in one answer before it paged): ${all.items} items in ${all.pages} pages, ${all.bytes} bytes, ${all.totalMs} ms.`
+    : ''
 }`;
 }

@@ -17,7 +17,7 @@ import { entityLoadStep } from './steps/entityLoad';
 import { databasesStep, generateStep } from './steps/generate';
 import { recomputeStep } from './steps/jobs';
 import { orgChartStep } from './steps/orgChart';
-import { orgViewStep, pagingStep } from './steps/paging';
+import { orgPageStep, orgViewStep, pagingStep } from './steps/paging';
 import {
   failuresStep,
   frontendStep,
@@ -56,6 +56,7 @@ async function main() {
     await pagingStep(ctx);
     await updatesStep(ctx);
     await orgViewStep(ctx);
+    await orgPageStep(ctx);
     await frontendStep(ctx);
     await ctx.backend.stop();
     await techInsightsStep(ctx);

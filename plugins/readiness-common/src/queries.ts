@@ -69,8 +69,13 @@ export const servicesQuerySchema = serviceFiltersSchema
   })
   .strict();
 
-/** Query of `GET /blockers` (all open P0 blockers). @public */
-export const blockersQuerySchema = serviceFiltersSchema.strict();
+/** Query of `GET /blockers` (open P0 blockers, cursor-paginated by service). @public */
+export const blockersQuerySchema = serviceFiltersSchema
+  .extend({
+    limit: decimal(z.number().int().min(1).max(500)).default(100),
+    cursor: text(1000).optional(),
+  })
+  .strict();
 
 /** Query of `GET /trend` (daily averages from snapshots). @public */
 export const trendQuerySchema = serviceFiltersSchema

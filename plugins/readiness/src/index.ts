@@ -17,6 +17,7 @@ export {
   ReadinessConflictError,
 } from './api';
 export type {
+  BlockersPage,
   ReadinessApi,
   ReadinessFilters,
   EvidenceReviewDecision,

@@ -10,6 +10,7 @@ import {
   cursorValue,
   decodeCursor,
   encodeCursor,
+  BlockerCursor,
   EvidenceCursor,
 } from './cursor';
 import {
@@ -361,33 +362,73 @@ export class ReadModelStore {
     }));
   }
 
-  /** Every open P0 blocker of active plans, from the stored score rows. */
-  async listBlockers(filters: Scoped<ServiceFilters>): Promise<
-    Array<{
+  /**
+   * A page of the open P0 blockers of active plans, from the stored score rows: by service
+   * ref, each service's blockers in their stored order, at most `limit` after the `after`
+   * position (which may be within a service), with the count of all of them.
+   */
+  async listBlockers(
+    filters: Scoped<ServiceFilters>,
+    page: { limit: number; after?: BlockerCursor },
+  ): Promise<{
+    items: Array<{
       entityRef: string;
       owner?: string;
       system?: string;
       taskId: string;
       title: string;
       kind: string;
-    }>
-  > {
+    }>;
+    total: number;
+    next?: BlockerCursor;
+  }> {
+    const { after } = page;
+    const q = filteredPlans(this.db, filters).where('s.blockers', '>', 0);
+    if (after) q.where('p.entity_ref', '>=', after.entityRef);
+    // Every service listed has a blocker, so limit + 1 services past the one the cursor is
+    // within fill the page and show whether another follows.
     const rows: Array<
       Pick<DbPlansRow, 'entity_ref' | 'owner' | 'system'> &
         Pick<DbScoresRow, 'blocker_list'>
-    > = await filteredPlans(this.db, filters)
-      .where('s.blockers', '>', 0)
+    > = await q
+      .clone()
       .select('p.entity_ref', 'p.owner', 'p.system', 's.blocker_list')
-      .orderBy('p.entity_ref');
-    return rows.flatMap(r =>
-      json(r.blocker_list).map(b => ({
+      .orderBy('p.entity_ref')
+      .limit(page.limit + 2);
+    let total = after?.total;
+    if (total === undefined) {
+      const counted: { n?: Aggregate } | undefined = await filteredPlans(
+        this.db,
+        filters,
+      )
+        .where('s.blockers', '>', 0)
+        .sum({ n: 's.blockers' })
+        .first();
+      total = Number(counted?.n ?? 0);
+    }
+    const listed = rows.flatMap(r => {
+      let blockers = json(r.blocker_list);
+      if (after && r.entity_ref === after.entityRef) {
+        const at = blockers.findIndex(b => b.taskId === after.taskId);
+        blockers = blockers.slice(at + 1);
+      }
+      return blockers.map(b => ({
         entityRef: r.entity_ref,
         owner: r.owner ?? undefined,
         system: r.system ?? undefined,
         taskId: b.taskId,
         title: b.title,
         kind: b.kind,
-      })),
-    );
+      }));
+    });
+    const items = listed.slice(0, page.limit);
+    const last = items[items.length - 1];
+    return {
+      items,
+      total,
+      ...(listed.length > page.limit
+        ? { next: { entityRef: last.entityRef, taskId: last.taskId, total } }
+        : {}),
+    };
   }
 }

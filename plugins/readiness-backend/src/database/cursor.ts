@@ -84,3 +84,28 @@ export const decodeEvidenceCursor = (cursor: string): EvidenceCursor => {
   if (expiresAt && UUID.test(c.r)) return { expiresAt, id: c.r };
   throw invalid();
 };
+
+/** Where a page of blockers ended: the service and the last of its blockers on the page. */
+export interface BlockerCursor {
+  entityRef: string;
+  taskId: string;
+  /** The count of every blocker, from the first page. */
+  total?: number;
+}
+
+/** The opaque form of a blockers cursor. */
+export const encodeBlockerCursor = (c: BlockerCursor) =>
+  encodeCursor({ v: c.taskId, r: c.entityRef, t: c.total });
+
+/** A blockers cursor from its opaque form; an InputError for anything else. */
+export const decodeBlockerCursor = (cursor: string): BlockerCursor => {
+  const c = decodeCursor(cursor);
+  if (
+    typeof c.v === 'string' &&
+    c.v.length <= 100 &&
+    // eslint-disable-next-line no-control-regex
+    !/[\u0000-\u001f\u007f]/.test(c.v)
+  )
+    return { entityRef: c.r, taskId: c.v, total: cursorTotal(c) };
+  throw invalid();
+};

@@ -9,7 +9,12 @@ import {
   ServiceFilters,
   ServicesQuery,
 } from '@prodready/plugin-readiness-common';
-import { decodeEvidenceCursor, encodeEvidenceCursor } from '../database/cursor';
+import {
+  decodeBlockerCursor,
+  decodeEvidenceCursor,
+  encodeBlockerCursor,
+  encodeEvidenceCursor,
+} from '../database/cursor';
 import { ReadModelStore } from '../database/ReadModelStore';
 import { ScoreStore } from '../database/ScoreStore';
 import { BoundedCache } from './BoundedCache';
@@ -240,13 +245,23 @@ export class OrgReadModel {
     }
   }
 
-  /** Open P0 blockers across the services the caller may see. */
+  /** A page of the open P0 blockers across the services the caller may see. */
   async listBlockers(
-    filters: ServiceFilters,
+    query: ServiceFilters & { limit: number; cursor?: string },
     credentials: BackstageCredentials,
   ) {
+    const { limit, cursor, ...filters } = query;
+    const after = cursor ? decodeBlockerCursor(cursor) : undefined;
     const visible = await this.deps.catalog.visibleRefs(credentials);
-    return this.deps.readModel.listBlockers({ ...filters, visible });
+    const { items, total, next } = await this.deps.readModel.listBlockers(
+      { ...filters, visible },
+      { limit, after },
+    );
+    return {
+      items,
+      total,
+      ...(next ? { nextCursor: encodeBlockerCursor(next) } : {}),
+    };
   }
 
   /** Daily readiness over the last `days` days, across the services the caller may see. */

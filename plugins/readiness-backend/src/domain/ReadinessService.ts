@@ -288,8 +288,11 @@ export class ReadinessService {
   }
 
   /** Open P0 blockers among what the caller may see. */
-  listBlockers(filters: ServiceFilters, credentials: BackstageCredentials) {
-    return this.org.listBlockers(filters, credentials);
+  listBlockers(
+    query: ServiceFilters & { limit: number; cursor?: string },
+    credentials: BackstageCredentials,
+  ) {
+    return this.org.listBlockers(query, credentials);
   }
 
   /** Daily readiness over the last `days` days, among what the caller may see. */

@@ -79,9 +79,9 @@ export function addOrgRoutes(router: ReadinessRouter, ctx: RouteContext) {
   router.get('/blockers', async (req, res) => {
     const query = parse(blockersQuerySchema, req.query);
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const items = await service.listBlockers(query, credentials);
+    const page = await service.listBlockers(query, credentials);
     // The read model types `kind` as a string; its values are the spec's open | expired.
-    res.json({ items: items as ListBlockersResponse['items'] });
+    res.json(page as ListBlockersResponse);
   });
 
   router.get('/trend', async (req, res) => {

@@ -103,6 +103,21 @@ export interface ExemptionRequestInput {
 /** The formats of an initiative's export: one row per covered service, or a report. @public */
 export type InitiativeExportFormat = 'csv' | 'markdown';
 
+/** A page of open P0 blockers, as `ReadinessApi.listBlockers` returns it. @public */
+export interface BlockersPage {
+  items: Array<{
+    entityRef: string;
+    owner?: string;
+    system?: string;
+    taskId: string;
+    title: string;
+    /** `open`, or `expired` when the proof that closed it has expired. */
+    kind: string;
+  }>;
+  total: number;
+  nextCursor?: string;
+}
+
 /** A page of expiring evidence, as `ReadinessApi.getExpiringEvidence` returns it. @public */
 export interface ExpiringEvidencePage {
   items: Array<{
@@ -206,15 +221,14 @@ export interface ReadinessApi {
       cursor?: string;
     },
   ): Promise<{ items: ServiceScoreRow[]; total: number; nextCursor?: string }>;
-  listBlockers(filters?: ReadinessFilters): Promise<
-    Array<{
-      entityRef: string;
-      owner?: string;
-      taskId: string;
-      title: string;
-      kind: string;
-    }>
-  >;
+  /**
+   * A page of the open P0 blockers matching the filters, by service; `total` counts all of
+   * them and `nextCursor` asks for the next page while there is one.
+   */
+  listBlockers(
+    filters?: ReadinessFilters,
+    page?: { cursor?: string; limit?: number },
+  ): Promise<BlockersPage>;
   getTrend(
     days: number,
     filters?: ReadinessFilters,

@@ -21,6 +21,7 @@ import {
   TaskUpdateInput,
 } from '@prodready/plugin-readiness-common';
 import {
+  BlockersPage,
   EvidenceReviewDecision,
   ExemptionRequestInput,
   ExpiringEvidencePage,
@@ -285,13 +286,15 @@ export class ReadinessClient implements ReadinessApi {
     >('listServices', { query: q });
   }
 
-  async listBlockers(filters: ReadinessFilters = {}) {
-    return (
-      await this.call<
-        'listBlockers',
-        { items: Awaited<ReturnType<ReadinessApi['listBlockers']>> }
-      >('listBlockers', { query: filters })
-    ).items;
+  async listBlockers(
+    filters: ReadinessFilters = {},
+    page: { cursor?: string; limit?: number } = {},
+  ) {
+    const { items, total, nextCursor } = await this.call<
+      'listBlockers',
+      BlockersPage
+    >('listBlockers', { query: { ...filters, ...page } });
+    return { items, total, ...(nextCursor ? { nextCursor } : {}) };
   }
 
   async getTrend(days: number, filters: ReadinessFilters = {}) {

@@ -1,5 +1,6 @@
 export { readinessApiRef, ReadinessConflictError } from './ReadinessApi';
 export type {
+  BlockersPage,
   ReadinessApi,
   ReadinessFilters,
   ScoreSnapshot,

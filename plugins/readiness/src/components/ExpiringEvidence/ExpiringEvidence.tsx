@@ -1,17 +1,13 @@
 import { ResponseErrorPanel } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
-import Box from '@material-ui/core/Box';
-import Button from '@material-ui/core/Button';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
-import Typography from '@material-ui/core/Typography';
-import { useState } from 'react';
-import useAsync from 'react-use/esm/useAsync';
 import { readinessApiRef } from '../../api';
+import { CursorPager, useCursorPages } from '../CursorPager';
 
 const PAGE_SIZE = 20;
 
@@ -22,12 +18,11 @@ const PAGE_SIZE = 20;
  */
 export function ExpiringEvidence({ days }: { days: number }) {
   const api = useApi(readinessApiRef);
-  const [cursors, setCursors] = useState<string[]>([]);
-  const cursor = cursors[cursors.length - 1];
-  const page = useAsync(
-    () => api.getExpiringEvidence(days, { limit: PAGE_SIZE, cursor }),
-    [api, days, cursor],
+  const pages = useCursorPages(
+    cursor => api.getExpiringEvidence(days, { limit: PAGE_SIZE, cursor }),
+    [api, days],
   );
+  const { page } = pages;
   if (page.error) return <ResponseErrorPanel error={page.error} />;
   const items = page.value?.items ?? [];
   return (
@@ -55,39 +50,20 @@ export function ExpiringEvidence({ days }: { days: number }) {
           ))}
         </TableBody>
       </Table>
-      <Box
-        display="flex"
-        alignItems="center"
-        justifyContent="flex-end"
-        style={{ gap: 8 }}
-        mt={1}
-      >
-        <Typography variant="body2" color="textSecondary">
-          {page.loading
+      <CursorPager
+        what="expiring evidence"
+        status={
+          page.loading
             ? 'Loading…'
             : `${
-                items.length === 0 && cursors.length === 0
+                items.length === 0 && pages.number === 1
                   ? 'None'
                   : `${items.length} on this page`
-              } · page ${cursors.length + 1}`}
-        </Typography>
-        <Button
-          size="small"
-          disabled={cursors.length === 0}
-          aria-label="Previous page of expiring evidence"
-          onClick={() => setCursors(cursors.slice(0, -1))}
-        >
-          Previous page
-        </Button>
-        <Button
-          size="small"
-          disabled={!page.value?.nextCursor}
-          aria-label="Next page of expiring evidence"
-          onClick={() => setCursors([...cursors, page.value!.nextCursor!])}
-        >
-          Next page
-        </Button>
-      </Box>
+              } · page ${pages.number}`
+        }
+        previous={pages.previous}
+        next={pages.next}
+      />
     </>
   );
 }

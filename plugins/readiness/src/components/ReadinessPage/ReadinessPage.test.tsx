@@ -49,20 +49,23 @@ function mockApi(overrides: Partial<ReadinessApi> = {}) {
       .mockResolvedValue([
         { day: '2026-11-24', average: 50, services: 7, ready: 1 },
       ]),
-    listBlockers: jest.fn().mockResolvedValue([
-      {
-        entityRef: 'component:default/checkout',
-        taskId: '5.1',
-        title: 'Production build passes',
-        kind: 'open',
-      },
-      {
-        entityRef: 'component:default/cart',
-        taskId: '5.1',
-        title: 'Production build passes',
-        kind: 'attested',
-      },
-    ]),
+    listBlockers: jest.fn().mockResolvedValue({
+      items: [
+        {
+          entityRef: 'component:default/checkout',
+          taskId: '5.1',
+          title: 'Production build passes',
+          kind: 'open',
+        },
+        {
+          entityRef: 'component:default/cart',
+          taskId: '5.1',
+          title: 'Production build passes',
+          kind: 'attested',
+        },
+      ],
+      total: 2,
+    }),
     getExpiringEvidence: jest.fn().mockResolvedValue({
       items: [
         {
@@ -131,8 +134,9 @@ describe('ReadinessPage', () => {
     ).toEqual(['1', '0']);
     const blockers = screen.getByRole('table', { name: 'Open P0 blockers' });
     expect(
-      within(blockers).getByText('5.1 Production build passes'),
+      await within(blockers).findByText('5.1 Production build passes'),
     ).toBeInTheDocument();
+    expect(screen.getByText('Open P0 blockers (2)')).toBeInTheDocument();
     expect(
       within(blockers).getByText(
         '5.1 Production build passes (done on a claim: needs verified or reviewed proof)',
@@ -295,16 +299,19 @@ describe('ReadinessPage', () => {
     fireEvent.mouseDown(filters().getByRole('button', { name: /^Status/ }));
     fireEvent.click(await screen.findByRole('option', { name: 'Not ready' }));
     await waitFor(() =>
-      expect(api.listBlockers).toHaveBeenLastCalledWith({
-        status: 'not_ready',
-      }),
+      expect(api.listBlockers).toHaveBeenLastCalledWith(
+        { status: 'not_ready' },
+        { limit: 20, cursor: undefined },
+      ),
     );
 
     const services = screen.getByRole('table', { name: 'Services' });
     expect(
       await within(services).findByRole('link', { name: 'alpha' }),
     ).toBeInTheDocument();
-    fireEvent.click(screen.getByRole('button', { name: 'Next page' }));
+    fireEvent.click(
+      screen.getByRole('button', { name: 'Next page of services' }),
+    );
     expect(
       await within(screen.getByRole('table', { name: 'Services' })).findByRole(
         'link',

@@ -7,13 +7,9 @@ import {
   Page,
   Progress,
   ResponseErrorPanel,
-  TableColumn,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import {
-  EntityRefLink,
-  humanizeEntityRef,
-} from '@backstage/plugin-catalog-react';
+import { humanizeEntityRef } from '@backstage/plugin-catalog-react';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { ServiceScoreRow } from '@prodready/plugin-readiness-common';
 import Box from '@material-ui/core/Box';
@@ -34,40 +30,19 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import { ReadinessApi, ReadinessFilters, readinessApiRef } from '../../api';
+import { ReadinessFilters, readinessApiRef } from '../../api';
 import { servicesToCsv } from '../../utils/csv';
 import { download } from '../../utils/download';
-import { STATUS_LABELS, STATUS_ORDER, blockerSuffix } from '../../utils/labels';
-import { DataTable } from '../DataTable';
+import { STATUS_LABELS, STATUS_ORDER } from '../../utils/labels';
 import { InitiativeList } from '../InitiativeList';
 import { InitiativeView } from '../InitiativeView';
 import { OverviewFilters } from '../OverviewFilters';
 import { ReviewQueue } from '../ReviewQueue';
+import { BlockersTable } from '../BlockersTable';
 import { ExpiringEvidence } from '../ExpiringEvidence';
 import { GroupBy, RollupTable } from '../RollupTable';
 import { ScoreHistoryChart } from '../ScoreHistoryChart';
 import { ServicesTable } from '../ServicesTable';
-
-type Blocker = Awaited<ReturnType<ReadinessApi['listBlockers']>>[number];
-
-const blockerKey = (b: Blocker) => `${b.entityRef}|${b.taskId}`;
-
-const service = {
-  title: 'Service',
-  field: 'entityRef',
-  render: (row: { entityRef: string }) => (
-    <EntityRefLink entityRef={row.entityRef} defaultKind="component" />
-  ),
-};
-
-const blockerColumns: TableColumn<Blocker>[] = [
-  service,
-  {
-    title: 'Task',
-    field: 'taskId',
-    render: b => `${b.taskId} ${b.title}${blockerSuffix(b.kind)}`,
-  },
-];
 
 /**
  * The org overview: the review queue, initiatives, rollups, distribution, trend, blockers,
@@ -87,7 +62,6 @@ function OrgOverview() {
     [api, groupBy, key, parent],
   );
   const trend = useAsync(() => api.getTrend(90, filters), [api, key]);
-  const blockers = useAsync(() => api.listBlockers(filters), [api, key]);
 
   const groups = rollup.value ?? [];
   const totals = groups.reduce(
@@ -253,16 +227,7 @@ function OrgOverview() {
               </InfoCard>
             </Grid>
             <Grid item xs={12} md={6}>
-              <InfoCard
-                title={`Open P0 blockers (${blockers.value?.length ?? 0})`}
-              >
-                <DataTable
-                  label="Open P0 blockers"
-                  rowKey={blockerKey}
-                  columns={blockerColumns}
-                  data={blockers.value ?? []}
-                />
-              </InfoCard>
+              <BlockersTable filters={filters} />
             </Grid>
             <Grid item xs={12}>
               <InfoCard title="Services">

@@ -1,19 +1,16 @@
 import { ResponseErrorPanel } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
-import Box from '@material-ui/core/Box';
-import Button from '@material-ui/core/Button';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import TableSortLabel from '@material-ui/core/TableSortLabel';
-import Typography from '@material-ui/core/Typography';
 import { useState } from 'react';
-import useAsync from 'react-use/esm/useAsync';
 import { ReadinessFilters, readinessApiRef } from '../../api';
 import { STATUS_LABELS } from '../../utils/labels';
+import { CursorPager, plural, useCursorPages } from '../CursorPager';
 import { OwnerLink } from '../OwnerLink';
 
 type Sort = 'overall' | 'entityRef' | 'blockers';
@@ -28,16 +25,14 @@ export function ServicesTable({ filters }: { filters: ReadinessFilters }) {
   const api = useApi(readinessApiRef);
   const [sort, setSort] = useState<Sort>('overall');
   const [order, setOrder] = useState<'asc' | 'desc'>('asc');
-  const [cursors, setCursors] = useState<string[]>([]);
-  const cursor = cursors[cursors.length - 1];
-  const page = useAsync(
-    () => api.listServices({ ...filters, sort, order, limit: 20, cursor }),
-    [api, JSON.stringify(filters), sort, order, cursor],
+  const pages = useCursorPages(
+    cursor => api.listServices({ ...filters, sort, order, limit: 20, cursor }),
+    [api, JSON.stringify(filters), sort, order],
   );
+  const { page } = pages;
   const sortBy = (s: Sort) => {
     setOrder(sort === s && order === 'asc' ? 'desc' : 'asc');
     setSort(s);
-    setCursors([]);
   };
   if (page.error) return <ResponseErrorPanel error={page.error} />;
   const header = (s: Sort, label: string, align: 'left' | 'right' = 'left') => (
@@ -84,33 +79,18 @@ export function ServicesTable({ filters }: { filters: ReadinessFilters }) {
           ))}
         </TableBody>
       </Table>
-      <Box
-        display="flex"
-        alignItems="center"
-        justifyContent="flex-end"
-        style={{ gap: 8 }}
-        mt={1}
-      >
-        <Typography variant="body2" color="textSecondary">
-          {page.loading
+      <CursorPager
+        what="services"
+        status={
+          page.loading
             ? 'Loading…'
-            : `${page.value?.total ?? 0} services · page ${cursors.length + 1}`}
-        </Typography>
-        <Button
-          size="small"
-          disabled={cursors.length === 0}
-          onClick={() => setCursors(cursors.slice(0, -1))}
-        >
-          Previous page
-        </Button>
-        <Button
-          size="small"
-          disabled={!page.value?.nextCursor}
-          onClick={() => setCursors([...cursors, page.value!.nextCursor!])}
-        >
-          Next page
-        </Button>
-      </Box>
+            : `${plural(page.value?.total ?? 0, 'service')} · page ${
+                pages.number
+              }`
+        }
+        previous={pages.previous}
+        next={pages.next}
+      />
     </>
   );
 }

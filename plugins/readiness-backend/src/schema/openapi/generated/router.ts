@@ -329,7 +329,9 @@ export const spec = {
         'x-eov-allow-unknown-query-parameters': false,
         tags: ['org'],
         summary:
-          'Every open P0 blocker across active plans, from stored score rows.',
+          'Open P0 blockers across active plans, from stored score rows.',
+        description:
+          "Cursor-paginated by service ref, each service's blockers in order: at most `limit` items, `nextCursor` while more follow, and `total`, the count of all of them.",
         parameters: [
           {
             $ref: '#/components/parameters/owner',
@@ -355,15 +357,41 @@ export const spec = {
           {
             $ref: '#/components/parameters/blockedByDependencies',
           },
+          {
+            name: 'limit',
+            in: 'query',
+            schema: {
+              type: 'integer',
+              minimum: 1,
+              maximum: 500,
+              default: 100,
+            },
+          },
+          {
+            name: 'cursor',
+            in: 'query',
+            allowReserved: true,
+            schema: {
+              type: 'string',
+            },
+            description: '`nextCursor` of the previous page',
+          },
         ],
         responses: {
           '200': {
-            description: 'Blockers, one per service and task.',
+            description: 'A page of blockers, one per service and task.',
             content: {
               'application/json': {
                 schema: {
                   type: 'object',
+                  required: ['items', 'total'],
                   properties: {
+                    total: {
+                      type: 'integer',
+                    },
+                    nextCursor: {
+                      type: 'string',
+                    },
                     items: {
                       type: 'array',
                       items: {

@@ -370,11 +370,16 @@ export type ListBlockersQuery = {
   minStage?: number;
   /** true: only services that depend on a Not ready service */
   blockedByDependencies?: 'true' | 'false';
+  limit: number;
+  /** `nextCursor` of the previous page */
+  cursor?: string;
 };
 
 /** Response (200) of `GET /blockers`. */
 export type ListBlockersResponse = {
-  items?: Array<{
+  total: number;
+  nextCursor?: string;
+  items: Array<{
     entityRef?: string;
     owner?: string;
     system?: string;

@@ -123,3 +123,56 @@ describe('GET /evidence/expiring', () => {
     },
   );
 });
+
+describe('GET /blockers', () => {
+  const databases = createTestDatabases();
+
+  it.each(databases.eachSupportedId())(
+    'pages by a cursor through every open P0, also within one service, with the total, %p',
+    async id => {
+      const knex = await databases.init(id);
+      const server = await startReadinessBackend({ knex, entities });
+      await registerPlans(server, names);
+      const all = await request(server)
+        .get('/api/readiness/blockers?limit=500')
+        .set(as(people.owner));
+      expect(all.status).toBe(200);
+      // every new plan has its P0 tasks open: several per service
+      expect(all.body.items.length).toBeGreaterThan(names.length * 2);
+      expect(all.body.total).toBe(all.body.items.length);
+      expect(all.body.nextCursor).toBeUndefined();
+
+      const seen: any[] = [];
+      let cursor: string | undefined;
+      let pages = 0;
+      do {
+        const res = await request(server)
+          .get(
+            `/api/readiness/blockers?limit=4${
+              cursor ? `&cursor=${cursor}` : ''
+            }`,
+          )
+          .set(as(people.owner));
+        expect(res.status).toBe(200);
+        expect(res.body.items.length).toBeLessThanOrEqual(4);
+        expect(res.body.total).toBe(all.body.items.length);
+        seen.push(...res.body.items);
+        cursor = res.body.nextCursor;
+        pages += 1;
+      } while (cursor && pages < 20);
+      expect(pages).toBe(Math.ceil(all.body.items.length / 4));
+      expect(seen).toEqual(all.body.items);
+
+      for (const [query, field] of [
+        ['limit=0', 'limit'],
+        ['cursor=bm90LWEtY3Vyc29y', 'cursor'],
+      ]) {
+        const bad = await request(server)
+          .get(`/api/readiness/blockers?${query}`)
+          .set(as(people.owner));
+        expect(bad.status).toBe(400);
+        expect(bad.body.error.message).toContain(field);
+      }
+    },
+  );
+});

@@ -1,0 +1,1 @@
+export { BlockersTable } from './BlockersTable';

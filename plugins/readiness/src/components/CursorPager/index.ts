@@ -1,0 +1,1 @@
+export { CursorPager, plural, useCursorPages } from './CursorPager';
