@@ -194,6 +194,23 @@ try {
     await shot('e2e-org-page');
   });
 
+  await step('pages through the open P0 blockers on the org page, 20 at a time', async () => {
+    await page.goto(`${base}/readiness`);
+    const blockers = page.getByRole('table', { name: 'Open P0 blockers' });
+    await blockers.getByRole('row').nth(1).waitFor();
+    const title = await page.getByText(/^Open P0 blockers \(\d+\)$/).textContent();
+    const total = Number(title.match(/\d+/)[0]);
+    if (total <= 20) throw new Error(`the demo should have more than one page of blockers: ${title}`);
+    if ((await blockers.getByRole('row').count()) !== 21) throw new Error('expected 20 blockers on the first page');
+    const first = await blockers.getByRole('row').nth(1).textContent();
+    await page.getByRole('button', { name: 'Next page of blockers' }).click();
+    await page.getByText(new RegExp(`^${total} blockers · page 2$`)).waitFor();
+    await blockers.getByRole('row').nth(1).filter({ hasNotText: first }).waitFor();
+    await page.getByRole('table', { name: 'Expiring evidence' }).waitFor();
+    await blockers.scrollIntoViewIfNeeded();
+    await shot('e2e-org-blockers');
+  });
+
   await step('drills down the org chart from the root to its teams, with a breadcrumb', async () => {
     await page.goto(`${base}/readiness`);
     await page.getByRole('table', { name: 'Scores by owner' }).waitFor();

@@ -8,10 +8,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import fs from 'node:fs';
 import path from 'node:path';
-import {
-  PreviewRunner,
-  defaultTemplate,
-} from './backend';
+import { PreviewRunner, defaultTemplate } from './backend';
 
 const smoke = process.argv.includes('--smoke');
 // Run from the repository root (`yarn bench:import`), like the main benchmark.

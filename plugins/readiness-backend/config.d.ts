@@ -150,6 +150,13 @@ export interface Config {
      */
     rollupCacheSeconds?: number;
     /**
+     * How long, in seconds, the past days of a whole-catalog trend (`GET /trend`) are kept in
+     * the cache (default 3600; 0 turns it off). Score writes change only today's point, which
+     * is always read from the current scores; a service archived or moved meanwhile shows in
+     * the past days once this runs out.
+     */
+    trendCacheSeconds?: number;
+    /**
      * Whether the hottest read (the entity card's) runs as a named prepared statement on each
      * pooled connection, so PostgreSQL plans it once per connection instead of per read
      * (default true). Set false behind a connection pooler in transaction mode that does not

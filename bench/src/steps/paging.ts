@@ -129,6 +129,8 @@ export async function orgPageStep(ctx: BenchContext) {
     name: string;
     path: string;
     requests: number;
+    /** The first read (what a cache in front of it did not hold yet). */
+    firstMs: number;
     p50: number;
     p95: number;
     bytes: number;
@@ -146,6 +148,7 @@ export async function orgPageStep(ctx: BenchContext) {
       name,
       path,
       requests: ms.length,
+      firstMs: Math.round(ms[0] * 10) / 10,
       p50: Math.round(percentile(ms, 50) * 10) / 10,
       p95: Math.round(percentile(ms, 95) * 10) / 10,
       ...last,

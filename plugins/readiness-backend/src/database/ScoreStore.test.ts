@@ -160,4 +160,54 @@ describe('re-evaluation and retention', () => {
       ]);
     },
   );
+
+  it.each(databases.eachSupportedId())(
+    'gives the trend up to a day from the snapshots, and today from the current scores, %p',
+    async id => {
+      const { store } = await createTestStore(databases, id);
+      const at = (iso: string, overall: number) => ({
+        ...scorePlan(defaultTemplate, {}, new Date(iso)),
+        overall,
+      });
+      for (const [name, yesterday, today] of [
+        ['a', 40, 60],
+        ['b', 20, 20],
+      ] as const) {
+        const ref = `component:default/${name}`;
+        await store.plans.upsert({
+          entityRef: ref,
+          templateId: 'default',
+          templateVersion: 1,
+          templateSnapshot: defaultTemplate,
+        });
+        await store.scores.save(ref, at('2026-01-01T08:00:00Z', 10), 'daily', {
+          always: true,
+        });
+        // the day's last snapshot counts
+        await store.scores.save(
+          ref,
+          at('2026-01-01T20:00:00Z', yesterday),
+          'x',
+        );
+        await store.scores.save(ref, at('2026-01-02T09:00:00Z', today), 'y', {
+          always: true,
+        });
+      }
+      expect(
+        await store.scores.trend(
+          {},
+          new Date('2026-01-01T00:00:00Z'),
+          new Date('2026-01-02T00:00:00Z'),
+        ),
+      ).toEqual([{ day: '2026-01-01', average: 30, services: 2, ready: 0 }]);
+      expect(await store.scores.todayPoint({})).toEqual({
+        average: 40,
+        services: 2,
+        ready: 0,
+      });
+      expect(
+        await store.scores.todayPoint({ visible: ['component:default/b'] }),
+      ).toEqual({ average: 20, services: 1, ready: 0 });
+    },
+  );
 });

@@ -397,12 +397,13 @@ export class ScoreStore {
   }
 
   /**
-   * Daily trend from the snapshots: per UTC day, the average of each service's last
-   * snapshot of that day, and how many services were ready.
+   * Daily trend from the snapshots: per UTC day from `since` (to before `before`), the
+   * average of each service's last snapshot of that day, and how many services were ready.
    */
   async trend(
     filters: Scoped<ServiceFilters>,
     since: Date,
+    before?: Date,
   ): Promise<
     Array<{ day: string; average: number; services: number; ready: number }>
   > {
@@ -418,6 +419,9 @@ export class ScoreStore {
       )
       .whereIn('x.entity_ref', refs)
       .where('x.recorded_at', '>=', since)
+      .modify(q => {
+        if (before) q.where('x.recorded_at', '<', before);
+      })
       .orderByRaw(`x.entity_ref, ${day}, x.recorded_at desc`)
       .as('d');
     const rows: Array<{
@@ -443,6 +447,27 @@ export class ScoreStore {
       services: Number(r.services),
       ready: Number(r.ready),
     }));
+  }
+
+  /** Today's point of the trend: the average, count and Ready count of the current scores. */
+  async todayPoint(
+    filters: Scoped<ServiceFilters>,
+  ): Promise<{ average: number; services: number; ready: number }> {
+    type Sum = string | number | null;
+    const row = (await filteredPlans(this.db, filters)
+      .avg({ average: 's.overall' })
+      .count({ services: '*' })
+      .select(
+        this.db.raw(
+          `sum(case when s.status = 'ready' then 1 else 0 end) as ready`,
+        ),
+      )
+      .first()) as { average: Sum; services: Sum; ready: Sum } | undefined;
+    return {
+      average: Math.round(Number(row?.average ?? 0) * 10) / 10,
+      services: Number(row?.services ?? 0),
+      ready: Number(row?.ready ?? 0),
+    };
   }
 
   /**

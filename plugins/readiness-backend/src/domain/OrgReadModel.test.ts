@@ -20,6 +20,7 @@ function orgOf(groups: () => RollupGroup[], rollupTtlMs = 50) {
     cache: CacheManager.fromConfig(new ConfigReader({})).forPlugin('readiness'),
     logger: mockServices.logger.mock(),
     rollupTtlMs,
+    trendTtlMs: 0,
   });
   return { org, rollup };
 }
@@ -63,5 +64,82 @@ describe('OrgReadModel rollups held by a replica', () => {
     const after = await org.rollupRead(query, user);
     expect(rollup).toHaveBeenCalledTimes(2);
     expect(after.groups).not.toBe(first.groups);
+  });
+});
+
+describe('OrgReadModel trend', () => {
+  const user = mockCredentials.user();
+  const point = (day: string, average: number) => ({
+    day,
+    average,
+    services: 2,
+    ready: 1,
+  });
+
+  /** An org read model whose snapshot query and current-score point are counted. */
+  function trendOf(visible?: string[]) {
+    const trend = jest.fn(async () => [
+      point('2026-11-25', 40),
+      point('2026-11-26', 45),
+    ]);
+    let average = 50;
+    const todayPoint = jest.fn(async () => ({
+      average: average++,
+      services: 2,
+      ready: 1,
+    }));
+    const org = new OrgReadModel({
+      readModel: {} as ReadModelStore,
+      scores: { trend, todayPoint } as unknown as ScoreStore,
+      catalog: { visibleRefs: async () => visible } as unknown as CatalogAccess,
+      cache: CacheManager.fromConfig(new ConfigReader({})).forPlugin(
+        'readiness',
+      ),
+      logger: mockServices.logger.mock(),
+      rollupTtlMs: 15_000,
+      trendTtlMs: 60_000,
+    });
+    return { org, trend, todayPoint };
+  }
+
+  it('reads the past days from the snapshots once a day, and today from the current scores on every read', async () => {
+    const { org, trend, todayPoint } = trendOf();
+    const now = new Date('2026-11-27T15:00:00Z');
+    const first = await org.trend({ days: 3 }, user, now);
+    expect(first).toEqual([
+      point('2026-11-25', 40),
+      point('2026-11-26', 45),
+      { day: '2026-11-27', average: 50, services: 2, ready: 1 },
+    ]);
+    // the past days are whole UTC days: from the start of the first to the start of today
+    expect(trend).toHaveBeenCalledWith(
+      expect.objectContaining({ visible: undefined }),
+      new Date('2026-11-25T00:00:00Z'),
+      new Date('2026-11-27T00:00:00Z'),
+    );
+    const second = await org.trend({ days: 3 }, user, now);
+    expect(second[2].average).toBe(51);
+    expect(trend).toHaveBeenCalledTimes(1);
+    expect(todayPoint).toHaveBeenCalledTimes(2);
+
+    // the next day, and other filters, are other answers
+    await org.trend({ days: 3 }, user, new Date('2026-11-28T01:00:00Z'));
+    await org.trend({ days: 3, owner: ['group:default/a'] }, user, now);
+    expect(trend).toHaveBeenCalledTimes(3);
+  });
+
+  it('shares one snapshot query between concurrent reads, and never caches a restricted caller', async () => {
+    const { org, trend } = trendOf();
+    const now = new Date('2026-11-27T15:00:00Z');
+    await Promise.all([
+      org.trend({ days: 3 }, user, now),
+      org.trend({ days: 3 }, user, now),
+    ]);
+    expect(trend).toHaveBeenCalledTimes(1);
+
+    const restricted = trendOf(['component:default/a']);
+    await restricted.org.trend({ days: 3 }, user, now);
+    await restricted.org.trend({ days: 3 }, user, now);
+    expect(restricted.trend).toHaveBeenCalledTimes(2);
   });
 });

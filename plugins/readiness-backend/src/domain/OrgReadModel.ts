@@ -29,6 +29,18 @@ const TOTALS_HELD_MAX = 1000;
 const GENERATION_TTL_MS = 24 * 60 * 60 * 1000;
 /** Whole-catalog rollup answers this replica keeps as objects (see `OrgReadModel.held`). */
 const ROLLUPS_HELD_LOCALLY_MAX = 32;
+/** Trend points (days, across filter combinations) this replica keeps in the cache at once. */
+const TREND_POINTS_HELD_MAX = 20_000;
+const DAY_MS = 86_400_000;
+
+/** One day of the org trend. */
+export interface TrendPoint {
+  /** The UTC day, `YYYY-MM-DD`. */
+  day: string;
+  average: number;
+  services: number;
+  ready: number;
+}
 
 /** A rollup answer and whether it is the one shared by every whole-catalog caller. */
 export interface RollupRead {
@@ -93,6 +105,14 @@ export class OrgReadModel {
   >();
   /** The groups in `held`, plus one per answer. */
   private heldWeight = 0;
+  /**
+   * The past days of whole-catalog trends, keyed `all|<filters>|<first day>|<today>`, kept
+   * `readiness.trendCacheSeconds` (3600; 0 turns it off), at most 20 000 points per replica.
+   * Score writes do not drop them: they change only today, which is read live.
+   */
+  private readonly trends: BoundedCache<TrendPoint[]>;
+  /** Snapshot queries of the trend running now, so concurrent identical reads share one. */
+  private readonly inflightTrends = new Map<string, Promise<TrendPoint[]>>();
 
   constructor(
     private readonly deps: {
@@ -102,8 +122,16 @@ export class OrgReadModel {
       cache: CacheService;
       logger: LoggerService;
       rollupTtlMs: number;
+      /** `readiness.trendCacheSeconds` (3600) in ms; 0 turns the trend cache off. */
+      trendTtlMs: number;
     },
   ) {
+    this.trends = new BoundedCache(deps.cache, {
+      prefix: 'service:trend:',
+      ttlMs: deps.trendTtlMs,
+      maxWeight: TREND_POINTS_HELD_MAX,
+      logger: deps.logger,
+    });
     this.rollups = new BoundedCache(deps.cache, {
       prefix: 'service:rollup:',
       ttlMs: deps.rollupTtlMs,
@@ -264,18 +292,59 @@ export class OrgReadModel {
     };
   }
 
-  /** Daily readiness over the last `days` days, across the services the caller may see. */
+  /**
+   * Daily readiness over the last `days` UTC days including today, across the services the
+   * caller may see: the past days from the score snapshots (kept
+   * `readiness.trendCacheSeconds` for whole-catalog callers, since the past does not change
+   * with score writes), today from the current stored scores.
+   */
   async trend(
     query: ServiceFilters & { days: number },
     credentials: BackstageCredentials,
     now: Date = new Date(),
-  ) {
+  ): Promise<TrendPoint[]> {
     const { days, ...filters } = query;
     const visible = await this.deps.catalog.visibleRefs(credentials);
-    return this.deps.scores.trend(
-      { ...filters, visible },
-      new Date(now.getTime() - days * 86_400_000),
-    );
+    const today = new Date(Math.floor(now.getTime() / DAY_MS) * DAY_MS);
+    const since = new Date(today.getTime() - (days - 1) * DAY_MS);
+    const scoped = { ...filters, visible };
+    const [past, current] = await Promise.all([
+      visible
+        ? this.deps.scores.trend(scoped, since, today)
+        : this.pastTrend(scoped, since, today),
+      this.deps.scores.todayPoint(scoped),
+    ]);
+    if (current.services === 0) return past;
+    return [...past, { day: today.toISOString().slice(0, 10), ...current }];
+  }
+
+  /** The whole-catalog trend's days from `since` to before `today`, cached and coalesced. */
+  private async pastTrend(
+    filters: ServiceFilters,
+    since: Date,
+    today: Date,
+  ): Promise<TrendPoint[]> {
+    const key = `all|${stableStringify(
+      filters,
+    )}|${since.toISOString()}|${today.toISOString()}`;
+    if (this.trends.enabled) {
+      const hit = await this.trends.get(key);
+      if (hit) return hit;
+    }
+    let running = this.inflightTrends.get(key);
+    if (!running) {
+      running = this.deps.scores.trend(filters, since, today);
+      this.inflightTrends.set(key, running);
+      running
+        .then(points =>
+          this.trends.enabled
+            ? this.trends.set(key, points, points.length + 1)
+            : undefined,
+        )
+        .catch(() => undefined)
+        .finally(() => this.inflightTrends.delete(key));
+    }
+    return running;
   }
 
   /** Evidence expiring within `days` days, on services the caller may see. */

@@ -68,6 +68,7 @@ export class ReadinessService {
       cache,
       logger,
       rollupTtlMs: settings.rollupTtlMs,
+      trendTtlMs: settings.trendTtlMs,
     });
     const commands = new CommandLayer({
       store,

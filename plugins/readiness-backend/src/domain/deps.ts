@@ -36,6 +36,8 @@ export interface ReadinessSettings {
   entityTtlMs: number;
   /** `readiness.rollupCacheSeconds` (15) in ms; 0 turns the rollup cache off. */
   rollupTtlMs: number;
+  /** `readiness.trendCacheSeconds` (3600) in ms; 0 turns the trend cache off. */
+  trendTtlMs: number;
   maxExemptionDays: number;
   ownerGroupMayApprove: boolean;
   ownerGroupMayReview: boolean;
@@ -48,6 +50,8 @@ export function readSettings(config: Config): ReadinessSettings {
       (config.getOptionalNumber('readiness.entityCacheSeconds') ?? 10) * 1000,
     rollupTtlMs:
       (config.getOptionalNumber('readiness.rollupCacheSeconds') ?? 15) * 1000,
+    trendTtlMs:
+      (config.getOptionalNumber('readiness.trendCacheSeconds') ?? 3600) * 1000,
     maxExemptionDays:
       config.getOptionalNumber('readiness.exemptions.maxDays') ??
       DEFAULT_MAX_EXEMPTION_DAYS,
