@@ -25,7 +25,13 @@ export function BlockersTable({ filters }: { filters: ReadinessFilters }) {
   const { page } = pages;
   const items = page.value?.items ?? [];
   return (
-    <InfoCard title={`Open P0 blockers (${page.value?.total ?? 0})`}>
+    <InfoCard
+      title={
+        page.value
+          ? `Open P0 blockers (${page.value.total})`
+          : 'Open P0 blockers'
+      }
+    >
       {page.error ? (
         <ResponseErrorPanel error={page.error} />
       ) : (
