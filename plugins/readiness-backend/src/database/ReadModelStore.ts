@@ -36,6 +36,11 @@ import {
 const TRUST_RANK = (alias: string) =>
   `(case ${alias}.trust when 'verified' then 2 when 'reviewed' then 1 else 0 end)`;
 
+const taskIdOrder = new Intl.Collator('en', { numeric: true });
+/** Task ids in reading order ("1.2" before "1.10"), a total order (ties by code unit). */
+const compareTaskIds = (a: string, b: string) =>
+  taskIdOrder.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
+
 /** A count, sum or average as pg returns it. */
 type Aggregate = string | number | null;
 
@@ -364,7 +369,7 @@ export class ReadModelStore {
 
   /**
    * A page of the open P0 blockers of active plans, from the stored score rows: by service
-   * ref, each service's blockers in their stored order, at most `limit` after the `after`
+   * ref, each service's blockers by task id, at most `limit` after the `after`
    * position (which may be within a service), with the count of all of them.
    */
   async listBlockers(
@@ -383,7 +388,13 @@ export class ReadModelStore {
     next?: BlockerCursor;
   }> {
     const { after } = page;
-    const q = filteredPlans(this.db, filters).where('s.blockers', '>', 0);
+    // Scores stored before the list existed count blockers but list none: left out of both,
+    // so every service fetched below adds at least one item.
+    const withBlockers = (q: Knex.QueryBuilder) =>
+      q
+        .where('s.blockers', '>', 0)
+        .whereRaw('jsonb_array_length(s.blocker_list) > 0');
+    const q = withBlockers(filteredPlans(this.db, filters));
     if (after) q.where('p.entity_ref', '>=', after.entityRef);
     // Every service listed has a blocker, so limit + 1 services past the one the cursor is
     // within fill the page and show whether another follows.
@@ -397,20 +408,23 @@ export class ReadModelStore {
       .limit(page.limit + 2);
     let total = after?.total;
     if (total === undefined) {
-      const counted: { n?: Aggregate } | undefined = await filteredPlans(
-        this.db,
-        filters,
+      const counted: { n?: Aggregate } | undefined = await withBlockers(
+        filteredPlans(this.db, filters),
       )
-        .where('s.blockers', '>', 0)
         .sum({ n: 's.blockers' })
         .first();
       total = Number(counted?.n ?? 0);
     }
     const listed = rows.flatMap(r => {
-      let blockers = json(r.blocker_list);
+      // Within a service by task id, so a page can resume after a task even when it has
+      // stopped being a blocker (or the template reordered its tasks) meanwhile.
+      let blockers = [...json(r.blocker_list)].sort((a, b) =>
+        compareTaskIds(a.taskId, b.taskId),
+      );
       if (after && r.entity_ref === after.entityRef) {
-        const at = blockers.findIndex(b => b.taskId === after.taskId);
-        blockers = blockers.slice(at + 1);
+        blockers = blockers.filter(
+          b => compareTaskIds(b.taskId, after.taskId) > 0,
+        );
       }
       return blockers.map(b => ({
         entityRef: r.entity_ref,
