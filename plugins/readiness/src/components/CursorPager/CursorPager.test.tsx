@@ -32,7 +32,16 @@ describe('useCursorPages', () => {
 
     rerender({ query: 'b' });
     expect(result.current.number).toBe(1);
+    // the previous query's answer is still on hand while the new one loads: no way on from it
+    expect(result.current.next).toBeUndefined();
+    expect(result.current.previous).toBeUndefined();
     await waitFor(() => expect(result.current.page.value?.at).toBe('first'));
+    expect(load).toHaveBeenLastCalledWith(undefined);
+
+    // back to the first query: it starts again at its first page too
+    rerender({ query: 'a' });
+    await waitFor(() => expect(result.current.page.loading).toBe(false));
+    expect(result.current.number).toBe(1);
     expect(load).toHaveBeenLastCalledWith(undefined);
   });
 });

@@ -20,17 +20,23 @@ export function useCursorPages<T extends { nextCursor?: string }>(
     deps: DependencyList;
     cursors: string[];
   }>({ deps, cursors: [] });
-  const cursors = sameDeps(pager.deps, deps) ? pager.cursors : [];
+  const changed = !sameDeps(pager.deps, deps);
+  // New deps drop the walk in state too (adjusting state while rendering, as React
+  // documents): otherwise going back to earlier deps would bring their cursors back.
+  if (changed) setPager({ deps, cursors: [] });
+  const cursors = changed ? [] : pager.cursors;
   const cursor = cursors[cursors.length - 1];
+  // `load` reads only what `deps` lists (each caller's own query).
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const page = useAsync(() => load(cursor), [...deps, cursor]);
-  const nextCursor = page.value?.nextCursor;
+  // While a page loads, the answer on hand is the previous query's: its cursor is no way on.
+  const nextCursor = page.loading ? undefined : page.value?.nextCursor;
   return {
     page,
     /** 1 for the first page. */
     number: cursors.length + 1,
     previous:
-      cursors.length > 0
+      cursors.length > 0 && !page.loading
         ? () => setPager({ deps, cursors: cursors.slice(0, -1) })
         : undefined,
     next: nextCursor
