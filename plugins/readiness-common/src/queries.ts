@@ -176,6 +176,27 @@ export interface ServiceScoreRow {
   computedAt: string;
 }
 
+/** An open P0 blocker of a service, as the org's blockers list gives it. @public */
+export interface OrgBlocker {
+  entityRef: string;
+  owner?: string;
+  system?: string;
+  taskId: string;
+  title: string;
+  /** `open`, or `expired` when the proof that closed it has expired. */
+  kind: string;
+}
+
+/** Evidence that expires soon or has expired, as the org's expiring list gives it. @public */
+export interface ExpiringEvidenceItem {
+  entityRef: string;
+  owner?: string;
+  taskId: string;
+  evidenceId: string;
+  summary: string;
+  expiresAt: string;
+}
+
 /** One group of the org rollup. @public */
 export interface RollupGroup {
   key: string;

@@ -1,4 +1,6 @@
 import {
+  ExpiringEvidenceItem,
+  OrgBlocker,
   RollupGroup,
   ServiceFilters,
   ServiceScoreRow,
@@ -38,8 +40,11 @@ const TRUST_RANK = (alias: string) =>
 
 const taskIdOrder = new Intl.Collator('en', { numeric: true });
 /** Task ids in reading order ("1.2" before "1.10"), a total order (ties by code unit). */
-const compareTaskIds = (a: string, b: string) =>
-  taskIdOrder.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
+const compareTaskIds = (a: string, b: string) => {
+  const order = taskIdOrder.compare(a, b);
+  if (order !== 0 || a === b) return order;
+  return a < b ? -1 : 1;
+};
 
 /** A count, sum or average as pg returns it. */
 type Aggregate = string | number | null;
@@ -309,16 +314,7 @@ export class ReadModelStore {
     until: Date,
     visible?: string[],
     page?: { limit: number; after?: EvidenceCursor },
-  ): Promise<
-    Array<{
-      entityRef: string;
-      owner?: string;
-      taskId: string;
-      evidenceId: string;
-      summary: string;
-      expiresAt: string;
-    }>
-  > {
+  ): Promise<ExpiringEvidenceItem[]> {
     const q = this.db('readiness_evidence as e')
       .join('readiness_plans as p', 'p.entity_ref', 'e.entity_ref')
       .whereNull('p.archived_at');
@@ -376,14 +372,7 @@ export class ReadModelStore {
     filters: Scoped<ServiceFilters>,
     page: { limit: number; after?: BlockerCursor },
   ): Promise<{
-    items: Array<{
-      entityRef: string;
-      owner?: string;
-      system?: string;
-      taskId: string;
-      title: string;
-      kind: string;
-    }>;
+    items: OrgBlocker[];
     total: number;
     next?: BlockerCursor;
   }> {

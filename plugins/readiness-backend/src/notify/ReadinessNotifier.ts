@@ -2,6 +2,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import {
+  ExpiringEvidenceItem,
   Initiative,
   InitiativeMilestone,
   ReadinessStatus,
@@ -19,16 +20,6 @@ const LABEL: Record<string, string> = {
 export const EXPIRY_WARNING_DAYS = 14;
 /** A fall of at least this many points is announced even without a status change. */
 const SCORE_DROP_POINTS = 10;
-
-/** Evidence that expires soon or has expired, as the expiry job reads it from the service. */
-export interface ExpiringEvidence {
-  entityRef: string;
-  owner?: string;
-  taskId: string;
-  evidenceId: string;
-  summary: string;
-  expiresAt: string;
-}
 
 const entityLink = (entityRef: string) => {
   const { kind, namespace, name } = parseEntityRef(entityRef);
@@ -125,7 +116,7 @@ export class ReadinessNotifier {
    * days) and reports what has expired by `now`. Returns how many notifications were sent.
    */
   async evidenceExpiry(
-    expiring: ExpiringEvidence[],
+    expiring: ExpiringEvidenceItem[],
     now: Date = new Date(),
   ): Promise<number> {
     let sent = 0;

@@ -16,6 +16,8 @@ import {
   ServiceScoreRow,
   TaskState,
   TaskUpdateInput,
+  ExpiringEvidenceItem,
+  OrgBlocker,
 } from '@prodready/plugin-readiness-common';
 
 /** Filters of the org views; each value is one or more comma-separated values. @public */
@@ -105,29 +107,14 @@ export type InitiativeExportFormat = 'csv' | 'markdown';
 
 /** A page of open P0 blockers, as `ReadinessApi.listBlockers` returns it. @public */
 export interface BlockersPage {
-  items: Array<{
-    entityRef: string;
-    owner?: string;
-    system?: string;
-    taskId: string;
-    title: string;
-    /** `open`, or `expired` when the proof that closed it has expired. */
-    kind: string;
-  }>;
+  items: OrgBlocker[];
   total: number;
   nextCursor?: string;
 }
 
 /** A page of expiring evidence, as `ReadinessApi.getExpiringEvidence` returns it. @public */
 export interface ExpiringEvidencePage {
-  items: Array<{
-    entityRef: string;
-    owner?: string;
-    taskId: string;
-    evidenceId: string;
-    summary: string;
-    expiresAt: string;
-  }>;
+  items: ExpiringEvidenceItem[];
   nextCursor?: string;
 }
 
