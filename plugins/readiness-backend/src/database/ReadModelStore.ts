@@ -46,6 +46,15 @@ const compareTaskIds = (a: string, b: string) => {
   return a < b ? -1 : 1;
 };
 
+/**
+ * Plans whose stored score lists open P0 blockers. Scores stored before the list existed
+ * count blockers but list none: left out, so every service a page fetches adds an item.
+ */
+const withBlockers = (q: Knex.QueryBuilder) =>
+  q
+    .where('s.blockers', '>', 0)
+    .whereRaw('jsonb_array_length(s.blocker_list) > 0');
+
 /** A count, sum or average as pg returns it. */
 type Aggregate = string | number | null;
 
@@ -363,6 +372,16 @@ export class ReadModelStore {
     }));
   }
 
+  /** The count of the open P0 blockers of active plans matching the filters. */
+  async countBlockers(filters: Scoped<ServiceFilters>): Promise<number> {
+    const counted: { n?: Aggregate } | undefined = await withBlockers(
+      filteredPlans(this.db, filters),
+    )
+      .sum({ n: 's.blockers' })
+      .first();
+    return Number(counted?.n ?? 0);
+  }
+
   /**
    * A page of the open P0 blockers of active plans, from the stored score rows: by service
    * ref, each service's blockers by task id, at most `limit` after the `after`
@@ -370,19 +389,18 @@ export class ReadModelStore {
    */
   async listBlockers(
     filters: Scoped<ServiceFilters>,
-    page: { limit: number; after?: BlockerCursor },
+    page: {
+      limit: number;
+      after?: BlockerCursor;
+      /** The count of all of them, when the caller has it already. */
+      total?: number;
+    },
   ): Promise<{
     items: OrgBlocker[];
     total: number;
     next?: BlockerCursor;
   }> {
     const { after } = page;
-    // Scores stored before the list existed count blockers but list none: left out of both,
-    // so every service fetched below adds at least one item.
-    const withBlockers = (q: Knex.QueryBuilder) =>
-      q
-        .where('s.blockers', '>', 0)
-        .whereRaw('jsonb_array_length(s.blocker_list) > 0');
     const q = withBlockers(filteredPlans(this.db, filters));
     if (after) q.where('p.entity_ref', '>=', after.entityRef);
     // Every service listed has a blocker, so limit + 1 services past the one the cursor is
@@ -395,15 +413,8 @@ export class ReadModelStore {
       .select('p.entity_ref', 'p.owner', 'p.system', 's.blocker_list')
       .orderBy('p.entity_ref')
       .limit(page.limit + 2);
-    let total = after?.total;
-    if (total === undefined) {
-      const counted: { n?: Aggregate } | undefined = await withBlockers(
-        filteredPlans(this.db, filters),
-      )
-        .sum({ n: 's.blockers' })
-        .first();
-      total = Number(counted?.n ?? 0);
-    }
+    const total =
+      after?.total ?? page.total ?? (await this.countBlockers(filters));
     const listed = rows.flatMap(r => {
       // Within a service by task id, so a page can resume after a task even when it has
       // stopped being a blocker (or the template reordered its tasks) meanwhile.

@@ -102,7 +102,7 @@ describe('OrgReadModel trend', () => {
     return { org, trend, todayPoint };
   }
 
-  it('reads the past days from the snapshots once a day, and today from the current scores on every read', async () => {
+  it('reads the past days from the snapshots once a day, and today from the current scores as they change', async () => {
     const { org, trend, todayPoint } = trendOf();
     const now = new Date('2026-11-27T15:00:00Z');
     const first = await org.trend({ days: 3 }, user, now);
@@ -117,6 +117,8 @@ describe('OrgReadModel trend', () => {
       new Date('2026-11-25T00:00:00Z'),
       new Date('2026-11-27T00:00:00Z'),
     );
+    // a score write moves today's point, not the past days
+    await org.scoresChanged();
     const second = await org.trend({ days: 3 }, user, now);
     expect(second[2].average).toBe(51);
     expect(trend).toHaveBeenCalledTimes(1);
@@ -141,5 +143,54 @@ describe('OrgReadModel trend', () => {
     await restricted.org.trend({ days: 3 }, user, now);
     await restricted.org.trend({ days: 3 }, user, now);
     expect(restricted.trend).toHaveBeenCalledTimes(2);
+  });
+});
+
+describe('OrgReadModel whole-catalog figures', () => {
+  const user = mockCredentials.user();
+
+  function figuresOf() {
+    const todayPoint = jest.fn(async () => ({
+      average: 50,
+      services: 2,
+      ready: 1,
+    }));
+    const countBlockers = jest.fn(async () => 7);
+    const listBlockers = jest.fn(
+      async (_filters: unknown, page: { total?: number }) => ({
+        items: [],
+        total: page.total ?? (await countBlockers()),
+      }),
+    );
+    const org = new OrgReadModel({
+      readModel: { listBlockers, countBlockers } as unknown as ReadModelStore,
+      scores: { trend: async () => [], todayPoint } as unknown as ScoreStore,
+      catalog: {
+        visibleRefs: async () => undefined,
+      } as unknown as CatalogAccess,
+      cache: CacheManager.fromConfig(new ConfigReader({})).forPlugin(
+        'readiness',
+      ),
+      logger: mockServices.logger.mock(),
+      rollupTtlMs: 60_000,
+      trendTtlMs: 60_000,
+    });
+    return { org, todayPoint, countBlockers };
+  }
+
+  it("reads today's trend point and the blockers' count once until scores change", async () => {
+    const { org, todayPoint, countBlockers } = figuresOf();
+    await org.trend({ days: 7 }, user);
+    await org.trend({ days: 7 }, user);
+    expect(todayPoint).toHaveBeenCalledTimes(1);
+    expect((await org.listBlockers({ limit: 20 }, user)).total).toBe(7);
+    expect((await org.listBlockers({ limit: 20 }, user)).total).toBe(7);
+    expect(countBlockers).toHaveBeenCalledTimes(1);
+
+    await org.scoresChanged();
+    await org.trend({ days: 7 }, user);
+    await org.listBlockers({ limit: 20 }, user);
+    expect(todayPoint).toHaveBeenCalledTimes(2);
+    expect(countBlockers).toHaveBeenCalledTimes(2);
   });
 });

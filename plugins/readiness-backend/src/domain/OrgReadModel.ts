@@ -23,8 +23,8 @@ import { stableStringify } from './entities';
 
 /** Rollup groups this replica keeps in the cache at once, across queries. */
 const ROLLUP_GROUPS_HELD_MAX = 20_000;
-/** Service counts (one per filter combination) this replica keeps in the cache at once. */
-const TOTALS_HELD_MAX = 1000;
+/** Whole-catalog figures (one per figure and filters) this replica keeps in the cache at once. */
+const FIGURES_HELD_MAX = 1000;
 /** How long the rollup generation outlives its last write (far beyond any rollup TTL). */
 const GENERATION_TTL_MS = 24 * 60 * 60 * 1000;
 /** Whole-catalog rollup answers this replica keeps as objects (see `OrgReadModel.held`). */
@@ -77,12 +77,16 @@ export class OrgReadModel {
    */
   private readonly generations: BoundedCache<string>;
   /**
-   * The `total` of the services list's first page for callers who see the whole catalog,
-   * keyed `all|<filters with sorted keys>`, kept and dropped like rollups: counting every
-   * matching service costs more than the page itself (about 90 ms at 50 000 services).
-   * Later pages carry the total in their cursor.
+   * Whole-catalog figures that any score write changes, for callers who see the whole
+   * catalog, keyed `<figure>|<filters with sorted keys>`, kept and dropped like rollups: the
+   * services list's and the blockers list's `total` (later pages carry it in their cursor)
+   * and today's trend point. Each costs more than the page it comes with (about 90–160 ms
+   * at 50 000 services).
    */
-  private readonly totals: BoundedCache<{ generation: string; total: number }>;
+  private readonly figures: BoundedCache<{
+    generation: string;
+    value: unknown;
+  }>;
   /**
    * Rollup queries running now, so concurrent identical reads share one query: per-replica
    * coalescing, not a cache; an entry is deleted when its query settles or scores change.
@@ -138,10 +142,10 @@ export class OrgReadModel {
       maxWeight: ROLLUP_GROUPS_HELD_MAX,
       logger: deps.logger,
     });
-    this.totals = new BoundedCache(deps.cache, {
-      prefix: 'service:services-total:',
+    this.figures = new BoundedCache(deps.cache, {
+      prefix: 'service:org-figure:',
       ttlMs: deps.rollupTtlMs,
-      maxWeight: TOTALS_HELD_MAX,
+      maxWeight: FIGURES_HELD_MAX,
       logger: deps.logger,
     });
     this.generations = new BoundedCache(deps.cache, {
@@ -281,9 +285,15 @@ export class OrgReadModel {
     const { limit, cursor, ...filters } = query;
     const after = cursor ? decodeBlockerCursor(cursor) : undefined;
     const visible = await this.deps.catalog.visibleRefs(credentials);
+    const counted =
+      visible || after
+        ? undefined
+        : await this.perGeneration(`blockers|${stableStringify(filters)}`, () =>
+            this.deps.readModel.countBlockers(filters),
+          );
     const { items, total, next } = await this.deps.readModel.listBlockers(
       { ...filters, visible },
-      { limit, after },
+      { limit, after, total: counted },
     );
     return {
       items,
@@ -312,7 +322,11 @@ export class OrgReadModel {
       visible
         ? this.deps.scores.trend(scoped, since, today)
         : this.pastTrend(scoped, since, today),
-      this.deps.scores.todayPoint(scoped),
+      visible
+        ? this.deps.scores.todayPoint(scoped)
+        : this.perGeneration(`today|${stableStringify(filters)}`, () =>
+            this.deps.scores.todayPoint(scoped),
+          ),
     ]);
     if (current.services === 0) return past;
     return [...past, { day: today.toISOString().slice(0, 10), ...current }];
@@ -392,17 +406,31 @@ export class OrgReadModel {
   /** A page of service scores, among the services the caller may see. */
   async listServices(query: ServicesQuery, credentials: BackstageCredentials) {
     const visible = await this.deps.catalog.visibleRefs(credentials);
-    if (visible || query.cursor || !this.totals.enabled || this.replacing > 0)
+    if (visible || query.cursor)
       return this.deps.readModel.listScores({ ...query, visible });
     const { sort: _sort, order: _order, limit: _limit, ...filters } = query;
-    const key = `all|${stableStringify(filters)}`;
-    // Read before counting: a write meanwhile replaces it and voids this count.
-    const generation = (await this.generations.get('current')) ?? '';
-    const hit = await this.totals.get(key);
-    if (hit && hit.generation === generation)
-      return this.deps.readModel.listScores(query, { total: hit.total });
-    const total = await this.deps.readModel.countScores(filters);
-    await this.totals.set(key, { generation, total });
+    const total = await this.perGeneration(
+      `services|${stableStringify(filters)}`,
+      () => this.deps.readModel.countScores(filters),
+    );
     return this.deps.readModel.listScores(query, { total });
+  }
+
+  /**
+   * A whole-catalog figure read once per score generation (see `figures`); read afresh while
+   * the cache is off or this replica is replacing the generation.
+   */
+  private async perGeneration<T>(
+    key: string,
+    read: () => Promise<T>,
+  ): Promise<T> {
+    if (!this.figures.enabled || this.replacing > 0) return read();
+    // Read before computing: a write meanwhile replaces it and voids this figure.
+    const generation = (await this.generations.get('current')) ?? '';
+    const hit = await this.figures.get(key);
+    if (hit && hit.generation === generation) return hit.value as T;
+    const value = await read();
+    await this.figures.set(key, { generation, value });
+    return value;
   }
 }

@@ -370,7 +370,7 @@ export class ReadinessService {
 
   /**
    * The catalog sync: archives the plans of entities not in `present`; returns their refs.
-   * Cached rollups and service totals drop when any plan was archived.
+   * Cached rollups and whole-catalog counts drop when any plan was archived.
    */
   async archiveMissing(present: string[]): Promise<string[]> {
     const archived = await this.catalogSync.archiveMissing(present);
@@ -380,7 +380,7 @@ export class ReadinessService {
 
   /**
    * The catalog sync: replaces the org chart kept for group rollups. Cached rollups and
-   * service totals drop then, as plans' owners and systems may have moved in the sync.
+   * whole-catalog counts drop then, as plans' owners and systems may have moved in the sync.
    */
   async replaceOrgChart(
     ...args: Parameters<CatalogCommands['replaceOrgChart']>
