@@ -1,4 +1,5 @@
 import autocannon from 'autocannon';
+import http from 'node:http';
 
 /** Latency and throughput of one load run. */
 export interface LoadResult {
@@ -25,22 +26,45 @@ export function percentile(values: number[], p: number): number {
   ];
 }
 
-/**
- * Runs autocannon against `url` with a per-request path chosen by `nextPath`. Latencies are
- * recorded per response (autocannon's own histogram has no p95), in milliseconds.
- */
-export async function load(options: {
+/** One load run's settings. */
+export interface LoadOptions {
   name: string;
   url: string;
   token: string;
   connections: number;
   duration?: number;
   amount?: number;
-  /** Offered load in requests per second across all connections (open loop); unset = as fast as possible. */
+  /**
+   * Offered load in requests per second, evenly spaced (open loop, see {@link openLoop});
+   * unset = as fast as `connections` allow (closed loop, autocannon).
+   */
   rate?: number;
+  /**
+   * Offer `rate` as autocannon does (`overallRate`, the method of runs before 2026-11-28):
+   * each second's requests in one burst, for comparison only.
+   */
+  bursts?: boolean;
   method?: 'GET' | 'PATCH' | 'POST';
   nextRequest: () => { path: string; body?: unknown };
-}): Promise<LoadResult> {
+}
+
+const round = (n: number) => Math.round(n * 100) / 100;
+
+/** The headers every run sends: the bench user's token, and what a browser accepts. */
+const headersFor = (token: string) => ({
+  authorization: `Bearer ${token}`,
+  'content-type': 'application/json',
+  // As a browser asks: large answers come compressed (the client counts, never inflates).
+  'accept-encoding': 'gzip, deflate, br',
+});
+
+/**
+ * Runs a load against `url` with a per-request path chosen by `nextRequest`: at an offered
+ * `rate` with {@link openLoop}, else as fast as possible with autocannon. Latencies are
+ * recorded per response (autocannon's own histogram has no p95), in milliseconds.
+ */
+export async function load(options: LoadOptions): Promise<LoadResult> {
+  if (options.rate && !options.bursts) return openLoop(options);
   const latencies: number[] = [];
   const statusCounts: Record<string, number> = {};
   const started = Date.now();
@@ -53,12 +77,7 @@ export async function load(options: {
         ...(options.amount
           ? { amount: options.amount }
           : { duration: options.duration ?? 10 }),
-        headers: {
-          authorization: `Bearer ${options.token}`,
-          'content-type': 'application/json',
-          // As a browser asks: large answers come compressed (autocannon counts, never inflates).
-          'accept-encoding': 'gzip, deflate, br',
-        },
+        headers: headersFor(options.token),
         requests: [
           {
             method: options.method ?? 'GET',
@@ -83,7 +102,6 @@ export async function load(options: {
     });
   });
   const seconds = (Date.now() - started) / 1000;
-  const round = (n: number) => Math.round(n * 100) / 100;
   return {
     name: options.name,
     connections: options.connections,
@@ -96,6 +114,81 @@ export async function load(options: {
     max: round(Math.max(...latencies)),
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
+    statusCounts,
+  };
+}
+
+/**
+ * An offered load: request i is due at start + i / rate, whether or not earlier ones have
+ * answered, over at most `connections` keep-alive sockets, and its latency runs from when it
+ * was due (so a request that waited for a free socket counts its wait: no coordinated
+ * omission). autocannon's `overallRate` cannot do this: each connection sends its share of
+ * a second back to back when the second starts, so "500 req/s" arrives as one burst of 500
+ * per second (mcollina/autocannon#174).
+ */
+export async function openLoop(options: LoadOptions): Promise<LoadResult> {
+  const rate = options.rate!;
+  const total = options.amount ?? Math.round(rate * (options.duration ?? 10));
+  const agent = new http.Agent({
+    keepAlive: true,
+    maxSockets: options.connections,
+  });
+  const headers = headersFor(options.token);
+  const latencies: number[] = [];
+  const statusCounts: Record<string, number> = {};
+  let errors = 0;
+  let non2xx = 0;
+  const send = (due: number) =>
+    new Promise<void>(resolve => {
+      const next = options.nextRequest();
+      const body =
+        next.body === undefined ? undefined : JSON.stringify(next.body);
+      const req = http.request(
+        new URL(next.path, options.url),
+        { method: options.method ?? 'GET', headers, agent, timeout: 30_000 },
+        res => {
+          res.resume();
+          res.on('end', () => {
+            latencies.push(performance.now() - due);
+            const code = res.statusCode ?? 0;
+            statusCounts[code] = (statusCounts[code] ?? 0) + 1;
+            if (code < 200 || code >= 300) non2xx++;
+            resolve();
+          });
+        },
+      );
+      req.on('timeout', () => req.destroy(new Error('timeout')));
+      req.on('error', () => {
+        errors++;
+        resolve();
+      });
+      req.end(body);
+    });
+  const start = performance.now();
+  const interval = 1000 / rate;
+  const pending: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = start + i * interval;
+    const wait = due - performance.now();
+    // Timers fire late by up to a millisecond or so; requests already due go out together.
+    if (wait > 1) await new Promise(r => setTimeout(r, wait));
+    pending.push(send(due));
+  }
+  await Promise.all(pending);
+  const seconds = (performance.now() - start) / 1000;
+  agent.destroy();
+  return {
+    name: options.name,
+    connections: options.connections,
+    durationSeconds: Math.round(seconds * 10) / 10,
+    requests: latencies.length,
+    requestsPerSecond: Math.round(latencies.length / seconds),
+    p50: round(percentile(latencies, 50)),
+    p95: round(percentile(latencies, 95)),
+    p99: round(percentile(latencies, 99)),
+    max: round(Math.max(...latencies)),
+    errors,
+    non2xx,
     statusCounts,
   };
 }

@@ -80,6 +80,26 @@ export async function entityLoadStep(ctx: BenchContext) {
       nextRequest: summary,
     }),
   );
+  ctx.results.summaryBursts = await repeat(ctx, () =>
+    load({
+      ...common,
+      name: 'card summary, 500 req/s in per-second bursts (autocannon overallRate, as before)',
+      connections: 50,
+      rate: 500,
+      bursts: true,
+      nextRequest: summary,
+    }),
+  );
+  // What the machine allows at that rate: the floor, offered the same load.
+  ctx.results.floor500 = await repeat(ctx, () =>
+    load({
+      ...common,
+      name: 'floor, 500 req/s offered',
+      connections: 50,
+      rate: 500,
+      nextRequest: () => ({ path: '/api/readiness/bench/floor' }),
+    }),
+  );
   ctx.results.summaryMax = await repeat(ctx, () =>
     load({
       ...common,

@@ -111,6 +111,8 @@ const toStored = (
  * @internal
  */
 export class ScoreStore {
+  private compiledCardView?: string;
+
   constructor(
     private readonly db: Knex,
     private readonly plans: PlanStore,
@@ -230,28 +232,11 @@ export class ScoreStore {
   }
 
   /**
-   * A plan's stored card with what a card read adds to it (the plan's fields, its runbook
-   * links, last check runs and its dependencies' scores) in one round trip; undefined when
-   * there is no plan.
+   * The card view's SQL, compiled from the query builder once: every card read runs it, and
+   * compiling it cost more of a read than its named (prepared) statement saves.
    */
-  async getCardView(entityRef: string): Promise<CardView | undefined> {
-    const row:
-      | (Pick<
-          DbPlansRow,
-          | 'entity_ref'
-          | 'template_id'
-          | 'template_version'
-          | 'created_at'
-          | 'updated_at'
-          | 'archived_at'
-          | 'entity_snapshot'
-        > & {
-          card: DbScoresRow['card'] | null;
-          runbook_rows: JsonColumn<DbRunbookLinksRow[]>;
-          check_rows: JsonColumn<DbCheckRunsRow[]>;
-          dependency_rows: JsonColumn<CardView['dependencies']>;
-        })
-      | undefined = await this.db('readiness_plans as p')
+  private cardViewSql(): string {
+    this.compiledCardView ??= this.db('readiness_plans as p')
       .leftJoin('readiness_scores as s', 's.entity_ref', 'p.entity_ref')
       .select(
         'p.entity_ref',
@@ -284,9 +269,38 @@ export class ScoreStore {
                 where rel->>'type' = 'dependsOn'))) as dependency_rows`,
         ),
       )
-      .where('p.entity_ref', normalizeRef(entityRef))
-      .options(this.statement('readiness_card_view'))
-      .first();
+      .where('p.entity_ref', '')
+      .toSQL().sql;
+    return this.compiledCardView;
+  }
+
+  /**
+   * A plan's stored card with what a card read adds to it (the plan's fields, its runbook
+   * links, last check runs and its dependencies' scores) in one round trip; undefined when
+   * there is no plan.
+   */
+  async getCardView(entityRef: string): Promise<CardView | undefined> {
+    const row:
+      | (Pick<
+          DbPlansRow,
+          | 'entity_ref'
+          | 'template_id'
+          | 'template_version'
+          | 'created_at'
+          | 'updated_at'
+          | 'archived_at'
+          | 'entity_snapshot'
+        > & {
+          card: DbScoresRow['card'] | null;
+          runbook_rows: JsonColumn<DbRunbookLinksRow[]>;
+          check_rows: JsonColumn<DbCheckRunsRow[]>;
+          dependency_rows: JsonColumn<CardView['dependencies']>;
+        })
+      | undefined = (
+      await this.db
+        .raw(this.cardViewSql(), [normalizeRef(entityRef)])
+        .options(this.statement('readiness_card_view'))
+    ).rows[0];
     if (!row) return undefined;
     return {
       plan: {

@@ -54,7 +54,7 @@ export function addEntityRoutes(router: ReadinessRouter, ctx: RouteContext) {
 
   router.get('/entities/:kind/:namespace/:name/history', async (req, res) => {
     const ref = parseRef(req.params);
-    const query = parse(historyQuerySchema, req.query);
+    const query = parse(historyQuerySchema, req.query, 'query');
     const credentials = await httpAuth.credentials(req);
     await ctx.checkServiceRead(credentials, stringifyEntityRef(ref));
     const entity = await service.getEntity(ref, credentials);
@@ -78,7 +78,7 @@ export function addEntityRoutes(router: ReadinessRouter, ctx: RouteContext) {
     const ref = parseRef(req.params);
     // The spec validated the query first; the handler checks it again, so the gate cannot
     // fail open (no minScore, or NaN) were that validation ever skipped.
-    const query = parse(gateQuerySchema, req.query);
+    const query = parse(gateQuerySchema, req.query, 'query');
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });

@@ -30,7 +30,7 @@ export function addImportRoutes(router: ReadinessRouter, ctx: RouteContext) {
   const { httpAuth, service, reports } = ctx;
 
   router.post('/entities/:kind/:namespace/:name/import', async (req, res) => {
-    const { apply } = parse(importQuerySchema, req.query);
+    const { apply } = parse(importQuerySchema, req.query, 'query');
     // NUL has no place in a report and cannot be stored: it is dropped, not refused.
     const body =
       typeof req.body === 'string'

@@ -50,7 +50,7 @@ export function addInitiativeRoutes(
   const { httpAuth, auditor, initiatives } = deps;
 
   router.get('/initiatives', async (req, res) => {
-    const { entityRef } = parse(listQuerySchema, req.query);
+    const { entityRef } = parse(listQuerySchema, req.query, 'query');
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     res.json({
       items: entityRef
@@ -67,7 +67,7 @@ export function addInitiativeRoutes(
 
   router.get('/initiatives/:id/export', async (req, res) => {
     const { id } = parse(idSchema, req.params);
-    const { format } = parse(exportQuerySchema, req.query);
+    const { format } = parse(exportQuerySchema, req.query, 'query');
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const body = await initiatives.export(id, format, credentials);
     res

@@ -40,7 +40,7 @@ export function addOrgRoutes(router: ReadinessRouter, ctx: RouteContext) {
   // the browser keeps it for good; without a key it is revalidated (strong ETag).
   router.get('/templates/:id/versions/:version', async (req, res) => {
     const { id, version } = parse(templateVersionParams, req.params);
-    const { key } = parse(templateVersionQuery, req.query);
+    const { key } = parse(templateVersionQuery, req.query, 'query');
     const template = await service.getTemplateVersion(id, version, key);
     const tag = strongTag(template);
     res.set('ETag', tag);
@@ -56,7 +56,7 @@ export function addOrgRoutes(router: ReadinessRouter, ctx: RouteContext) {
   });
 
   router.get('/scores', async (req, res) => {
-    const query = parse(rollupQuerySchema, req.query);
+    const query = parse(rollupQuerySchema, req.query, 'query');
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const { groups, shared } = await service.rollupRead(query, credentials);
     const body = () => ({ groupBy: query.groupBy, items: groups });
@@ -71,13 +71,13 @@ export function addOrgRoutes(router: ReadinessRouter, ctx: RouteContext) {
   });
 
   router.get('/services', async (req, res) => {
-    const query = parse(servicesQuerySchema, req.query);
+    const query = parse(servicesQuerySchema, req.query, 'query');
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     res.json(await service.listServices(query, credentials));
   });
 
   router.get('/blockers', async (req, res) => {
-    const query = parse(blockersQuerySchema, req.query);
+    const query = parse(blockersQuerySchema, req.query, 'query');
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const page = await service.listBlockers(query, credentials);
     // The read model types `kind` as a string; its values are the spec's open | expired.
@@ -85,7 +85,7 @@ export function addOrgRoutes(router: ReadinessRouter, ctx: RouteContext) {
   });
 
   router.get('/trend', async (req, res) => {
-    const query = parse(trendQuerySchema, req.query);
+    const query = parse(trendQuerySchema, req.query, 'query');
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     res.json({
       days: query.days,
@@ -94,7 +94,7 @@ export function addOrgRoutes(router: ReadinessRouter, ctx: RouteContext) {
   });
 
   router.get('/evidence/expiring', async (req, res) => {
-    const query = parse(expiringQuerySchema, req.query);
+    const query = parse(expiringQuerySchema, req.query, 'query');
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     res.json({
       days: query.days,
@@ -103,7 +103,7 @@ export function addOrgRoutes(router: ReadinessRouter, ctx: RouteContext) {
   });
 
   router.get('/export', async (req, res) => {
-    const query = parse(rollupQuerySchema, req.query);
+    const query = parse(rollupQuerySchema, req.query, 'query');
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     res.type('text/markdown').send(await reports.exportOrg(query, credentials));
   });

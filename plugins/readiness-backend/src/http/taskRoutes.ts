@@ -116,7 +116,7 @@ export function addTaskRoutes(router: ReadinessRouter, ctx: RouteContext) {
 
   router.delete(`${task}/exemption`, async (req, res) => {
     const { taskId } = req.params;
-    const { expectedVersion } = parse(versionQuerySchema, req.query);
+    const { expectedVersion } = parse(versionQuerySchema, req.query, 'query');
     await ctx.write(req, res, {
       eventId: 'exemption-revoke',
       permission: 'update',

@@ -27,14 +27,32 @@ export function parseRef(params: {
   return { kind: params.kind, namespace: params.namespace, name: params.name };
 }
 
-/** Parses with zod; a failure is a 400 `Invalid request: field: problem`. */
+/**
+ * Parses with zod; a failure is a 400 `Invalid request: field: problem`. Fields a strict
+ * schema does not define are named as the spec's validation names them (`bogus: unknown
+ * query parameter`, `score: is not a field of this request`).
+ */
 export function parse<T extends z.ZodTypeAny>(
   schema: T,
   value: unknown,
+  source: 'body' | 'query' = 'body',
 ): z.infer<T> {
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
-    throw new InputError(`Invalid request: ${formatZodIssues(parsed.error)}`);
+    const query = source === 'query';
+    const named = parsed.error.issues.flatMap(issue =>
+      issue.code === 'unrecognized_keys'
+        ? issue.keys.map(
+            key =>
+              `${[...issue.path, key].join('.')}: ${
+                query && !issue.path.length
+                  ? 'unknown query parameter'
+                  : 'is not a field of this request'
+              }`,
+          )
+        : [formatZodIssues(new z.ZodError([issue]))],
+    );
+    throw new InputError(`Invalid request: ${named.join('; ')}`);
   }
   return parsed.data;
 }
