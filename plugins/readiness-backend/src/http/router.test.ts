@@ -101,7 +101,7 @@ describe('createRouter: the spec validates every request first', () => {
   it.each([
     ['/scores?groupBy=team', 'Invalid request: groupBy: Invalid enum value'],
 
-    ['/scores?owner=' + 'x'.repeat(2001), 'Invalid request: owner'],
+    [`/scores?owner=${'x'.repeat(2001)}`, 'Invalid request: owner'],
     [
       '/scores?groupBy=owner&bogus=1',
       'Invalid request: bogus: unknown query parameter',
