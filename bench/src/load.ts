@@ -1,9 +1,12 @@
 import autocannon from 'autocannon';
 import http from 'node:http';
+import { finished } from 'node:stream';
 
 /** Latency and throughput of one load run. */
 export interface LoadResult {
   name: string;
+  /** Requests offered (open loop only); every one answered is `requests === offered`. */
+  offered?: number;
   connections: number;
   durationSeconds: number;
   requests: number;
@@ -122,9 +125,10 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
  * An offered load: request i is due at start + i / rate, whether or not earlier ones have
  * answered, over at most `connections` keep-alive sockets, and its latency runs from when it
  * was due (so a request that waited for a free socket counts its wait: no coordinated
- * omission). autocannon's `overallRate` cannot do this: each connection sends its share of
- * a second back to back when the second starts, so "500 req/s" arrives as one burst of 500
- * per second (mcollina/autocannon#174).
+ * omission). Failed requests count as errors, not latencies. autocannon's `overallRate`
+ * cannot do this: each connection sends its share of a second back to back when the second
+ * starts (mcollina/autocannon#174), so "500 req/s" arrives as a burst every second, and a
+ * request is timed from when its connection sent it, not from when it was due.
  */
 export async function openLoop(options: LoadOptions): Promise<LoadResult> {
   const rate = options.rate!;
@@ -140,6 +144,21 @@ export async function openLoop(options: LoadOptions): Promise<LoadResult> {
   let non2xx = 0;
   const send = (due: number) =>
     new Promise<void>(resolve => {
+      // Timed from when it was due, or from when it went out if a timer fired early.
+      const from = Math.min(due, performance.now());
+      let settled = false;
+      const settle = (ok: boolean, code?: number) => {
+        if (settled) return;
+        settled = true;
+        if (ok) {
+          latencies.push(performance.now() - from);
+          statusCounts[code!] = (statusCounts[code!] ?? 0) + 1;
+          if (code! < 200 || code! >= 300) non2xx++;
+        } else {
+          errors++;
+        }
+        resolve();
+      };
       const next = options.nextRequest();
       const body =
         next.body === undefined ? undefined : JSON.stringify(next.body);
@@ -148,20 +167,14 @@ export async function openLoop(options: LoadOptions): Promise<LoadResult> {
         { method: options.method ?? 'GET', headers, agent, timeout: 30_000 },
         res => {
           res.resume();
-          res.on('end', () => {
-            latencies.push(performance.now() - due);
-            const code = res.statusCode ?? 0;
-            statusCounts[code] = (statusCounts[code] ?? 0) + 1;
-            if (code < 200 || code >= 300) non2xx++;
-            resolve();
-          });
+          // A connection dropped mid-answer ends no response: it is an error, not a hang.
+          finished(res, error =>
+            settle(!error && res.complete, res.statusCode ?? 0),
+          );
         },
       );
       req.on('timeout', () => req.destroy(new Error('timeout')));
-      req.on('error', () => {
-        errors++;
-        resolve();
-      });
+      req.on('error', () => settle(false));
       req.end(body);
     });
   const start = performance.now();
@@ -179,6 +192,7 @@ export async function openLoop(options: LoadOptions): Promise<LoadResult> {
   agent.destroy();
   return {
     name: options.name,
+    offered: total,
     connections: options.connections,
     durationSeconds: Math.round(seconds * 10) / 10,
     requests: latencies.length,
@@ -186,7 +200,7 @@ export async function openLoop(options: LoadOptions): Promise<LoadResult> {
     p50: round(percentile(latencies, 50)),
     p95: round(percentile(latencies, 95)),
     p99: round(percentile(latencies, 99)),
-    max: round(Math.max(...latencies)),
+    max: latencies.length ? round(Math.max(...latencies)) : NaN,
     errors,
     non2xx,
     statusCounts,

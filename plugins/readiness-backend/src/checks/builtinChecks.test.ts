@@ -70,3 +70,31 @@ describe('restore-drill-recent', () => {
     }
   });
 });
+
+describe('backup policy lookups', () => {
+  // A team's annotation names a configured policy or none: never a path into the config.
+  it.each(['daily-35d.title', 'constructor', '30 d', 'a..b'])(
+    'an annotation %j that is not a configured id fails each backup check plainly',
+    async id => {
+      const entity = component('payments', 'payments-team', 'pay');
+      entity.metadata.annotations!['readiness/backup-policy'] = id;
+      const template = defaultTemplate;
+      for (const check of builtinChecks(config).filter(
+        c => c.source === 'backup',
+      )) {
+        const result = await check.run({
+          entity,
+          entityRef: 'component:default/payments',
+          runbooks: [],
+          task: template.phases.flatMap(p => p.tasks)[0],
+          state: undefined,
+          tasks: [],
+          template,
+          config,
+          now,
+        } as unknown as Parameters<typeof check.run>[0]);
+        expect(result).toMatchObject({ outcome: 'failed' });
+      }
+    },
+  );
+});

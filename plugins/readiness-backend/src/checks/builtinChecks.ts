@@ -42,6 +42,11 @@ const runbookCheck = (type: RunbookType, title: string): ReadinessCheck => ({
 /** Checks that need nothing but the catalog and app-config. @internal */
 export function builtinChecks(config: Config): ReadinessCheck[] {
   const policies = config.getOptionalConfig('readiness.backupPolicies');
+  // The annotation is the team's free text: looked up among the configured ids, never read
+  // as a config path (`daily.title`, `30 d` and `constructor` used to throw).
+  const ids = new Set(policies?.keys() ?? []);
+  const policyOf = (id: string | undefined) =>
+    id && ids.has(id) ? policies?.getConfig(id) : undefined;
   return [
     {
       id: 'catalog-owner-set',
@@ -73,7 +78,7 @@ export function builtinChecks(config: Config): ReadinessCheck[] {
             summary: 'No readiness/backup-policy annotation',
           };
         }
-        const policy = policies?.getOptionalConfig(id);
+        const policy = policyOf(id);
         if (!policy) {
           return {
             outcome: 'failed',
@@ -96,11 +101,7 @@ export function builtinChecks(config: Config): ReadinessCheck[] {
       source: 'backup',
       async run({ entity, state, now }) {
         const id = getBackupPolicyId(entity);
-        const every = id
-          ? policies
-              ?.getOptionalConfig(id)
-              ?.getOptionalNumber('restoreDrillEveryDays')
-          : undefined;
+        const every = policyOf(id)?.getOptionalNumber('restoreDrillEveryDays');
         if (!every) {
           return {
             outcome: 'failed',
@@ -137,9 +138,7 @@ export function builtinChecks(config: Config): ReadinessCheck[] {
       source: 'backup',
       async run({ entity, state, template, tasks, now }) {
         const id = getBackupPolicyId(entity);
-        const rpoHours = id
-          ? policies?.getOptionalConfig(id)?.getOptionalNumber('rpoHours')
-          : undefined;
+        const rpoHours = policyOf(id)?.getOptionalNumber('rpoHours');
         if (!rpoHours) {
           return {
             outcome: 'failed',

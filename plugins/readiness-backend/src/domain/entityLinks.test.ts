@@ -92,4 +92,22 @@ describe('entityLinks', () => {
       ).backupPolicy?.title,
     ).toBe('Daily');
   });
+
+  // The annotation is the team's free text: it names a configured policy or nothing, and is
+  // never read as a config path (a 500 on every read of the service before).
+  it.each(['daily.title', 'constructor', '30 d', 'a..b', '__proto__'])(
+    'a policy annotation %j that is not a configured id links no policy',
+    id => {
+      const config = new ConfigReader({
+        readiness: { backupPolicies: { daily: policy } },
+      });
+      expect(
+        entityLinks(
+          entity({ [ANNOTATION_BACKUP_POLICY]: id }),
+          config,
+          undefined,
+        ),
+      ).toEqual({});
+    },
+  );
 });

@@ -15,7 +15,9 @@ type BackupPolicy = Omit<
 interface LinkSettings {
   sentryBase: string;
   sentryOrg?: string;
-  /** Configured policies as read so far; only ids the config has (annotations are free text). */
+  /** The configured policies' ids: an annotation is free text, never a config path. */
+  policyIds: Set<string>;
+  /** Configured policies as read so far. */
   backupPolicies: Map<string, BackupPolicy>;
 }
 
@@ -26,6 +28,9 @@ function readSettings(config: Config): LinkSettings {
       sentry?.getOptionalString('baseUrl') ?? 'https://sentry.io'
     ).replace(/\/+$/, ''),
     sentryOrg: sentry?.getOptionalString('organization'),
+    policyIds: new Set(
+      config.getOptionalConfig('readiness.backupPolicies')?.keys() ?? [],
+    ),
     backupPolicies: new Map(),
   };
 }
@@ -37,9 +42,8 @@ function backupPolicy(
   id: string,
 ): BackupPolicy | undefined {
   const known = settings.backupPolicies.get(id);
-  if (known) return known;
-  const policy = config.getOptionalConfig(`readiness.backupPolicies.${id}`);
-  if (!policy) return undefined;
+  if (known || !settings.policyIds.has(id)) return known;
+  const policy = config.getConfig(`readiness.backupPolicies.${id}`);
   const read = {
     title: policy.getString('title'),
     rpoHours: policy.getNumber('rpoHours'),
@@ -52,6 +56,7 @@ function backupPolicy(
 }
 
 const settingsByConfig = new WeakMap<Config, LinkSettings>();
+const watched = new WeakSet<Config>();
 
 /** The settings of `config`, read again when a watched config file changes. */
 function settingsOf(config: Config): LinkSettings {
@@ -59,7 +64,10 @@ function settingsOf(config: Config): LinkSettings {
   if (!settings) {
     settings = readSettings(config);
     settingsByConfig.set(config, settings);
-    config.subscribe?.(() => settingsByConfig.delete(config));
+    if (config.subscribe && !watched.has(config)) {
+      watched.add(config);
+      config.subscribe(() => settingsByConfig.delete(config));
+    }
   }
   return settings;
 }

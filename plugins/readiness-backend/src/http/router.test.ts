@@ -34,7 +34,7 @@ async function app() {
   return server;
 }
 
-describe('createRouter: the spec validates every request first', () => {
+describe('createRouter: bad input is a 400 naming the field, before any handler work', () => {
   it.each([
     [
       'get',
@@ -113,6 +113,14 @@ describe('createRouter: the spec validates every request first', () => {
     [
       '/entities/comp%00onent/default/a/summary',
       'Malformed entity ref: invalid kind',
+    ],
+    [
+      '/entities/component/default/%E0%A4%A/summary',
+      'Invalid request: Failed to decode',
+    ],
+    [
+      '/scores?groupBy=owner&a%20b=1',
+      'Invalid request: (query): "a b" is an unknown query parameter',
     ],
   ])('hot read GET %s → 400 from its handler', async (path, message) => {
     const res = await request(await app()).get(path);

@@ -147,6 +147,11 @@ export async function createRouter(
   // The backend's own failures (not bad input or denied access) go to Sentry when configured.
   router.use(
     (error: Error, req: Request, res: Response, next: express.NextFunction) => {
+      // Express cannot decode a path parameter (`%E0%A4%A`): bad input, not our failure.
+      if (error instanceof URIError) {
+        next(new InputError(`Invalid request: ${error.message}`));
+        return;
+      }
       // The spec's validation names the field the way the rest of the API does.
       if (error?.name === 'InputError') {
         const message = nameUnknownFields(

@@ -5,9 +5,10 @@ import { z } from 'zod';
 import { spec } from '../schema/openapi';
 import { ENTITY_REF_PART } from '../domain/entities';
 
-// The spec (schema/openapi.yaml) types and validates every request first; the handlers
-// parse what they use again with zod (bodies, queries, uuids), so nothing is trusted
-// unchecked were that validation ever skipped. zod owns the rules an OpenAPI schema cannot
+// The spec (schema/openapi.yaml) types every request and validates all but the two hot reads
+// first (see `validatedByHandler` in ./router); the handlers parse what they use again with
+// zod (bodies, queries, uuids), so nothing is trusted unchecked where that validation is
+// skipped. zod owns the rules an OpenAPI schema cannot
 // say, or says less clearly: entity-ref syntax, control characters, real instants,
 // http(s)-only URLs, the evidence kinds a caller may send, cross-field refinements.
 
@@ -27,6 +28,26 @@ export function parseRef(params: {
   return { kind: params.kind, namespace: params.namespace, name: params.name };
 }
 
+/** A field a strict schema does not define, named as the spec's validation names it. */
+function unknownField(
+  at: Array<string | number>,
+  key: string,
+  source: 'body' | 'query',
+): string {
+  const parameter = source === 'query' && !at.length;
+  if (/^[\w-]+$/.test(key)) {
+    return `${[...at, key].join('.')}: ${
+      parameter ? 'unknown query parameter' : 'is not a field of this request'
+    }`;
+  }
+  // A key that would not read as a name (spaces, dots, line breaks) is quoted.
+  return `${
+    at.join('.') || (parameter ? '(query)' : '(body)')
+  }: ${JSON.stringify(key)} is ${
+    parameter ? 'an unknown query parameter' : 'not a field of this request'
+  }`;
+}
+
 /**
  * Parses with zod; a failure is a 400 `Invalid request: field: problem`. Fields a strict
  * schema does not define are named as the spec's validation names them (`bogus: unknown
@@ -39,17 +60,9 @@ export function parse<T extends z.ZodTypeAny>(
 ): z.infer<T> {
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
-    const query = source === 'query';
     const named = parsed.error.issues.flatMap(issue =>
       issue.code === 'unrecognized_keys'
-        ? issue.keys.map(
-            key =>
-              `${[...issue.path, key].join('.')}: ${
-                query && !issue.path.length
-                  ? 'unknown query parameter'
-                  : 'is not a field of this request'
-              }`,
-          )
+        ? issue.keys.map(key => unknownField(issue.path, key, source))
         : [formatZodIssues(new z.ZodError([issue]))],
     );
     throw new InputError(`Invalid request: ${named.join('; ')}`);
