@@ -322,18 +322,20 @@ export class ReadModelStore {
   async listExpiringEvidence(
     until: Date,
     visible?: string[],
-    page?: { limit: number; after?: EvidenceCursor },
+    page?: { limit?: number; after?: EvidenceCursor; owners?: string[] },
   ): Promise<ExpiringEvidenceItem[]> {
     const q = this.db('readiness_evidence as e')
       .join('readiness_plans as p', 'p.entity_ref', 'e.entity_ref')
       .whereNull('p.archived_at');
     if (visible) q.whereRaw('p.entity_ref = any(?)', [visible]);
+    if (page?.owners)
+      q.whereRaw('p.owner = any(?)', [page.owners.map(normalizeRef)]);
     if (page?.after)
       q.whereRaw('(e.expires_at, e.id) > (?, ?::uuid)', [
         page.after.expiresAt,
         page.after.id,
       ]);
-    if (page) q.limit(page.limit);
+    if (page?.limit) q.limit(page.limit);
     const rows: Array<
       Pick<
         DbEvidenceRow,

@@ -361,15 +361,20 @@ export class OrgReadModel {
     return running;
   }
 
-  /** Evidence expiring within `days` days, on services the caller may see. */
+  /**
+   * Evidence expiring within `days` days, on services the caller may see, soonest first:
+   * all of it, or the first `limit` on the services `owners` own.
+   */
   async expiringEvidence(
     days: number,
     credentials: BackstageCredentials,
     now: Date = new Date(),
+    options: { owners?: string[]; limit?: number } = {},
   ) {
     return this.deps.readModel.listExpiringEvidence(
       new Date(now.getTime() + days * 86_400_000),
       await this.deps.catalog.visibleRefs(credentials),
+      options,
     );
   }
 

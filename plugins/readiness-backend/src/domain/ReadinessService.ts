@@ -310,8 +310,9 @@ export class ReadinessService {
     days: number,
     credentials: BackstageCredentials,
     now: Date = new Date(),
+    options?: { owners?: string[]; limit?: number },
   ) {
-    return this.org.expiringEvidence(days, credentials, now);
+    return this.org.expiringEvidence(days, credentials, now, options);
   }
 
   /** A page of the evidence expiring within `days` days, among what the caller may see. */

@@ -41,4 +41,53 @@ describe('expiring evidence', () => {
       ).toEqual([['5.1', 'build 3']]);
     },
   );
+
+  it.each(databases.eachSupportedId())(
+    "reads one group's services in the database, at most a limit, %p",
+    async id => {
+      const payments = component('payments', 'payments-team', 'pay');
+      const search = component('search', 'growth-team', 'find');
+      const { service, store } = await createTestService({
+        knex: await databases.init(id),
+        entities: [payments, search],
+      });
+      // The other team's proofs come first: they expire sooner.
+      for (const entity of [search, payments]) {
+        await service.registerEntity(entity);
+        for (const taskId of ['5.1', '1.6']) {
+          await service.addEvidence({
+            entityRef: `component:default/${entity.metadata.name}`,
+            taskId,
+            actor: 'service:ci',
+            producer: 'ci',
+            input: {
+              kind: 'link',
+              url: `https://ci.example.com/${entity.metadata.name}/${taskId}`,
+              summary: `${entity.metadata.name} ${taskId}`,
+              source: 'manual',
+            },
+          });
+        }
+      }
+      const until = new Date(Date.now() + 400 * 86_400_000);
+      const all = await store.readModel.listExpiringEvidence(until);
+      expect(new Set(all.map(e => e.owner))).toEqual(
+        new Set(['group:default/payments-team', 'group:default/growth-team']),
+      );
+      // An MCP answer for one group must not read the whole catalog's window.
+      const mine = await store.readModel.listExpiringEvidence(
+        until,
+        undefined,
+        {
+          owners: ['Group:default/Payments-Team'],
+          limit: 1,
+        },
+      );
+      expect(mine).toHaveLength(1);
+      expect(mine[0]).toMatchObject({ owner: 'group:default/payments-team' });
+      expect(mine[0]).toEqual(
+        all.find(e => e.owner === 'group:default/payments-team'),
+      );
+    },
+  );
 });
