@@ -53,6 +53,17 @@ export interface LoadOptions {
 
 const round = (n: number) => Math.round(n * 100) / 100;
 
+/** A run's count, rate and latency percentiles from its answered requests' latencies. */
+const summarize = (latencies: number[], seconds: number) => ({
+  durationSeconds: Math.round(seconds * 10) / 10,
+  requests: latencies.length,
+  requestsPerSecond: Math.round(latencies.length / seconds),
+  p50: round(percentile(latencies, 50)),
+  p95: round(percentile(latencies, 95)),
+  p99: round(percentile(latencies, 99)),
+  max: latencies.length ? round(Math.max(...latencies)) : NaN,
+});
+
 /** The headers every run sends: the bench user's token, and what a browser accepts. */
 const headersFor = (token: string) => ({
   authorization: `Bearer ${token}`,
@@ -108,13 +119,7 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
   return {
     name: options.name,
     connections: options.connections,
-    durationSeconds: Math.round(seconds * 10) / 10,
-    requests: latencies.length,
-    requestsPerSecond: Math.round(latencies.length / seconds),
-    p50: round(percentile(latencies, 50)),
-    p95: round(percentile(latencies, 95)),
-    p99: round(percentile(latencies, 99)),
-    max: round(Math.max(...latencies)),
+    ...summarize(latencies, seconds),
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
     statusCounts,
@@ -194,13 +199,7 @@ export async function openLoop(options: LoadOptions): Promise<LoadResult> {
     name: options.name,
     offered: total,
     connections: options.connections,
-    durationSeconds: Math.round(seconds * 10) / 10,
-    requests: latencies.length,
-    requestsPerSecond: Math.round(latencies.length / seconds),
-    p50: round(percentile(latencies, 50)),
-    p95: round(percentile(latencies, 95)),
-    p99: round(percentile(latencies, 99)),
-    max: latencies.length ? round(Math.max(...latencies)) : NaN,
+    ...summarize(latencies, seconds),
     errors,
     non2xx,
     statusCounts,
