@@ -7,18 +7,35 @@ import { ScoreStore } from '../database/ScoreStore';
 import { CatalogAccess } from './CatalogAccess';
 import { OrgReadModel } from './OrgReadModel';
 
+/** An org read model over stand-ins for the stores and the catalog, with a real memory cache. */
+function orgReadModel(deps: {
+  readModel?: object;
+  scores?: object;
+  visible?: string[];
+  rollupTtlMs: number;
+  trendTtlMs: number;
+}) {
+  return new OrgReadModel({
+    readModel: (deps.readModel ?? {}) as ReadModelStore,
+    scores: (deps.scores ?? {}) as ScoreStore,
+    catalog: {
+      visibleRefs: async () => deps.visible,
+    } as unknown as CatalogAccess,
+    cache: CacheManager.fromConfig(new ConfigReader({})).forPlugin('readiness'),
+    logger: mockServices.logger.mock(),
+    rollupTtlMs: deps.rollupTtlMs,
+    trendTtlMs: deps.trendTtlMs,
+  });
+}
+
 const group = (key: string): RollupGroup =>
   ({ key, services: 1, average: 50 } as unknown as RollupGroup);
 
 /** An org read model over a read model answering `groups()` afresh on every query. */
 function orgOf(groups: () => RollupGroup[], rollupTtlMs = 50) {
   const rollup = jest.fn(async () => groups());
-  const org = new OrgReadModel({
-    readModel: { rollup } as unknown as ReadModelStore,
-    scores: {} as ScoreStore,
-    catalog: { visibleRefs: async () => undefined } as unknown as CatalogAccess,
-    cache: CacheManager.fromConfig(new ConfigReader({})).forPlugin('readiness'),
-    logger: mockServices.logger.mock(),
+  const org = orgReadModel({
+    readModel: { rollup },
     rollupTtlMs,
     trendTtlMs: 0,
   });
@@ -88,14 +105,9 @@ describe('OrgReadModel trend', () => {
       services: 2,
       ready: 1,
     }));
-    const org = new OrgReadModel({
-      readModel: {} as ReadModelStore,
-      scores: { trend, todayPoint } as unknown as ScoreStore,
-      catalog: { visibleRefs: async () => visible } as unknown as CatalogAccess,
-      cache: CacheManager.fromConfig(new ConfigReader({})).forPlugin(
-        'readiness',
-      ),
-      logger: mockServices.logger.mock(),
+    const org = orgReadModel({
+      scores: { trend, todayPoint },
+      visible,
       rollupTtlMs: 15_000,
       trendTtlMs: 60_000,
     });
@@ -162,16 +174,9 @@ describe('OrgReadModel whole-catalog figures', () => {
         total: page.total ?? (await countBlockers()),
       }),
     );
-    const org = new OrgReadModel({
-      readModel: { listBlockers, countBlockers } as unknown as ReadModelStore,
-      scores: { trend: async () => [], todayPoint } as unknown as ScoreStore,
-      catalog: {
-        visibleRefs: async () => undefined,
-      } as unknown as CatalogAccess,
-      cache: CacheManager.fromConfig(new ConfigReader({})).forPlugin(
-        'readiness',
-      ),
-      logger: mockServices.logger.mock(),
+    const org = orgReadModel({
+      readModel: { listBlockers, countBlockers },
+      scores: { trend: async () => [], todayPoint },
       rollupTtlMs: 60_000,
       trendTtlMs: 60_000,
     });
